@@ -1,0 +1,71 @@
+# CCHC — the two commands: `make run` and `make test`. Both set up what they need and say what they do.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+CCHC := $(VENV)/bin/cchc
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres test-browser venv migrate demo bench lint format clean help
+
+help:
+	@echo "make run    – cài đặt, tạo CSDL nhúng (SQLite), nạp dữ liệu trình diễn, chạy ứng dụng tại http://$(HOST):$(PORT)/"
+	@echo "make test   – cài đặt và chạy toàn bộ kiểm thử trên SQLite và PostgreSQL (kể cả trình duyệt)"
+	@echo "make bench  – đo hiệu năng, in số liệu"
+
+venv:
+	@echo "==> Môi trường Python (.venv) và các gói phụ thuộc"
+	@scripts/ensure-venv.sh >/dev/null
+
+migrate: venv
+	@echo "==> Tạo/cập nhật cơ sở dữ liệu nhúng (SQLite trong thư mục dữ liệu)"
+	@$(CCHC) migrate --no-input -v 1
+
+demo: migrate
+	@echo "==> Dữ liệu trình diễn: tỉnh Đồng Nai (nạp một lần)"
+	@$(CCHC) demo
+
+run: demo
+	@echo "==> Khởi động máy chủ (gunicorn, tệp tĩnh phục vụ tại chỗ)"
+	@echo "    Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên."
+	@$(CCHC) serve --host $(HOST) --port $(PORT) --no-migrate
+
+test: venv
+	@echo "==> Trình duyệt Chromium (gói Debian) cho kiểm thử giao diện"
+	@export CCHC_CHROMIUM="$$(scripts/ensure-chromium.sh)"; \
+	echo "==> LibreOffice (xuất biểu mẫu PDF)"; \
+	scripts/ensure-libreoffice.sh >/dev/null || exit 1; \
+	echo "==> PostgreSQL cho kiểm thử"; \
+	PG_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)"; \
+	echo "==> Kiểm tra mã nguồn (ruff)"; \
+	$(VENV)/bin/ruff check --quiet . || exit 1; \
+	echo "==> Kiểm tra migration đầy đủ"; \
+	$(CCHC) makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy 'cchc makemigrations'"; exit 1; }; \
+	echo "==> Kiểm thử trên SQLite"; \
+	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS) || exit 1; \
+	echo "==> Kiểm thử trên PostgreSQL ($$PG_URL)"; \
+	DATABASE_URL="$$PG_URL" $(PY) -m pytest $(PYTEST_ARGS) || exit 1; \
+	echo "==> Tất cả kiểm thử đạt trên SQLite và PostgreSQL"
+
+bench: venv
+	@echo "==> Đo hiệu năng (in số liệu; không phải kiểm thử)"
+	@echo "==> Trang theo dõi nhiệm vụ trên SQLite"
+	@$(PY) bench/run.py
+	@echo "==> Trang theo dõi nhiệm vụ trên PostgreSQL"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/run.py --postgres
+	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
+	@$(PY) bench/plan_import_eval.py
+	@echo "==> Tính hạn giải quyết hàng loạt"
+	@$(PY) bench/due_dates.py
+	@echo "==> Chỉ số từ tệp hồ sơ (chế độ tệp, DuckDB)"
+	@$(PY) bench/indicators_filemode.py
+
+lint: venv
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: venv
+	@$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+clean:
+	@scripts/stop-postgres.sh || true
+	rm -rf .data .pytest_cache .hypothesis

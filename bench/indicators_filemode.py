@@ -1,0 +1,171 @@
+"""Benchmark of the file mode of the dossier indicators (prints figures; never a timed assertion).
+
+    .venv/bin/python bench/indicators_filemode.py [--rows 5000000] [--seed 42] [--repeat 2]
+
+1. The generator: Đồng Nai (P75: the province, its agencies and its 95 communes), ``--rows``
+   dossiers of 2026, written once to a cache directory under /tmp and reused afterwards; its
+   throughput is measured on every run (on a 1,000,000-row sample when the file is cached).
+2. ``cchc indicators compute`` for the year and its four quarters (every unit × 5 periods × 13
+   indicators, full validation of every row, roll-up), in a child process.
+3. Side by side, in a child process too, a plain DuckDB query over the same CSV computing only
+   ``dung_han`` per unit for the same periods (types sniffed by DuckDB, no validation, no roll-up).
+
+For each side: wall time (best and median of ``--repeat`` runs, alternating) and the peak memory of
+the child process (``ru_maxrss`` from ``os.wait4``), then the ratio of the best times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PERIODS = ["2026", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+
+FILEMODE_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from cchc.indicators.filemode import compute_file, write_result
+from cchc.indicators.periods import parse_periods
+result = compute_file(sys.argv[1], sys.argv[2], parse_periods(sys.argv[4:]))
+with open(sys.argv[3], "w", encoding="utf-8", newline="") as fh:
+    write_result(fh, result.rows)
+print(json.dumps({"seconds": time.perf_counter() - t0, "stages": result.stages, "valid": result.valid,
+                  "bad": len(result.bad), "rows": len(result.rows)}))
+"""
+
+PLAIN_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+import duckdb
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+periods = ", ".join(
+    f"({i}, TIMESTAMP '{a}', TIMESTAMP '{b}')" for i, (a, b) in enumerate(json.loads(sys.argv[2]))
+)
+rows = con.execute(f'''
+WITH p(pid, a, b) AS (VALUES {periods})
+SELECT ma_don_vi, pid,
+  count(*) FILTER (WHERE so_lan_bo_sung <= 1
+    AND (CASE WHEN ket_thuc_luc < b THEN ket_thuc_luc ELSE b END)
+        - to_microseconds(CAST(tam_dung_gio * 3600000000 AS BIGINT)) <= han_tra) AS dung_han,
+  count(*) AS xu_ly
+FROM read_csv('{sys.argv[1]}', header = true) d
+JOIN p ON (d.tiep_nhan_luc >= p.a AND d.tiep_nhan_luc < p.b) OR (d.ket_thuc_luc >= p.a AND d.ket_thuc_luc < p.b)
+GROUP BY ALL''').fetchall()
+print(json.dumps({"seconds": time.perf_counter() - t0, "rows": len(rows)}))
+"""
+
+
+def child(code: str, *args: str) -> tuple[float, float, dict]:
+    """Run ``python -c code args`` and return (wall seconds, peak RSS in MiB, its JSON output)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"child failed ({proc.returncode}):\n{err.read().decode()}")
+        text = out.read().decode()
+    return wall, usage.ru_maxrss / 1024, json.loads(text.strip().splitlines()[-1])
+
+
+def ensure_data(cache: Path, rows: int, seed: int) -> tuple[Path, Path, float | None]:
+    from cchc.exchange.generate import generate, province_units
+    from cchc.exchange.orgs import write_orgs
+
+    cache.mkdir(parents=True, exist_ok=True)
+    orgs = cache / "orgs-P75.csv"
+    dossiers = cache / f"dossiers-P75-{rows}-{seed}.csv"
+    units = province_units("P75")
+    if not orgs.exists():
+        write_orgs(orgs, units)
+    rate = None
+    if not dossiers.exists():
+        print(f"generating {rows:,} dossiers into {dossiers} …", flush=True)
+        partial = dossiers.with_suffix(".part")
+        with partial.open("w", encoding="utf-8", newline="") as fh:
+            stats = generate(fh, count=rows, seed=seed, units=units, year=2026)
+        partial.rename(dossiers)
+        rate = stats.rate
+        print(f"generator: {rows:,} rows in {stats.seconds:.1f} s → {rate:,.0f} rows/s (file written)")
+    return orgs, dossiers, rate
+
+
+def generator_rate(sample: int, seed: int) -> float:
+    from cchc.exchange.generate import generate, province_units
+
+    class Sink(io.TextIOBase):
+        def write(self, s):  # noqa: D401 - discard
+            return len(s)
+
+    stats = generate(Sink(), count=sample, seed=seed, units=province_units("P75"), year=2026)
+    return stats.rate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each side (alternating)")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "cchc-bench-indicators"))
+    args = parser.parse_args()
+
+    orgs, dossiers, rate = ensure_data(Path(args.cache), args.rows, args.seed)
+    if rate is None:
+        sample = min(args.rows, 1_000_000)
+        rate = generator_rate(sample, args.seed)
+        print(
+            f"generator: {rate:,.0f} rows/s ({sample:,}-row sample, {os.cpu_count()} CPUs, output discarded)"
+        )
+    size = dossiers.stat().st_size
+    print(f"input: {args.rows:,} dossiers, {size / 2**20:,.0f} MiB; periods {', '.join(PERIODS)}")
+
+    from cchc.indicators.periods import parse_period
+
+    bounds = json.dumps([[str(parse_period(k).a), str(parse_period(k).b)] for k in PERIODS])
+    out = Path(args.cache) / "result.csv"
+    ours, plain = [], []
+    for i in range(args.repeat):
+        wall, rss, info = child(FILEMODE_CHILD, str(orgs), str(dossiers), str(out), *PERIODS)
+        ours.append((wall, rss, info))
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in info["stages"].items())
+        print(f"  run {i + 1} file mode:   {wall:6.2f} s, peak {rss:,.0f} MiB ({stages})", flush=True)
+        wall, rss, info = child(PLAIN_CHILD, str(dossiers), bounds)
+        plain.append((wall, rss, info))
+        print(f"  run {i + 1} plain DuckDB: {wall:6.2f} s, peak {rss:,.0f} MiB", flush=True)
+
+    best_ours, best_plain = min(w for w, _, _ in ours), min(w for w, _, _ in plain)
+    info = ours[0][2]
+    print()
+    print(
+        f"file mode (cchc indicators compute, {len(PERIODS)} periods × 13 indicators, validation, roll-up):"
+    )
+    print(f"  time   best {best_ours:.2f} s, median {statistics.median(w for w, _, _ in ours):.2f} s")
+    print(f"  memory peak {max(r for _, r, _ in ours):,.0f} MiB (child process)")
+    print(f"  rows   {info['valid']:,} valid, {info['bad']:,} bad; {info['rows']:,} result rows")
+    print(f"  rate   {args.rows / best_ours:,.0f} dossiers/s")
+    print("plain DuckDB query (dung_han per unit, no validation, no roll-up):")
+    print(f"  time   best {best_plain:.2f} s, median {statistics.median(w for w, _, _ in plain):.2f} s")
+    print(f"  memory peak {max(r for _, r, _ in plain):,.0f} MiB (child process)")
+    ratio = best_ours / best_plain
+    print(f"ratio file mode / plain: {ratio:.2f}× (aim ≤ 1.5×: {'met' if ratio <= 1.5 else 'NOT met'})")
+    print(f"generator throughput: {rate:,.0f} rows/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

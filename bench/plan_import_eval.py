@@ -1,0 +1,104 @@
+"""Plan import: precision/recall on the samples and import speed. Prints figures, asserts nothing.
+
+For each sample of tests/fixtures/plans/ that has an expected structure: task and target precision
+and recall (matching rules in cchc/plans/importer/evaluate.py), the agreement of the other fields
+of matched items, and the import time (median of 5 runs, ms); then the overall figures and the
+time to import a document of about 60 KB (the largest sample, padded with sample text).
+
+    .venv/bin/python bench/plan_import_eval.py
+
+No Django needed: the importer is plain Python.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cchc.plans.importer import parse_plan_bytes  # noqa: E402
+from cchc.plans.importer.evaluate import evaluate  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "plans"
+
+
+def timed(data: bytes, name: str, runs: int = 5) -> tuple[dict, float]:
+    result, times = None, []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = parse_plan_bytes(data, name)
+        times.append((time.perf_counter() - started) * 1000)
+    return result, statistics.median(times)
+
+
+def main() -> int:
+    samples = sorted(
+        p
+        for p in FIXTURES.iterdir()
+        if p.suffix in (".txt", ".md") and p.with_suffix(".expected.json").exists()
+    )
+    totals = {"tasks": [0, 0, 0], "targets": [0, 0, 0]}  # found, expected, matched
+    print(
+        f"{'sample':34} {'KB':>5} {'ms':>7} | {'tasks P':>7} {'R':>6} {'n':>4} | {'targets P':>9} {'R':>6} {'n':>4}"
+    )
+    for path in samples:
+        data = path.read_bytes()
+        found, ms = timed(data, path.name)
+        scores = evaluate(found, json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8")))
+        t, g = scores["tasks"], scores["targets"]
+        for kind, s in scores.items():
+            totals[kind][0] += s.found
+            totals[kind][1] += s.expected
+            totals[kind][2] += s.matched
+        print(
+            f"{path.name:34} {len(data) / 1024:5.1f} {ms:7.1f} | {t.precision:7.3f} {t.recall:6.3f} {t.expected:4} "
+            f"| {g.precision:9.3f} {g.recall:6.3f} {g.expected:4}"
+        )
+        weak = {f"task.{k}": v for k, v in t.fields.items() if v < 1} | {
+            f"target.{k}": v for k, v in g.fields.items() if v < 1
+        }
+        if weak:
+            print(
+                "    fields of matched items below 1.0: " + ", ".join(f"{k} {v:.2f}" for k, v in weak.items())
+            )
+    for kind, (found_n, expected_n, matched) in totals.items():
+        precision = matched / found_n if found_n else 1.0
+        recall = matched / expected_n if expected_n else 1.0
+        print(
+            f"overall {kind:8} precision {precision:.3f}  recall {recall:.3f}  ({matched}/{expected_n} matched)"
+        )
+
+    largest = max(samples, key=lambda p: p.stat().st_size)
+    text = largest.read_text(encoding="utf-8")
+    filler = (FIXTURES / "sxd-binhphuoc-2021-2025.txt").read_text(encoding="utf-8")
+    body_end = text.find("PHỤ LỤC")
+    big = text[:body_end] + filler[: max(0, 61_440 - len(text.encode("utf-8")))] + text[body_end:]
+    data = big.encode("utf-8")
+    found, ms = timed(data, "60kb.txt")
+    print(
+        f"a {len(data) / 1024:.0f} KB document ({largest.name} + sample text): {ms:.0f} ms "
+        f"({len(found['tasks'])} tasks, {len(found['targets'])} targets)"
+    )
+    # the slowest part is a table broken over lines: a document that is nothing but such tables
+    annex = text[body_end:]
+    tables = text[:1000] + annex * max(1, round(61_440 / len(annex.encode("utf-8"))))
+    data = tables.encode("utf-8")
+    found, ms = timed(data, "tables.txt", runs=3)
+    print(
+        f"a {len(data) / 1024:.0f} KB document of text-extracted appendix tables: {ms:.0f} ms ({len(found['tasks'])} tasks)"
+    )
+    for extra in ("sonv-tayninh-2024.pdf",):
+        path = FIXTURES / extra
+        if path.exists():
+            found, ms = timed(path.read_bytes(), path.name, runs=3)
+            print(f"{extra}: {ms:.0f} ms ({len(found['tasks'])} tasks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The audit log: every service that writes calls `audit_record` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "size"):  # a stored file
+        return value.name or None
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The instance's concrete field values as JSON-ready data (foreign keys as ids)."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _json_value(getattr(instance, name)) for name in names}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    unit=None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        unit=unit,
+        before=_json_value(before) if before is not None else None,
+        after=_json_value(after) if after is not None else None,
+    )
+
+
+def changed_fields(before: dict, after: dict) -> dict[str, tuple[Any, Any]]:
+    return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,14 @@
+from cchc.orgs.access import Access
+from cchc.orgs.models import Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    access = Access.for_user(user)
+    return {
+        "nav_roles": sorted({dict(Role.choices)[r] for r in access.roles()}),
+        "nav_can_audit": access.has_role(Role.ADMIN, Role.COORDINATOR),
+        "nav_can_report": access.has_role(Role.ADMIN, Role.COORDINATOR, Role.OFFICER),
+    }

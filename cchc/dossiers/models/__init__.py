@@ -1,0 +1,20 @@
+from .dossier import PERSONAL_FIELDS, Dossier, DossierEvent, DossierSequence, Handover
+from .feedback import FEEDBACK_PERSONAL_FIELDS, Feedback, FeedbackEvent, FeedbackEventKind, FeedbackState
+from .payment import Payment, PaymentMethod, PaymentStatus, Rating
+
+__all__ = [
+    "FEEDBACK_PERSONAL_FIELDS",
+    "PERSONAL_FIELDS",
+    "Dossier",
+    "DossierEvent",
+    "DossierSequence",
+    "Feedback",
+    "FeedbackEvent",
+    "FeedbackEventKind",
+    "FeedbackState",
+    "Handover",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
+    "Rating",
+]

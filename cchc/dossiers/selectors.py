@@ -1,0 +1,284 @@
+"""Reads of dossiers and feedback, scoped to the user (`cchc.orgs.access.Access`): a dossier is
+visible to whoever may read its handling unit or its receiving unit (officers: their own unit;
+coordinators, leaders, administrators: their subtree). The public lookup needs no account and
+shows nothing personal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cchc.core.errors import PermissionDenied
+from cchc.core.working_calendar import policy_for_unit
+from cchc.core.workingtime import to_local
+from cchc.orgs.access import SUBTREE_ROLES, Access
+from cchc.orgs.models import Role
+
+from .choices import Channel, EventKind, Result, State
+from .deadlines import apology_deadline
+from .lifecycle import OPEN
+from .models import Dossier, DossierEvent, Feedback, Handover
+from .permissions import can_decide, can_handle, can_read
+from .personal import ApplicantView, applicant_view, normalise_phone
+
+READ_ROLES = (*SUBTREE_ROLES, Role.OFFICER)
+
+
+def _scope(access: Access, *prefixes: str) -> Q | None:
+    """None when the user sees everything (superuser)."""
+    if access.is_superuser:
+        return None
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= access.units_q(READ_ROLES, prefix)
+    return q
+
+
+@dataclass(frozen=True)
+class DossierFilters:
+    state: str = ""
+    procedure: int | None = None
+    unit: int | None = None  # handling unit
+    channel: str = ""
+    q: str = ""  # code, or the applicant's exact ID number or phone
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool = False
+
+
+def dossier_list(
+    *, user, filters: DossierFilters | None = None, now: dt.datetime | None = None
+) -> QuerySet[Dossier]:
+    """The dossiers the user may read, newest first (the register, form 07)."""
+    f = filters or DossierFilters()
+    qs = Dossier.objects.select_related("procedure", "handling_unit", "receiving_unit", "current_unit")
+    scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
+    if scope is not None:
+        qs = qs.filter(scope)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.procedure:
+        qs = qs.filter(procedure_id=f.procedure)
+    if f.unit:
+        qs = qs.filter(handling_unit_id=f.unit)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.q.strip():
+        text = f.q.strip()
+        qs = qs.filter(
+            Q(code__icontains=text) | Q(applicant_id_number=text) | Q(applicant_phone=normalise_phone(text))
+        )
+    if f.received_from:
+        qs = qs.filter(received_at__date__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_at__date__lte=f.received_to)
+    if f.overdue:
+        qs = qs.filter(state__in=OPEN, current_due_at__lt=now or timezone.now())
+    return qs.order_by("-submitted_at", "-id")
+
+
+def dossier_get(*, user, code: str | None = None, pk: int | None = None) -> Dossier:
+    """One dossier with its history, hand-overs, payments and rating; marks what the user may
+    do (`can_handle`, `can_decide`) and gives the applicant as the user may see it."""
+    lookup = {"code": code} if code is not None else {"pk": pk}
+    dossier = get_object_or_404(
+        Dossier.objects.select_related(
+            "procedure", "handling_unit", "receiving_unit", "current_unit", "rating_entry"
+        ).prefetch_related(
+            Prefetch("events", queryset=DossierEvent.objects.select_related("actor").order_by("sequence")),
+            Prefetch(
+                "handovers",
+                queryset=Handover.objects.select_related("from_user", "to_user", "from_unit", "to_unit"),
+            ),
+            "payments",
+        ),
+        **lookup,
+    )
+    if not can_read(user, dossier):
+        raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
+    dossier.can_handle = can_handle(user, dossier)
+    dossier.can_decide = can_decide(user, dossier)
+    dossier.applicant = applicant_view(dossier, clear=dossier.can_handle)
+    return dossier
+
+
+def mask_personal(dossier: Dossier, user) -> ApplicantView:
+    """The applicant as `user` may see them: in clear for those who handle the dossier, else
+    masked (ID "0123******01", phone "09******12", e-mail masked, address hidden)."""
+    return applicant_view(dossier, clear=can_handle(user, dossier))
+
+
+# --- the public lookup -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    label: str
+    name: str
+    status: str  # done / current / pending
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    on_time: bool | None = None
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    """What anyone holding the code and the phone's last digits may see: no personal data,
+    no officer's name."""
+
+    code: str
+    procedure_code: str
+    procedure_name: str
+    handling_unit: str
+    channel: str
+    state: str
+    state_label: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    new_due_at: dt.datetime | None
+    current_due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    result: str
+    result_label: str
+    missing: list[str] = field(default_factory=list)
+    steps: list[PublicStep] = field(default_factory=list)
+
+
+def _public_steps(dossier: Dossier) -> list[PublicStep]:
+    handovers = {h.from_step: h for h in dossier.handovers.all()}
+    started = {h.to_step: h.at for h in handovers.values()}
+    if dossier.steps:
+        started[dossier.steps[0]["position"]] = dossier.received_at
+    out = []
+    for s in dossier.steps:
+        position, h = s["position"], handovers.get(s["position"])
+        current = position == dossier.current_step and h is None
+        out.append(
+            PublicStep(
+                label=f"B{position}",
+                name=s["name"],
+                status="done" if h else ("current" if current else "pending"),
+                started_at=started.get(position),
+                finished_at=h.at if h else None,
+                due_at=h.step_due_at if h else (dossier.step_due_at if current else None),
+                on_time=h.on_time if h else None,
+            )
+        )
+    return out
+
+
+def dossier_public_lookup(*, code: str, phone_last_digits: str) -> PublicDossier | None:
+    """The dossier's progress for the applicant, or None when the code is unknown or the digits
+    do not match (the same answer, so codes cannot be probed). At least 4 digits are needed."""
+    digits = normalise_phone(phone_last_digits)
+    if len(digits) < 4 or not digits.isdigit():
+        return None
+    dossier = (
+        Dossier.objects.select_related("procedure", "handling_unit")
+        .prefetch_related("handovers")
+        .filter(code=(code or "").strip())
+        .first()
+    )
+    if dossier is None or len(dossier.applicant_phone) < len(digits):
+        return None
+    if not hmac.compare_digest(dossier.applicant_phone[-len(digits) :], digits):
+        return None
+    missing: list[str] = []
+    if dossier.state in (State.WAITING_SUPPLEMENT, State.INCOMPLETE_AT_RECEIPT):
+        last = dossier.events.filter(
+            kind__in=[EventKind.SUPPLEMENT_REQUESTED, EventKind.RECEIPT_INCOMPLETE]
+        ).order_by("-sequence")
+        missing = list((last.values_list("data", flat=True).first() or {}).get("missing", []))
+    return PublicDossier(
+        code=dossier.code,
+        procedure_code=dossier.procedure.code,
+        procedure_name=dossier.procedure.name,
+        handling_unit=dossier.handling_unit.body_name,
+        channel=Channel(dossier.channel).label,
+        state=dossier.state,
+        state_label=State(dossier.state).label,
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        new_due_at=dossier.new_due_at,
+        current_due_at=dossier.current_due_at,
+        finished_at=dossier.finished_at,
+        returned_at=dossier.returned_at,
+        result=dossier.result,
+        result_label=Result(dossier.result).label if dossier.result else "",
+        missing=missing,
+        steps=_public_steps(dossier),
+    )
+
+
+# --- warnings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApologyWarning:
+    dossier: Dossier
+    deadline: dt.datetime  # the last moment to send the apology
+    due_at: dt.datetime
+    left: dt.timedelta  # working time until the deadline
+
+
+def dossier_apology_warnings(
+    *, user=None, now: dt.datetime | None = None, within_hours: int = 8
+) -> list[ApologyWarning]:
+    """Open dossiers not yet apologised for whose apology deadline (one working day before the
+    due time in force) falls within the next `within_hours` working hours — so the handling
+    unit can still send the apology. `user=None` is the system (a reminder job): every unit."""
+    now = to_local(now or timezone.now())
+    # A deadline within N working hours implies a due time within N hours + 1 working day, which
+    # is less than this many calendar days even across Tết.
+    horizon = now + dt.timedelta(days=14 + within_hours // 8 * 3)
+    qs = Dossier.objects.filter(
+        state__in=OPEN, apologised=False, current_due_at__gt=now, current_due_at__lte=horizon
+    )
+    if user is not None:
+        scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
+        qs = qs.filter(scope) if scope is not None else qs
+    policies: dict[int, object] = {}
+    out = []
+    for d in qs.select_related("procedure", "handling_unit", "receiving_unit"):
+        policy = policies.get(d.handling_unit_id) or policies.setdefault(
+            d.handling_unit_id, policy_for_unit(d.handling_unit)
+        )
+        deadline = apology_deadline(policy, d.current_due_at)
+        if deadline < now:
+            continue
+        left = policy.working_time_between(now, deadline)
+        if left <= dt.timedelta(hours=within_hours):
+            out.append(ApologyWarning(d, deadline, d.current_due_at, left))
+    return sorted(out, key=lambda w: (w.deadline, w.dossier.code))
+
+
+# --- feedback ----------------------------------------------------------------------------------
+
+
+def feedback_list(*, user, state: str = "") -> QuerySet[Feedback]:
+    qs = Feedback.objects.select_related("unit", "procedure", "dossier")
+    scope = _scope(Access.for_user(user), "unit__")
+    if scope is not None:
+        qs = qs.filter(scope)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-received_at", "-id")
+
+
+def feedback_get(*, user, pk: int) -> Feedback:
+    fb = get_object_or_404(
+        Feedback.objects.select_related("unit", "procedure", "dossier").prefetch_related("events"), pk=pk
+    )
+    if not Access.for_user(user).can_read_unit(fb.unit):
+        raise PermissionDenied("Bạn không có quyền xem phản ánh, kiến nghị này.")
+    fb.can_handle = Access.for_user(user).can_report_for(fb.unit)
+    return fb

@@ -1,0 +1,229 @@
+"""Receipt (tiếp nhận): complete → receipt with appointment (form 01) and the clock starts;
+incomplete → one request listing everything missing (form 02), no clock; not eligible →
+refusal (form 03). An incomplete dossier is accepted later with `dossier_accept`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.text import nfc
+from cchc.core.working_calendar import policy_for_unit
+from cchc.orgs.access import Access
+from cchc.orgs.models import Unit
+from cchc.procedures.models import Component, OnlineMode, Procedure
+from cchc.procedures.selectors import procedures_for_unit
+
+from ..choices import Channel
+from ..choices import EventKind as E
+from ..codes import dossier_code
+from ..deadlines import step_due
+from ..models import Dossier
+from ..permissions import require
+from ._common import check, copy_back, lock, moment, record, when
+
+
+def clean_missing(missing: Iterable, procedure: Procedure) -> list[str]:
+    """What is missing, as text: free text or the procedure's own components."""
+    items = []
+    for item in missing or ():
+        if isinstance(item, Component):
+            if item.procedure_id != procedure.pk:
+                raise ServiceError({"missing": f"“{item.name}” không phải thành phần hồ sơ của thủ tục này."})
+            item = item.name
+        text = nfc(str(item))
+        if text and text not in items:
+            items.append(text)
+    return items
+
+
+def _facts(procedure: Procedure, flags: dict) -> dict:
+    return {"fee_amount": procedure.fee_amount or 0} | {k: bool(v) for k, v in flags.items() if v is not None}
+
+
+def _start_clock(dossier: Dossier, *, actor, at: dt.datetime, facts: dict) -> None:
+    procedure = dossier.procedure
+    if procedure.processing_time is None:
+        raise ServiceError(
+            {
+                "procedure": "Thủ tục chưa có thời hạn giải quyết: cập nhật danh mục thủ tục trước khi tiếp nhận."
+            }
+        )
+    policy = policy_for_unit(dossier.handling_unit)
+    due = policy.due_date(at, procedure.processing_time, procedure.time_unit)
+    steps = [
+        {
+            "position": s.position,
+            "name": s.name,
+            "actor_role": s.actor_role,
+            "time_allowed": str(s.time_allowed),
+        }
+        for s in procedure.steps.order_by("position", "id")
+    ]
+    record(
+        dossier,
+        actor=actor,
+        kind=E.RECEIVED,
+        at=at,
+        data={
+            "due_at": due.due,
+            "effective_start": due.effective_start,
+            "duration": procedure.processing_time,
+            "duration_unit": procedure.time_unit,
+            "steps": steps,
+        }
+        | facts,
+    )
+    if steps:  # B1 starts with the clock (after the cut-off: the next working day)
+        first = steps[0]
+        record(
+            dossier,
+            actor=actor,
+            kind=E.STEP_STARTED,
+            at=at,
+            data={
+                "step": first["position"],
+                "unit": dossier.receiving_unit_id,
+                "due_at": step_due(policy, due.effective_start, first["time_allowed"], procedure.time_unit),
+            },
+        )
+
+
+def _check_receipt(
+    *, procedure: Procedure, handling_unit: Unit, receiving_unit: Unit, channel: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = "Kênh nộp phải là trực tiếp, trực tuyến hoặc bưu chính."
+    elif channel == Channel.ONLINE and procedure.online_mode == OnlineMode.NONE:
+        errors["channel"] = f"Thủ tục {procedure.code} chưa cung cấp dịch vụ công trực tuyến."
+    for field, unit in (("handling_unit", handling_unit), ("receiving_unit", receiving_unit)):
+        if unit.valid_to is not None:
+            errors[field] = f"{unit.name} đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}."
+    if procedure.valid_to is not None:
+        errors["procedure"] = f"Thủ tục {procedure.code} đã hết hiệu lực."
+    elif not procedures_for_unit(handling_unit).filter(pk=procedure.pk).exists():
+        errors["handling_unit"] = f"{handling_unit.body_name} không thực hiện thủ tục {procedure.code}."
+    return errors
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    actor,
+    procedure: Procedure,
+    handling_unit: Unit,
+    receiving_unit: Unit,
+    channel: str,
+    applicant,
+    received_at: dt.datetime | None = None,
+    complete: bool = True,
+    missing: Iterable = (),
+    eligible: bool = True,
+    reason: str = "",
+    data_reused: bool = False,
+    vneid_authenticated: bool = False,
+    linked_to_personal_data_store: bool = False,
+    digitised: bool = False,
+) -> Dossier:
+    """Record a dossier handed in at `receiving_unit` for `handling_unit` to decide.
+
+    `applicant` is a `cchc.dossiers.personal.Applicant`. A complete, eligible dossier is received:
+    the appointment is computed by the handling unit's policy (cut-off, holidays) and B1 starts.
+    `complete=False` needs `missing` (everything at once); `eligible=False` needs `reason`.
+    """
+    from ..personal import clean_applicant
+
+    if actor is None or not Access.for_user(actor).can_report_for(receiving_unit):
+        raise PermissionDenied(f"Bạn không có quyền tiếp nhận hồ sơ tại {receiving_unit.name}.")
+    at = moment(received_at, "received_at")
+    errors = _check_receipt(
+        procedure=procedure,
+        handling_unit=handling_unit,
+        receiving_unit=receiving_unit,
+        channel=channel,
+    )
+    try:
+        applicant = clean_applicant(applicant)
+    except ServiceError as exc:
+        errors |= {k: v[0] for k, v in exc.message_dict.items()}
+    missing = clean_missing(missing, procedure)
+    if not eligible:
+        reason = nfc(reason)
+        if not reason:
+            errors["reason"] = (
+                "Ghi lý do từ chối tiếp nhận (hồ sơ không thuộc thẩm quyền, không đủ điều kiện…)."
+            )
+    elif complete and missing:
+        errors["missing"] = "Hồ sơ đủ thành phần thì không ghi thành phần còn thiếu."
+    elif not complete and not missing:
+        errors["missing"] = "Liệt kê đầy đủ, một lần, mọi thành phần cần bổ sung, hoàn thiện."
+    if eligible and complete and procedure.processing_time is None:
+        errors["procedure"] = (
+            "Thủ tục chưa có thời hạn giải quyết: cập nhật danh mục thủ tục trước khi tiếp nhận."
+        )
+    if errors:
+        raise ServiceError(errors)
+
+    dossier = Dossier(
+        code=dossier_code(handling_unit, at),
+        procedure=procedure,
+        handling_unit=handling_unit,
+        receiving_unit=receiving_unit,
+        channel=channel,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        created_by=actor,
+    )
+    facts = _facts(
+        procedure,
+        {
+            "data_reused": data_reused,
+            "vneid_authenticated": vneid_authenticated,
+            "linked_to_personal_data_store": linked_to_personal_data_store,
+            "digitised": digitised,
+        },
+    )
+    if not eligible:
+        record(dossier, actor=actor, kind=E.REFUSED_AT_RECEIPT, at=at, data={"reason": reason} | facts)
+    elif not complete:
+        record(dossier, actor=actor, kind=E.RECEIPT_INCOMPLETE, at=at, data={"missing": missing} | facts)
+    else:
+        _start_clock(dossier, actor=actor, at=at, facts=facts)
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(
+    *,
+    actor,
+    dossier: Dossier,
+    received_at: dt.datetime | None = None,
+    data_reused: bool | None = None,
+    vneid_authenticated: bool | None = None,
+    linked_to_personal_data_store: bool | None = None,
+    digitised: bool | None = None,
+) -> Dossier:
+    """Receive a dossier that was incomplete at receipt, now complete: the clock starts now."""
+    d = lock(dossier)
+    require(actor, d, what="tiếp nhận")
+    at = when(d, received_at, "received_at")
+    check(d, E.RECEIVED)
+    facts = _facts(
+        d.procedure,
+        {
+            "data_reused": data_reused,
+            "vneid_authenticated": vneid_authenticated,
+            "linked_to_personal_data_store": linked_to_personal_data_store,
+            "digitised": digitised,
+        },
+    )
+    _start_clock(d, actor=actor, at=at, facts=facts)
+    return copy_back(dossier, d)

@@ -1,0 +1,254 @@
+"""Public pages (no account): a citizen looks a dossier up by its code and the last digits of
+the phone, rates the service once, pays the fee online; and sends feedback (PAKN).
+
+The lookup shows nothing personal (`selectors.dossier_public_lookup`), gives the same answer
+for an unknown code and wrong digits, and is rate-limited per IP address: at most
+`LOOKUP_FAILURES` failed attempts per `LOOKUP_WINDOW` seconds (Django's cache). A successful
+lookup is remembered in the session, which is what lets the applicant rate or pay."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cchc.core.errors import ServiceError
+from cchc.core.forms import apply_service_error
+from cchc.procedures.models import Procedure
+
+from . import selectors, services
+from .choices import EventKind
+from .forms import FeedbackForm, LookupForm, RatingForm
+from .gateways import get_gateway
+from .lifecycle import HAS_RESULT, allowed
+from .models import Dossier, Payment, PaymentStatus
+from .views import money, service_messages
+
+LOOKUP_FAILURES = 10
+LOOKUP_WINDOW = 600  # seconds
+SESSION_KEY = "tra_cuu"
+NOT_FOUND = "Không tìm thấy hồ sơ có mã và số điện thoại như đã nhập. Kiểm tra lại mã hồ sơ trên giấy hẹn."
+TOO_MANY = (
+    f"Bạn đã tra cứu không thành công quá {LOOKUP_FAILURES} lần trong {LOOKUP_WINDOW // 60} phút. "
+    "Vui lòng thử lại sau ít phút."
+)
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _failures_key(request) -> str:
+    return f"cchc:tra-cuu:sai:{_client_ip(request)}"
+
+
+def _blocked(request) -> bool:
+    return (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES
+
+
+def _count_failure(request) -> None:
+    key = _failures_key(request)
+    if not cache.add(key, 1, LOOKUP_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.add(key, 1, LOOKUP_WINDOW)
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    form = LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
+    error, status = "", 200
+    if request.method == "POST":
+        if _blocked(request):
+            error, status = TOO_MANY, 429
+        elif form.is_valid():
+            code = form.cleaned_data["code"].strip()
+            digits = form.cleaned_data["phone_last_digits"].strip()
+            found = selectors.dossier_public_lookup(code=code, phone_last_digits=digits)
+            if found is not None:
+                grants = request.session.get(SESSION_KEY, {})
+                grants[found.code] = digits
+                request.session[SESSION_KEY] = grants
+                return redirect("lookup_result", code=found.code)
+            _count_failure(request)
+            error, status = NOT_FOUND, 404
+        else:
+            status = 400
+    return render(request, "dossiers/public/lookup.html", {"form": form, "error": error}, status=status)
+
+
+def _granted(request, code: str):
+    """(public view, dossier) when this browser looked the dossier up; else None."""
+    digits = request.session.get(SESSION_KEY, {}).get(code)
+    if not digits:
+        return None
+    public = selectors.dossier_public_lookup(code=code, phone_last_digits=digits)
+    if public is None:
+        return None
+    return public, Dossier.objects.get(code=public.code)
+
+
+def _back_to_lookup(code: str):
+    return redirect(reverse("lookup") + f"?ma={code}")
+
+
+@require_http_methods(["GET"])
+def lookup_result(request, code: str):
+    granted = _granted(request, code)
+    if granted is None:
+        return _back_to_lookup(code)
+    public, d = granted
+    paid = d.payments.filter(status=PaymentStatus.PAID).exists()
+    return render(
+        request,
+        "dossiers/public/result.html",
+        {
+            "p": public,
+            "can_rate": d.state in HAS_RESULT and not d.rating,
+            "rating": d.get_rating_display() if d.rating else "",
+            "fee_label": money(d.fee_amount),
+            "fee_due": d.fee_due,
+            "paid": paid,
+            "can_pay": d.fee_due and not paid and allowed(EventKind.PAYMENT_STARTED, d.state),
+            "rating_form": RatingForm(),
+            "gateway_label": get_gateway().label,
+        },
+    )
+
+
+@require_POST
+def rate(request, code: str):
+    granted = _granted(request, code)
+    if granted is None:
+        return _back_to_lookup(code)
+    _public, d = granted
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chọn một mức độ hài lòng.")
+        return redirect("lookup_result", code=code)
+    try:
+        services.dossier_rate(
+            dossier=d, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    except ServiceError as exc:
+        for line in service_messages(exc):
+            messages.error(request, line)
+    else:
+        messages.success(request, "Cảm ơn Ông/Bà đã đánh giá.")
+    return redirect("lookup_result", code=code)
+
+
+@require_POST
+def pay(request, code: str):
+    granted = _granted(request, code)
+    if granted is None:
+        return _back_to_lookup(code)
+    _public, d = granted
+    try:
+        started = services.payment_start(actor=None, dossier=d)
+    except ServiceError as exc:
+        for line in service_messages(exc):
+            messages.error(request, line)
+        return redirect("lookup_result", code=code)
+    return redirect(started.redirect_url)
+
+
+@require_http_methods(["GET", "POST"])
+def simulated_gateway(request, reference: str):
+    """The simulated gateway's payment page — moves no money, for demonstrations only."""
+    gateway = get_gateway()
+    if not gateway.is_simulated:
+        raise Http404
+    payment = (
+        Payment.objects.select_related("dossier__procedure")
+        .filter(reference=reference, gateway=gateway.name)
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    if request.method == "POST":
+        payload = gateway.callback(reference, paid=request.POST.get("ket_qua") == "thanh_cong")
+        try:
+            confirmed = services.payment_confirm(reference=reference, payload=payload)
+        except ServiceError as exc:
+            for line in service_messages(exc):
+                messages.error(request, line)
+        else:
+            if confirmed.status == PaymentStatus.PAID:
+                messages.success(request, "Đã thanh toán phí, lệ phí.")
+            else:
+                messages.error(request, "Thanh toán không thành công; Ông/Bà có thể thử lại.")
+        return redirect("lookup_result", code=payment.dossier.code)
+    return render(
+        request,
+        "dossiers/public/gateway.html",
+        {"payment": payment, "label": gateway.label, "amount": money(payment.amount)},
+    )
+
+
+FEEDBACK_SESSION_KEY = "gop_y_da_gui"
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request):
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        dossier = procedure = None
+        if data["dossier_code"].strip():
+            dossier = (
+                Dossier.objects.select_related("procedure", "handling_unit")
+                .filter(code=data["dossier_code"].strip())
+                .first()
+            )
+            if dossier is None:
+                form.add_error("dossier_code", "Mã hồ sơ không đúng; kiểm tra lại trên giấy hẹn.")
+        if data["procedure_code"].strip() and dossier is None:
+            procedure = (
+                Procedure.objects.select_related("agency")
+                .filter(code=data["procedure_code"].strip(), valid_to__isnull=True)
+                .order_by("id")
+                .first()
+            )
+            if procedure is None:
+                form.add_error("procedure_code", "Không có thủ tục mang mã này.")
+        if not form.errors:
+            try:
+                fb = services.feedback_receive(
+                    actor=None,
+                    content=data["content"],
+                    sender=services.Sender(
+                        name=data["sender_name"],
+                        phone=data["sender_phone"],
+                        email=data["sender_email"],
+                        address=data["sender_address"],
+                    ),
+                    procedure=procedure,
+                    dossier=dossier,
+                )
+            except ServiceError as exc:
+                if "unit" in getattr(exc, "error_dict", {}):
+                    form.add_error("procedure_code", exc.message_dict["unit"])
+                else:
+                    apply_service_error(form, exc)
+            else:
+                request.session[FEEDBACK_SESSION_KEY] = {"code": fb.code, "due": fb.handle_due_at.isoformat()}
+                return redirect("feedback_sent")
+    return render(
+        request, "dossiers/public/feedback.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def feedback_sent(request):
+    sent = request.session.get(FEEDBACK_SESSION_KEY)
+    if not sent:
+        return redirect("feedback_public")
+    from .messages import moment
+
+    return render(
+        request, "dossiers/public/feedback_sent.html", {"code": sent["code"], "due": moment(sent["due"])}
+    )

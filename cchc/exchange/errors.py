@@ -1,0 +1,25 @@
+"""Errors of the exchange readers: a line number and a one-line reason people can act on."""
+
+from __future__ import annotations
+
+
+class ExchangeError(ValueError):
+    """A file that cannot be used as it is.
+
+    ``line`` is the 1-based line of the file (the header is line 1; 0 when the problem is the
+    file itself, e.g. it cannot be opened); ``reason`` a one-line Vietnamese explanation;
+    ``errors`` every (line, reason) found when the reader collected more than one.
+    """
+
+    def __init__(
+        self, line: int, reason: str, *, path: str = "", errors: list[tuple[int, str]] | None = None
+    ):
+        self.line = line
+        self.reason = " ".join(str(reason).split())
+        self.path = path
+        self.errors = errors if errors is not None else [(line, self.reason)]
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}dòng {self.line}: {self.reason}" if self.line else f"{where}{self.reason}"

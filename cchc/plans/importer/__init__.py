@@ -1,0 +1,50 @@
+"""Plan import: a plan document (.docx, .pdf, .txt, .md) → the structured plan of the contract.
+
+    from cchc.plans.importer import parse_plan_file, parse_plan_bytes, PlanImportError
+
+    structured = parse_plan_file(Path("ke-hoach-cchc-2024.pdf"))
+    structured["tasks"][0]["lead"]        # ["Sở Nội vụ"]
+
+Pure Python: nothing here needs Django except `save.plan_import_save`, which writes a parsed
+plan into the database as a draft.
+
+Modules, in the order the data flows:
+  extract (a file → blocks; docx, pdf for those formats) → paragraphs (printed lines → paragraphs)
+  and texttable + cells (tables broken over lines → rows of cells) → outline (sections, reform
+  areas, year context) → metadata (issuer, province, number, date, period, kind), targets
+  (quantified goals), tables (appendix grids → tasks), blocks (task blocks in the body), bodies
+  (lead/coordinating lists) → parse (the structured plan). evaluate scores a result against an
+  expected structure; save writes one to the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .extract import check_supported, extract
+from .model import PlanImportError
+from .parse import parse_document
+
+__all__ = ["PlanImportError", "parse_plan_bytes", "parse_plan_file"]
+
+
+def parse_plan_bytes(data: bytes, filename: str) -> dict:
+    """The structured plan read from a file's bytes; its name gives the format."""
+    document = extract(data, filename)
+    structured = {"source": document.source}
+    structured.update(parse_document(document))
+    return structured
+
+
+def parse_plan_file(path: Path) -> dict:
+    path = Path(path)
+    check_supported(path.name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise PlanImportError(f"Không tìm thấy tệp {path.name}.") from exc
+    except IsADirectoryError as exc:
+        raise PlanImportError(f"{path.name} là một thư mục, không phải tệp.") from exc
+    except OSError as exc:
+        raise PlanImportError(f"Không đọc được tệp {path.name}.") from exc
+    return parse_plan_bytes(data, path.name)

@@ -1,0 +1,283 @@
+"""Plan pages: parse input, call a service or selector, render. No business rules here."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import escape
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cchc.core.errors import ServiceError
+from cchc.core.forms import apply_service_error
+from cchc.orgs.access import Access
+
+from . import selectors, services
+from .deadlines import parse_deadline
+from .forms import PlanForm, TargetForm, TaskForm, assignable_units
+from .models import Plan, PlanStatus, Target, Task, TaskRole
+
+
+def _plan_context(request, plan: Plan) -> dict:
+    access = Access.for_user(request.user)
+    return {
+        "plan": plan,
+        "can_manage": access.can_manage_unit(plan.issuer),
+        "can_oversee": access.can_oversee_unit(plan.issuer),
+    }
+
+
+@require_GET
+def plan_list(request):
+    status = request.GET.get("trang_thai") or None
+    plans = selectors.plan_list(user=request.user, status=status)
+    can_create = Access.for_user(request.user).managed_units().exists()
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "status": status, "statuses": PlanStatus.choices, "can_create": can_create},
+    )
+
+
+@require_GET
+def plan_detail(request, pk: int):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    from .cascade import cascade_candidates
+
+    context = _plan_context(request, plan) | {
+        "cascade_units": cascade_candidates(user=request.user, plan=plan)
+        if plan.status == PlanStatus.ISSUED
+        else [],
+        "areas": selectors.plan_tasks_by_area(plan=plan),
+        "targets": plan.targets.all(),
+        "children": selectors.plan_list(user=request.user).filter(parent=plan),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _plan_form(request, plan: Plan | None):
+    access = Access.for_user(request.user)
+    issuers = access.managed_units().current()
+    parents = selectors.plan_list(user=request.user).exclude(status=PlanStatus.DRAFT)
+    if plan:
+        parents = parents.exclude(pk=plan.pk)
+    year = timezone.localdate().year
+    initial = {"issuer": issuers.order_by("depth", "name").first(), "kind": "annual", "from_year": year, "to_year": year}
+    if plan:
+        initial = {
+            f: getattr(plan, f)
+            for f in [
+                "issuer",
+                "title",
+                "number",
+                "issued_on",
+                "kind",
+                "from_year",
+                "to_year",
+                "parent",
+                "summary",
+            ]
+        }
+    return PlanForm(request.POST or None, initial=initial, issuers=issuers, parents=parents)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    if not Access.for_user(request.user).managed_units().exists():
+        raise PermissionDenied("Chỉ cán bộ điều phối CCHC được tạo kế hoạch.")
+    form = _plan_form(request, None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Đã tạo kế hoạch (dự thảo). Thêm chỉ tiêu và nhiệm vụ, rồi ban hành.")
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    form = _plan_form(request, plan)
+    form.fields["issuer"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "issuer"}
+        try:
+            services.plan_update(actor=request.user, plan=plan, **data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu thông tin kế hoạch.")
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+def _run_action(request, plan: Plan, action, success: str):
+    try:
+        action(actor=request.user, plan=plan)
+    except ServiceError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+def plan_issue(request, pk: int):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    _run_action(
+        request, plan, services.plan_issue, "Đã ban hành kế hoạch và giao nhiệm vụ cho các cơ quan chủ trì."
+    )
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def plan_close(request, pk: int):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    _run_action(request, plan, services.plan_close, "Đã kết thúc kế hoạch.")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def plan_delete(request, pk: int):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    try:
+        services.plan_delete(actor=request.user, plan=plan)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(request, "Đã xóa kế hoạch dự thảo.")
+    return redirect("plans:list")
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk: int, target_id: int | None = None):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    target = get_object_or_404(Target, pk=target_id, plan=plan) if target_id else None
+    initial = {"year": plan.from_year if plan.from_year == plan.to_year else None, "unit_of_measure": "%"}
+    if target:
+        initial = {
+            f: getattr(target, f)
+            for f in ["text", "area", "comparator", "value", "unit_of_measure", "year", "reduction"]
+        }
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_save(actor=request.user, plan=plan, target=target, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu chỉ tiêu.")
+            return redirect(f"{plan.get_absolute_url()}#chi-tieu")
+    return render(request, "plans/target_form.html", {"form": form, "plan": plan, "target": target})
+
+
+@require_POST
+def target_delete(request, pk: int, target_id: int):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    target = get_object_or_404(Target, pk=target_id, plan=plan)
+    try:
+        services.target_delete(actor=request.user, target=target)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã xóa chỉ tiêu.")
+    return redirect(f"{plan.get_absolute_url()}#chi-tieu")
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk: int, task_id: int | None = None):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    task = get_object_or_404(Task, pk=task_id, plan=plan) if task_id else None
+    initial = {}
+    if task:
+        initial = {
+            f: getattr(task, f)
+            for f in [
+                "number",
+                "area",
+                "content",
+                "output",
+                "lead_text",
+                "coordinating_text",
+                "deadline_text",
+                "note",
+            ]
+        }
+        roles = list(task.task_units.values_list("unit_id", "role"))
+        initial["lead_units"] = [u for u, r in roles if r == TaskRole.LEAD]
+        initial["coordinating_units"] = [u for u, r in roles if r == TaskRole.COORDINATING]
+        if task.deadline_kind in ("conditional", "unknown"):
+            initial["final_due"] = task.final_due
+    form = TaskForm(request.POST or None, initial=initial, units=assignable_units(plan.issuer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.task_save(actor=request.user, plan=plan, task=task, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu nhiệm vụ.")
+            return redirect(f"{plan.get_absolute_url()}#nv-{saved.pk}")
+    return render(request, "plans/task_form.html", {"form": form, "plan": plan, "task": task})
+
+
+@require_POST
+def task_delete(request, pk: int, task_id: int):
+    plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
+    task = get_object_or_404(Task, pk=task_id, plan=plan)
+    try:
+        services.task_delete(actor=request.user, task=task)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã xóa nhiệm vụ.")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_GET
+def deadline_preview(request, pk: int):
+    """HTMX: how the deadline phrase being typed will be read, shown under the field."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if not request.htmx:
+        raise PermissionDenied("Chỉ dùng trong biểu mẫu.")
+    phrase = request.GET.get("deadline_text", "")
+    schedule = parse_deadline(phrase, from_year=plan.from_year, to_year=plan.to_year)
+    return HttpResponse(
+        f'<span class="deadline-kind k-{schedule.kind.value}">{escape(schedule.explanation)}</span>'
+    )
+
+
+@require_POST
+def plan_cascade(request, pk: int):
+    """A unit starts its own plan from this one (its tasks copied, linked back)."""
+    from .cascade import cascade_candidates, plan_cascade
+
+    superior = selectors.plan_get(user=request.user, pk=pk)
+    candidates = {u.pk: u for u in cascade_candidates(user=request.user, plan=superior)}
+    unit = candidates.get(int(request.POST.get("unit") or 0))
+    if unit is None:
+        raise PermissionDenied("Bạn không thể lập kế hoạch triển khai cho đơn vị này.")
+    try:
+        plan = plan_cascade(actor=request.user, superior=superior, unit=unit)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("plans:detail", pk=superior.pk)
+    messages.success(
+        request,
+        f"Đã tạo dự thảo kế hoạch của {unit.body_name} từ kế hoạch cấp trên. Rà soát, bỏ chỉ tiêu không phù hợp, rồi ban hành.",
+    )
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_GET
+def plan_coverage(request, pk: int):
+    from .cascade import plan_coverage
+
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if not Access.for_user(request.user).can_oversee_unit(plan.issuer):
+        raise PermissionDenied("Chỉ cơ quan ban hành xem được mức độ triển khai của kế hoạch.")
+    return render(
+        request, "plans/coverage.html", {"plan": plan, "c": plan_coverage(user=request.user, plan=plan)}
+    )

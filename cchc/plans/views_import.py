@@ -1,0 +1,210 @@
+"""Import a plan document: upload → review side by side with the text → save as a draft.
+
+Nothing is written to the database before the person confirms: between the two steps the
+parsed structure and the document's text live in the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cchc.core.errors import ServiceError
+from cchc.core.text import fold
+from cchc.orgs.access import Access
+from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.resolve import UnitResolver
+
+from . import selectors
+from .forms_import import MetadataForm, TargetFormSet, TaskFormSet, UploadForm
+from .importer import PlanImportError, parse_plan_bytes
+from .importer.extract import extract
+from .importer.model import Table
+from .importer.save import plan_import_save
+from .models import PlanStatus
+
+SESSION_KEY = "plan_import"
+
+
+def _require_coordinator(request):
+    access = Access.for_user(request.user)
+    issuers = access.managed_units().current()
+    if not issuers.exists():
+        raise PermissionDenied("Chỉ cán bộ điều phối CCHC được nhập kế hoạch.")
+    return access, issuers
+
+
+def document_lines(doc) -> list[str]:
+    """The document as display lines: paragraphs and printed lines as they are, table rows with
+    their cells separated by " | "."""
+    lines: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            lines.extend(" | ".join(" ".join(c.split()) for c in row) for row in block.rows)
+        else:
+            lines.extend(part for part in block.text.split("\n"))
+    return lines
+
+
+def locate(text: str, folded_lines: list[str]) -> int | None:
+    """The first line where the text (or its beginning) is printed, for the side-by-side view."""
+    key = " ".join(fold(text).split())
+    for size in (40, 25, 14):
+        snippet = key[:size]
+        if len(snippet) < 8:
+            break
+        for i, line in enumerate(folded_lines):
+            if snippet in line:
+                return i
+    return None
+
+
+def _province_of(unit: Unit) -> Unit:
+    if unit.kind == UnitKind.PROVINCE:
+        return unit
+    return Unit.objects.filter(pk__in=unit.ancestor_ids(), kind=UnitKind.PROVINCE).first() or unit
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import_upload(request):
+    _access, issuers = _require_coordinator(request)
+    parents = selectors.plan_list(user=request.user).exclude(status=PlanStatus.DRAFT)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, issuers=issuers, parents=parents,
+        initial={"issuer": issuers.order_by("depth", "name").first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            doc = extract(data, upload.name)
+            structured = parse_plan_bytes(data, upload.name)
+        except PlanImportError as exc:
+            form.add_error("file", str(exc))
+        else:
+            request.session[SESSION_KEY] = {
+                "filename": upload.name, "issuer_id": form.cleaned_data["issuer"].pk,
+                "parent_id": form.cleaned_data["parent"].pk if form.cleaned_data["parent"] else None,
+                "lines": document_lines(doc), "structured": structured,
+            }
+            return redirect("plans:import_review")
+    return render(request, "plans/import_upload.html", {"form": form})
+
+
+def _initial(structured: dict, lines: list[str], issuer: Unit):
+    folded = [" ".join(fold(line).split()) for line in lines]
+    period = structured.get("period") or {}
+    year = timezone.localdate().year
+    from_year, to_year = period.get("from_year") or year, period.get("to_year") or period.get("from_year") or year
+    title = structured.get("title") or (
+        f"Kế hoạch cải cách hành chính năm {from_year} của {issuer.body_name}" if from_year == to_year
+        else f"Kế hoạch cải cách hành chính giai đoạn {from_year}–{to_year} của {issuer.body_name}"
+    )
+    issued = structured.get("issued_date")
+    metadata = {
+        "title": title, "number": structured.get("number") or "", "kind": structured.get("kind") or "annual",
+        "issued_on": dt.date.fromisoformat(issued) if issued else None, "from_year": from_year, "to_year": to_year,
+    }
+    targets = [
+        {"include": True, "text": t["text"], "area": t.get("area") or "", "comparator": t["comparator"], "value": t["value"],
+         "unit": t.get("unit") or "", "year": t.get("year"), "reduction": bool(t.get("reduction")),
+         "section": t.get("section") or "", "line": locate(t["text"], folded)}
+        for t in structured.get("targets", [])
+    ]
+    tasks = [
+        {"include": True, "stt": t.get("stt") or "", "area": t.get("area") or "", "content": t["content"],
+         "output": t.get("output") or "", "lead": "; ".join(t.get("lead") or []),
+         "coordinating": "; ".join(t.get("coordinating") or []), "deadline": t.get("deadline") or "",
+         "group": t.get("group") or "", "note": t.get("note") or "", "line": locate(t["content"], folded)}
+        for t in structured.get("tasks", [])
+    ]
+    return metadata, targets, tasks
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").split(";") if p.strip()]
+
+
+def _resolution_preview(resolver: UnitResolver, task_forms) -> list[dict]:
+    """For each task row: how its lead bodies resolve (shown next to the row)."""
+    preview = []
+    for form in task_forms:
+        lead = form["lead"].value() or ""
+        results = resolver.resolve_many(_split(lead))
+        units = {u.pk for r in results for u in r.units}
+        preview.append({
+            "count": len(units),
+            "unresolved": [r.phrase for r in results if r.how == "unresolved"],
+            "fuzzy": [r.note for r in results if r.how == "fuzzy"],
+            "notes": [r.note for r in results if r.how in ("group", "historical") and r.note],
+        })
+    return preview
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import_review(request):
+    _access, issuers = _require_coordinator(request)
+    state = request.session.get(SESSION_KEY)
+    if not state:
+        messages.info(request, "Chưa có văn bản nào đang chờ rà soát; hãy tải văn bản lên.")
+        return redirect("plans:import")
+    issuer = issuers.filter(pk=state["issuer_id"]).first()
+    if issuer is None:
+        raise PermissionDenied("Bạn không còn quyền quản lý cơ quan ban hành đã chọn.")
+    metadata, targets, tasks = _initial(state["structured"], state["lines"], issuer)
+    if request.method == "POST":
+        meta_form = MetadataForm(request.POST, prefix="meta")
+        target_forms = TargetFormSet(request.POST, prefix="target")
+        task_forms = TaskFormSet(request.POST, prefix="task")
+    else:
+        meta_form = MetadataForm(initial=metadata, prefix="meta")
+        target_forms = TargetFormSet(initial=targets, prefix="target")
+        task_forms = TaskFormSet(initial=tasks, prefix="task")
+
+    if request.method == "POST" and meta_form.is_valid() and target_forms.is_valid() and task_forms.is_valid():
+        m = meta_form.cleaned_data
+        structured = {
+            **state["structured"],
+            "number": m["number"] or None, "issued_date": m["issued_on"].isoformat() if m["issued_on"] else None,
+            "period": {"from_year": m["from_year"], "to_year": m["to_year"]}, "kind": m["kind"], "title": m["title"],
+            "targets": [
+                {"text": f["text"], "area": f["area"] or None, "comparator": f["comparator"], "value": float(f["value"]),
+                 "unit": f["unit"], "year": f["year"], "reduction": f["reduction"], "section": f["section"]}
+                for f in (form.cleaned_data for form in target_forms) if f.get("include")
+            ],
+            "tasks": [
+                {"stt": f["stt"], "group": f["group"], "area": f["area"], "content": f["content"], "output": f["output"] or None,
+                 "lead": _split(f["lead"]), "coordinating": _split(f["coordinating"]), "deadline": f["deadline"], "note": f["note"] or None, "target": None}
+                for f in (form.cleaned_data for form in task_forms) if f.get("include")
+            ],
+        }
+        parent = selectors.plan_list(user=request.user).filter(pk=state.get("parent_id")).first() if state.get("parent_id") else None
+        try:
+            plan, warnings = plan_import_save(actor=request.user, issuer=issuer, structured=structured, parent=parent, title=m["title"])
+        except ServiceError as exc:
+            meta_form.add_error(None, exc.messages)
+        else:
+            del request.session[SESSION_KEY]
+            messages.success(request, f"Đã lưu dự thảo kế hoạch với {len(structured['targets'])} chỉ tiêu và {len(structured['tasks'])} nhiệm vụ từ “{state['filename']}”.")
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect("plans:detail", pk=plan.pk)
+
+    resolver = UnitResolver(_province_of(issuer))
+    return render(request, "plans/import_review.html", {
+        "state": state, "issuer": issuer, "meta_form": meta_form, "target_forms": target_forms,
+        "task_rows": list(zip(task_forms.forms, _resolution_preview(resolver, task_forms.forms), strict=True)),
+        "task_forms": task_forms, "lines": state["lines"],
+    })
+
+
+@require_POST
+def plan_import_cancel(request):
+    request.session.pop(SESSION_KEY, None)
+    messages.info(request, "Đã hủy nhập văn bản; không có gì được lưu.")
+    return redirect("plans:list")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tracking"
+urlpatterns = [
+    path("cua-toi/", views.my_tasks, name="my_tasks"),
+    path("giao/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("tai-lieu/<int:pk>/", views.evidence_download, name="evidence"),
+    path("ke-hoach/<int:pk>/", views.plan_dashboard, name="dashboard"),
+    path("ke-hoach/<int:pk>/nhac-nho/", views.plan_remind, name="remind"),
+]

@@ -1,0 +1,143 @@
+"""Tracking pages: my tasks, an assignment with its progress, the plan dashboard."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cchc.core.errors import ServiceError
+from cchc.core.forms import apply_service_error
+from cchc.orgs.access import Access
+from cchc.plans.selectors import plan_get
+
+from . import exports, selectors, services
+from .charts import stacked_bars
+from .forms import ProgressForm
+from .status import STATUS_ORDER, Status
+
+MY_TASKS_PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def my_tasks(request):
+    status = request.GET.get("trang_thai") or None
+    if status not in Status.values:
+        status = None
+    assignments = selectors.my_assignments(user=request.user, status=status)
+    if request.GET.get("xuat") == "xlsx":
+        return _xlsx(
+            exports.assignments_xlsx(assignments), f"nhiem-vu-cua-toi-{timezone.localdate():%Y%m%d}.xlsx"
+        )
+    counts = selectors.my_status_counts(user=request.user)
+    page = Paginator(assignments, MY_TASKS_PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "tracking/my_tasks.html",
+        {
+            "page": page,
+            "status": status,
+            "total": sum(counts.values()),
+            "status_tabs": [(s, s.label, counts.get(s, 0)) for s in STATUS_ORDER],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request, pk: int):
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    access = Access.for_user(request.user)
+    can_report = access.can_report_for(assignment.unit) and assignment.task.plan.status == "issued"
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"percent": assignment.percent, "reported_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        if not can_report:
+            return render(
+                request,
+                "core/error.html",
+                {"title": "Không có quyền", "message": "Bạn không thể báo cáo tiến độ nhiệm vụ này."},
+                status=403,
+            )
+        if form.is_valid():
+            try:
+                services.progress_post(actor=request.user, assignment=assignment, **form.cleaned_data)
+            except ServiceError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, "Đã ghi nhận tiến độ.")
+                return redirect("tracking:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "tracking/assignment_detail.html",
+        {
+            "a": assignment,
+            "updates": selectors.assignment_updates(assignment=assignment),
+            "form": form,
+            "can_report": can_report,
+            "due_dates": [dt.date.fromisoformat(d) for d in assignment.task.due_dates],
+        },
+    )
+
+
+@require_GET
+def evidence_download(request, pk: int):
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def plan_dashboard(request, pk: int):
+    plan = plan_get(user=request.user, pk=pk)
+    dashboard = selectors.plan_dashboard(user=request.user, plan=plan)
+    if request.GET.get("xuat") == "xlsx":
+        return _xlsx(
+            exports.dashboard_xlsx(dashboard), f"tien-do-ke-hoach-{plan.pk}-{dashboard.today:%Y%m%d}.xlsx"
+        )
+    chart = stacked_bars(
+        [(label, counts) for _area, label, counts, _total in dashboard.areas],
+        [(s.value, s.label) for s in STATUS_ORDER],
+    )
+    return render(
+        request,
+        "tracking/dashboard.html",
+        {
+            "d": dashboard,
+            "plan": plan,
+            "area_chart": chart,
+            "statuses": STATUS_ORDER,
+            "can_manage": Access.for_user(request.user).can_manage_unit(plan.issuer),
+        },
+    )
+
+
+@require_POST
+def plan_remind(request, pk: int):
+    from .reminders import reminders_send
+
+    plan = plan_get(user=request.user, pk=pk, manage=True)
+    sent, missing = reminders_send(actor=request.user, plan=plan)
+    message = f"Đã gửi thư nhắc tới {sent} đơn vị."
+    if missing:
+        message += f" {missing} đơn vị chưa có địa chỉ thư điện tử của cán bộ, cần nhắc trực tiếp."
+    messages.success(request, message)
+    return redirect("tracking:dashboard", pk=plan.pk)

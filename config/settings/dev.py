@@ -1,0 +1,3 @@
+"""Embedded default: what `make run` and `cchc serve` use unless DJANGO_SETTINGS_MODULE says otherwise."""
+
+from .base import *  # noqa: F403

@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cchc.core import views as core_views
+from cchc.core import views_calendar as calendar_views
+from cchc.dossiers import views_public as dossier_public
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="core/password_change.html", success_url="/doi-mat-khau/xong/"
+        ),
+        name="password_change",
+    ),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("nhat-ky/", core_views.audit_log, name="audit_log"),
+    path("lich-lam-viec/", calendar_views.calendar_page, name="calendar"),
+    path("lich-lam-viec/tinh-han/", calendar_views.due_date_preview, name="due_date_preview"),
+    path("don-vi/", include("cchc.orgs.urls")),
+    path("ke-hoach/", include("cchc.plans.urls")),
+    path("theo-doi/", include("cchc.tracking.urls")),
+    path("thu-tuc/", include("cchc.procedures.urls")),
+    path("ho-so/", include("cchc.dossiers.urls")),
+    # public pages (no account; listed in cchc.core.middleware.PUBLIC_PREFIXES)
+    path("tra-cuu/", dossier_public.lookup, name="lookup"),
+    path("tra-cuu/<str:code>/", dossier_public.lookup_result, name="lookup_result"),
+    path("tra-cuu/<str:code>/danh-gia/", dossier_public.rate, name="lookup_rate"),
+    path("tra-cuu/<str:code>/thanh-toan/", dossier_public.pay, name="lookup_pay"),
+    path("thanh-toan-mo-phong/<str:reference>/", dossier_public.simulated_gateway, name="simulated_gateway"),
+    path("gop-y/", dossier_public.feedback, name="feedback_public"),
+    path("gop-y/da-gui/", dossier_public.feedback_sent, name="feedback_sent"),
+]
+
+handler403 = "cchc.core.views.forbidden"
+handler404 = "cchc.core.views.not_found"

@@ -1,0 +1,56 @@
+"""The demo province is what a civil servant first sees: it must be complete and plausible."""
+
+import datetime as dt
+
+import pytest
+
+from cchc.demo.loader import DEMO_PASSWORD, USERS, demo_exists, load_demo
+from cchc.orgs.models import Unit, User
+from cchc.plans.models import Plan
+from cchc.tracking.models import Assignment, Evidence
+from cchc.tracking.selectors import plan_dashboard
+from cchc.tracking.status import Status
+
+
+@pytest.mark.django_db
+def test_demo_province_has_a_plan_in_every_state():
+    today = dt.date(2026, 11, 20)
+    result = load_demo(today=today, log=lambda *_: None, dossiers=2000)
+    assert demo_exists()
+    plan = Plan.objects.get(pk=result["plan"].pk)
+    assert plan.status == "issued" and plan.from_year == 2026 and plan.issuer.code == "P75"
+    assert plan.tasks.count() == 41 and plan.targets.count() == 19
+    assert {t.area for t in plan.tasks.all()} >= {
+        "the_che",
+        "thu_tuc_hanh_chinh",
+        "chinh_quyen_so",
+        "chi_dao_dieu_hanh",
+    }
+    # every task has due dates from its phrase, moved to the demo year
+    assert not plan.tasks.filter(deadline_text__contains="2023").exists()
+    assert (
+        plan.tasks.filter(deadline_kind="continuous").exists()
+        and plan.tasks.filter(deadline_kind="recurring").exists()
+    )
+    # historical names resolved to today's units: "Sở Thông tin và Truyền thông" → Sở KH&CN
+    task24 = plan.tasks.get(number="24")
+    assert list(task24.assignments.values_list("unit__name", flat=True)) == ["Sở Khoa học và Công nghệ"]
+    assert Unit.objects.get(code="P70-2025").successor.code == "P75"
+    coordinator = User.objects.get(username="dieuphoi")
+    d = plan_dashboard(user=coordinator, plan=plan, today=today)
+    assert set(d.totals) == {s.value for s in Status}, d.totals
+    assert d.stale_units and d.overdue
+    assert Evidence.objects.exists()
+    for demo_user in USERS:
+        assert User.objects.get(username=demo_user.username).check_password(DEMO_PASSWORD)
+    assert Assignment.objects.filter(unit__name="Phường Đồng Xoài").exists()
+    # one-stop dossiers as they stood at load time, every one explained by its events
+    from cchc.dossiers.lifecycle import STATE_FIELDS, dossier_replay
+    from cchc.dossiers.models import Dossier
+
+    assert result["dossiers"] > 1500 and Dossier.objects.count() == result["dossiers"]
+    for dossier in Dossier.objects.order_by("?")[:50]:
+        state = dossier_replay(dossier.events.order_by("sequence"))
+        assert all(
+            getattr(state, name) == getattr(dossier, name) for name in STATE_FIELDS if name != "fee_amount"
+        )

@@ -1,0 +1,198 @@
+"""Role × page × own/other unit for the one-stop pages, in the style of test_access_matrix:
+a dossier of Sở Tư pháp received at the provincial service centre, one of a commune, and the
+public pages that anyone may open without an account."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from cchc.dossiers import services
+from cchc.orgs.models import Role
+from cchc.orgs.services import user_create
+from cchc.procedures.models import Level
+
+from .conftest import PASSWORD
+from .test_dossiers_support import APPLICANT, make_procedure, make_world
+
+ROLES = [
+    "admin",
+    "coordinator",
+    "leader",
+    "officer",  # Sở Tư pháp: the handling unit
+    "officer_other",  # Sở Công Thương
+    "commune_officer",
+    "commune_coordinator",
+    "foreign_coordinator",
+    "desk",  # the provincial public administration service centre: the receiving unit
+]
+EVERYONE = set(ROLES)
+PROVINCE = {"admin", "coordinator", "leader"}
+HANDLERS = {"admin", "coordinator", "officer", "desk"}  # may act on the STP dossier
+DESKS = EVERYONE - {"leader"}  # anyone who may report for some unit may receive
+
+# (name, method, url builder, allowed roles, success status)
+MATRIX = [
+    ("dossier list", "get", lambda o: reverse("dossiers:list"), EVERYONE, 200),
+    ("receipt form", "get", lambda o: reverse("dossiers:receive"), DESKS, 200),
+    (
+        "dossier (own unit)",
+        "get",
+        lambda o: reverse("dossiers:detail", args=[o.d.code]),
+        PROVINCE | HANDLERS,
+        200,
+    ),
+    (
+        "form 01 (own unit)",
+        "get",
+        lambda o: reverse("dossiers:form", args=[o.d.code, "01", "docx"]),
+        PROVINCE | HANDLERS,
+        200,
+    ),
+    (
+        "form 06 (own unit)",
+        "get",
+        lambda o: reverse("dossiers:form", args=[o.d.code, "06", "docx"]),
+        PROVINCE | HANDLERS,
+        200,
+    ),
+    # a refused action answers with the service's message (302 back to the page) for handlers
+    (
+        "mark digitised (own unit)",
+        "post",
+        lambda o: reverse("dossiers:action", args=[o.d.code, "so-hoa"]),
+        HANDLERS,
+        302,
+    ),
+    # deciding is for the handling unit only: not the desk
+    (
+        "decide (own unit)",
+        "post",
+        lambda o: reverse("dossiers:action", args=[o.d.code, "ket-qua"]),
+        {"admin", "coordinator", "officer"},
+        302,
+    ),
+    (
+        "dossier (commune)",
+        "get",
+        lambda o: reverse("dossiers:detail", args=[o.commune_dossier.code]),
+        PROVINCE | {"commune_officer", "commune_coordinator"},
+        200,
+    ),
+    (
+        "form 01 (commune)",
+        "get",
+        lambda o: reverse("dossiers:form", args=[o.commune_dossier.code, "01", "docx"]),
+        PROVINCE | {"commune_officer", "commune_coordinator"},
+        200,
+    ),
+    (
+        "mark digitised (commune)",
+        "post",
+        lambda o: reverse("dossiers:action", args=[o.commune_dossier.code, "so-hoa"]),
+        {"admin", "coordinator", "commune_officer", "commune_coordinator"},
+        302,
+    ),
+    # the register of one's own unit (admin: a superuser without membership names a unit)
+    (
+        "register of the desk",
+        "get",
+        lambda o: reverse("dossiers:register") + f"?tu={o.today}&den={o.today}&don_vi={o.desk.pk}",
+        PROVINCE | {"desk"},
+        200,
+    ),
+    ("feedback list", "get", lambda o: reverse("dossiers:feedback_list"), EVERYONE, 200),
+    (
+        "feedback (own unit)",
+        "get",
+        lambda o: reverse("dossiers:feedback", args=[o.fb.pk]),
+        PROVINCE | {"officer"},
+        200,
+    ),
+    (
+        "feedback answer (own unit)",
+        "post",
+        lambda o: reverse("dossiers:feedback_action", args=[o.fb.pk, "tra-loi"]),
+        {"admin", "coordinator", "officer"},
+        302,
+    ),
+]
+
+PUBLIC = [
+    ("lookup", lambda o: reverse("lookup")),
+    ("feedback form", lambda o: reverse("feedback_public")),
+]
+
+
+class Objects:
+    pass
+
+
+@pytest.fixture
+def objects(tree, users):
+    cache.clear()
+    w = make_world(tree, users)
+    users.desk = w.desk_officer
+    o = Objects()
+    o.desk = w.desk
+    o.d = w.receive()
+    commune = tree.communes[0]
+    commune_procedure = make_procedure(
+        tree.province, code="2.000986", name="Chứng thực bản sao", level=Level.COMMUNE, steps=False
+    )
+    o.commune_dossier = services.dossier_receive(
+        actor=users.commune_officer,
+        procedure=commune_procedure,
+        handling_unit=commune,
+        receiving_unit=commune,
+        channel="truc_tiep",
+        applicant=APPLICANT,
+    )
+    o.fb = services.feedback_receive(
+        content="Góp ý", sender=services.Sender(name="A", phone="0911222333"), unit=w.agency
+    )
+    o.today = timezone.localdate().strftime("%d/%m/%Y")
+    return o
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[r[0] for r in MATRIX])
+@pytest.mark.parametrize("role", ROLES)
+def test_access(client, users, objects, row, role):
+    name, method, url_of, allowed, success = row
+    url = url_of(objects)
+    assert client.login(username=getattr(users, role).username, password=PASSWORD)
+    if method == "post":
+        data = {"granted": "0", "reason": "Không đủ điều kiện"} if "decide" in name else {"text": "Đã xử lý"}
+        response = client.post(url, data)
+    else:
+        response = client.get(url)
+    expected = success if role in allowed else 403
+    assert response.status_code == expected, (
+        f"{role} {method.upper()} {url}: {response.status_code}, expected {expected}"
+    )
+    if expected == 403:
+        assert "quyền" in response.content.decode()
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[r[0] for r in MATRIX])
+def test_anonymous_is_sent_to_login(client, objects, row):
+    _name, method, url_of, _allowed, _success = row
+    response = getattr(client, method)(url_of(objects))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("row", PUBLIC, ids=[r[0] for r in PUBLIC])
+def test_public_pages_open_without_an_account(client, objects, row):
+    _name, url_of = row
+    assert client.get(url_of(objects)).status_code == 200
+
+
+def test_the_receipt_form_offers_only_the_users_own_units(client, tree, users, objects):
+    other = user_create(
+        actor=None, username="motcua.xa2", password=PASSWORD, roles=[(tree.communes[1], Role.OFFICER)]
+    )
+    client.login(username=other.username, password=PASSWORD)
+    response = client.get(reverse("dossiers:receive"))
+    assert list(response.context["form"].fields["receiving_unit"].queryset) == [tree.communes[1]]

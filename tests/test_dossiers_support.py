@@ -1,0 +1,119 @@
+"""Helpers for the dossier tests (no tests here): a procedure with three steps, a desk officer
+of the public administration service centre, an applicant, and shortcuts to receive dossiers.
+
+Each test module makes its own fixture from `make_world` so that imported fixtures are not
+needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cchc.core.models import AuditEntry
+from cchc.dossiers import services
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.personal import Applicant
+from cchc.orgs.models import Role, Unit
+from cchc.orgs.services import user_create
+from cchc.procedures import services as procedure_services
+from cchc.procedures.models import Level, OnlineMode, Procedure, TimeUnit
+
+from .conftest import PASSWORD
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+APPLICANT = Applicant(
+    name="Nguyễn Văn An",
+    id_number="001090012345",
+    phone="0912345678",
+    email="an.nguyen@example.vn",
+    address="12 Lê Lợi, Phường Biên Hòa, Tỉnh Đồng Nai",
+)
+
+
+def local(y, m, d, h=0, mi=0, s=0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, s, tzinfo=TZ)
+
+
+def make_procedure(
+    agency: Unit, *, code="1.001193", name="Thủ tục đăng ký khai sinh", steps=True, **extra
+) -> Procedure:
+    data = {
+        "level": Level.PROVINCE,
+        "processing_time": Decimal(5),
+        "time_unit": TimeUnit.WORKING_DAY,
+        "fee_amount": 50_000,
+        "online_mode": OnlineMode.FULL,
+    } | extra
+    p = procedure_services.procedure_save(actor=None, code=code, name=name, agency=agency, **data)
+    if steps:
+        for step_name, role, time in (
+            ("Tiếp nhận, kiểm tra và chuyển hồ sơ", "Bộ phận một cửa", "0.5"),
+            ("Thẩm định hồ sơ, dự thảo kết quả", "Chuyên viên phòng chuyên môn", "3.5"),
+            ("Phê duyệt kết quả", "Lãnh đạo cơ quan", "1"),
+        ):
+            procedure_services.step_save(
+                actor=None, procedure=p, name=step_name, actor_role=role, time_allowed=time
+            )
+    for component in ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh"):
+        procedure_services.component_save(actor=None, procedure=p, name=component)
+    return p
+
+
+@dataclass
+class World:
+    tree: object
+    users: object
+    agency: Unit  # Sở Tư pháp: handles the procedure
+    desk: Unit  # Trung tâm Phục vụ hành chính công tỉnh: receives
+    procedure: Procedure
+    desk_officer: object
+
+    def receive(self, *, at: dt.datetime | None = None, **kw) -> Dossier:
+        args = {
+            "actor": self.desk_officer,
+            "procedure": self.procedure,
+            "handling_unit": self.agency,
+            "receiving_unit": self.desk,
+            "channel": "truc_tiep",
+            "applicant": APPLICANT,
+            "received_at": at,
+        } | kw
+        return services.dossier_receive(**args)
+
+
+def make_world(tree, users) -> World:
+    agency = tree.agency("STP")
+    desk = Unit.objects.get(code="P75.TTPVHCC")
+    desk_officer = user_create(
+        actor=None,
+        username="motcua.tinh",
+        password=PASSWORD,
+        full_name="Trần Thị Bình",
+        email="motcua@dongnai.gov.vn",
+        roles=[(desk, Role.OFFICER)],
+    )
+    return World(tree, users, agency, desk, make_procedure(agency), desk_officer)
+
+
+def pdf(name="ket-qua.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n% ket qua giai quyet\n%%EOF\n", content_type="application/pdf"
+    )
+
+
+def trace(dossier: Dossier) -> tuple:
+    """Everything a refused operation must leave untouched."""
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    fields = {f.attname: getattr(fresh, f.attname) for f in Dossier._meta.concrete_fields}
+    return (
+        fields,
+        fresh.events.count(),
+        fresh.handovers.count(),
+        fresh.payments.count(),
+        AuditEntry.objects.count(),
+    )
