@@ -29,6 +29,9 @@ urlpatterns = [
     path("theo-doi/", include("cchc.tracking.urls")),
     path("thu-tuc/", include("cchc.procedures.urls")),
     path("ho-so/", include("cchc.dossiers.urls")),
+    path("chi-so/", include("cchc.indicators.urls")),
+    path("chi-so-766/", include("cchc.index766.urls")),
+    path("so-lieu-bao-cao/", include("cchc.manual_indicators.urls")),
     # public pages (no account; listed in cchc.core.middleware.PUBLIC_PREFIXES)
     path("tra-cuu/", dossier_public.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", dossier_public.lookup_result, name="lookup_result"),

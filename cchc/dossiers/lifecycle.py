@@ -147,6 +147,9 @@ class DossierState:
     supplement_count: int = 0
     paused_hours: Decimal = Decimal(0)  # working time added to the due date by supplement pauses
     paused_elapsed_hours: Decimal = Decimal(0)  # clock time of those pauses (exchange `tam_dung_gio`)
+    # due_at + paused_elapsed_hours: the dossier is on time (specs/dossier-exchange.md, `dung_han`)
+    # when it ends — or the period it is judged in ends — no later than this, with ≤ 1 supplement.
+    on_time_until: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     result: str = ""
     returned_at: dt.datetime | None = None
@@ -266,6 +269,10 @@ def apply(current: DossierState | None, event) -> DossierState:
         change["linked_to_personal_data_store"] = True
     elif kind == E.SYNCED:
         change |= {"synced_to_national_portal": True, "synced_at": at}
+    due = change.get("due_at", s.due_at)
+    if due is not None:
+        paused = change.get("paused_elapsed_hours", s.paused_elapsed_hours)
+        change["on_time_until"] = due + dt.timedelta(microseconds=int(Decimal(paused) * 3_600_000_000))
     return replace(s, **change)
 
 

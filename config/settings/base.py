@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "cchc.dossiers",
     "cchc.exchange",
     "cchc.indicators",
+    "cchc.index766",
+    "cchc.manual_indicators",
     "cchc.demo",
 ]
 

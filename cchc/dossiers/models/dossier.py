@@ -96,6 +96,9 @@ class Dossier(models.Model):
     paused_elapsed_hours = models.DecimalField(
         "thời gian tạm dừng (giờ đồng hồ)", max_digits=12, decimal_places=4, default=Decimal(0)
     )
+    on_time_until = models.DateTimeField(
+        "đúng hạn nếu kết thúc trước", null=True, blank=True, help_text="hẹn trả + thời gian tạm dừng"
+    )
     finished_at = models.DateTimeField("kết thúc xử lý lúc", null=True, blank=True)
     result = models.CharField("kết quả", max_length=16, choices=Result.choices, blank=True)
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)

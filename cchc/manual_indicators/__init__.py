@@ -1,0 +1,1 @@
+"""Chỉ số báo cáo thủ công."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ManualIndicatorsConfig(AppConfig):
+    name = "cchc.manual_indicators"
+    verbose_name = "Chỉ số báo cáo thủ công"
