@@ -12,6 +12,7 @@ from django.utils import timezone
 from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
 from cchc.core.workingtime import to_local
+from cchc.indicators.live import dossier_changed
 
 from ..lifecycle import STATE_FIELDS, DossierState, Event, ReplayError, allowed, apply, refusal
 from ..messages import dossier_message
@@ -102,6 +103,8 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
         dossier.save()
     else:
         dossier.save(update_fields=[n.removesuffix("_id") for n in STATE_FIELDS])
+    # the live indicators move with the dossier, in this transaction (cchc/indicators/live.py)
+    dossier_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
     user = actor if getattr(actor, "pk", None) else None
     event = DossierEvent.objects.create(
         dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user, data=data

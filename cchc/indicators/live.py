@@ -1,0 +1,295 @@
+"""Live mode of the dossier indicators: the figures of specs/dossier-exchange.md over the dossiers
+in the database, for every unit up the tree and every live period (`live_periods`).
+
+How they stay fresh: a dossier counts only in the periods that contain its receipt or its end, so
+when an event changes a dossier, `dossier_changed` subtracts what the dossier contributed before and
+adds what it contributes now — a handful of `MeasureTotal` upserts in the event's own transaction.
+The figure is current the moment the event commits; nothing runs later, nothing can lag.
+`dossiers_added` does the same for an import batch, `rebuild` (in `rebuild.py`) recomputes
+everything from the dossiers. Reading sums the rows of a unit's subtree (`Unit.path` prefix) and
+derives the indicators exactly as the file mode does (`definitions.indicator_value`).
+
+The contribution of one dossier to one period is `definitions.measures_for` — the reference
+reading of the spec that the file mode is tested against — so live and file mode agree by
+construction; tests/test_indicators_live.py checks it end to end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import F, Q, Sum
+
+from cchc.exchange.formats import TZ_LOCAL, datetime_to_local_us
+from cchc.orgs.models import Unit
+
+from .definitions import (
+    INDICATORS,
+    MEASURE_BY_CODE,
+    MEASURE_CODES,
+    IndicatorValue,
+    indicator_value,
+    measures_for,
+)
+from .live_periods import keys_containing, live_period
+from .models import FIELD_OF, MeasureTotal
+
+FIELDS = [FIELD_OF[code] for code in MEASURE_CODES]
+TABLE = MeasureTotal._meta.db_table
+NS_PER_US = 1000
+
+# --- a dossier's contribution -------------------------------------------------------------------
+
+FACT_ATTRS = (
+    "received_at",
+    "due_at",
+    "finished_at",
+    "result",
+    "supplement_count",
+    "paused_elapsed_hours",
+    "fee_due",
+    "paid_online",
+    "electronic_result",
+    "digitised",
+    "data_reused",
+    "apologised",
+    "rating",
+)
+
+
+def facts_of(state, *, unit_id: int, channel: str) -> dict | None:
+    """What the measures read of a dossier (a `Dossier` or a `lifecycle.DossierState`): the exchange
+    fields of `definitions.dossier_facts`. None while its clock has not started (not a dossier of
+    the exchange, so in no figure)."""
+    if state is None or state.received_at is None:
+        return None
+    return {
+        "ma_don_vi": unit_id,
+        "kenh": channel,
+        "ket_qua": state.result or None,
+        "so_lan_bo_sung": state.supplement_count,
+        "co_nghia_vu_tai_chinh": bool(state.fee_due),
+        "thanh_toan_truc_tuyen": bool(state.paid_online),
+        "ket_qua_dien_tu": bool(state.electronic_result),
+        "so_hoa": bool(state.digitised),
+        "tai_su_dung": bool(state.data_reused),
+        "xin_loi": bool(state.apologised),
+        "danh_gia": state.rating or None,
+        "tiep_nhan_luc": datetime_to_local_us(state.received_at),
+        "han_tra": datetime_to_local_us(state.due_at),
+        "ket_thuc_luc": datetime_to_local_us(state.finished_at) if state.finished_at else None,
+        "tam_dung_gio": int(Decimal(state.paused_elapsed_hours) * 10**9),
+    }
+
+
+def _local(us: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=us)
+
+
+def contributions(facts: Mapping | None, sign: int = 1) -> dict[tuple[int, str], dict[str, int]]:
+    """(unit id, period key) → measure amounts of one dossier, times ``sign``."""
+    out: dict[tuple[int, str], dict[str, int]] = {}
+    if facts is None:
+        return out
+    keys = set(keys_containing(_local(facts["tiep_nhan_luc"])))
+    if facts["ket_thuc_luc"] is not None:
+        keys.update(keys_containing(_local(facts["ket_thuc_luc"])))
+    for key in keys:
+        period = live_period(key)
+        found = measures_for(facts, period.a_us, period.b_us)
+        if found:
+            out[(facts["ma_don_vi"], key)] = {code: sign * amount for code, amount in found.items()}
+    return out
+
+
+def _merge(into: dict, more: dict) -> None:
+    for cell, amounts in more.items():
+        bucket = into.setdefault(cell, {})
+        for code, amount in amounts.items():
+            bucket[code] = bucket.get(code, 0) + amount
+
+
+# --- writing: deltas applied as upserts ------------------------------------------------------------
+
+
+def _upsert_sql() -> str:
+    cols = ", ".join(FIELDS)
+    marks = ", ".join(["%s"] * (len(FIELDS) + 2))
+    sets = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in FIELDS)
+    return (
+        f"INSERT INTO {TABLE} (unit_id, period, {cols}) VALUES ({marks}) "
+        f"ON CONFLICT (unit_id, period) DO UPDATE SET {sets}"
+    )
+
+
+def apply_deltas(deltas: Mapping[tuple[int, str], Mapping[str, int]]) -> int:
+    """Add measure amounts to the stored totals (in the caller's transaction); returns rows touched.
+    Rows are written in a fixed order so that concurrent events never deadlock."""
+    rows = []
+    for (unit_id, key), amounts in sorted(deltas.items()):
+        values = [amounts.get(code, 0) for code in MEASURE_CODES]
+        values[-1] //= NS_PER_US  # F_thoi_gian_ns is stored in µs (exact: pauses have ≤ 4 decimals)
+        if any(values):
+            rows.append([unit_id, key, *values])
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_upsert_sql(), rows)
+    return len(rows)
+
+
+def dossier_changed(before, after, *, unit_id: int, channel: str) -> int:
+    """Move a dossier's contribution from its state ``before`` an event to its state ``after``
+    (either may be None). Called by the dossier services inside the event's transaction."""
+    old = facts_of(before, unit_id=unit_id, channel=channel)
+    new = facts_of(after, unit_id=unit_id, channel=channel)
+    if old == new:
+        return 0
+    deltas = contributions(old, -1)
+    _merge(deltas, contributions(new, 1))
+    return apply_deltas(deltas)
+
+
+def dossiers_added(dossiers: Iterable) -> int:
+    """Add new dossiers (e.g. an import batch; saved or not, fields set) to the totals."""
+    deltas: dict = {}
+    for d in dossiers:
+        _merge(deltas, contributions(facts_of(d, unit_id=d.handling_unit_id, channel=d.channel)))
+    return apply_deltas(deltas)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+_SUMS = {name: Sum(name) for name in FIELDS}
+
+
+def _as_measures(row: Mapping[str, int | None]) -> dict[str, int]:
+    out = {code: int(row.get(FIELD_OF[code]) or 0) for code in MEASURE_CODES}
+    out["F_thoi_gian_ns"] *= NS_PER_US
+    return out
+
+
+def unit_totals(unit: Unit, period_key: str) -> dict[str, int]:
+    """The measures of ``unit``'s whole subtree in a period (one indexed query)."""
+    live_period(period_key)
+    row = MeasureTotal.objects.filter(period=period_key, unit__path__startswith=unit.path).aggregate(**_SUMS)
+    return _as_measures(row)
+
+
+def values_from(
+    totals: Mapping[str, int], unit_code: str = "", period_key: str = ""
+) -> dict[str, IndicatorValue]:
+    return {i.code: indicator_value(i, unit_code, period_key, totals) for i in INDICATORS}
+
+
+def unit_values(unit: Unit, period_key: str) -> dict[str, IndicatorValue]:
+    """Every indicator of ``unit`` (its subtree) in a period, by code."""
+    return values_from(unit_totals(unit, period_key), unit.code, period_key)
+
+
+def subtree_totals(root: Unit, period_keys: Iterable[str]) -> dict[tuple[int, str], dict[str, int]]:
+    """Rolled-up measures of every unit of ``root``'s subtree that has dossiers in its subtree, per
+    (unit id, period key): one query, summed up the tree in Python along `Unit.path`."""
+    keys = list(period_keys)
+    for key in keys:
+        live_period(key)
+    rows = (
+        MeasureTotal.objects.filter(period__in=keys, unit__path__startswith=root.path)
+        .values("unit__path", "period", *FIELDS)
+        .order_by()
+    )
+    root_depth = root.path.count("/") - 1
+    out: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURE_CODES, 0))
+    for row in rows:
+        measures = _as_measures(row)
+        ids = [int(p) for p in row["unit__path"].strip("/").split("/")][root_depth:]
+        for unit_id in ids:
+            bucket = out[(unit_id, row["period"])]
+            for code, amount in measures.items():
+                bucket[code] += amount
+    return dict(out)
+
+
+def children_values(unit: Unit, period_key: str, children: Iterable[Unit] | None = None):
+    """[(child, indicators)] for the direct children of ``unit`` — the drill-down table. Children
+    without any dossier in their subtree get empty values (not zeros)."""
+    kids = list(children) if children is not None else list(Unit.objects.filter(parent=unit).order_by("name"))
+    totals = subtree_totals(unit, [period_key])
+    empty = dict.fromkeys(MEASURE_CODES, 0)
+    return [(kid, values_from(totals.get((kid.pk, period_key), empty), kid.code, period_key)) for kid in kids]
+
+
+def series(unit: Unit, code: str, period_keys: list[str]) -> list[tuple[str, IndicatorValue]]:
+    """One indicator of ``unit`` over several periods (a trend), in the order given."""
+    indicator = next(i for i in INDICATORS if i.code == code)
+    totals = subtree_totals(unit, period_keys)
+    empty = dict.fromkeys(MEASURE_CODES, 0)
+    return [
+        (key, indicator_value(indicator, unit.code, key, totals.get((unit.pk, key), empty)))
+        for key in period_keys
+    ]
+
+
+# --- the dossiers behind a number ----------------------------------------------------------------
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=TZ_LOCAL)
+
+
+def _on_time_q(b: dt.datetime) -> Q:
+    """The spec's on-time rule as a filter, with `Dossier.on_time_until` = due + paused clock time:
+    ≤ 1 supplement request and min(end, b) ≤ on_time_until."""
+    ended = Q(finished_at__lt=b, finished_at__lte=F("on_time_until"))
+    judged_at_b = (Q(finished_at__isnull=True) | Q(finished_at__gte=b)) & Q(on_time_until__gte=b)
+    return Q(supplement_count__lte=1) & (ended | judged_at_b)
+
+
+BASE_Q = {
+    "R": lambda a, b: Q(received_at__gte=a, received_at__lt=b),
+    "F": lambda a, b: Q(finished_at__gte=a, finished_at__lt=b),
+    "S": lambda a, b: Q(received_at__gte=a, received_at__lt=b) | Q(finished_at__gte=a, finished_at__lt=b),
+}
+FIELD_Q = {
+    "kenh": "channel",
+    "ket_qua": "result",
+    "co_nghia_vu_tai_chinh": "fee_due",
+    "thanh_toan_truc_tuyen": "paid_online",
+    "ket_qua_dien_tu": "electronic_result",
+    "so_hoa": "digitised",
+    "tai_su_dung": "data_reused",
+    "xin_loi": "apologised",
+    "danh_gia": "rating",
+}
+
+
+def measure_q(code: str, period_key: str) -> Q:
+    """A Django filter selecting exactly the dossiers counted by measure ``code`` in a period."""
+    measure = MEASURE_BY_CODE[code]
+    period = live_period(period_key)
+    a, b = _aware(period.a), _aware(period.b)
+    q = BASE_Q[measure.base](a, b)
+    for name, op, value in measure.where:
+        if name == "dung_han":
+            q &= _on_time_q(b) if value else ~_on_time_q(b)
+        elif op == "eq":
+            q &= Q(**{FIELD_Q[name]: value})
+        elif op == "in":
+            q &= Q(**{f"{FIELD_Q[name]}__in": list(value)})
+        elif op == "set":
+            q &= ~Q(**{FIELD_Q[name]: ""})
+    return q & Q(received_at__isnull=False)
+
+
+def dossiers_behind(unit: Unit, period_key: str, code: str, part: str = "denominator"):
+    """The dossiers behind an indicator's numerator or denominator for ``unit``'s subtree."""
+    from cchc.dossiers.models import Dossier
+
+    indicator = next(i for i in INDICATORS if i.code == code)
+    measure = (
+        indicator.numerator if part == "numerator" or indicator.denominator is None else indicator.denominator
+    )
+    return Dossier.objects.filter(measure_q(measure, period_key), handling_unit__path__startswith=unit.path)

@@ -1,0 +1,245 @@
+"""Full rebuild of the live indicator totals from the dossiers (`cchc indicators rebuild`).
+
+The live totals are kept current event by event (`live.py`); a rebuild recomputes them from
+scratch — after a bulk load, a repair, a change of the rules — and is the check that the
+incremental path never drifted (`--check`).
+
+It reuses the file mode's engine: the dossiers' exchange facts are copied out of the database
+(PostgreSQL `COPY … TO STDOUT`, a Python pass on SQLite) into DuckDB, and the same measures SQL
+(`filemode.measures_sql`, built from `definitions.MEASURES`) counts them per handling unit and
+period. So the rebuild, the file mode and the incremental path all read the spec the same way.
+
+While it runs on PostgreSQL the totals table is locked against writers: an event arriving
+meanwhile waits, then applies its change on top of the rebuilt figures — nothing is lost or
+counted twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from cchc.exchange import formats as f
+from cchc.exchange.formats import datetime_to_local_us
+
+from .definitions import MEASURE_CODES
+from .filemode import measures_sql
+from .live import FIELDS, NS_PER_US
+from .live_periods import live_period, year_keys, year_of
+from .models import MeasureTotal
+
+COLUMNS = ("uid", "recv", "due", "fin", "so_lan", "pause", "kenh", "kq", "rating", *f.FLAG_COLUMNS)
+TYPES = {"uid": "INTEGER", "recv": "BIGINT", "due": "BIGINT", "fin": "BIGINT", "so_lan": "INTEGER"}
+TYPES |= {"pause": "BIGINT", "kenh": "VARCHAR", "kq": "VARCHAR", "rating": "VARCHAR"}
+TYPES |= dict.fromkeys(f.FLAG_COLUMNS, "BOOLEAN")
+# Dossier fields in the order of COLUMNS (the flags under their exchange names).
+SOURCE = (
+    "handling_unit_id",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "supplement_count",
+    "paused_elapsed_hours",
+    "channel",
+    "result",
+    "rating",
+    "fee_due",
+    "paid_online",
+    "electronic_result",
+    "digitised",
+    "data_reused",
+    "apologised",
+)
+
+
+@dataclass
+class RebuildReport:
+    periods: list[str]
+    dossiers: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    differences: list[str] = field(default_factory=list)
+
+
+def dossier_years() -> list[int]:
+    """The years whose periods hold dossiers (the clock started): from the first receipt to the
+    last event, plus the next year, whose reporting windows begin on 15 December."""
+    from cchc.dossiers.models import Dossier
+
+    span = Dossier.objects.exclude(received_at=None).aggregate(
+        first=Min("received_at"), last_r=Max("received_at"), last_f=Max("finished_at")
+    )
+    if span["first"] is None:
+        return []
+    last = max(v for v in (span["last_r"], span["last_f"]) if v is not None)
+    first, last = span["first"].astimezone(f.TZ_LOCAL), last.astimezone(f.TZ_LOCAL)
+    return list(range(first.year, last.year + 2))
+
+
+def _export_postgres(path: str, a: dt.datetime, b: dt.datetime) -> None:
+    from cchc.dossiers.models import Dossier
+
+    table = Dossier._meta.db_table
+
+    def local_us(column: str) -> str:
+        return f"(extract(epoch FROM ({column} AT TIME ZONE 'Asia/Ho_Chi_Minh')) * 1000000)::bigint"
+
+    select = ", ".join(
+        [
+            "handling_unit_id",
+            local_us("received_at"),
+            local_us("due_at"),
+            local_us("finished_at"),
+            "supplement_count",
+            "(paused_elapsed_hours * 1000000000)::bigint",
+            "channel",
+            "result",
+            "rating",
+            *SOURCE[9:],
+        ]
+    )
+    sql = (
+        f"COPY (SELECT {select} FROM {table} WHERE received_at IS NOT NULL AND "
+        f"((received_at >= %s AND received_at < %s) OR (finished_at >= %s AND finished_at < %s))) "
+        f"TO STDOUT (FORMAT csv)"
+    )
+    with connection.cursor() as cursor, open(path, "wb") as out:
+        raw = cursor.cursor  # the psycopg cursor: COPY streams without Python per row
+        with raw.copy(sql, (a, b, a, b)) as copy:
+            for block in copy:
+                out.write(block)
+
+
+def _export_python(path: str, a: dt.datetime, b: dt.datetime) -> None:
+    from django.db.models import Q
+
+    from cchc.dossiers.models import Dossier
+
+    rows = (
+        Dossier.objects.exclude(received_at=None)
+        .filter(Q(received_at__gte=a, received_at__lt=b) | Q(finished_at__gte=a, finished_at__lt=b))
+        .values_list(*SOURCE)
+        .order_by()
+    )
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        for unit, recv, due, fin, so_lan, pause, kenh, kq, rating, *flags in rows.iterator(chunk_size=5000):
+            writer.writerow(
+                [
+                    unit,
+                    datetime_to_local_us(recv),
+                    datetime_to_local_us(due),
+                    datetime_to_local_us(fin) if fin else "",
+                    so_lan,
+                    int(pause * 10**9),
+                    kenh,
+                    kq,
+                    rating,
+                    *("true" if flag else "false" for flag in flags),
+                ]
+            )
+
+
+def compute(periods: list[str]) -> tuple[list[tuple], int, dict[str, float]]:
+    """Per (unit id, period key) measure rows for the given live periods, from the database."""
+    import duckdb
+
+    stages: dict[str, float] = {}
+    bounds = [live_period(key) for key in periods]
+    a = min(p.a for p in bounds).replace(tzinfo=f.TZ_LOCAL)
+    b = max(p.b for p in bounds).replace(tzinfo=f.TZ_LOCAL)
+    fd, path = tempfile.mkstemp(prefix="cchc-rebuild-", suffix=".csv")
+    os.close(fd)
+    try:
+        t0 = time.perf_counter()
+        (_export_postgres if connection.vendor == "postgresql" else _export_python)(path, a, b)
+        stages["export"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        con = duckdb.connect()
+        try:
+            spec = "{" + ", ".join(f"'{c}': '{TYPES[c]}'" for c in COLUMNS) + "}"
+            enum = {
+                name: "[" + ", ".join(f"'{v}'" for v in values) + "]"
+                for name, values in (("kenh", f.CHANNELS), ("kq", f.RESULTS), ("rating", f.RATINGS))
+            }
+            con.execute(
+                f"""CREATE TABLE d AS SELECT uid, recv, due, fin, so_lan, pause,
+                  coalesce(list_position({enum["kenh"]}, kenh), 0) AS kenh,
+                  coalesce(list_position({enum["kq"]}, kq), 0) AS kq,
+                  coalesce(list_position({enum["rating"]}, rating), 0) AS rating,
+                  {", ".join(f.FLAG_COLUMNS)}, NULL AS err
+                FROM read_csv('{path}', header = false, columns = {spec}, auto_detect = false)"""
+            )
+            count = con.execute("SELECT count(*) FROM d").fetchone()[0]
+            con.execute("CREATE TABLE p (pid INTEGER, a BIGINT, b BIGINT)")
+            con.executemany(
+                "INSERT INTO p VALUES (?, ?, ?)", [(i, p.a_us, p.b_us) for i, p in enumerate(bounds)]
+            )
+            rows = con.execute(measures_sql("d", "p")).fetchall()
+        finally:
+            con.close()
+        stages["measures"] = time.perf_counter() - t1
+    finally:
+        os.unlink(path)
+    out = []
+    for uid, pid, *values in rows:
+        values = [int(v) for v in values]
+        values[MEASURE_CODES.index("F_thoi_gian_ns")] //= NS_PER_US
+        out.append((uid, periods[pid], values))
+    return out, count, stages
+
+
+def rebuild(*, years: list[int] | None = None, check: bool = False) -> RebuildReport:
+    """Recompute the totals of every period of ``years`` (default: every year with dossiers).
+    With ``check`` nothing is written: the differences from the stored totals are reported."""
+    t0 = time.perf_counter()
+    years = sorted(set(years)) if years else dossier_years()
+    keys = [key for year in years for key in year_keys(year)]
+    report = RebuildReport(keys)
+    if not keys:
+        return report
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not check:
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {MeasureTotal._meta.db_table} IN EXCLUSIVE MODE")
+        rows, report.dossiers, report.stages = compute(keys)
+        t1 = time.perf_counter()
+        if check:
+            report.differences = _differences(keys, rows)
+        else:
+            MeasureTotal.objects.filter(period__in=keys).delete()
+            MeasureTotal.objects.bulk_create(
+                [
+                    MeasureTotal(unit_id=uid, period=key, **dict(zip(FIELDS, values, strict=True)))
+                    for uid, key, values in rows
+                ],
+                batch_size=2000,
+            )
+        report.stages["write"] = time.perf_counter() - t1
+    report.rows = len(rows)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _differences(keys: list[str], rows: list[tuple]) -> list[str]:
+    computed = {(uid, key): values for uid, key, values in rows}
+    stored = {
+        (r[0], r[1]): list(r[2:])
+        for r in MeasureTotal.objects.filter(period__in=keys).values_list("unit_id", "period", *FIELDS)
+    }
+    out = []
+    for cell in sorted(set(computed) | set(stored), key=lambda c: (year_of(c[1]), c[1], c[0])):
+        want = computed.get(cell, [0] * len(FIELDS))
+        have = stored.get(cell, [0] * len(FIELDS))
+        if want != have:
+            diff = ", ".join(f"{n}: {h} ≠ {w}" for n, h, w in zip(FIELDS, have, want, strict=True) if h != w)
+            out.append(f"đơn vị {cell[0]}, kỳ {cell[1]}: {diff}")
+    return out
