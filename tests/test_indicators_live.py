@@ -255,3 +255,17 @@ def test_rebuild_restores_drifted_totals_and_the_command_reports(w, users, tree,
     assert "Đã tính lại 27 kỳ" in capsys.readouterr().out
     assert live.unit_values(tree.province, "2026-Q2")["tiep_nhan"].value == 1
     assert rebuild(check=True).differences == []
+
+
+def _snapshot():
+    return sorted(MeasureTotal.objects.exclude(r=0, f=0, s=0).values_list("unit_id", "period", *live.FIELDS))
+
+
+@pytest.mark.parametrize("threshold", [1, 10**9], ids=["duckdb", "python"])
+def test_imported_batches_add_what_the_events_added(w, users, monkeypatch, threshold):
+    _mix(w, users, seed=11, count=25)
+    by_events = _snapshot()
+    MeasureTotal.objects.all().delete()
+    monkeypatch.setattr(live, "BATCH_IN_SQL", threshold)
+    live.dossiers_added(Dossier.objects.all())
+    assert _snapshot() == by_events

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.indicators.rebuild import rebuild as rebuild_indicators
 from cchc.orgs.models import Role, Unit, UnitKind, User
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import province_agencies_create, unit_create, units_load_administrative, user_create
@@ -202,6 +203,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
         else timezone.make_aware(dt.datetime.combine(today, dt.time(17)))
     )
     dossier_report = _load_dossiers(year=today.year, count=dossiers, as_of=as_of)
+    log("Tính số liệu chỉ số hồ sơ theo đơn vị và kỳ…")
+    rebuild_indicators()
 
     log("Tạo người dùng…")
     users: dict[str, User] = {}

@@ -127,18 +127,23 @@ def _upsert_sql() -> str:
 
 
 def apply_deltas(deltas: Mapping[tuple[int, str], Mapping[str, int]]) -> int:
-    """Add measure amounts to the stored totals (in the caller's transaction); returns rows touched.
-    Rows are written in a fixed order so that concurrent events never deadlock."""
+    """Add measure amounts to the stored totals (in the caller's transaction); returns rows touched."""
     rows = []
-    for (unit_id, key), amounts in sorted(deltas.items()):
+    for (unit_id, key), amounts in deltas.items():
         values = [amounts.get(code, 0) for code in MEASURE_CODES]
         values[-1] //= NS_PER_US  # F_thoi_gian_ns is stored in µs (exact: pauses have ≤ 4 decimals)
-        if any(values):
-            rows.append([unit_id, key, *values])
-    if rows:
+        rows.append((unit_id, key, values))
+    return add_rows(rows)
+
+
+def add_rows(rows: Iterable[tuple[int, str, list[int]]]) -> int:
+    """Upsert (unit id, period key, stored field values) increments. Rows go in a fixed order so
+    that concurrent transactions never deadlock on each other's rows."""
+    params = [[uid, key, *values] for uid, key, values in sorted(rows) if any(values)]
+    if params:
         with connection.cursor() as cursor:
-            cursor.executemany(_upsert_sql(), rows)
-    return len(rows)
+            cursor.executemany(_upsert_sql(), params)
+    return len(params)
 
 
 def dossier_changed(before, after, *, unit_id: int, channel: str) -> int:
@@ -153,8 +158,16 @@ def dossier_changed(before, after, *, unit_id: int, channel: str) -> int:
     return apply_deltas(deltas)
 
 
+BATCH_IN_SQL = 200  # from this many dossiers on, the batch is counted in DuckDB (rebuild.compute_batch)
+
+
 def dossiers_added(dossiers: Iterable) -> int:
     """Add new dossiers (e.g. an import batch; saved or not, fields set) to the totals."""
+    dossiers = list(dossiers)
+    if len(dossiers) >= BATCH_IN_SQL:
+        from .rebuild import compute_batch
+
+        return add_rows(compute_batch(dossiers))
     deltas: dict = {}
     for d in dossiers:
         _merge(deltas, contributions(facts_of(d, unit_id=d.handling_unit_id, channel=d.channel)))

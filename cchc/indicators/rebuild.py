@@ -148,6 +148,35 @@ def _export_python(path: str, a: dt.datetime, b: dt.datetime) -> None:
             )
 
 
+def _typed_table(con, source: str, params: dict | None = None) -> None:
+    """Table ``d`` in the shape `filemode.measures_sql` reads, from a relation with COLUMNS."""
+    enum = {
+        name: "[" + ", ".join(f"'{v}'" for v in values) + "]"
+        for name, values in (("kenh", f.CHANNELS), ("kq", f.RESULTS), ("rating", f.RATINGS))
+    }
+    con.execute(
+        f"""CREATE TABLE d AS SELECT uid, recv, due, fin, so_lan, pause,
+          coalesce(list_position({enum["kenh"]}, kenh), 0) AS kenh,
+          coalesce(list_position({enum["kq"]}, kq), 0) AS kq,
+          coalesce(list_position({enum["rating"]}, rating), 0) AS rating,
+          {", ".join(f.FLAG_COLUMNS)}, NULL AS err
+        FROM {source}""",
+        params,
+    )
+
+
+def _measure_rows(con, periods: list[str]) -> list[tuple[int, str, list[int]]]:
+    bounds = [live_period(key) for key in periods]
+    con.execute("CREATE TABLE p (pid INTEGER, a BIGINT, b BIGINT)")
+    con.executemany("INSERT INTO p VALUES (?, ?, ?)", [(i, p.a_us, p.b_us) for i, p in enumerate(bounds)])
+    out = []
+    for uid, pid, *values in con.execute(measures_sql("d", "p")).fetchall():
+        values = [int(v) for v in values]
+        values[MEASURE_CODES.index("F_thoi_gian_ns")] //= NS_PER_US
+        out.append((uid, periods[pid], values))
+    return out
+
+
 def compute(periods: list[str]) -> tuple[list[tuple], int, dict[str, float]]:
     """Per (unit id, period key) measure rows for the given live periods, from the database."""
     import duckdb
@@ -166,35 +195,66 @@ def compute(periods: list[str]) -> tuple[list[tuple], int, dict[str, float]]:
         con = duckdb.connect()
         try:
             spec = "{" + ", ".join(f"'{c}': '{TYPES[c]}'" for c in COLUMNS) + "}"
-            enum = {
-                name: "[" + ", ".join(f"'{v}'" for v in values) + "]"
-                for name, values in (("kenh", f.CHANNELS), ("kq", f.RESULTS), ("rating", f.RATINGS))
-            }
-            con.execute(
-                f"""CREATE TABLE d AS SELECT uid, recv, due, fin, so_lan, pause,
-                  coalesce(list_position({enum["kenh"]}, kenh), 0) AS kenh,
-                  coalesce(list_position({enum["kq"]}, kq), 0) AS kq,
-                  coalesce(list_position({enum["rating"]}, rating), 0) AS rating,
-                  {", ".join(f.FLAG_COLUMNS)}, NULL AS err
-                FROM read_csv('{path}', header = false, columns = {spec}, auto_detect = false)"""
-            )
+            _typed_table(con, f"read_csv('{path}', header = false, columns = {spec}, auto_detect = false)")
             count = con.execute("SELECT count(*) FROM d").fetchone()[0]
-            con.execute("CREATE TABLE p (pid INTEGER, a BIGINT, b BIGINT)")
-            con.executemany(
-                "INSERT INTO p VALUES (?, ?, ?)", [(i, p.a_us, p.b_us) for i, p in enumerate(bounds)]
-            )
-            rows = con.execute(measures_sql("d", "p")).fetchall()
+            rows = _measure_rows(con, periods)
         finally:
             con.close()
         stages["measures"] = time.perf_counter() - t1
     finally:
         os.unlink(path)
-    out = []
-    for uid, pid, *values in rows:
-        values = [int(v) for v in values]
-        values[MEASURE_CODES.index("F_thoi_gian_ns")] //= NS_PER_US
-        out.append((uid, periods[pid], values))
-    return out, count, stages
+    return rows, count, stages
+
+
+def compute_batch(dossiers: list) -> list[tuple[int, str, list[int]]]:
+    """The measure rows of a batch of dossiers held in memory (an import batch), by the same SQL:
+    about 10 µs a dossier, against some 100 µs for `live.contributions` in Python."""
+    import duckdb
+
+    from .live_periods import keys_containing
+
+    cols: dict[str, list] = {c: [] for c in COLUMNS}
+    days: set[dt.date] = set()
+    for d in dossiers:
+        if d.received_at is None:
+            continue
+        recv = datetime_to_local_us(d.received_at)
+        fin = datetime_to_local_us(d.finished_at) if d.finished_at else None
+        days.add(d.received_at.astimezone(f.TZ_LOCAL).date())
+        if d.finished_at:
+            days.add(d.finished_at.astimezone(f.TZ_LOCAL).date())
+        for name, value in zip(
+            COLUMNS,
+            (
+                d.handling_unit_id,
+                recv,
+                datetime_to_local_us(d.due_at),
+                fin,
+                d.supplement_count,
+                int(d.paused_elapsed_hours * 10**9),
+                d.channel,
+                d.result or None,
+                d.rating or None,
+                bool(d.fee_due),
+                bool(d.paid_online),
+                bool(d.electronic_result),
+                bool(d.digitised),
+                bool(d.data_reused),
+                bool(d.apologised),
+            ),
+            strict=True,
+        ):
+            cols[name].append(value)
+    if not cols["uid"]:
+        return []
+    periods = sorted({key for day in days for key in keys_containing(dt.datetime.combine(day, dt.time()))})
+    con = duckdb.connect()
+    try:
+        casts = ", ".join(f"CAST(unnest(${c}) AS {TYPES[c]}) AS {c}" for c in COLUMNS)
+        _typed_table(con, f"(SELECT {casts})", cols)
+        return _measure_rows(con, periods)
+    finally:
+        con.close()
 
 
 def rebuild(*, years: list[int] | None = None, check: bool = False) -> RebuildReport:
