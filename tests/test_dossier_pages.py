@@ -490,8 +490,28 @@ def test_public_feedback_gives_a_receipt_number(client, w, d):
     assert fb.code in r.content.decode() and "Hạn xử lý" in r.content.decode()
     r = client.post(reverse("feedback_public"), {"content": "", "sender_name": "", "procedure_code": "9.999"})
     assert r.status_code == 400 and Feedback.objects.count() == 1
+    # about a dossier: only with the phone on the receipt, and a stranger learns nothing about
+    # which codes exist (same answer for a real code with another phone and for a made-up code)
+    stranger = {"content": "Chậm", "sender_name": "E", "sender_phone": "0900001111"}
+    wrong_phone = client.post(reverse("feedback_public"), {"dossier_code": d.code, **stranger})
+    made_up = client.post(
+        reverse("feedback_public"), {"dossier_code": "000.00.00.H00-260101-9999", **stranger}
+    )
+    assert wrong_phone.status_code == made_up.status_code == 400
+    assert "Không tìm thấy hồ sơ có mã này" in wrong_phone.content.decode()
+    assert wrong_phone.context["form"].errors == made_up.context["form"].errors
     r = client.post(
         reverse("feedback_public"),
-        {"dossier_code": d.code, "content": "Chậm", "sender_name": "E", "sender_email": "e@example.vn"},
+        {"dossier_code": d.code, "content": "Chậm", "sender_name": "E", "sender_phone": "0987 65 5678"},
     )
     assert r.status_code == 302 and Feedback.objects.get(dossier=d).unit == w.agency
+
+
+def test_rate_limit_address_behind_trusted_proxies(rf, settings):
+    from cchc.dossiers.views_public import _client_ip
+
+    request = rf.get("/tra-cuu/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.113.1.9", REMOTE_ADDR="10.0.0.2")
+    settings.CCHC_TRUSTED_PROXIES = 0
+    assert _client_ip(request) == "10.0.0.2"  # no proxy configured: the header is the client's word
+    settings.CCHC_TRUSTED_PROXIES = 1
+    assert _client_ip(request) == "203.113.1.9"  # what our proxy saw; the spoofed first hop is ignored

@@ -8,6 +8,7 @@ lookup is remembered in the session, which is what lets the applicant rate or pa
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
@@ -38,6 +39,14 @@ TOO_MANY = (
 
 
 def _client_ip(request) -> str:
+    """The citizen's address. Behind reverse proxies (settings.CCHC_TRUSTED_PROXIES = how many),
+    the address the nearest trusted proxy saw, from X-Forwarded-For; the rest of that header is
+    written by the client and cannot be trusted."""
+    proxies = getattr(settings, "CCHC_TRUSTED_PROXIES", 0)
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -200,13 +209,25 @@ def feedback(request):
         data = form.cleaned_data
         dossier = procedure = None
         if data["dossier_code"].strip():
-            dossier = (
-                Dossier.objects.select_related("procedure", "handling_unit")
-                .filter(code=data["dossier_code"].strip())
-                .first()
-            )
-            if dossier is None:
-                form.add_error("dossier_code", "Mã hồ sơ không đúng; kiểm tra lại trên giấy hẹn.")
+            # Same second factor as the lookup, same answer for an unknown code and a wrong phone,
+            # same rate limit: the form must not tell strangers which dossier codes exist.
+            digits = "".join(ch for ch in data["sender_phone"] if ch.isdigit())[-4:]
+            found = None
+            if _blocked(request):
+                form.add_error("dossier_code", TOO_MANY)
+            elif len(digits) == 4:
+                found = selectors.dossier_public_lookup(
+                    code=data["dossier_code"].strip(), phone_last_digits=digits
+                )
+            if found is not None:
+                dossier = Dossier.objects.select_related("procedure", "handling_unit").get(code=found.code)
+            elif not form.errors:
+                _count_failure(request)
+                form.add_error(
+                    "dossier_code",
+                    "Không tìm thấy hồ sơ có mã này với số điện thoại đã nhập (số điện thoại ghi trên giấy "
+                    "hẹn). Kiểm tra lại, hoặc để trống mã hồ sơ.",
+                )
         if data["procedure_code"].strip() and dossier is None:
             procedure = (
                 Procedure.objects.select_related("agency")

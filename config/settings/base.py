@@ -150,6 +150,9 @@ MEDIA_URL = "/_private/"
 
 # Evidence uploads (tracking): what may be attached to a progress update.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Reverse proxies in front of the application (0: none). The public lookup's rate limit then
+# takes the citizen's address from X-Forwarded-For as the nearest trusted proxy wrote it.
+CCHC_TRUSTED_PROXIES = int(os.environ.get("CCHC_TRUSTED_PROXIES", "0"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
