@@ -54,3 +54,14 @@ def test_demo_province_has_a_plan_in_every_state():
         assert all(
             getattr(state, name) == getattr(dossier, name) for name in STATE_FIELDS if name != "fee_amount"
         )
+    # indicators: the province's figures are there, and the stored totals equal a fresh computation
+    from cchc.indicators import live
+    from cchc.indicators.rebuild import rebuild
+    from cchc.manual_indicators.models import ManualReport
+
+    province = Unit.objects.get(code="P75")
+    year = live.unit_values(province, "2026")
+    before = live.unit_values(province, "2025")["tiep_nhan"].value  # December 2025 receipts
+    assert year["tiep_nhan"].value + before == result["dossiers"] and 50 < year["dung_han"].value < 100
+    assert rebuild(check=True).differences == []
+    assert ManualReport.objects.count() > 100

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.indicators.rebuild import rebuild as rebuild_indicators
+from cchc.manual_indicators.demo import load_demo as load_manual_demo
 from cchc.orgs.models import Role, Unit, UnitKind, User
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import province_agencies_create, unit_create, units_load_administrative, user_create
@@ -284,6 +285,9 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
 
     log("Tạo tiến độ thực hiện của các đơn vị…")
     counts = _simulate_progress(plan=plan, users=users, today=today)
+
+    log("Nhập số liệu báo cáo thủ công của các đơn vị (chỉ số không có trong hệ thống)…")
+    load_manual_demo(province, coordinator, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."
