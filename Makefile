@@ -59,6 +59,14 @@ bench: venv
 	@$(PY) bench/due_dates.py
 	@echo "==> Chỉ số từ tệp hồ sơ (chế độ tệp, DuckDB)"
 	@$(PY) bench/indicators_filemode.py
+	@echo "==> Nhập 1.000.000 hồ sơ từ tệp vào PostgreSQL (và nhập lại)"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/dossiers_import.py
+	@echo "==> Tiếp nhận hồ sơ: độ trễ đến lúc lưu, CSDL có sẵn 200.000 hồ sơ (SQLite và PostgreSQL)"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/dossier_receipt.py
+	@echo "==> Chỉ số trực tiếp trên PostgreSQL, 5.000.000 hồ sơ: tính lại, sự kiện → số liệu, trang tổng hợp (lần đầu nạp dữ liệu ~30 phút)"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/indicators_live.py
+	@echo "==> Chỉ số 766 trên PostgreSQL, 2.000.000 hồ sơ: năm, quý, tháng"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/index766.py --dossiers 2000000
 
 lint: venv
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

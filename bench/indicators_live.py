@@ -113,7 +113,12 @@ def phase_load(url: str, count: int, seed: str) -> dict:
         cursor.execute("DELETE FROM bench_marker")
         info = {"count": count, "seed": seed, "year": year, "created": report.created}
         cursor.execute("INSERT INTO bench_marker VALUES (%s)", [json.dumps(info)])
-    return {"generated_s": generated, "imported_s": imported, "created": report.created, "peak_mib": _peak_mib()}
+    return {
+        "generated_s": generated,
+        "imported_s": imported,
+        "created": report.created,
+        "peak_mib": _peak_mib(),
+    }
 
 
 def phase_rebuild(url: str) -> dict:
@@ -193,7 +198,10 @@ def phase_dashboard(url: str, runs: int) -> dict:
         url_path = None
     times = []
     if url_path:
-        client = Client()
+        from django.core.management import call_command
+
+        call_command("collectstatic", verbosity=0, interactive=False)  # as `cchc serve` does
+        client = Client(SERVER_NAME="localhost")
         client.force_login(User.objects.get(username="bench-coordinator"))
         target = f"{url_path}?unit={province.code}&period={year}"
         first = client.get(target)
@@ -232,7 +240,11 @@ def phase_dashboard(url: str, runs: int) -> dict:
 
 def _child(*args: str) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, *args], check=True, stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+        [sys.executable, __file__, *args],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -279,7 +291,9 @@ def main() -> None:
             f"during the import), peak {load['peak_mib']:,.0f} MiB"
         )
     else:
-        print(f"Reusing {DB_NAME}: {marker['created']:,} dossiers (count {marker['count']:,}, seed {marker['seed']})")
+        print(
+            f"Reusing {DB_NAME}: {marker['created']:,} dossiers (count {marker['count']:,}, seed {marker['seed']})"
+        )
 
     r = _child("--phase", "rebuild", "--url", url)
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items())

@@ -40,6 +40,8 @@ urlpatterns = [
     path("thanh-toan-mo-phong/<str:reference>/", dossier_public.simulated_gateway, name="simulated_gateway"),
     path("gop-y/", dossier_public.feedback, name="feedback_public"),
     path("gop-y/da-gui/", dossier_public.feedback_sent, name="feedback_sent"),
+    path("gop-y/tra-cuu/", dossier_public.feedback_lookup, name="feedback_lookup"),
+    path("gop-y/tra-cuu/<str:code>/", dossier_public.feedback_status, name="feedback_status"),
 ]
 
 handler403 = "cchc.core.views.forbidden"

@@ -154,7 +154,9 @@ def test_coordinator_imports_a_plan_document(page, live_server, tree, users):
     login(page, live_server, users.coordinator.username)
     page.goto(f"{live_server.url}/ke-hoach/")
     page.get_by_role("link", name="Nhập từ văn bản (DOCX, PDF)").click()
-    page.set_input_files("#id_file", str(Path(__file__).parent / "fixtures" / "plans" / "ubnd-binhphuoc-2023.txt"))
+    page.set_input_files(
+        "#id_file", str(Path(__file__).parent / "fixtures" / "plans" / "ubnd-binhphuoc-2023.txt")
+    )
     page.select_option("#id_issuer", str(tree.province.pk))
     page.get_by_role("button", name="Đọc văn bản").click()
     page.wait_for_url("**/ke-hoach/nhap/xem-lai/")

@@ -326,7 +326,9 @@ def test_every_deadline_phrase_of_the_samples_gets_a_schedule():
         for task in plan["tasks"]:
             if not task.get("deadline"):
                 continue
-            schedule = parse_deadline(task["deadline"], from_year=period["from_year"], to_year=period["to_year"])
+            schedule = parse_deadline(
+                task["deadline"], from_year=period["from_year"], to_year=period["to_year"]
+            )
             if schedule.kind == DeadlineKind.UNKNOWN:
                 unknown.append((path.name, task["deadline"]))
     assert not unknown

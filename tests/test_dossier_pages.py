@@ -515,3 +515,34 @@ def test_rate_limit_address_behind_trusted_proxies(rf, settings):
     assert _client_ip(request) == "10.0.0.2"  # no proxy configured: the header is the client's word
     settings.CCHC_TRUSTED_PROXIES = 1
     assert _client_ip(request) == "203.113.1.9"  # what our proxy saw; the spoofed first hop is ignored
+
+
+def test_the_sender_follows_a_feedback_and_rates_it_on_the_public_site(client, w, users):
+    from cchc.dossiers.services import Sender
+
+    fb = services.feedback_receive(
+        content="Thủ tục yêu cầu bản sao không cần thiết.",
+        sender=Sender(name="Phạm Thị Cúc", phone="0987654321"),
+        procedure=w.procedure,
+    )
+    status_url = reverse("feedback_status", args=[fb.code])
+    assert client.get(status_url)["Location"].startswith(reverse("feedback_lookup"))  # no grant yet
+    wrong = client.post(reverse("feedback_lookup"), {"code": fb.code, "phone_last_digits": "1111"})
+    made_up = client.post(reverse("feedback_lookup"), {"code": "PAKN-X-1", "phone_last_digits": "4321"})
+    assert wrong.status_code == made_up.status_code == 404
+    assert wrong.context["error"] == made_up.context["error"]
+    r = client.post(reverse("feedback_lookup"), {"code": fb.code, "phone_last_digits": "4321"}, follow=True)
+    html = r.content.decode()
+    assert r.status_code == 200 and "Đã tiếp nhận" in html and "feedback-rating-form" not in html
+    assert "bản sao không cần thiết" not in html  # the page shows the handling, not the content
+    services.feedback_answer(actor=users.officer, feedback=fb, answer="Đã bỏ yêu cầu bản sao.")
+    assert "Đã bỏ yêu cầu bản sao" not in client.get(status_url).content.decode()  # not yet published
+    services.feedback_publish(actor=users.officer, feedback=fb)
+    html = client.get(status_url).content.decode()
+    assert "Đã bỏ yêu cầu bản sao" in html and "feedback-rating-form" in html
+    r = client.post(status_url, {"rating": "hai_long"}, follow=True)
+    assert "Ông/Bà đã đánh giá: <b>Hài lòng</b>" in r.content.decode()
+    r = client.post(status_url, {"rating": "khong_hai_long"}, follow=True)
+    assert "chỉ đánh giá một lần" in r.content.decode()
+    fb.refresh_from_db()
+    assert fb.sender_rating == "hai_long"

@@ -127,3 +127,34 @@ def test_feedback_about_a_dossier_goes_to_its_handling_unit_and_the_sender_is_to
             actor=users.officer, feedback=fb, answer="Đã trả kết quả.", at=local(2026, 3, 4, 9)
         )
     assert "Đã trả kết quả." in mail.outbox[-1].body
+
+
+def test_the_sender_rates_the_handling_once_after_it_is_closed(w, users, fb):
+    from cchc.core.models import AuditEntry
+
+    with pytest.raises(ServiceError, match="đang xử lý, chưa có kết quả"):
+        services.feedback_rate(feedback=fb, rating="hai_long")
+    services.feedback_answer(actor=users.officer, feedback=fb, answer="Đã sửa.", at=local(2026, 3, 10, 9))
+    with pytest.raises(ServiceError, match="chưa công khai"):
+        services.feedback_rate(feedback=fb, rating="hai_long")
+    services.feedback_publish(actor=users.officer, feedback=fb, at=local(2026, 3, 10, 10))
+    with pytest.raises(ServiceError) as exc:
+        services.feedback_rate(feedback=fb, rating="tuyet_voi", at=local(2026, 3, 11, 9))
+    assert exc.value.message_dict == {"rating": ["Chọn một mức độ hài lòng."]}
+    services.feedback_rate(feedback=fb, rating="khong_hai_long", at=local(2026, 3, 11, 9))
+    fb.refresh_from_db()
+    assert fb.sender_rating == "khong_hai_long"
+    assert fb.events.order_by("-sequence").first().kind == "rated"
+    assert AuditEntry.objects.filter(action="feedback.rated", object_id=str(fb.pk)).exists()
+    with pytest.raises(ServiceError, match="chỉ đánh giá một lần"):
+        services.feedback_rate(feedback=fb, rating="hai_long")
+    fb.refresh_from_db()
+    assert fb.sender_rating == "khong_hai_long"
+
+
+def test_an_officer_of_another_unit_cannot_record_a_rating(w, users, fb):
+    services.feedback_refuse(actor=users.officer, feedback=fb, reason="Trùng.", at=local(2026, 3, 3, 9))
+    with pytest.raises(PermissionDenied):
+        services.feedback_rate(actor=users.commune_officer, feedback=fb, rating="hai_long")
+    services.feedback_rate(actor=users.officer, feedback=fb, rating="binh_thuong")  # told by phone
+    assert Feedback.objects.get(pk=fb.pk).sender_rating == "binh_thuong"

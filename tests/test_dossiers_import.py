@@ -1,18 +1,36 @@
 """dossiers.csv into the database: every row explained by events, re-import changes nothing,
-bad rows reported by line, and the export gives the rows back."""
+bad rows reported by line, and the export gives the rows back.
+
+The import's fast path (integers, binary COPY on PostgreSQL, a reading child process) is checked
+against the reference — `events_for` then `lifecycle.dossier_replay` — on every field and event
+of generated files, and `cchc dossiers generate --database` against the CSV of the same seed."""
 
 import csv
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Prefetch
 
 from cchc.core.models import AuditEntry
-from cchc.dossiers.imports import dossiers_import
-from cchc.dossiers.lifecycle import STATE_FIELDS, dossier_replay
-from cchc.dossiers.models import Dossier
+from cchc.dossiers.imports import (
+    FastPathMismatch,
+    as_of,
+    dossiers_import,
+    events_for,
+    fast,
+    run,
+)
+from cchc.dossiers.lifecycle import STATE_FIELDS, Event, dossier_replay
+from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.exchange import DossierRow, iter_checked, iter_dossiers
+from cchc.exchange import generate as g
+from cchc.indicators.rebuild import rebuild
+from cchc.orgs.models import Unit
+from cchc.procedures.models import Procedure
 from cchc.procedures.services import procedure_save
 
 HEADER = "ma_ho_so,ma_tthc,ma_don_vi,kenh,tiep_nhan_luc,han_tra,han_tra_moi,ket_thuc_luc,tra_kq_luc,ket_qua,so_lan_bo_sung,tam_dung_gio,co_nghia_vu_tai_chinh,thanh_toan_truc_tuyen,ket_qua_dien_tu,so_hoa,tai_su_dung,xin_loi,danh_gia"
@@ -31,11 +49,22 @@ ROWS = [
     # bad: a procedure that is not in the catalogue
     "HS-7,9.999999,W00001,truc_tiep,2026-03-03 08:00,2026-03-06 08:00,,,,,0,0,0,0,0,0,0,0,",
 ]
+# Rows that take the fast path's rarer branches: thirds of an hour, ISO offsets and fractions,
+# an apology without a new date, a zero-length dossier, half-microsecond rounding, results that
+# carry a file, a return or a rating they must not keep.
+EDGE_ROWS = [
+    "E-1,1.000001,W00001,truc_tiep,2026-03-02 09:00,2026-03-10 09:00,,2026-03-09 16:00,2026-03-10 08:00,chap_thuan,3,10,1,0,0,1,0,1,khong_hai_long",
+    "E-2,1.000001,W00002,truc_tuyen,2026-03-02T09:00:00.123456+07:00,2026-03-05T02:00Z,,2026-03-04T10:00:00.5+07,,tu_choi,1,0.333,0,0,1,0,1,0,binh_thuong",
+    "E-3,1.000001,W00001,truc_tiep,2026-03-02 09:00:00,2026-03-02 09:00:00,,2026-03-02 09:00:00,2026-03-02 09:00:00,chap_thuan,2,0,0,0,1,0,0,1,rat_hai_long",
+    "E-4,1.000001,W00001,buu_chinh,2026-03-02 09:00:00.000000,2026-03-03 09:00,,2026-03-02 09:00:00.000003,,dung,1,0.25,1,1,1,1,1,0,hai_long",
+    "E-5,1.000001,W00003,truc_tiep,2026-03-02 15:30,2026-03-05 17:00,2026-03-20 17:00,,,,4,99.99,1,0,0,1,1,1,",
+    "E-6,1.000001,W00003,truc_tuyen,2026-03-02 15:30,2026-03-05 17:00,,2026-03-06 10:00,2026-03-06 10:00,rut,0,0,0,0,1,0,0,1,hai_long",
+]
 
 
 @pytest.fixture
-def exchange_file(tree, tmp_path):
-    procedure_save(
+def procedure(tree):
+    return procedure_save(
         actor=None,
         code="1.000001",
         name="Đăng ký khai sinh",
@@ -44,9 +73,81 @@ def exchange_file(tree, tmp_path):
         processing_time=Decimal(3),
         time_unit="working_day",
     )
+
+
+@pytest.fixture
+def exchange_file(procedure, tmp_path):
     path = tmp_path / "dossiers.csv"
     path.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
     return path
+
+
+def write_csv(tmp_path, rows, name="d.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+# --- the reference -----------------------------------------------------------------------------------
+
+
+def stored() -> dict:
+    """Every imported dossier as (identity, state fields, events), by code."""
+    qs = Dossier.objects.select_related("procedure", "handling_unit", "receiving_unit").prefetch_related(
+        Prefetch("events", queryset=DossierEvent.objects.order_by("sequence"))
+    )
+    out = {}
+    for d in qs:
+        events = [(e.sequence, e.kind, e.at, e.data) for e in d.events.all()]
+        identity = (
+            d.procedure.code,
+            d.handling_unit.code,
+            d.receiving_unit.code,
+            d.channel,
+            d.applicant_name,
+        )
+        out[d.code] = (identity, {n: getattr(d, n) for n in STATE_FIELDS}, events)
+    return out
+
+
+def expected(row: DossierRow, procedures: dict[str, Procedure]):
+    events = events_for(row, procedures[row.ma_tthc])
+    state = dossier_replay(events)
+    return events, state
+
+
+def assert_equals_reference(rows, *, now=None):
+    """Each row's dossier in the database is exactly what the reference makes of the row."""
+    procedures = {p.code: p for p in Procedure.objects.all()}
+    db = stored()
+    count = 0
+    for row in rows:
+        if now is not None:
+            row = as_of(row, now)
+        identity, fields, events = db[row.ma_ho_so]
+        want_events, want = expected(row, procedures)
+        assert identity == (row.ma_tthc, row.ma_don_vi, row.ma_don_vi, row.kenh, "(nhập từ tệp trao đổi)")
+        assert [(s, k, a) for s, k, a, _ in events] == [
+            (i, e.kind, e.at) for i, e in enumerate(want_events, start=1)
+        ], row.ma_ho_so
+        assert [d for *_, d in events] == [json.loads(json.dumps(e.data)) for e in want_events], row.ma_ho_so
+        for name in STATE_FIELDS:
+            if name == "fee_amount":
+                continue
+            assert fields[name] == getattr(want, name), (
+                row.ma_ho_so,
+                name,
+                fields[name],
+                getattr(want, name),
+            )
+        # and the stored events, replayed, give the stored fields
+        replayed = dossier_replay(Event(k, a, d, s) for s, k, a, d in events)
+        assert all(getattr(replayed, n) == fields[n] for n in STATE_FIELDS), row.ma_ho_so
+        count += 1
+    return count
+
+
+# --- small files ---------------------------------------------------------------------------------------
 
 
 def test_import_explains_every_dossier_by_its_events(exchange_file, users):
@@ -76,24 +177,115 @@ def test_import_explains_every_dossier_by_its_events(exchange_file, users):
     assert two.due_at == dt.datetime(2026, 3, 9, 7, 0, tzinfo=dt.UTC)  # the appointment never moves
     assert three.state == "received" and three.finished_at is None
     assert four.state == "stopped"
-    assert AuditEntry.objects.filter(action="dossiers.import").exists()
+    entry = AuditEntry.objects.get(action="dossiers.import")
+    assert (
+        entry.actor == users.admin and entry.after["created"] == 4 and entry.after["file"] == "dossiers.csv"
+    )
+    rows = [r for r in iter_dossiers(exchange_file, {"W00001", "W00002"}) if isinstance(r, DossierRow)]
+    assert assert_equals_reference([r for r in rows if r.ma_tthc == "1.000001"]) == 4
+
+
+@pytest.mark.parametrize("background", [True, False], ids=["child-process", "inline"])
+def test_edge_rows_equal_the_reference(procedure, users, tmp_path, background):
+    path = write_csv(tmp_path, EDGE_ROWS)
+    report = dossiers_import(actor=users.admin, path=path, background=background)
+    assert (report.created, report.bad) == (len(EDGE_ROWS), [])
+    assert report.verified == len(EDGE_ROWS)  # a new shape each: every one was replayed at import
+    rows = list(iter_dossiers(path, {"W00001", "W00002", "W00003"}))
+    assert assert_equals_reference(rows) == len(EDGE_ROWS)
+    e1 = Dossier.objects.get(code="E-1")
+    assert e1.paused_elapsed_hours == Decimal("9.99")  # 10 h over 3 pauses, 3.33 each
+    assert e1.rating == "khong_hai_long" and e1.new_due_at == e1.due_at  # apology without a new date
+    assert Dossier.objects.get(code="E-6").rating == ""  # withdrawn: no rating kept
 
 
 def test_reimport_changes_nothing(exchange_file, users):
     dossiers_import(actor=users.admin, path=exchange_file)
-    events = Dossier.objects.values_list("event_count", flat=True)
-    before = sorted(events)
+    before, audit = stored(), AuditEntry.objects.count()
+    events = DossierEvent.objects.count()
     again = dossiers_import(actor=users.admin, path=exchange_file)
-    assert again.created == 0 and again.unchanged == 4
-    assert sorted(Dossier.objects.values_list("event_count", flat=True)) == before
+    assert again.created == 0 and again.unchanged == 4 and len(again.bad) == 3
+    assert stored() == before
+    assert DossierEvent.objects.count() == events and AuditEntry.objects.count() == audit
 
 
-def test_strict_stops_at_the_first_bad_row(exchange_file, users):
-    report = dossiers_import(actor=users.admin, path=exchange_file, strict=True, batch_size=2)
-    assert len(report.bad) == 1
-    assert Dossier.objects.count() <= 4  # batches before the bad row may have landed; nothing half-written
+def test_strict_stops_at_the_first_bad_row_and_writes_nothing_of_its_batch(exchange_file, users):
+    # batches of 3: HS-1..HS-3 are committed; HS-4 shares its batch with the bad row HS-5
+    report = dossiers_import(actor=users.admin, path=exchange_file, strict=True, batch_size=3)
+    assert [b.line for b in report.bad] == [6]
+    assert report.created == 3
+    assert sorted(Dossier.objects.values_list("code", flat=True)) == ["HS-1", "HS-2", "HS-3"]
     for dossier in Dossier.objects.all():
         assert dossier.events.count() == dossier.event_count
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("dossiers_import", str(exchange_file), strict=True, batch_size=3, stderr=err)
+    assert exc.value.code == 2
+
+
+def test_a_failing_batch_leaves_no_trace(exchange_file, users, monkeypatch):
+    calls = []
+
+    def fail_second(dossiers):
+        calls.append(len(dossiers))
+        if len(calls) == 2:
+            raise RuntimeError("máy chủ ngừng giữa chừng")
+
+    monkeypatch.setattr(run, "dossiers_added", fail_second)
+    with pytest.raises(RuntimeError):
+        dossiers_import(actor=users.admin, path=exchange_file, batch_size=2)
+    assert sorted(Dossier.objects.values_list("code", flat=True)) == ["HS-1", "HS-2"]
+    assert DossierEvent.objects.filter(dossier__code__in=["HS-3", "HS-4"]).count() == 0
+    assert AuditEntry.objects.filter(action="dossiers.import").count() == 1
+
+
+def test_a_fast_path_that_disagrees_with_the_reference_stops_the_import(exchange_file, users, monkeypatch):
+    original = fast.Builder.build
+
+    def wrong(self, line, values):
+        built = original(self, line, values)
+        if built.code == "HS-2":
+            built.state = (*built.state[:-2], built.state[-2] + 1, built.state[-1])  # one event too many
+        return built
+
+    monkeypatch.setattr(fast.Builder, "build", wrong)
+    with pytest.raises(FastPathMismatch, match="HS-2"):
+        dossiers_import(actor=users.admin, path=exchange_file)
+    assert not Dossier.objects.exists()
+
+
+def test_bad_rows_are_reported_by_line(procedure, users, tmp_path):
+    ok = "2026-03-02 09:00,2026-03-05 09:00,,,,,0,0,0,0,0,0,0,0,"
+    rows = [
+        f"A-1,1.000001,W00001,truc_tiep,{ok}",
+        f"A-1,1.000001,W00001,truc_tiep,{ok}",  # line 3: repeats line 2
+        f"{'X' * 65},1.000001,W00001,truc_tiep,{ok}",  # line 4: longer than the column
+        f"A-2,9.999999,W00001,truc_tiep,{ok}",  # line 5: unknown procedure
+        "A-3,1.000001,W00001,truc_tiep,2026-03-02 09:00,2026-03-05 09:00,,,,,101,1,0,0,0,0,0,0,",  # 6
+        f'"A-4\nB",1.000001,W00001,truc_tiep,{ok}',  # lines 7–8: a quoted line break is fine
+        f"A-5,1.000001,W00001,truc_tiep,{ok}",  # line 9
+        "A-6,1.000001,W00001,thu_tay,2026-03-02 09:00,2026-03-05 09:00,,,,,0,0,0,0,0,0,0,0,",  # 10
+    ]
+    report = dossiers_import(actor=users.admin, path=write_csv(tmp_path, rows))
+    bad = {b.line: b for b in report.bad}
+    assert sorted(bad) == [3, 4, 5, 6, 10]
+    assert "trùng với dòng 2" in bad[3].reason
+    assert "dài quá 64" in bad[4].reason
+    assert "mã thủ tục 9.999999 không có trong danh mục" in bad[5].reason
+    assert "so_lan_bo_sung" in bad[6].reason
+    assert "kenh" in bad[10].reason
+    assert sorted(Dossier.objects.values_list("code", flat=True)) == ["A-1", "A-4\nB", "A-5"]
+
+
+def test_file_problems_are_errors_with_exit_status_2(procedure, tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text("ma_ho_so,ma_tthc\nX,1\n", encoding="utf-8")
+    for path in (broken, tmp_path / "missing.csv"):
+        err = io.StringIO()
+        with pytest.raises(SystemExit) as exc:
+            call_command("dossiers_import", str(path), stderr=err)
+        assert exc.value.code == 2
+    assert not Dossier.objects.exists()
 
 
 def test_export_gives_the_rows_back(exchange_file, users):
@@ -121,3 +313,182 @@ def test_export_gives_the_rows_back(exchange_file, users):
         assert exported[code]["tiep_nhan_luc"].startswith(row["tiep_nhan_luc"])
         assert exported[code]["han_tra"].startswith(row["han_tra"])
         assert Decimal(exported[code]["tam_dung_gio"]) == Decimal(row["tam_dung_gio"])
+
+
+# --- generated files -----------------------------------------------------------------------------------
+
+CATALOGUE = [  # (generator's procedure, unit of the catalogue, its processing time and unit)
+    (g.Procedure("1.001193", "Đăng ký khai sinh", "Hộ tịch", "STP", "commune"), None, "5", "working_day"),
+    (
+        g.Procedure("2.000635", "Cấp bản sao trích lục hộ tịch", "Hộ tịch", "STP", "commune"),
+        None,
+        "4",
+        "working_hour",
+    ),
+    (
+        g.Procedure("2.001035", "Chứng thực hợp đồng", "Chứng thực", "STP", "commune"),
+        None,
+        None,
+        "working_day",
+    ),
+    (
+        g.Procedure("1.012793", "Đăng ký biến động đất đai", "Đất đai", "SNNMT", "province"),
+        "SNNMT",
+        "10.5",
+        "working_day",
+    ),
+    (
+        g.Procedure("2.002083", "Đăng ký doanh nghiệp", "Doanh nghiệp", "STC", "province"),
+        "STC",
+        "3",
+        "calendar_day",
+    ),
+    (g.Procedure("1.004222", "Đăng ký thường trú", "Cư trú", "", "central_local"), "", "7", "working_day"),
+]
+
+
+@pytest.fixture
+def generated(tree, tmp_path):
+    """A 2,500-row generated file for the test province, and its procedures in the catalogue."""
+    for p, agency, time, unit in CATALOGUE:
+        procedure_save(
+            actor=None,
+            code=p.code,
+            name=p.name,
+            agency=tree.province if agency in (None, "") else tree.agency(agency),
+            level=p.level,
+            processing_time=Decimal(time) if time else None,
+            time_unit=unit,
+        )
+    units = [
+        (u.code, u.name, u.parent.code if u.parent else "")
+        for u in Unit.objects.filter(path__startswith=tree.province.path).order_by("path")
+    ]
+    path = tmp_path / "generated.csv"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        g.generate(out, count=2500, seed=3, units=units, catalogue=[c[0] for c in CATALOGUE], jobs=1)
+    return path, units
+
+
+def test_generated_file_equals_the_reference_and_keeps_the_live_totals(generated, users):
+    path, units = generated
+    codes = {code for code, _, _ in units}
+    report = dossiers_import(actor=users.admin, path=path, batch_size=700)
+    assert report.created == 2500 and report.bad == [] and report.events == DossierEvent.objects.count()
+    assert AuditEntry.objects.filter(action="dossiers.import").count() == 4  # one per batch
+    rows = [r for r in iter_dossiers(path, codes)]
+    assert assert_equals_reference(rows) == 2500
+    assert len({r.ma_don_vi for r in rows}) > 3 and len({r.ma_tthc for r in rows}) == len(CATALOGUE)
+    # the live indicator totals were moved batch by batch exactly as a full recomputation gives them
+    assert rebuild(check=True).differences == []
+
+
+def test_as_of_imports_rows_as_they_stood(generated, users):
+    path, units = generated
+    now = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
+    report = dossiers_import(actor=users.admin, path=path, as_of_time=now)
+    rows = [r for r in iter_dossiers(path, {c for c, _, _ in units}) if r.tiep_nhan_luc <= now]
+    assert report.created == len(rows) == Dossier.objects.count()
+    assert assert_equals_reference(rows, now=now) == len(rows)
+    assert not Dossier.objects.filter(finished_at__gt=now).exists()
+    assert not Dossier.objects.filter(returned_at__gt=now).exists()
+    assert Dossier.objects.filter(finished_at__isnull=True).count() > 10  # still open at the end of June
+
+
+def test_every_generated_row_is_verified_when_asked(generated):
+    """The verifier itself, on every row: the fast path gives the reference's events and state."""
+    path, units = generated
+    procs = {p.code: fast.Proc.of(p) for p in Procedure.objects.all()}
+    unit_ids = dict(Unit.objects.values_list("code", "pk"))
+    builder, verifier = fast.Builder(procs, unit_ids), fast.Verifier(every=1)
+    for line, values in iter_checked(path, unit_ids):
+        verifier.maybe_check(values, builder.build(line, values))
+    assert verifier.checked == 2500 and len(verifier.shapes) > 30
+
+
+def test_same_rows_through_the_child_process_or_inline(generated, users):
+    path, _ = generated
+    dossiers_import(actor=users.admin, path=path, batch_size=900, background=True)
+    first = stored()
+    Dossier.objects.all().delete()
+    dossiers_import(actor=users.admin, path=path, batch_size=900, background=False)
+    assert stored() == first and len(first) == 2500
+
+
+# --- cchc dossiers generate --database ----------------------------------------------------------------
+
+
+def test_generate_database_equals_the_csv_and_is_reproducible(tree, users, tmp_path):
+    """Same seed → the same dossiers as importing the CSV of that seed, and again the same."""
+    for code in ("1.001193", "2.000635", "1.004873", "2.001035"):  # the most common commune procedures
+        procedure_save(
+            actor=None,
+            code=code,
+            name=f"Thủ tục {code}",
+            agency=tree.province,
+            level="commune",
+            processing_time=Decimal(3),
+            time_unit="working_day",
+        )
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text(
+        "ma_don_vi,ten_don_vi,ma_don_vi_cha\nP75,Tỉnh Đồng Nai,\nW00001,Phường Đồng Xoài,P75\n"
+        "W00002,Phường Biên Hòa,P75\nW00003,Xã Lộc Ninh,P75\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "dossiers_generate", count=1500, seed="9", orgs=str(orgs), database=True, stdout=out, stderr=err
+    )
+    first = stored()
+    assert 500 < len(first) < 1500  # rows of procedures the catalogue lacks are skipped and counted
+    assert f"Đã sinh và nhập {len(first):,} hồ sơ".replace(",", ".") in out.getvalue()
+    assert "không có trong danh mục" in err.getvalue()
+
+    csv_path = tmp_path / "same.csv"
+    call_command(
+        "dossiers_generate", count=1500, seed="9", orgs=str(orgs), out=str(csv_path), quiet=True, jobs=2
+    )
+    Dossier.objects.all().delete()
+    dossiers_import(actor=users.admin, path=csv_path)
+    assert stored() == first
+
+    Dossier.objects.all().delete()
+    call_command(
+        "dossiers_generate",
+        count=1500,
+        seed="9",
+        orgs=str(orgs),
+        database=True,
+        quiet=True,
+        stdout=io.StringIO(),
+    )
+    assert stored() == first
+    call_command(
+        "dossiers_generate", count=1500, seed="9", orgs=str(orgs), database=True, quiet=True, stdout=out
+    )
+    assert "0 hồ sơ" in out.getvalue().splitlines()[-1] and stored() == first  # again: nothing changes
+
+    Dossier.objects.all().delete()
+    call_command(
+        "dossiers_generate",
+        count=1500,
+        seed="10",
+        orgs=str(orgs),
+        database=True,
+        quiet=True,
+        stdout=io.StringIO(),
+    )
+    assert stored().keys() != first.keys()
+
+
+def test_generate_database_refuses_what_it_cannot_do(db, tmp_path):
+    for options in (
+        {"database": True, "out": str(tmp_path / "x.csv")},
+        {"database": True, "province": "P01"},
+    ):
+        err = io.StringIO()
+        with pytest.raises(SystemExit) as exc:
+            call_command("dossiers_generate", count=10, seed="1", quiet=True, stderr=err, **options)
+        assert exc.value.code == 2
+    assert not Dossier.objects.exists()

@@ -396,6 +396,24 @@ def test_same_seed_same_bytes_whatever_the_workers(province, catalogue):
     assert one.count(b"\n") == 120_001
 
 
+def test_generated_lines_are_the_file(province, catalogue):
+    """`generate_lines` (what `--database` imports) is the file `generate` writes, line by line."""
+    lines = list(g.generate_lines(count=60_000, seed=7, units=province, catalogue=catalogue))
+    assert "".join(lines).encode("utf-8") == generated(60_000, 7, province, catalogue, jobs=2)
+    assert len(lines) == 60_001 and all(line.endswith("\n") for line in lines)
+    with pytest.raises(ValueError):
+        g.generate_lines(count=-1, seed=7, units=province, catalogue=catalogue)  # at once, not when read
+
+
+def test_a_pool_of_pinned_procedures_only(catalogue):
+    units = [("ROOT", "Gốc", ""), ("W00001", "Xã Một", "ROOT")]
+    pinned = [p for p in catalogue if p.code in ("1.001193", "2.000635")]
+    buf = io.StringIO()
+    g.generate(buf, count=300, seed=1, units=units, catalogue=pinned, jobs=1)
+    codes = Counter(r["ma_tthc"] for r in csv.DictReader(io.StringIO(buf.getvalue())))
+    assert set(codes) == {"1.001193", "2.000635"} and codes["1.001193"] > codes["2.000635"]
+
+
 def test_generated_rows_are_valid_and_distributed_as_documented(tmp_path, province, catalogue):
     orgs = tmp_path / "orgs.csv"
     write_orgs(orgs, province)

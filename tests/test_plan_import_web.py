@@ -14,11 +14,18 @@ FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 
 def _upload(client, tree, name="ubnd-binhphuoc-2023.txt", content=None):
     data = content if content is not None else (FIXTURES / name).read_bytes()
-    return client.post(reverse("plans:import"), {"file": SimpleUploadedFile(name, data), "issuer": tree.province.pk})
+    return client.post(
+        reverse("plans:import"), {"file": SimpleUploadedFile(name, data), "issuer": tree.province.pk}
+    )
 
 
 def _management(prefix, total):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(total), f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(total),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 def test_upload_shows_the_review_and_saves_nothing_yet(client, tree, users):
@@ -36,15 +43,35 @@ def test_review_saves_what_the_person_kept_and_corrected(client, tree, users):
     client.login(username=users.coordinator.username, password=PASSWORD)
     _upload(client, tree)
     data = {
-        "meta-title": "Kế hoạch CCHC năm 2023 (nhập lại)", "meta-number": "99/KH-UBND", "meta-issued_on": "05/01/2023",
-        "meta-kind": "annual", "meta-from_year": "2023", "meta-to_year": "2023",
-        **_management("target", 2), **_management("task", 2),
-        "target-0-include": "on", "target-0-text": "Trên 95% hồ sơ được giải quyết đúng hạn.", "target-0-area": "thu_tuc_hanh_chinh",
-        "target-0-comparator": ">", "target-0-value": "95", "target-0-unit": "%", "target-0-year": "2023",
-        "target-1-text": "Bỏ chỉ tiêu này", "target-1-comparator": "=", "target-1-value": "1",  # not included
-        "task-0-include": "on", "task-0-stt": "1", "task-0-area": "the_che", "task-0-content": "Rà soát văn bản QPPL.",
-        "task-0-lead": "Sở Tư pháp", "task-0-coordinating": "Các sở, ban, ngành tỉnh", "task-0-deadline": "Quý I/2023",
-        "task-1-include": "on", "task-1-stt": "2", "task-1-area": "", "task-1-content": "Thiếu lĩnh vực",
+        "meta-title": "Kế hoạch CCHC năm 2023 (nhập lại)",
+        "meta-number": "99/KH-UBND",
+        "meta-issued_on": "05/01/2023",
+        "meta-kind": "annual",
+        "meta-from_year": "2023",
+        "meta-to_year": "2023",
+        **_management("target", 2),
+        **_management("task", 2),
+        "target-0-include": "on",
+        "target-0-text": "Trên 95% hồ sơ được giải quyết đúng hạn.",
+        "target-0-area": "thu_tuc_hanh_chinh",
+        "target-0-comparator": ">",
+        "target-0-value": "95",
+        "target-0-unit": "%",
+        "target-0-year": "2023",
+        "target-1-text": "Bỏ chỉ tiêu này",
+        "target-1-comparator": "=",
+        "target-1-value": "1",  # not included
+        "task-0-include": "on",
+        "task-0-stt": "1",
+        "task-0-area": "the_che",
+        "task-0-content": "Rà soát văn bản QPPL.",
+        "task-0-lead": "Sở Tư pháp",
+        "task-0-coordinating": "Các sở, ban, ngành tỉnh",
+        "task-0-deadline": "Quý I/2023",
+        "task-1-include": "on",
+        "task-1-stt": "2",
+        "task-1-area": "",
+        "task-1-content": "Thiếu lĩnh vực",
     }
     response = client.post(reverse("plans:import_review"), data)
     assert response.status_code == 200 and "Chọn lĩnh vực cải cách" in response.content.decode()
@@ -54,7 +81,12 @@ def test_review_saves_what_the_person_kept_and_corrected(client, tree, users):
     response = client.post(reverse("plans:import_review"), data)
     plan = Plan.objects.get()
     assert response["Location"] == reverse("plans:detail", args=[plan.pk])
-    assert (plan.title, plan.number, plan.status, plan.issuer) == ("Kế hoạch CCHC năm 2023 (nhập lại)", "99/KH-UBND", "draft", tree.province)
+    assert (plan.title, plan.number, plan.status, plan.issuer) == (
+        "Kế hoạch CCHC năm 2023 (nhập lại)",
+        "99/KH-UBND",
+        "draft",
+        tree.province,
+    )
     assert plan.targets.count() == 1 and plan.tasks.count() == 2
     task = plan.tasks.get(number="1")
     assert task.final_due.isoformat() == "2023-03-31"

@@ -24,22 +24,41 @@ def test_shipped_schedule_is_in_the_calendar(db):
 
 def test_administrator_changes_the_calendar(users):
     assert not current_calendar().is_working_day(dt.date(2026, 11, 24))
-    calendar_day_save(actor=users.admin, date=dt.date(2026, 11, 24), kind="day_off", name="Ngày Văn hóa Việt Nam", legal_reference="chưa có hiệu lực", enabled=False)
+    calendar_day_save(
+        actor=users.admin,
+        date=dt.date(2026, 11, 24),
+        kind="day_off",
+        name="Ngày Văn hóa Việt Nam",
+        legal_reference="chưa có hiệu lực",
+        enabled=False,
+    )
     assert current_calendar().is_working_day(dt.date(2026, 11, 24))
-    calendar_day_save(actor=users.admin, date=dt.date(2026, 12, 31), kind="day_off", name="Nghỉ thử nghiệm", legal_reference="Thông báo số 1/TB")
+    calendar_day_save(
+        actor=users.admin,
+        date=dt.date(2026, 12, 31),
+        kind="day_off",
+        name="Nghỉ thử nghiệm",
+        legal_reference="Thông báo số 1/TB",
+    )
     assert not current_calendar().is_working_day(dt.date(2026, 12, 31))
     assert AuditEntry.objects.filter(action="calendar.save").count() == 2
     with pytest.raises(PermissionDenied):
-        calendar_day_save(actor=users.coordinator, date=dt.date(2026, 12, 30), kind="day_off", name="x", legal_reference="y")
+        calendar_day_save(
+            actor=users.coordinator, date=dt.date(2026, 12, 30), kind="day_off", name="x", legal_reference="y"
+        )
     with pytest.raises(ServiceError) as exc:
-        calendar_day_save(actor=users.admin, date=dt.date(2026, 12, 30), kind="working_day", name="", legal_reference="")
+        calendar_day_save(
+            actor=users.admin, date=dt.date(2026, 12, 30), kind="working_day", name="", legal_reference=""
+        )
     assert set(exc.value.message_dict) == {"kind", "name", "legal_reference"}
 
 
 def test_unit_schedule_applies_to_the_subtree(tree, users):
     commune = tree.communes[0]
     assert policy_for_unit(commune).cutoff == dt.time(15, 0)
-    work_schedule_save(actor=users.coordinator, unit=tree.province, hours="08:00-12:00,13:30-17:30", cutoff=dt.time(16, 0))
+    work_schedule_save(
+        actor=users.coordinator, unit=tree.province, hours="08:00-12:00,13:30-17:30", cutoff=dt.time(16, 0)
+    )
     policy = policy_for_unit(commune)
     assert policy.cutoff == dt.time(16, 0)
     due = policy.due_date(dt.datetime(2026, 3, 2, 15, 30), 1, "working_day")
@@ -55,5 +74,9 @@ def test_calendar_page_and_calculator(client, users):
     body = client.get(reverse("calendar") + "?nam=2026").content.decode()
     assert "Tết Nguyên đán" in body and "02/01/2026" in body
     assert client.post(reverse("calendar"), {"date": "31/12/2026"}).status_code == 403
-    response = client.get(reverse("due_date_preview"), {"received": "13/02/2026 16:05", "duration": "5", "unit": "working_day"}, HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("due_date_preview"),
+        {"received": "13/02/2026 16:05", "duration": "5", "unit": "working_day"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "17:00 ngày 27/02/2026" in response.content.decode()

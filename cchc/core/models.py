@@ -45,7 +45,9 @@ class CalendarDay(models.Model):
     name = models.CharField("nội dung", max_length=255)
     legal_reference = models.CharField("căn cứ", max_length=255)
     enabled = models.BooleanField("áp dụng", default=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -63,7 +65,9 @@ class WorkSchedule(models.Model):
     unit = models.OneToOneField("orgs.Unit", on_delete=models.CASCADE, related_name="work_schedule")
     hours = models.CharField("giờ làm việc", max_length=64, default="07:30-11:30,13:00-17:00")
     cutoff = models.TimeField("giờ chốt nhận hồ sơ trong ngày", null=True, blank=True, default="15:00")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

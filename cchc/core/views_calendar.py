@@ -28,7 +28,12 @@ def calendar_page(request):
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
-            return render(request, "core/error.html", {"title": "Không có quyền", "message": "Chỉ quản trị hệ thống được sửa lịch làm việc."}, status=403)
+            return render(
+                request,
+                "core/error.html",
+                {"title": "Không có quyền", "message": "Chỉ quản trị hệ thống được sửa lịch làm việc."},
+                status=403,
+            )
         if form.is_valid():
             try:
                 row = calendar_day_save(actor=request.user, **form.cleaned_data)
@@ -39,15 +44,35 @@ def calendar_page(request):
                 return redirect(f"{request.path}?nam={row.date.year}")
     table_dates = set(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
     calendar = current_calendar()
-    days_off = [(d, why) for d, why in calendar.days_off(dt.date(year, 1, 1), dt.date(year, 12, 31)) if d.weekday() < 5]
-    rows = [
-        {"date": o.date, "kind": o.kind, "name": o.name, "legal_reference": o.legal_reference, "enabled": o.enabled, "edited": o.date in table_dates}
-        for o in effective_overrides() if o.date.year == year
+    days_off = [
+        (d, why)
+        for d, why in calendar.days_off(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if d.weekday() < 5
     ]
-    return render(request, "core/calendar.html", {
-        "year": year, "rows": rows, "form": form, "can_edit": can_edit, "days_off": days_off,
-        "due_form": DueDateForm(initial={"unit": "working_day", "duration": 5}),
-    })
+    rows = [
+        {
+            "date": o.date,
+            "kind": o.kind,
+            "name": o.name,
+            "legal_reference": o.legal_reference,
+            "enabled": o.enabled,
+            "edited": o.date in table_dates,
+        }
+        for o in effective_overrides()
+        if o.date.year == year
+    ]
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "rows": rows,
+            "form": form,
+            "can_edit": can_edit,
+            "days_off": days_off,
+            "due_form": DueDateForm(initial={"unit": "working_day", "duration": 5}),
+        },
+    )
 
 
 @require_GET
@@ -57,7 +82,9 @@ def due_date_preview(request):
     if not form.is_valid():
         return HttpResponse('<p class="warn">Nhập thời điểm tiếp nhận (dd/mm/yyyy hh:mm) và thời hạn.</p>')
     try:
-        due = policy_for_unit(None).due_date(form.cleaned_data["received"], form.cleaned_data["duration"], form.cleaned_data["unit"])
+        due = policy_for_unit(None).due_date(
+            form.cleaned_data["received"], form.cleaned_data["duration"], form.cleaned_data["unit"]
+        )
     except WorkingTimeError as exc:
         return HttpResponse(f'<p class="warn">{escape(str(exc))}</p>')
     local = due.due.astimezone(timezone.get_current_timezone())

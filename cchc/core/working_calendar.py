@@ -70,7 +70,9 @@ def _require_admin(actor) -> None:
 
 
 @transaction.atomic
-def calendar_day_save(*, actor, date: dt.date, kind: str, name: str, legal_reference: str, enabled: bool = True) -> CalendarDay:
+def calendar_day_save(
+    *, actor, date: dt.date, kind: str, name: str, legal_reference: str, enabled: bool = True
+) -> CalendarDay:
     _require_admin(actor)
     errors = {}
     if kind not in CalendarDay.Kind.values:
@@ -86,7 +88,13 @@ def calendar_day_save(*, actor, date: dt.date, kind: str, name: str, legal_refer
     row = CalendarDay.objects.filter(date=date).first()
     before = snapshot(row) if row else None
     row = row or CalendarDay(date=date)
-    row.kind, row.name, row.legal_reference, row.enabled, row.updated_by = kind, nfc(name), nfc(legal_reference), enabled, actor
+    row.kind, row.name, row.legal_reference, row.enabled, row.updated_by = (
+        kind,
+        nfc(name),
+        nfc(legal_reference),
+        enabled,
+        actor,
+    )
     row.save()
     audit_record(actor=actor, action="calendar.save", obj=row, before=before, after=snapshot(row))
     return row
@@ -109,5 +117,12 @@ def work_schedule_save(*, actor, unit, hours: str, cutoff: dt.time | None) -> Wo
     schedule = schedule or WorkSchedule(unit=unit)
     schedule.hours, schedule.cutoff, schedule.updated_by = hours, cutoff, actor
     schedule.save()
-    audit_record(actor=actor, action="work_schedule.save", obj=schedule, unit=unit, before=before, after=snapshot(schedule))
+    audit_record(
+        actor=actor,
+        action="work_schedule.save",
+        obj=schedule,
+        unit=unit,
+        before=before,
+        after=snapshot(schedule),
+    )
     return schedule

@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.index766.demo import load_demo_facts as load_766_facts
+from cchc.indicators.demo import bind_demo_targets
 from cchc.indicators.rebuild import rebuild as rebuild_indicators
 from cchc.manual_indicators.demo import load_demo as load_manual_demo
 from cchc.orgs.models import Role, Unit, UnitKind, User
@@ -206,6 +208,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     dossier_report = _load_dossiers(year=today.year, count=dossiers, as_of=as_of)
     log("Tính số liệu chỉ số hồ sơ theo đơn vị và kỳ…")
     rebuild_indicators()
+    log("Dữ kiện và điểm Chỉ số 766 (công khai, đồng bộ, VNeID, phản ánh kiến nghị)…")
+    load_766_facts(province, today=today)
 
     log("Tạo người dùng…")
     users: dict[str, User] = {}
@@ -282,6 +286,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
             coordinating_units=coords,
         )
     plan_services.plan_issue(actor=coordinator, plan=plan, issued_on=dt.date(year, 1, 10))
+    log("Gắn mục tiêu của kế hoạch với chỉ số đo được…")
+    bind_demo_targets(plan, coordinator)
 
     log("Tạo tiến độ thực hiện của các đơn vị…")
     counts = _simulate_progress(plan=plan, users=users, today=today)

@@ -238,6 +238,25 @@ class LookupForm(forms.Form):
     )
 
 
+class FeedbackLookupForm(forms.Form):
+    code = forms.CharField(
+        label="Số tiếp nhận phản ánh, kiến nghị",
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": "Số ghi trên thông báo tiếp nhận"}),
+    )
+    phone_last_digits = forms.CharField(
+        label="4 số cuối điện thoại của người gửi",
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class FeedbackRatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="Ông/Bà có hài lòng với kết quả xử lý?", choices=RatingValue.choices, widget=forms.RadioSelect
+    )
+
+
 class RatingForm(forms.Form):
     rating = forms.ChoiceField(label="Mức độ hài lòng", choices=RatingValue.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -22,7 +22,7 @@ from cchc.orgs.models import Role
 from .choices import Channel, EventKind, Result, State
 from .deadlines import apology_deadline
 from .lifecycle import OPEN
-from .models import Dossier, DossierEvent, Feedback, Handover
+from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover
 from .permissions import can_decide, can_handle, can_read
 from .personal import ApplicantView, applicant_view, normalise_phone
 
@@ -282,3 +282,49 @@ def feedback_get(*, user, pk: int) -> Feedback:
         raise PermissionDenied("Bạn không có quyền xem phản ánh, kiến nghị này.")
     fb.can_handle = Access.for_user(user).can_report_for(fb.unit)
     return fb
+
+
+@dataclass(frozen=True)
+class PublicFeedback:
+    """What the sender of a feedback sees with its code and the phone's last digits: the
+    handling and its result, never the content of other people's feedback."""
+
+    code: str
+    unit: str
+    state_label: str
+    received_at: dt.datetime
+    handle_due_at: dt.datetime
+    answer: str
+    published_at: dt.datetime | None
+    refusal_reason: str
+    refused_at: dt.datetime | None
+    rating_label: str
+    can_rate: bool
+
+
+def feedback_public_lookup(*, code: str, phone_last_digits: str) -> PublicFeedback | None:
+    """The feedback for its sender, or None when the code is unknown or the digits do not
+    match the sender's phone (the same answer, as for dossiers). The answer is shown only once
+    published: before that it is still the unit's draft."""
+    digits = normalise_phone(phone_last_digits)
+    if len(digits) < 4 or not digits.isdigit():
+        return None
+    fb = Feedback.objects.select_related("unit").filter(code=(code or "").strip()).first()
+    if fb is None or len(fb.sender_phone) < len(digits):
+        return None
+    if not hmac.compare_digest(fb.sender_phone[-len(digits) :], digits):
+        return None
+    published = fb.state == FeedbackState.PUBLISHED
+    return PublicFeedback(
+        code=fb.code,
+        unit=fb.unit.body_name,
+        state_label=FeedbackState(fb.state).label,
+        received_at=fb.received_at,
+        handle_due_at=fb.handle_due_at,
+        answer=fb.answer if published else "",
+        published_at=fb.published_at,
+        refusal_reason=fb.refusal_reason,
+        refused_at=fb.refused_at,
+        rating_label=fb.get_sender_rating_display() if fb.sender_rating else "",
+        can_rate=fb.closed and not fb.sender_rating,
+    )

@@ -22,10 +22,10 @@ from cchc.procedures.models import Procedure
 
 from . import selectors, services
 from .choices import EventKind
-from .forms import FeedbackForm, LookupForm, RatingForm
+from .forms import FeedbackForm, FeedbackLookupForm, FeedbackRatingForm, LookupForm, RatingForm
 from .gateways import get_gateway
 from .lifecycle import HAS_RESULT, allowed
-from .models import Dossier, Payment, PaymentStatus
+from .models import Dossier, Feedback, Payment, PaymentStatus
 from .views import money, service_messages
 
 LOOKUP_FAILURES = 10
@@ -273,3 +273,68 @@ def feedback_sent(request):
     return render(
         request, "dossiers/public/feedback_sent.html", {"code": sent["code"], "due": moment(sent["due"])}
     )
+
+
+# --- the sender follows a feedback and rates its handling ------------------------------------------
+
+FEEDBACK_GRANTS_KEY = "tra_cuu_gop_y"
+FEEDBACK_NOT_FOUND = (
+    "Không tìm thấy phản ánh, kiến nghị có số tiếp nhận và số điện thoại như đã nhập. "
+    "Kiểm tra lại số tiếp nhận trên thông báo."
+)
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_lookup(request):
+    """Same second factor, same answer for unknown and wrong, same rate limit as the dossier lookup."""
+    form = FeedbackLookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
+    error, status = "", 200
+    if request.method == "POST":
+        if _blocked(request):
+            error, status = TOO_MANY, 429
+        elif form.is_valid():
+            code = form.cleaned_data["code"].strip()
+            digits = form.cleaned_data["phone_last_digits"].strip()
+            found = selectors.feedback_public_lookup(code=code, phone_last_digits=digits)
+            if found is not None:
+                grants = request.session.get(FEEDBACK_GRANTS_KEY, {})
+                grants[found.code] = digits
+                request.session[FEEDBACK_GRANTS_KEY] = grants
+                return redirect("feedback_status", code=found.code)
+            _count_failure(request)
+            error, status = FEEDBACK_NOT_FOUND, 404
+        else:
+            status = 400
+    return render(
+        request, "dossiers/public/feedback_lookup.html", {"form": form, "error": error}, status=status
+    )
+
+
+def _feedback_granted(request, code: str):
+    digits = request.session.get(FEEDBACK_GRANTS_KEY, {}).get(code)
+    if not digits:
+        return None
+    return selectors.feedback_public_lookup(code=code, phone_last_digits=digits)
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_status(request, code: str):
+    public = _feedback_granted(request, code)
+    if public is None:
+        return redirect(reverse("feedback_lookup") + f"?ma={code}")
+    form = FeedbackRatingForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, "Chọn một mức độ hài lòng.")
+        else:
+            try:
+                services.feedback_rate(
+                    feedback=Feedback.objects.get(code=public.code), rating=form.cleaned_data["rating"]
+                )
+            except ServiceError as exc:
+                for line in service_messages(exc):
+                    messages.error(request, line)
+            else:
+                messages.success(request, "Cảm ơn Ông/Bà đã đánh giá kết quả xử lý.")
+        return redirect("feedback_status", code=public.code)
+    return render(request, "dossiers/public/feedback_status.html", {"f": public, "form": form})

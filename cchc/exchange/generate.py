@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import io
 import math
 import os
 import random
@@ -327,6 +328,8 @@ class _State:
             rest = sum(w for m, w in base.items() if m not in pinned)
             share = sum(pinned.values())
             scale = rest / (1 - share) if share < 1 else rest
+            if rest == 0:  # a pool of pinned procedures only: their shares are the weights
+                scale = 1.0
             weights = [(m, pinned[m] * scale if m in pinned else base[m]) for m in members]
             pool_weights[key] = _cum(weights)  # type: ignore[assignment]
         # units
@@ -634,13 +637,8 @@ def generate(
     tree of ``province``. ``jobs``: worker processes (default: the CPUs available); the bytes do
     not depend on it. ``progress(done, total, seconds)`` is called after each chunk."""
     global _WORKER_STATE
-    if count < 0:
-        raise ValueError("số hồ sơ phải ≥ 0")
-    if not 1977 <= year <= 2098:
-        raise ValueError("năm phải trong khoảng 1977–2098")
     started = time.perf_counter()
-    units = list(units) if units is not None else province_units(province)
-    state = _State(units, seed, year, catalogue if catalogue is not None else procedure_catalogue())
+    state = _start(count, seed, units, province, year, catalogue)
     out.write(",".join(DOSSIER_COLUMNS) + "\n")
     jobs = default_jobs() if jobs is None else max(1, jobs)
     tasks = list(_tasks(count))
@@ -666,6 +664,38 @@ def generate(
             pool.join()
             _WORKER_STATE = None
     return GenerateStats(count, sum(1 for u in state.units if u.weight > 0), time.perf_counter() - started)
+
+
+def _start(count, seed, units, province, year, catalogue) -> _State:
+    if count < 0:
+        raise ValueError("số hồ sơ phải ≥ 0")
+    if not 1977 <= year <= 2098:
+        raise ValueError("năm phải trong khoảng 1977–2098")
+    units = list(units) if units is not None else province_units(province)
+    return _State(units, seed, year, catalogue if catalogue is not None else procedure_catalogue())
+
+
+def generate_lines(
+    *,
+    count: int,
+    seed: int | str = 0,
+    units: Sequence[tuple[str, str, str]] | None = None,
+    province: str = "P75",
+    year: int = 2026,
+    catalogue: list[Procedure] | None = None,
+) -> Iterator[str]:
+    """The lines `generate` writes for the same arguments (header first), made in this process
+    as they are read — for `cchc dossiers generate --database`, which imports them as they come
+    instead of writing a file. Bad arguments raise at once, not at the first line."""
+    state = _start(count, seed, units, province, year, catalogue)
+    return _lines(state, count)
+
+
+def _lines(state: _State, count: int) -> Iterator[str]:
+    yield ",".join(DOSSIER_COLUMNS) + "\n"
+    for task in _tasks(count):
+        # split as a file opened with newline="" is: the import counts lines the same way
+        yield from io.StringIO(_chunk(state, *task), newline="")
 
 
 def units_from_tree(tree) -> list[tuple[str, str, str]]:

@@ -118,5 +118,11 @@ def work_schedule(request, pk: int):
         else:
             messages.success(request, "Đã lưu giờ làm việc của đơn vị.")
             return redirect("orgs:detail", pk=unit.pk)
-    messages.error(request, "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}" for k, v in form.errors.items()))
+    messages.error(
+        request,
+        "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}"
+            for k, v in form.errors.items()
+        ),
+    )
     return redirect("orgs:detail", pk=unit.pk)

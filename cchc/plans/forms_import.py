@@ -14,11 +14,14 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Văn bản kế hoạch", help_text="DOCX, PDF (có lớp chữ), TXT hoặc MD; tối đa 20 MB.",
+        label="Văn bản kế hoạch",
+        help_text="DOCX, PDF (có lớp chữ), TXT hoặc MD; tối đa 20 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt,.md"}),
     )
     issuer = forms.ModelChoiceField(label="Cơ quan ban hành", queryset=Unit.objects.none())
-    parent = forms.ModelChoiceField(label="Thực hiện kế hoạch cấp trên", queryset=Plan.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label="Thực hiện kế hoạch cấp trên", queryset=Plan.objects.none(), required=False
+    )
 
     def __init__(self, *args, issuers=None, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +70,9 @@ class TaskRowForm(forms.Form):
     area = forms.ChoiceField(label="Lĩnh vực", choices=AREA_CHOICES, required=False)
     content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
     output = forms.CharField(label="Kết quả, sản phẩm", required=False)
-    lead = forms.CharField(label="Chủ trì", required=False, help_text="Các cơ quan cách nhau bằng dấu chấm phẩy (;)")
+    lead = forms.CharField(
+        label="Chủ trì", required=False, help_text="Các cơ quan cách nhau bằng dấu chấm phẩy (;)"
+    )
     coordinating = forms.CharField(label="Phối hợp", required=False)
     deadline = forms.CharField(label="Thời gian hoàn thành", max_length=255, required=False)
     group = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -62,7 +62,12 @@ def _plan_form(request, plan: Plan | None):
     if plan:
         parents = parents.exclude(pk=plan.pk)
     year = timezone.localdate().year
-    initial = {"issuer": issuers.order_by("depth", "name").first(), "kind": "annual", "from_year": year, "to_year": year}
+    initial = {
+        "issuer": issuers.order_by("depth", "name").first(),
+        "kind": "annual",
+        "from_year": year,
+        "to_year": year,
+    }
     if plan:
         initial = {
             f: getattr(plan, f)

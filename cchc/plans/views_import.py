@@ -75,7 +75,10 @@ def plan_import_upload(request):
     _access, issuers = _require_coordinator(request)
     parents = selectors.plan_list(user=request.user).exclude(status=PlanStatus.DRAFT)
     form = UploadForm(
-        request.POST or None, request.FILES or None, issuers=issuers, parents=parents,
+        request.POST or None,
+        request.FILES or None,
+        issuers=issuers,
+        parents=parents,
         initial={"issuer": issuers.order_by("depth", "name").first()},
     )
     if request.method == "POST" and form.is_valid():
@@ -88,9 +91,11 @@ def plan_import_upload(request):
             form.add_error("file", str(exc))
         else:
             request.session[SESSION_KEY] = {
-                "filename": upload.name, "issuer_id": form.cleaned_data["issuer"].pk,
+                "filename": upload.name,
+                "issuer_id": form.cleaned_data["issuer"].pk,
                 "parent_id": form.cleaned_data["parent"].pk if form.cleaned_data["parent"] else None,
-                "lines": document_lines(doc), "structured": structured,
+                "lines": document_lines(doc),
+                "structured": structured,
             }
             return redirect("plans:import_review")
     return render(request, "plans/import_upload.html", {"form": form})
@@ -100,27 +105,53 @@ def _initial(structured: dict, lines: list[str], issuer: Unit):
     folded = [" ".join(fold(line).split()) for line in lines]
     period = structured.get("period") or {}
     year = timezone.localdate().year
-    from_year, to_year = period.get("from_year") or year, period.get("to_year") or period.get("from_year") or year
+    from_year, to_year = (
+        period.get("from_year") or year,
+        period.get("to_year") or period.get("from_year") or year,
+    )
     title = structured.get("title") or (
-        f"Kế hoạch cải cách hành chính năm {from_year} của {issuer.body_name}" if from_year == to_year
+        f"Kế hoạch cải cách hành chính năm {from_year} của {issuer.body_name}"
+        if from_year == to_year
         else f"Kế hoạch cải cách hành chính giai đoạn {from_year}–{to_year} của {issuer.body_name}"
     )
     issued = structured.get("issued_date")
     metadata = {
-        "title": title, "number": structured.get("number") or "", "kind": structured.get("kind") or "annual",
-        "issued_on": dt.date.fromisoformat(issued) if issued else None, "from_year": from_year, "to_year": to_year,
+        "title": title,
+        "number": structured.get("number") or "",
+        "kind": structured.get("kind") or "annual",
+        "issued_on": dt.date.fromisoformat(issued) if issued else None,
+        "from_year": from_year,
+        "to_year": to_year,
     }
     targets = [
-        {"include": True, "text": t["text"], "area": t.get("area") or "", "comparator": t["comparator"], "value": t["value"],
-         "unit": t.get("unit") or "", "year": t.get("year"), "reduction": bool(t.get("reduction")),
-         "section": t.get("section") or "", "line": locate(t["text"], folded)}
+        {
+            "include": True,
+            "text": t["text"],
+            "area": t.get("area") or "",
+            "comparator": t["comparator"],
+            "value": t["value"],
+            "unit": t.get("unit") or "",
+            "year": t.get("year"),
+            "reduction": bool(t.get("reduction")),
+            "section": t.get("section") or "",
+            "line": locate(t["text"], folded),
+        }
         for t in structured.get("targets", [])
     ]
     tasks = [
-        {"include": True, "stt": t.get("stt") or "", "area": t.get("area") or "", "content": t["content"],
-         "output": t.get("output") or "", "lead": "; ".join(t.get("lead") or []),
-         "coordinating": "; ".join(t.get("coordinating") or []), "deadline": t.get("deadline") or "",
-         "group": t.get("group") or "", "note": t.get("note") or "", "line": locate(t["content"], folded)}
+        {
+            "include": True,
+            "stt": t.get("stt") or "",
+            "area": t.get("area") or "",
+            "content": t["content"],
+            "output": t.get("output") or "",
+            "lead": "; ".join(t.get("lead") or []),
+            "coordinating": "; ".join(t.get("coordinating") or []),
+            "deadline": t.get("deadline") or "",
+            "group": t.get("group") or "",
+            "note": t.get("note") or "",
+            "line": locate(t["content"], folded),
+        }
         for t in structured.get("tasks", [])
     ]
     return metadata, targets, tasks
@@ -137,12 +168,14 @@ def _resolution_preview(resolver: UnitResolver, task_forms) -> list[dict]:
         lead = form["lead"].value() or ""
         results = resolver.resolve_many(_split(lead))
         units = {u.pk for r in results for u in r.units}
-        preview.append({
-            "count": len(units),
-            "unresolved": [r.phrase for r in results if r.how == "unresolved"],
-            "fuzzy": [r.note for r in results if r.how == "fuzzy"],
-            "notes": [r.note for r in results if r.how in ("group", "historical") and r.note],
-        })
+        preview.append(
+            {
+                "count": len(units),
+                "unresolved": [r.phrase for r in results if r.how == "unresolved"],
+                "fuzzy": [r.note for r in results if r.how == "fuzzy"],
+                "notes": [r.note for r in results if r.how in ("group", "historical") and r.note],
+            }
+        )
     return preview
 
 
@@ -166,41 +199,88 @@ def plan_import_review(request):
         target_forms = TargetFormSet(initial=targets, prefix="target")
         task_forms = TaskFormSet(initial=tasks, prefix="task")
 
-    if request.method == "POST" and meta_form.is_valid() and target_forms.is_valid() and task_forms.is_valid():
+    if (
+        request.method == "POST"
+        and meta_form.is_valid()
+        and target_forms.is_valid()
+        and task_forms.is_valid()
+    ):
         m = meta_form.cleaned_data
         structured = {
             **state["structured"],
-            "number": m["number"] or None, "issued_date": m["issued_on"].isoformat() if m["issued_on"] else None,
-            "period": {"from_year": m["from_year"], "to_year": m["to_year"]}, "kind": m["kind"], "title": m["title"],
+            "number": m["number"] or None,
+            "issued_date": m["issued_on"].isoformat() if m["issued_on"] else None,
+            "period": {"from_year": m["from_year"], "to_year": m["to_year"]},
+            "kind": m["kind"],
+            "title": m["title"],
             "targets": [
-                {"text": f["text"], "area": f["area"] or None, "comparator": f["comparator"], "value": float(f["value"]),
-                 "unit": f["unit"], "year": f["year"], "reduction": f["reduction"], "section": f["section"]}
-                for f in (form.cleaned_data for form in target_forms) if f.get("include")
+                {
+                    "text": f["text"],
+                    "area": f["area"] or None,
+                    "comparator": f["comparator"],
+                    "value": float(f["value"]),
+                    "unit": f["unit"],
+                    "year": f["year"],
+                    "reduction": f["reduction"],
+                    "section": f["section"],
+                }
+                for f in (form.cleaned_data for form in target_forms)
+                if f.get("include")
             ],
             "tasks": [
-                {"stt": f["stt"], "group": f["group"], "area": f["area"], "content": f["content"], "output": f["output"] or None,
-                 "lead": _split(f["lead"]), "coordinating": _split(f["coordinating"]), "deadline": f["deadline"], "note": f["note"] or None, "target": None}
-                for f in (form.cleaned_data for form in task_forms) if f.get("include")
+                {
+                    "stt": f["stt"],
+                    "group": f["group"],
+                    "area": f["area"],
+                    "content": f["content"],
+                    "output": f["output"] or None,
+                    "lead": _split(f["lead"]),
+                    "coordinating": _split(f["coordinating"]),
+                    "deadline": f["deadline"],
+                    "note": f["note"] or None,
+                    "target": None,
+                }
+                for f in (form.cleaned_data for form in task_forms)
+                if f.get("include")
             ],
         }
-        parent = selectors.plan_list(user=request.user).filter(pk=state.get("parent_id")).first() if state.get("parent_id") else None
+        parent = (
+            selectors.plan_list(user=request.user).filter(pk=state.get("parent_id")).first()
+            if state.get("parent_id")
+            else None
+        )
         try:
-            plan, warnings = plan_import_save(actor=request.user, issuer=issuer, structured=structured, parent=parent, title=m["title"])
+            plan, warnings = plan_import_save(
+                actor=request.user, issuer=issuer, structured=structured, parent=parent, title=m["title"]
+            )
         except ServiceError as exc:
             meta_form.add_error(None, exc.messages)
         else:
             del request.session[SESSION_KEY]
-            messages.success(request, f"Đã lưu dự thảo kế hoạch với {len(structured['targets'])} chỉ tiêu và {len(structured['tasks'])} nhiệm vụ từ “{state['filename']}”.")
+            messages.success(
+                request,
+                f"Đã lưu dự thảo kế hoạch với {len(structured['targets'])} chỉ tiêu và {len(structured['tasks'])} nhiệm vụ từ “{state['filename']}”.",
+            )
             for w in warnings:
                 messages.warning(request, w)
             return redirect("plans:detail", pk=plan.pk)
 
     resolver = UnitResolver(_province_of(issuer))
-    return render(request, "plans/import_review.html", {
-        "state": state, "issuer": issuer, "meta_form": meta_form, "target_forms": target_forms,
-        "task_rows": list(zip(task_forms.forms, _resolution_preview(resolver, task_forms.forms), strict=True)),
-        "task_forms": task_forms, "lines": state["lines"],
-    })
+    return render(
+        request,
+        "plans/import_review.html",
+        {
+            "state": state,
+            "issuer": issuer,
+            "meta_form": meta_form,
+            "target_forms": target_forms,
+            "task_rows": list(
+                zip(task_forms.forms, _resolution_preview(resolver, task_forms.forms), strict=True)
+            ),
+            "task_forms": task_forms,
+            "lines": state["lines"],
+        },
+    )
 
 
 @require_POST

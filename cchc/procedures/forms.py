@@ -5,7 +5,7 @@ from django import forms
 
 from cchc.orgs.models import Unit
 
-from .models import Level, OnlineMode, TimeUnit
+from .models import ApplicantType, Level, OnlineMode, TimeUnit
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -47,6 +47,12 @@ class ProcedureForm(forms.Form):
     fee_note = forms.CharField(label="Ghi chú phí, lệ phí", max_length=500, required=False)
     online_mode = forms.ChoiceField(label="Dịch vụ công trực tuyến", choices=OnlineMode.choices)
     result_type = forms.CharField(label="Kết quả thực hiện", max_length=500, required=False)
+    applicant_type = forms.ChoiceField(
+        label="Đối tượng thực hiện",
+        choices=[("", "Chưa cập nhật"), *ApplicantType.choices],
+        required=False,
+        help_text="Chỉ số 766 cần biết thủ tục dành cho công dân hay tổ chức.",
+    )
     published_on = forms.DateField(label="Ngày công bố", required=False, widget=DATE_INPUT)
     announcement_decision = forms.CharField(
         label="Quyết định công bố", max_length=100, required=False, help_text="Ví dụ: 1234/QĐ-UBND"

@@ -26,7 +26,7 @@ from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
-from .models import Level, OnlineMode, Procedure, TimeUnit, format_duration
+from .models import ApplicantType, Level, OnlineMode, Procedure, TimeUnit, format_duration
 from .services import EDITABLE_FIELDS, check_procedure, default_level, normalise, validate_code
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -44,6 +44,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "phi_le_phi": ("fee_amount", "phí, lệ phí"),
     "muc_do": ("online_mode", "mức độ trực tuyến"),
     "ket_qua": ("result_type", "kết quả thực hiện"),
+    "doi_tuong": ("applicant_type", "đối tượng thực hiện"),
     "ngay_cong_bo": ("published_on", "ngày công bố"),
     "quyet_dinh_cong_bo": ("announcement_decision", "quyết định công bố"),
     # optional extras
@@ -88,6 +89,22 @@ MODE_WORDS = {
     "partial": OnlineMode.PARTIAL,
     "khong": OnlineMode.NONE,
     "none": OnlineMode.NONE,
+}
+APPLICANT_WORDS = {
+    "cong_dan": ApplicantType.CITIZEN,
+    "cong dan": ApplicantType.CITIZEN,
+    "ca nhan": ApplicantType.CITIZEN,
+    "citizen": ApplicantType.CITIZEN,
+    "to_chuc": ApplicantType.ORGANISATION,
+    "to chuc": ApplicantType.ORGANISATION,
+    "doanh nghiep": ApplicantType.ORGANISATION,
+    "to chuc, doanh nghiep": ApplicantType.ORGANISATION,
+    "organisation": ApplicantType.ORGANISATION,
+    "ca_hai": ApplicantType.BOTH,
+    "ca hai": ApplicantType.BOTH,
+    "cong dan, to chuc": ApplicantType.BOTH,
+    "ca nhan, to chuc": ApplicantType.BOTH,
+    "both": ApplicantType.BOTH,
 }
 YES = {"1", "co", "x", "true", "yes", "da dong bo", "da"}
 NO = {"0", "khong", "false", "no", "chua", "chua dong bo"}
@@ -388,6 +405,8 @@ def parse_row(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
                 data["online_mode"] = _choice(value, MODE_WORDS, "toan_trinh, mot_phan hoặc khong")
             elif column == "ket_qua":
                 data["result_type"] = _text(value, 500)
+            elif column == "doi_tuong":
+                data["applicant_type"] = _choice(value, APPLICANT_WORDS, "cong_dan, to_chuc hoặc ca_hai")
             elif column == "ngay_cong_bo":
                 data["published_on"] = parse_date(value)
             elif column == "quyet_dinh_cong_bo":

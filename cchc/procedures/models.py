@@ -36,6 +36,15 @@ class OnlineMode(models.TextChoices):
     NONE = "none", "Không trực tuyến"
 
 
+class ApplicantType(models.TextChoices):
+    """Who may ask for the procedure (đối tượng thực hiện); the 766 index needs it for "public in
+    full" and for "procedures whose applicant is a citizen" (docs/index-766.md)."""
+
+    CITIZEN = "citizen", "Công dân"
+    ORGANISATION = "organisation", "Tổ chức, doanh nghiệp"
+    BOTH = "both", "Công dân, tổ chức"
+
+
 class Procedure(models.Model):
     """One procedure of the catalogue as the competent agency publishes it.
 
@@ -67,6 +76,13 @@ class Procedure(models.Model):
         "dịch vụ công trực tuyến", max_length=16, choices=OnlineMode.choices, default=OnlineMode.NONE
     )
     result_type = models.CharField("kết quả thực hiện", max_length=500, blank=True)
+    applicant_type = models.CharField(
+        "đối tượng thực hiện",
+        max_length=16,
+        choices=ApplicantType.choices,
+        blank=True,
+        help_text="Để trống nếu chưa cập nhật.",
+    )
     # Facts the service-quality index ("766") needs about publication.
     published_on = models.DateField("ngày công bố", null=True, blank=True, db_index=True)
     announcement_decision = models.CharField("quyết định công bố", max_length=100, blank=True)

@@ -20,7 +20,17 @@ from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
 
-from .models import CODE_RE, Component, Level, OnlineMode, Procedure, Step, TimeUnit, format_duration
+from .models import (
+    CODE_RE,
+    ApplicantType,
+    Component,
+    Level,
+    OnlineMode,
+    Procedure,
+    Step,
+    TimeUnit,
+    format_duration,
+)
 
 PROCEDURE_FIELDS = [
     "code",
@@ -34,6 +44,7 @@ PROCEDURE_FIELDS = [
     "fee_note",
     "online_mode",
     "result_type",
+    "applicant_type",
     "published_on",
     "announcement_decision",
     "legal_basis",
@@ -179,6 +190,8 @@ def check_procedure(
         errors["fee_amount"] = "Phí, lệ phí là số tiền (đồng) không âm; nhập 0 nếu không thu."
     if state.get("online_mode") not in OnlineMode.values:
         errors["online_mode"] = "Chọn mức độ trực tuyến: toàn trình, một phần hoặc không."
+    if state.get("applicant_type", "") not in ("", *ApplicantType.values):
+        errors["applicant_type"] = "Đối tượng thực hiện phải là công dân, tổ chức hoặc cả hai."
     valid_from, valid_to = state.get("valid_from"), state.get("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         errors["valid_to"] = "Ngày hết hiệu lực không được trước ngày có hiệu lực."
@@ -242,6 +255,7 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
             "fee_note": "",
             "online_mode": OnlineMode.NONE,
             "result_type": "",
+            "applicant_type": "",
             "announcement_decision": "",
             "legal_basis": "",
             "synced_to_national_portal": False,

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ..choices import RatingValue
+
 FEEDBACK_PERSONAL_FIELDS = ("sender_name", "sender_phone", "sender_email", "sender_address")
 
 
@@ -21,6 +23,7 @@ class FeedbackEventKind(models.TextChoices):
     REFUSED = "refused", "Từ chối xử lý"
     ANSWERED = "answered", "Có kết quả xử lý"
     PUBLISHED = "published", "Công khai kết quả xử lý"
+    RATED = "rated", "Người gửi đánh giá kết quả xử lý"
 
 
 class Feedback(models.Model):
@@ -69,6 +72,11 @@ class Feedback(models.Model):
     publish_due_at = models.DateTimeField("hạn công khai", null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField("có bước quá hạn", default=False)
+    # The sender's opinion of the handling: the 766 index subtracts unsatisfied ones
+    # (docs/index-766.md, satisfaction with feedback handling).
+    sender_rating = models.CharField(
+        "đánh giá của người gửi về kết quả xử lý", max_length=16, choices=RatingValue.choices, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,6 +16,7 @@ from cchc.core.text import nfc
 from cchc.core.working_calendar import policy_for_unit
 from cchc.orgs.access import Access
 
+from ..choices import RatingValue
 from ..codes import feedback_code
 from ..deadlines import after_pause
 from ..messages import feedback_message
@@ -35,6 +36,7 @@ _ACTIONS = {
     K.REFUSED: ("từ chối", {S.RECEIVED, S.INFO_REQUESTED}),
     K.ANSWERED: ("ghi kết quả xử lý", {S.RECEIVED}),
     K.PUBLISHED: ("công khai kết quả xử lý", {S.ANSWERED}),
+    K.RATED: ("ghi đánh giá của người gửi cho", {S.PUBLISHED, S.REFUSED}),
 }
 _REASONS = {
     S.RECEIVED: "đang xử lý, chưa có kết quả",
@@ -276,4 +278,23 @@ def feedback_publish(*, actor, feedback: Feedback, at: dt.datetime | None = None
         data={"on_time": at <= fb.publish_due_at},
         changed=["published_at", "state", "late"],
     )
+    return _done(feedback, fb)
+
+
+@transaction.atomic
+def feedback_rate(*, actor=None, feedback: Feedback, rating: str, at: dt.datetime | None = None) -> Feedback:
+    """The sender's opinion of how the feedback was handled, once, after the answer is published
+    or the feedback refused. ``actor`` None is the sender on the public page (who proved the
+    phone's last digits); an officer of the unit may record what the sender said by phone.
+    The 766 index counts unsatisfied senders against the unit (docs/index-766.md)."""
+    fb, at = _begin(feedback, actor=actor, kind=K.RATED, at=at, applicant_ok=True)
+    if fb.sender_rating:
+        raise ServiceError(
+            f"Phản ánh, kiến nghị {fb.code} đã được đánh giá ({fb.get_sender_rating_display()}); "
+            "mỗi phản ánh chỉ đánh giá một lần."
+        )
+    if rating not in RatingValue.values:
+        raise ServiceError({"rating": "Chọn một mức độ hài lòng."})
+    fb.sender_rating = rating
+    _event(fb, actor=actor, kind=K.RATED, at=at, data={"rating": rating}, changed=["sender_rating"])
     return _done(feedback, fb)

@@ -5,8 +5,13 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cchc.dossiers.imports import dossiers_import
+from cchc.dossiers.imports import BATCH_SIZE, dossiers_import
 from cchc.exchange.errors import ExchangeError
+
+
+def vn(n: float) -> str:
+    """12.345 (Vietnamese thousands separator)."""
+    return f"{n:,.0f}".replace(",", ".")
 
 
 class Command(BaseCommand):
@@ -15,17 +20,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--strict", action="store_true", help="dừng ở dòng lỗi đầu tiên (mã thoát 2)")
-        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help=f"số dòng mỗi lô (mặc định {vn(BATCH_SIZE)})"
+        )
 
     def handle(self, *args, file, strict, batch_size, **options):
+        if batch_size < 1:
+            sys.stderr.write("cchc dossiers import: --batch-size phải ≥ 1\n")
+            sys.exit(2)
         started = time.perf_counter()
 
         def progress(lines: int) -> None:
-            sys.stderr.write(
-                f"  {lines:,} dòng, {lines / (time.perf_counter() - started):,.0f} dòng/giây\n".replace(
-                    ",", "."
-                )
-            )
+            sys.stderr.write(f"  {vn(lines)} dòng, {vn(lines / (time.perf_counter() - started))} dòng/giây\n")
 
         try:
             report = dossiers_import(
@@ -37,9 +43,11 @@ class Command(BaseCommand):
         for bad in report.bad[:50]:
             sys.stderr.write(f"{bad}\n")
         if len(report.bad) > 50:
-            sys.stderr.write(f"… và {len(report.bad) - 50} dòng lỗi khác\n")
+            sys.stderr.write(f"… và {vn(len(report.bad) - 50)} dòng lỗi khác\n")
+        seconds = time.perf_counter() - started
         self.stdout.write(
-            f"Đã nhập {report.created} hồ sơ; {report.unchanged} đã có, giữ nguyên; {len(report.bad)} dòng lỗi bị bỏ qua."
+            f"Đã nhập {vn(report.created)} hồ sơ ({vn(report.events)} sự kiện); {vn(report.unchanged)} đã có, "
+            f"giữ nguyên; {vn(len(report.bad))} dòng lỗi bị bỏ qua. {seconds:.1f} giây."
         )
         if strict and report.bad:
             sys.exit(2)

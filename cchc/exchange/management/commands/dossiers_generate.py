@@ -1,14 +1,18 @@
 """`cchc dossiers generate`: synthetic dossiers in the exchange format (docs/dossier-generator.md).
 
     cchc dossiers generate --count 1000000 --seed 42 [--orgs orgs.csv | --province P75]
-        [--year 2026] [--out dossiers.csv] [--orgs-out orgs.csv] [--jobs 2] [--quiet]
+        [--year 2026] [--out dossiers.csv | --database] [--orgs-out orgs.csv] [--jobs 2] [--quiet]
 
-Same seed → same bytes. Progress on stderr; bad input exits with status 2 and one line on stderr.
+Same seed → same bytes. ``--database`` imports the same rows straight into the database (through
+`cchc.dossiers.imports`, as `cchc dossiers import` would the file). Progress on stderr; bad input
+exits with status 2 and one line on stderr.
 """
 
 from __future__ import annotations
 
 import sys
+import time
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -45,10 +49,18 @@ class Command(BaseCommand):
         parser.add_argument("--orgs-out", dest="orgs_out", help="ghi cây đơn vị đã dùng ra orgs.csv")
         parser.add_argument("--jobs", type=int, help="số tiến trình (mặc định: số CPU; không đổi kết quả)")
         parser.add_argument("--quiet", action="store_true", help="không in tiến độ")
+        parser.add_argument(
+            "--database",
+            action="store_true",
+            help="nhập thẳng vào cơ sở dữ liệu (cùng các dòng như tệp CSV của cùng seed), không ghi tệp",
+        )
 
     def handle(self, *args, **options) -> None:
         seed = options["seed"]
         seed = int(seed) if isinstance(seed, str) and seed.lstrip("-").isdigit() else seed
+        if options["database"]:
+            self.into_database(seed, options)
+            return
         progress = None if options["quiet"] else print_progress(sys.stderr)
         try:
             stats = generate_files(
@@ -71,3 +83,47 @@ class Command(BaseCommand):
                 f"Đã sinh {_vn(stats.rows)} hồ sơ cho {stats.units} đơn vị trong {stats.seconds:.1f} giây "
                 f"({_vn(stats.rate)} hồ sơ/giây).\n"
             )
+
+    def into_database(self, seed, options) -> None:
+        from cchc.dossiers.imports import dossiers_generate
+        from cchc.exchange.generate import province_units, units_from_tree
+        from cchc.exchange.orgs import read_orgs, write_orgs
+
+        if options["out"]:
+            _fail("--out và --database không dùng cùng nhau")
+        count, quiet, started = options["count"], options["quiet"], time.perf_counter()
+        last = [0.0]
+
+        def progress(lines: int) -> None:
+            seconds = time.perf_counter() - started
+            if not quiet and (seconds - last[0] >= 1.0 or lines >= count):
+                last[0] = seconds
+                self.stderr.write(
+                    f"  {_vn(lines)} / {_vn(count)} hồ sơ ({100 * lines / max(count, 1):.0f}%), "
+                    f"{_vn(lines / seconds)} hồ sơ/giây"
+                )
+                self.stderr.flush()
+
+        try:
+            units = (
+                units_from_tree(read_orgs(options["orgs"]))
+                if options["orgs"]
+                else province_units(options["province"])
+            )
+            if options["orgs_out"]:
+                write_orgs(options["orgs_out"], units)
+            report = dossiers_generate(
+                actor=None, count=count, seed=seed, units=units, year=options["year"], progress=progress
+            )
+        except (ExchangeError, ValueError, OSError) as exc:
+            _fail(str(exc))
+            return
+        seconds = time.perf_counter() - started
+        if not quiet:
+            for reason, n in Counter(bad.reason for bad in report.bad).most_common(10):
+                self.stderr.write(f"  {_vn(n)} dòng: {reason}")
+        self.stdout.write(
+            f"Đã sinh và nhập {_vn(report.created)} hồ sơ ({_vn(report.events)} sự kiện) trong {seconds:.1f} giây "
+            f"({_vn(report.created / seconds if seconds else 0)} hồ sơ/giây); {_vn(report.unchanged)} đã có, giữ nguyên; "
+            f"{_vn(len(report.bad))} dòng bị bỏ qua."
+        )

@@ -1,0 +1,40 @@
+"""Import dossiers.csv (specs/dossier-exchange.md) into the database, fast enough for millions.
+
+Each valid row becomes a `Dossier` with the events that explain it — the database never holds a
+dossier its events cannot explain, the rule every other dossier follows — and its stored fields
+equal `lifecycle.dossier_replay` of those events. How a row becomes events is `events.events_for`
+(the reference); `fast.Builder` computes the same with integers and ready-made JSON, and
+`fast.Verifier` replays a sample of every import through the reference (docs/dossiers.md,
+"Import at scale").
+
+    report = dossiers_import(actor=user, path="dossiers.csv")      # or dossiers_import_lines(...)
+    report.created, report.unchanged, report.bad                    # bad: BadRow(line, reason)
+
+- Rows are checked by the exchange reader's rules, then against the database (procedure in the
+  catalogue, code length, at most 100 supplement requests); a bad row is reported with its line and skipped; with ``strict`` the
+  import stops at the first one and the batch holding it is not written.
+- Batches of ``batch_size`` rows are one transaction each: the dossiers and their events
+  (PostgreSQL COPY, SQLite executemany — `store.py`), the live indicator totals
+  (`cchc.indicators.live.dossiers_added`) and one audit row.
+- A dossier code already in the database is left as it is: importing a file twice changes nothing.
+- ``as_of_time`` imports each row as it stood at that moment (the demo's year runs past today).
+"""
+
+from .events import IMPORTED_APPLICANT, RESULT_EVENT, as_of, events_for, row_of
+from .fast import FastPathMismatch
+from .generated import dossiers_generate
+from .run import BATCH_SIZE, ImportReport, dossiers_import, dossiers_import_lines
+
+__all__ = [
+    "BATCH_SIZE",
+    "IMPORTED_APPLICANT",
+    "RESULT_EVENT",
+    "FastPathMismatch",
+    "ImportReport",
+    "as_of",
+    "dossiers_generate",
+    "dossiers_import",
+    "dossiers_import_lines",
+    "events_for",
+    "row_of",
+]
