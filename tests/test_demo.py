@@ -65,3 +65,15 @@ def test_demo_province_has_a_plan_in_every_state():
     assert year["tiep_nhan"].value + before == result["dossiers"] and 50 < year["dung_han"].value < 100
     assert rebuild(check=True).differences == []
     assert ManualReport.objects.count() > 100
+    # targets bound to what measures them; feedback in every state; the 766 index computed
+    from cchc.dossiers.models import Feedback
+    from cchc.index766.selectors import unit_score
+
+    assert set(plan.targets.exclude(indicator="").values_list("indicator", flat=True)) >= {
+        "dung_han",
+        "thanh_toan_truc_tuyen",
+    }
+    states = set(Feedback.objects.values_list("state", flat=True))
+    assert {"published"} <= states and Feedback.objects.exclude(sender_rating="").exists(), states
+    score = unit_score(province, "2026")
+    assert score is not None and 20 < score["total"] < 100

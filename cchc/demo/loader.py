@@ -208,8 +208,6 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     dossier_report = _load_dossiers(year=today.year, count=dossiers, as_of=as_of)
     log("Tính số liệu chỉ số hồ sơ theo đơn vị và kỳ…")
     rebuild_indicators()
-    log("Dữ kiện và điểm Chỉ số 766 (công khai, đồng bộ, VNeID, phản ánh kiến nghị)…")
-    load_766_facts(province, today=today)
 
     log("Tạo người dùng…")
     users: dict[str, User] = {}
@@ -294,6 +292,9 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
 
     log("Nhập số liệu báo cáo thủ công của các đơn vị (chỉ số không có trong hệ thống)…")
     load_manual_demo(province, coordinator, today=today)
+    # After the users: the demo's feedback is handled by the province's coordinator.
+    log("Dữ kiện và điểm Chỉ số 766 (công khai, đồng bộ, VNeID, phản ánh kiến nghị)…")
+    load_766_facts(province, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."

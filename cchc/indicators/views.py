@@ -125,6 +125,9 @@ def dashboard(request):
             "value": line.value,
             "shown": shown(line.value),
             "numerator": numerator_shown(line.value),
+            "denominator": sources.format_number(line.value.denominator, 0)
+            if line.value.denominator is not None
+            else "",
             "spark": charts.sparkline(line.trend, label=line.indicator.name),
             "numerator_url": drill_url(unit.pk, period_key, line.indicator.code, "numerator"),
             "denominator_url": drill_url(unit.pk, period_key, line.indicator.code, "denominator"),
@@ -223,6 +226,9 @@ def dossiers(request):
             "numerator": sources.format_number(
                 reading.numerator, 0 if isinstance(reading.numerator, int) else 2
             ),
+            "denominator": sources.format_number(reading.denominator, 0)
+            if reading.denominator is not None
+            else "",
             "expected": expected,
             "page": page,
             "rows": rows,
