@@ -238,17 +238,14 @@ class LookupForm(forms.Form):
     )
 
 
-class FeedbackLookupForm(forms.Form):
-    code = forms.CharField(
-        label="Số tiếp nhận phản ánh, kiến nghị",
-        max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": "Số ghi trên thông báo tiếp nhận"}),
-    )
-    phone_last_digits = forms.CharField(
-        label="4 số cuối điện thoại của người gửi",
-        max_length=11,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+class FeedbackLookupForm(LookupForm):
+    """The same two fields, named for a feedback."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Số tiếp nhận phản ánh, kiến nghị"
+        self.fields["code"].widget.attrs["placeholder"] = "Ví dụ: PAKN-P75.STP-260302-0001"
+        self.fields["phone_last_digits"].label = "4 số cuối điện thoại của người gửi"
 
 
 class FeedbackRatingForm(forms.Form):

@@ -67,27 +67,39 @@ def _count_failure(request) -> None:
             cache.add(key, 1, LOOKUP_WINDOW)
 
 
-@require_http_methods(["GET", "POST"])
-def lookup(request):
-    form = LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
+def _public_lookup(request, form, *, find, grants_key: str, found_view: str, not_found: str, template: str):
+    """The lookup by code and phone digits, for dossiers and feedback alike: rate-limited, the
+    same answer for an unknown code and wrong digits, the grant remembered in the session."""
     error, status = "", 200
     if request.method == "POST":
         if _blocked(request):
             error, status = TOO_MANY, 429
         elif form.is_valid():
-            code = form.cleaned_data["code"].strip()
             digits = form.cleaned_data["phone_last_digits"].strip()
-            found = selectors.dossier_public_lookup(code=code, phone_last_digits=digits)
+            found = find(code=form.cleaned_data["code"].strip(), phone_last_digits=digits)
             if found is not None:
-                grants = request.session.get(SESSION_KEY, {})
+                grants = request.session.get(grants_key, {})
                 grants[found.code] = digits
-                request.session[SESSION_KEY] = grants
-                return redirect("lookup_result", code=found.code)
+                request.session[grants_key] = grants
+                return redirect(found_view, code=found.code)
             _count_failure(request)
-            error, status = NOT_FOUND, 404
+            error, status = not_found, 404
         else:
             status = 400
-    return render(request, "dossiers/public/lookup.html", {"form": form, "error": error}, status=status)
+    return render(request, template, {"form": form, "error": error}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    return _public_lookup(
+        request,
+        LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")}),
+        find=selectors.dossier_public_lookup,
+        grants_key=SESSION_KEY,
+        found_view="lookup_result",
+        not_found=NOT_FOUND,
+        template="dossiers/public/lookup.html",
+    )
 
 
 def _granted(request, code: str):
@@ -286,27 +298,14 @@ FEEDBACK_NOT_FOUND = (
 
 @require_http_methods(["GET", "POST"])
 def feedback_lookup(request):
-    """Same second factor, same answer for unknown and wrong, same rate limit as the dossier lookup."""
-    form = FeedbackLookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
-    error, status = "", 200
-    if request.method == "POST":
-        if _blocked(request):
-            error, status = TOO_MANY, 429
-        elif form.is_valid():
-            code = form.cleaned_data["code"].strip()
-            digits = form.cleaned_data["phone_last_digits"].strip()
-            found = selectors.feedback_public_lookup(code=code, phone_last_digits=digits)
-            if found is not None:
-                grants = request.session.get(FEEDBACK_GRANTS_KEY, {})
-                grants[found.code] = digits
-                request.session[FEEDBACK_GRANTS_KEY] = grants
-                return redirect("feedback_status", code=found.code)
-            _count_failure(request)
-            error, status = FEEDBACK_NOT_FOUND, 404
-        else:
-            status = 400
-    return render(
-        request, "dossiers/public/feedback_lookup.html", {"form": form, "error": error}, status=status
+    return _public_lookup(
+        request,
+        FeedbackLookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")}),
+        find=selectors.feedback_public_lookup,
+        grants_key=FEEDBACK_GRANTS_KEY,
+        found_view="feedback_status",
+        not_found=FEEDBACK_NOT_FOUND,
+        template="dossiers/public/feedback_lookup.html",
     )
 
 

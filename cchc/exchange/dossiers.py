@@ -228,36 +228,44 @@ def iter_checked(
     """Like `iter_dossiers`, but valid rows come as (line, values) with datetimes in local
     microseconds and tam_dung_gio in 1e-9 hours (`formats.DOSSIER_COLUMNS` order)."""
     header = read_header(path)
-    checker = RowChecker(header, units)
-    seen: dict[str, int] | None = {} if check_duplicates else None
     with open(path, encoding="utf-8-sig", newline="", errors="surrogateescape") as fh:
         reader = csv.reader(fh, strict=True)
         next(reader)
-        previous = reader.line_num
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except csv.Error:
-                start, previous = previous + 1, reader.line_num
-                yield BadRow(start, f.MESSAGES["csv"])
-                continue
+        yield from checked_records(reader, RowChecker(header, units), check_duplicates=check_duplicates)
+
+
+def checked_records(
+    reader, checker: RowChecker, *, check_duplicates: bool = True
+) -> Iterator[tuple[int, tuple] | BadRow]:
+    """The rows after the header of a `csv.reader`: (line, values) per valid row or a `BadRow`
+    (lines counted as the file has them, a row broken over lines reported at its first). The
+    codes seen are kept to report a repeated code with the line of its first occurrence."""
+    seen: dict[str, int] | None = {} if check_duplicates else None
+    previous = reader.line_num
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
             start, previous = previous + 1, reader.line_num
-            if not record:
-                continue  # a blank line
-            result = checker.check(record, start)
-            if isinstance(result, BadRow):
-                yield result
+            yield BadRow(start, f.MESSAGES["csv"])
+            continue
+        start, previous = previous + 1, reader.line_num
+        if not record:
+            continue  # a blank line
+        result = checker.check(record, start)
+        if isinstance(result, BadRow):
+            yield result
+            continue
+        if seen is not None:
+            first = seen.get(result[0])
+            if first is not None:
+                reason = f.MESSAGES["duplicate"].format(v=result[0][: f.VALUE_SHOWN], first=first)
+                yield BadRow(start, reason, "ma_ho_so", result[0])
                 continue
-            if seen is not None:
-                first = seen.get(result[0])
-                if first is not None:
-                    reason = f.MESSAGES["duplicate"].format(v=result[0][: f.VALUE_SHOWN], first=first)
-                    yield BadRow(start, reason, "ma_ho_so", result[0])
-                    continue
-                seen[result[0]] = start
-            yield start, result
+            seen[result[0]] = start
+        yield start, result
 
 
 def _row(line: int, v: tuple) -> DossierRow:

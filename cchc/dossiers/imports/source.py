@@ -11,8 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Container, Iterable, Iterator
 
-from cchc.exchange import formats as f
-from cchc.exchange.dossiers import BadRow, RowChecker, check_header
+from cchc.exchange.dossiers import BadRow, RowChecker, check_header, checked_records
 from cchc.exchange.errors import ExchangeError
 
 from ..models import Dossier
@@ -44,32 +43,12 @@ def checked_rows(
         raise ExchangeError(0, "tệp rỗng (thiếu dòng tiêu đề)", path=name) from None
     except csv.Error as exc:
         raise ExchangeError(1, f"lỗi cú pháp CSV ở dòng tiêu đề: {exc}", path=name) from None
-    checker = RowChecker(check_header(header, name), units)
-    seen: dict[str, int] = {}
-    previous = reader.line_num
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            start, previous = previous + 1, reader.line_num
-            yield BadRow(start, f.MESSAGES["csv"])
+    for item in checked_records(reader, RowChecker(check_header(header, name), units)):
+        if isinstance(item, BadRow):
+            yield item
             continue
-        start, previous = previous + 1, reader.line_num
-        if not record:
-            continue  # a blank line
-        values = checker.check(record, start)
-        if isinstance(values, BadRow):
-            yield values
-            continue
+        start, values = item
         code = values[0]
-        first = seen.get(code)
-        if first is not None:
-            reason = f.MESSAGES["duplicate"].format(v=code[: f.VALUE_SHOWN], first=first)
-            yield BadRow(start, reason, "ma_ho_so", code)
-            continue
-        seen[code] = start
         if cutoff is not None:
             values = as_of_values(values, cutoff)
             if values is None:
