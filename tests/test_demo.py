@@ -72,8 +72,15 @@ def test_demo_province_has_a_plan_in_every_state():
     assert set(plan.targets.exclude(indicator="").values_list("indicator", flat=True)) >= {
         "dung_han",
         "thanh_toan_truc_tuyen",
+        "manual:ty-le-van-ban-xu-ly-dien-tu",
     }
     states = set(Feedback.objects.values_list("state", flat=True))
     assert {"published"} <= states and Feedback.objects.exclude(sender_rating="").exists(), states
     score = unit_score(province, "2026")
     assert score is not None and 20 < score["total"] < 100
+    from cchc.indicators.target_status import target_statuses
+
+    statuses = {st.target.indicator: st for st in target_statuses(plan, plan.targets.all(), today=today)}
+    manual = statuses["manual:ty-le-van-ban-xu-ly-dien-tu"]
+    assert manual.value is not None and 90 < manual.value < 100, manual.why
+    assert manual.status in ("at_risk", "not_met", "on_track"), manual.status

@@ -445,12 +445,13 @@ def test_demo_is_deterministic_and_goes_through_the_services(tree, users):
         actor=None, username="canbo.sxd", password=None, roles=[(tree.agency("SXD"), Role.OFFICER)]
     )
     created = load_demo(tree.province, users.coordinator)
-    assert created["definitions"] == 3 and created["reports"] > 20 and created["corrections"] == 1
+    assert created["definitions"] == 4 and created["reports"] > 20 and created["corrections"] == 1
     names = set(ManualIndicator.objects.values_list("name", flat=True))
     assert names == {
         "Tỷ lệ cán bộ, công chức được bồi dưỡng kiến thức CCHC",
         "Số cuộc kiểm tra công tác CCHC",
         "Tỷ lệ văn bản được ký số",
+        "Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường điện tử",
     }
     assert AuditEntry.objects.filter(action="manual_report.create").count() == created["reports"]
     assert AuditEntry.objects.filter(action="manual_report.correct").count() == 1

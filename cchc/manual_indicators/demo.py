@@ -1,4 +1,4 @@
-"""Demo manual indicators for Đồng Nai: three definitions of the provincial CCHC office and the
+"""Demo manual indicators for Đồng Nai: four definitions of the provincial CCHC office and the
 reports of most agencies (and, for digital signatures, most communes) for this year's periods up
 to now. Figures are cumulative from 15/12 like real CCHC reports, drawn from a generator seeded
 by indicator, unit and period, so a given date always gives the same demo. Everything goes
@@ -64,7 +64,18 @@ SIGNED = DemoDefinition(
     numerator_label="Số văn bản đi được ký số",
     denominator_label="Tổng số văn bản đi (trừ văn bản mật)",
 )
-DEFINITIONS = (TRAINED, INSPECTIONS, SIGNED)
+ELECTRONIC = DemoDefinition(
+    "ty-le-van-ban-xu-ly-dien-tu",
+    "Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường điện tử",
+    Kind.RATIO,
+    (UnitKind.AGENCY, UnitKind.COMMUNE),
+    "Văn bản đến, văn bản đi và hồ sơ công việc được tiếp nhận, xử lý, lưu trữ trên hệ thống quản lý "
+    "văn bản và điều hành (trừ văn bản mật), lũy kế từ 15/12 năm trước đến hết kỳ báo cáo. Đo chỉ tiêu "
+    "“100% văn bản, hồ sơ công việc được xử lý trên môi trường điện tử” của kế hoạch CCHC.",
+    numerator_label="Số văn bản, hồ sơ công việc xử lý trên môi trường điện tử",
+    denominator_label="Tổng số văn bản, hồ sơ công việc (trừ văn bản mật)",
+)
+DEFINITIONS = (TRAINED, INSPECTIONS, SIGNED, ELECTRONIC)
 PART_INDEX = {"Q1": 0, "H1": 1, "9M": 2, "Y": 3}
 SHARE_REPORTING_PAST = 0.9  # most units have reported the periods whose report is due
 SHARE_REPORTING_CURRENT = 0.35  # and some already the one due next
@@ -91,12 +102,13 @@ def _quarters(definition: DemoDefinition, unit: Unit, year: int) -> list[tuple[i
         for _ in range(4):
             done += rng.choice((0, 0, 1, 1, 1, 2, 3))
             out.append((done, 0))
-    else:
+    else:  # documents: signed digitally, or handled electronically (a little higher)
+        low = 0.86 if definition is SIGNED else 0.93
         signed = issued = 0
         for _ in range(4):
             n = rng.randint(400, 2600) if big else rng.randint(150, 700)
             issued += n
-            signed += round(n * rng.uniform(0.86, 0.995))
+            signed += round(n * rng.uniform(low, 0.995))
             out.append((signed, issued))
     return out
 
@@ -157,7 +169,7 @@ def load_demo(province: Unit, coordinator_user, *, today: dt.date | None = None)
                     unit=unit,
                     period=period.key,
                     note="Số liệu tổng hợp từ hệ thống quản lý văn bản và điều hành."
-                    if spec is SIGNED
+                    if spec in (SIGNED, ELECTRONIC)
                     else "",
                     **figures,
                 )
