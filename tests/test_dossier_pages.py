@@ -386,6 +386,14 @@ def test_feedback_pages_and_actions(client, w, users):
     client.post(reverse("dossiers:feedback_action", args=[fb.pk, "cong-khai"]))
     fb.refresh_from_db()
     assert fb.state == "published"
+    # the sender told the officer by phone how they found the answer
+    html = client.get(reverse("dossiers:feedback", args=[fb.pk])).content.decode()
+    assert "action-ghi-danh-gia" in html and "Người gửi chưa đánh giá" in html
+    client.post(reverse("dossiers:feedback_action", args=[fb.pk, "ghi-danh-gia"]), {"text": "binh_thuong"})
+    fb.refresh_from_db()
+    assert fb.sender_rating == "binh_thuong"
+    html = client.get(reverse("dossiers:feedback", args=[fb.pk])).content.decode()
+    assert "action-ghi-danh-gia" not in html and "đánh giá kết quả xử lý:</b> Bình thường" in html
     client.logout()
     login(client, users.leader)
     html = client.get(reverse("dossiers:feedback", args=[fb.pk])).content.decode()

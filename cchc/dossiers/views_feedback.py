@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.core.errors import ServiceError
 
 from . import selectors, services
+from .choices import RatingValue
 from .forms import FeedbackActionForm
 from .models import FeedbackEventKind as K
 from .models import FeedbackState
@@ -19,7 +20,8 @@ from .personal import HIDDEN, mask_email, mask_phone
 from .services.feedback import _ACTIONS as ALLOWED_IN  # the service's own table of states
 from .views import PAGE_SIZE, service_messages
 
-# slug -> (event kind, button label, text field label or None, service call)
+RATING_CHOICES = RatingValue.choices
+# slug -> (event kind, button label, text field label / choices for a select / None, service call)
 FEEDBACK_ACTIONS = {
     "yeu-cau-bo-sung": (
         K.INFO_REQUESTED,
@@ -51,6 +53,13 @@ FEEDBACK_ACTIONS = {
         None,
         lambda user, fb, text: services.feedback_publish(actor=user, feedback=fb),
     ),
+    # The sender rates on the public page; an officer records what a sender said by phone.
+    "ghi-danh-gia": (
+        K.RATED,
+        "Ghi đánh giá của người gửi",
+        RATING_CHOICES,
+        lambda user, fb, text: services.feedback_rate(actor=user, feedback=fb, rating=text),
+    ),
 }
 
 
@@ -79,8 +88,9 @@ def feedback_detail(request, pk: int):
     actions = []
     if fb.can_handle:
         for slug, (kind, label, text_label, _call) in FEEDBACK_ACTIONS.items():
-            if fb.state in ALLOWED_IN[kind][1]:
-                actions.append((slug, label, text_label))
+            if fb.state in ALLOWED_IN[kind][1] and not (kind == K.RATED and fb.sender_rating):
+                choices = text_label if isinstance(text_label, list) else None
+                actions.append((slug, label, None if choices else text_label, choices))
     sender = {
         "name": fb.sender_name,
         "phone": fb.sender_phone if fb.can_handle else mask_phone(fb.sender_phone),
