@@ -19,7 +19,7 @@ from cchc.dossiers import services as dossier_services
 from cchc.indicators import live
 from cchc.indicators.demo import bind_demo_targets
 from cchc.indicators.sources import readings, source_of
-from cchc.indicators.suggest import suggest
+from cchc.indicators.suggest import suggest, suggest_target
 from cchc.indicators.target_status import (
     AT_RISK,
     MET,
@@ -550,7 +550,9 @@ def test_manual_indicator_targets_read_the_reports(tree, users):
         value=100,
         year=year,
     )
-    target_bind(actor=users.coordinator, target=target, indicator="manual:ty-le-van-ban-ky-so")
+    assert suggest_target(Target.objects.get(pk=target.pk)).code == "manual:ty-le-van-ban-ky-so"
+    bound = target_bind(actor=users.coordinator, target=target, indicator="manual:ty-le-van-ban-ky-so")
+    assert bound.indicator_suggested == "manual:ty-le-van-ban-ky-so"  # recorded with the binding
     assert source_of("manual:ty-le-van-ban-ky-so").name.startswith("Tỷ lệ văn bản được ký số")
     st = target_status(Target.objects.get(pk=target.pk), today=timezone.localdate())
     assert st.reading.value == Decimal("90.00") and st.value_key == f"BC-{year}-Q1"
@@ -585,3 +587,30 @@ def test_766_groups_are_named_and_checked(annual, users):
     assert source_of("766:progress").name.endswith("nhóm “Tiến độ giải quyết” (tối đa 20 điểm)")
     with pytest.raises(ServiceError, match="không có nhóm"):
         target_bind(actor=users.coordinator, target=target, indicator="766:khong_co")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "100% văn bản, hồ sơ công việc được xử lý trên môi trường điện tử (trừ văn bản mật).",
+            "manual:xu-ly",
+        ),
+        ("Tối thiểu 90% văn bản đi được ký số", "manual:ky-so"),
+        ("Hoàn thành 100% Kế hoạch cải cách hành chính nhà nước đã đề ra.", None),
+        ("100% cơ quan thực hiện đúng quy định về quản lý, sử dụng tài sản công.", None),
+    ],
+)
+def test_a_target_no_rule_fits_gets_the_manual_indicator_it_names(text, expected):
+    from types import SimpleNamespace
+
+    from cchc.indicators.suggest import suggest_manual
+
+    definitions = [
+        SimpleNamespace(
+            code="xu-ly", name="Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường điện tử"
+        ),
+        SimpleNamespace(code="ky-so", name="Tỷ lệ văn bản được ký số"),
+        SimpleNamespace(code="kiem-tra", name="Số cuộc kiểm tra công tác CCHC"),
+    ]
+    assert suggest_manual(text, definitions).code == expected

@@ -28,7 +28,6 @@ from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import province_agencies_create, unit_create, units_load_administrative, user_create
 from cchc.plans import services as plan_services
 from cchc.plans.models import Plan, PlanKind
-from cchc.plans.services_targets import target_bind
 from cchc.procedures.demo import load_demo_catalogue
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
@@ -285,19 +284,15 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
             coordinating_units=coords,
         )
     plan_services.plan_issue(actor=coordinator, plan=plan, issued_on=dt.date(year, 1, 10))
-    log("Gắn mục tiêu của kế hoạch với chỉ số đo được…")
-    bind_demo_targets(plan, coordinator)
 
     log("Tạo tiến độ thực hiện của các đơn vị…")
     counts = _simulate_progress(plan=plan, users=users, today=today)
 
     log("Nhập số liệu báo cáo thủ công của các đơn vị (chỉ số không có trong hệ thống)…")
     load_manual_demo(province, coordinator, today=today)
-    # What no suggestion can know: the coordinator measures "100% văn bản … xử lý trên môi
-    # trường điện tử" with the manual indicator the units report it in.
-    electronic = plan.targets.filter(text__contains="môi trường điện tử", indicator="").first()
-    if electronic is not None:
-        target_bind(actor=coordinator, target=electronic, indicator="manual:ty-le-van-ban-xu-ly-dien-tu")
+    # After the manual indicators: one of them measures a target of the plan.
+    log("Gắn chỉ tiêu của kế hoạch với chỉ số đo được…")
+    bind_demo_targets(plan, coordinator)
     # After the users: the demo's feedback is handled by the province's coordinator.
     log("Dữ kiện và điểm Chỉ số 766 (công khai, đồng bộ, VNeID, phản ánh kiến nghị)…")
     load_766_facts(province, today=today)

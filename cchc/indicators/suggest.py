@@ -29,6 +29,14 @@ Matching is on folded text (`cchc.core.text.fold`: NFC, lower case, no diacritic
 procedures offered online (toàn trình, mức độ 3/4) are not a dossier figure → no suggestion.
 "Quá hạn" / "trễ hạn" → `tre_han`, the late share (100 − on-time share, computed from the same
 measures), so that "giảm tỷ lệ hồ sơ quá hạn" is a reduction of a real figure.
+
+When no rule fits, `suggest_target` looks among the manual indicators the plan's issuer may use
+(`sources.manual_definitions_for`) for one whose name the target's text all but repeats ("100%
+văn bản, hồ sơ công việc được xử lý trên môi trường điện tử" ↔ "Tỷ lệ văn bản, hồ sơ công việc
+được xử lý trên môi trường điện tử"): rapidfuzz's token-set ratio of the folded texts, without
+the name's lead words ("tỷ lệ", "số"), at least `MANUAL_SIMILARITY`. The bar is high on purpose:
+a near-miss name ("văn bản được ký số") is a different figure, and a wrong suggestion costs the
+person more than none.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from rapidfuzz import fuzz
 
 from cchc.core.text import fold
 
@@ -291,11 +301,43 @@ def suggest(text: str, value=None, *, comparator: str = "", unit_of_measure: str
     return Suggestion(rule.code, rule.phrase)
 
 
+MANUAL_SIMILARITY = 85  # token-set ratio, 0–100 (see the module docstring)
+_MANUAL_LEAD = re.compile(r"^(?:ty le|so luong|so)\s+")
+
+
+def suggest_manual(text: str, definitions) -> Suggestion:
+    """The manual indicator whose name the text all but repeats, or NONE."""
+    folded = fold(text)
+    best: tuple[float, object] | None = None
+    for definition in definitions:
+        score = fuzz.token_set_ratio(folded, _MANUAL_LEAD.sub("", fold(definition.name)))
+        if score >= MANUAL_SIMILARITY and (best is None or score > best[0]):
+            best = (score, definition)
+    if best is None:
+        return NONE
+    return Suggestion(f"manual:{best[1].code}", best[1].name)
+
+
 def suggest_target(target) -> Suggestion:
-    """`suggest` for a `cchc.plans.models.Target`."""
-    return suggest(
+    """`suggest` for a `cchc.plans.models.Target`, else the closest manual indicator."""
+    found = suggest(
         target.text,
         target.value,
         comparator=target.comparator,
         unit_of_measure=target.unit_of_measure,
     )
+    if found.code:
+        return found
+    manual = suggest_manual(target.text, _manual_definitions(target.plan))
+    return manual if manual.code else found
+
+
+def _manual_definitions(plan) -> list:
+    """The manual indicators of the plan's issuer, read once per plan object: a plan's targets
+    loaded through ``plan.targets`` share it, so a page of targets costs one query."""
+    cached = getattr(plan, "_manual_definitions", None)
+    if cached is None:
+        from .sources import manual_definitions_for
+
+        cached = plan._manual_definitions = manual_definitions_for(plan.issuer)
+    return cached
