@@ -123,6 +123,11 @@ def test_phone_layout_and_deadline_preview(page, live_server, plan, users):
     assert page.locator("#f-content .errorlist").inner_text() != ""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"page overflows a phone screen: {width}px"
+    # the menu folds behind a button on a phone
+    menu = page.get_by_role("navigation", name="Chức năng chính")
+    assert not menu.is_visible()
+    page.locator(".menu-button").click()
+    assert menu.get_by_role("link", name="Kế hoạch").is_visible()
 
     # choose the lead units from the grouped checklist: filter, then "select all" in a group
     page.fill("#id_content", "Rà soát quy trình nội bộ giải quyết thủ tục hành chính.")
