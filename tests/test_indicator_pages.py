@@ -400,3 +400,14 @@ def test_year_of_a_multi_year_plan_target(tree, users):
     assert target_year(Target(year=2023), plan, dt.date(2026, 5, 1)) == 2023
     assert target_year(Target(year=None), plan, dt.date(2026, 5, 1)) == 2025
     assert target_year(Target(year=None), plan, dt.date(2022, 5, 1)) == 2022
+
+
+def test_one_menu_entry_and_tabs_between_the_kinds_of_figures(client, tree, users, world):
+    login(client, users.coordinator)
+    for name in ("indicators:dashboard", "index766:index", "manual_indicators:index"):
+        html = client.get(reverse(name)).content.decode()
+        assert 'aria-label="Các loại chỉ số"' in html, name
+        assert html.count('class="active">Chỉ số</a>') == 1, name  # the menu entry stays lit
+        for tab in ("Chỉ số hồ sơ, chỉ tiêu kế hoạch", "Chỉ số 766", "Số liệu báo cáo"):
+            assert tab in html
+    assert 'aria-label="Các loại chỉ số"' not in client.get(reverse("plans:list")).content.decode()

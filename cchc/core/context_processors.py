@@ -1,6 +1,9 @@
 from cchc.orgs.access import Access
 from cchc.orgs.models import Role
 
+# Apps whose pages sit under the one "Chỉ số" menu entry, with tabs between them.
+INDICATOR_APPS = ("indicators", "index766", "manual_indicators")
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -11,4 +14,5 @@ def navigation(request):
         "nav_roles": sorted({dict(Role.choices)[r] for r in access.roles()}),
         "nav_can_audit": access.has_role(Role.ADMIN, Role.COORDINATOR),
         "nav_can_report": access.has_role(Role.ADMIN, Role.COORDINATOR, Role.OFFICER),
+        "indicator_apps": INDICATOR_APPS,
     }
