@@ -6,7 +6,7 @@ incremental path never drifted (`--check`).
 
 It reuses the file mode's engine: the dossiers' exchange facts are copied out of the database
 (PostgreSQL `COPY … TO STDOUT`, a Python pass on SQLite) into DuckDB, and the same measures SQL
-(`filemode.measures_sql`, built from `definitions.MEASURES`) counts them per handling unit and
+(`filemode_sql.measures_sql`, built from `definitions.MEASURES`) counts them per handling unit and
 period. So the rebuild, the file mode and the incremental path all read the spec the same way.
 
 While it runs on PostgreSQL the totals table is locked against writers: an event arriving
@@ -30,7 +30,7 @@ from cchc.exchange import formats as f
 from cchc.exchange.formats import datetime_to_local_us
 
 from .definitions import MEASURE_CODES
-from .filemode import measures_sql
+from .filemode_sql import measures_sql
 from .live import FIELDS, NS_PER_US
 from .live_periods import live_period, year_keys, year_of
 from .models import MeasureTotal
@@ -149,7 +149,7 @@ def _export_python(path: str, a: dt.datetime, b: dt.datetime) -> None:
 
 
 def _typed_table(con, source: str, params: dict | None = None) -> None:
-    """Table ``d`` in the shape `filemode.measures_sql` reads, from a relation with COLUMNS."""
+    """Table ``d`` in the shape `filemode_sql.measures_sql` reads, from a relation with COLUMNS."""
     enum = {
         name: "[" + ", ".join(f"'{v}'" for v in values) + "]"
         for name, values in (("kenh", f.CHANNELS), ("kq", f.RESULTS), ("rating", f.RATINGS))
