@@ -3,6 +3,9 @@ actions its state allows and every deadline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -20,45 +23,54 @@ from .personal import HIDDEN, mask_email, mask_phone
 from .services.feedback import _ACTIONS as ALLOWED_IN  # the service's own table of states
 from .views import PAGE_SIZE, service_messages
 
-RATING_CHOICES = RatingValue.choices
-# slug -> (event kind, button label, text field label / choices for a select / None, service call)
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # the event kind: the service's table says in which states it is allowed
+    label: str  # the button
+    text_label: str | None  # the text field's label, if the action takes a text
+    call: Callable  # (user, feedback, text) -> the service call
+    choices: list | None = None  # instead of a text, a choice among these
+
+
 FEEDBACK_ACTIONS = {
-    "yeu-cau-bo-sung": (
+    "yeu-cau-bo-sung": Action(
         K.INFO_REQUESTED,
         "Đề nghị bổ sung thông tin",
         "Nội dung cần bổ sung",
         lambda user, fb, text: services.feedback_request_info(actor=user, feedback=fb, request=text),
     ),
-    "nhan-bo-sung": (
+    "nhan-bo-sung": Action(
         K.INFO_RECEIVED,
         "Đã nhận thông tin bổ sung",
         "Thông tin người gửi bổ sung",
         lambda user, fb, text: services.feedback_info_received(actor=user, feedback=fb, content=text),
     ),
-    "tu-choi": (
+    "tu-choi": Action(
         K.REFUSED,
         "Từ chối xử lý",
         "Lý do từ chối",
         lambda user, fb, text: services.feedback_refuse(actor=user, feedback=fb, reason=text),
     ),
-    "tra-loi": (
+    "tra-loi": Action(
         K.ANSWERED,
         "Ghi kết quả xử lý",
         "Kết quả xử lý",
         lambda user, fb, text: services.feedback_answer(actor=user, feedback=fb, answer=text),
     ),
-    "cong-khai": (
+    "cong-khai": Action(
         K.PUBLISHED,
         "Công khai kết quả",
         None,
         lambda user, fb, text: services.feedback_publish(actor=user, feedback=fb),
     ),
     # The sender rates on the public page; an officer records what a sender said by phone.
-    "ghi-danh-gia": (
+    "ghi-danh-gia": Action(
         K.RATED,
         "Ghi đánh giá của người gửi",
-        RATING_CHOICES,
+        None,
         lambda user, fb, text: services.feedback_rate(actor=user, feedback=fb, rating=text),
+        choices=RatingValue.choices,
     ),
 }
 
@@ -87,10 +99,9 @@ def feedback_detail(request, pk: int):
     fb = selectors.feedback_get(user=request.user, pk=pk)
     actions = []
     if fb.can_handle:
-        for slug, (kind, label, text_label, _call) in FEEDBACK_ACTIONS.items():
-            if fb.state in ALLOWED_IN[kind][1] and not (kind == K.RATED and fb.sender_rating):
-                choices = text_label if isinstance(text_label, list) else None
-                actions.append((slug, label, None if choices else text_label, choices))
+        for slug, a in FEEDBACK_ACTIONS.items():
+            if fb.state in ALLOWED_IN[a.kind][1] and not (a.kind == K.RATED and fb.sender_rating):
+                actions.append((slug, a.label, a.text_label, a.choices))
     sender = {
         "name": fb.sender_name,
         "phone": fb.sender_phone if fb.can_handle else mask_phone(fb.sender_phone),
@@ -109,7 +120,7 @@ def feedback_action(request, pk: int, action: str):
     if action not in FEEDBACK_ACTIONS:
         raise Http404
     fb = selectors.feedback_get(user=request.user, pk=pk)
-    _kind, label, _text_label, call = FEEDBACK_ACTIONS[action]
+    label, call = FEEDBACK_ACTIONS[action].label, FEEDBACK_ACTIONS[action].call
     form = FeedbackActionForm(request.POST)
     form.is_valid()
     try:

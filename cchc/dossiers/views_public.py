@@ -147,20 +147,28 @@ def rate(request, code: str):
     if granted is None:
         return _back_to_lookup(code)
     _public, d = granted
-    form = RatingForm(request.POST)
+    _save_rating(
+        request,
+        RatingForm(request.POST),
+        lambda data: services.dossier_rate(dossier=d, rating=data["rating"], comment=data["comment"]),
+        "Cảm ơn Ông/Bà đã đánh giá.",
+    )
+    return redirect("lookup_result", code=code)
+
+
+def _save_rating(request, form, save, thanks: str) -> None:
+    """A citizen's rating (of a dossier or of a feedback's handling): saved once, or the reason
+    it is not shown as a message on the page the citizen goes back to."""
     if not form.is_valid():
         messages.error(request, "Chọn một mức độ hài lòng.")
-        return redirect("lookup_result", code=code)
+        return
     try:
-        services.dossier_rate(
-            dossier=d, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-        )
+        save(form.cleaned_data)
     except ServiceError as exc:
         for line in service_messages(exc):
             messages.error(request, line)
     else:
-        messages.success(request, "Cảm ơn Ông/Bà đã đánh giá.")
-    return redirect("lookup_result", code=code)
+        messages.success(request, thanks)
 
 
 @require_POST
@@ -323,17 +331,13 @@ def feedback_status(request, code: str):
         return redirect(reverse("feedback_lookup") + f"?ma={code}")
     form = FeedbackRatingForm(request.POST or None)
     if request.method == "POST":
-        if not form.is_valid():
-            messages.error(request, "Chọn một mức độ hài lòng.")
-        else:
-            try:
-                services.feedback_rate(
-                    feedback=Feedback.objects.get(code=public.code), rating=form.cleaned_data["rating"]
-                )
-            except ServiceError as exc:
-                for line in service_messages(exc):
-                    messages.error(request, line)
-            else:
-                messages.success(request, "Cảm ơn Ông/Bà đã đánh giá kết quả xử lý.")
+        _save_rating(
+            request,
+            form,
+            lambda data: services.feedback_rate(
+                feedback=Feedback.objects.get(code=public.code), rating=data["rating"]
+            ),
+            "Cảm ơn Ông/Bà đã đánh giá kết quả xử lý.",
+        )
         return redirect("feedback_status", code=public.code)
     return render(request, "dossiers/public/feedback_status.html", {"f": public, "form": form})

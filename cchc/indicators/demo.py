@@ -8,16 +8,10 @@ from django.db import transaction
 
 from cchc.plans.services_targets import target_bind, targets_suggest
 
-from .suggest import suggest_target
-
 
 @transaction.atomic
 def bind_demo_targets(plan, actor) -> list:
     """Record the suggestions, then bind each suggested target not yet bound; returns them."""
     targets_suggest(actor=actor, plan=plan)
-    bound = []
-    for target in plan.targets.order_by("position", "id"):
-        code = suggest_target(target).code
-        if code and not target.indicator:
-            bound.append(target_bind(actor=actor, target=target, indicator=code))
-    return bound
+    unbound = plan.targets.exclude(indicator_suggested="").filter(indicator="").order_by("position", "id")
+    return [target_bind(actor=actor, target=t, indicator=t.indicator_suggested) for t in unbound]

@@ -18,8 +18,10 @@ saved instance has, because `Model.__init__` costs 30 µs a dossier.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.base import ModelState
 
 from cchc.exchange import formats as f
@@ -82,7 +84,9 @@ def instance(pk: int, created_at: dt.datetime, alias: str, facts: tuple) -> Doss
     return d
 
 
-class Store:
+class Store(ABC):
+    """How one database writes a batch; `SqliteStore` here, `postgres.PostgresStore` (COPY)."""
+
     def __init__(self, connection):
         self.connection = connection
         self.clock = Clock()
@@ -94,19 +98,21 @@ class Store:
         quote = self.connection.ops.quote_name
         return f"{self.table(model)} ({', '.join(quote(n) for n in names)})"
 
+    @abstractmethod
     def prepare(self, b: Built) -> tuple:
         """The dossier row (without its id) and its event rows (without the dossier id)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def existing(self, codes: list[str]) -> set[str]:
-        raise NotImplementedError
+        """The codes of ``codes`` already in the database."""
 
+    @abstractmethod
     def new_ids(self, n: int) -> list[int]:
-        raise NotImplementedError
+        """``n`` fresh dossier ids, reserved for this batch."""
 
+    @abstractmethod
     def write(self, ids: Sequence[int], prepared: Sequence[tuple], now: dt.datetime) -> int:
         """Store the batch (`prepare` results); returns the number of events written."""
-        raise NotImplementedError
 
 
 class SqliteStore(Store):
@@ -184,4 +190,7 @@ def store_for(connection) -> Store:
         return PostgresStore(connection)
     if connection.vendor == "sqlite":
         return SqliteStore(connection)
-    raise NotImplementedError(f"nhập hồ sơ chưa hỗ trợ cơ sở dữ liệu {connection.vendor}")
+    # The project runs on these two (ARCHITECTURE.md); anything else is a set-up error.
+    raise ImproperlyConfigured(
+        f"Nhập hồ sơ chỉ hỗ trợ SQLite và PostgreSQL, không hỗ trợ cơ sở dữ liệu {connection.vendor}."
+    )
