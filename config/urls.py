@@ -1,12 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cchc.core import views as core_views
-from cchc.core import views_calendar as calendar_views
 from cchc.dossiers import views_public as dossier_public
+from cchc.orgs import views_calendar as calendar_views
+from cchc.orgs import views_site
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views_site.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -21,7 +21,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
         name="password_change_done",
     ),
-    path("nhat-ky/", core_views.audit_log, name="audit_log"),
+    path("nhat-ky/", views_site.audit_log, name="audit_log"),
     path("lich-lam-viec/", calendar_views.calendar_page, name="calendar"),
     path("lich-lam-viec/tinh-han/", calendar_views.due_date_preview, name="due_date_preview"),
     path("don-vi/", include("cchc.orgs.urls")),

@@ -22,10 +22,10 @@ from cchc.dossiers.imports import (
     dossiers_import,
     events_for,
     fast,
-    run,
 )
 from cchc.dossiers.lifecycle import STATE_FIELDS, Event, dossier_replay
 from cchc.dossiers.models import Dossier, DossierEvent
+from cchc.dossiers.observers import observers
 from cchc.exchange import DossierRow, iter_checked, iter_dossiers
 from cchc.exchange import generate as g
 from cchc.indicators.rebuild import rebuild
@@ -226,14 +226,21 @@ def test_strict_stops_at_the_first_bad_row_and_writes_nothing_of_its_batch(excha
 def test_a_failing_batch_leaves_no_trace(exchange_file, users, monkeypatch):
     calls = []
 
-    def fail_second(dossiers):
-        calls.append(len(dossiers))
-        if len(calls) == 2:
-            raise RuntimeError("máy chủ ngừng giữa chừng")
+    class FailSecondBatch:  # an observer of the dossier app that breaks on the second batch
+        def dossier_changed(self, before, after, *, unit_id, channel):
+            pass
 
-    monkeypatch.setattr(run, "dossiers_added", fail_second)
-    with pytest.raises(RuntimeError):
-        dossiers_import(actor=users.admin, path=exchange_file, batch_size=2)
+        def dossiers_added(self, dossiers):
+            calls.append(len(dossiers))
+            if len(calls) == 2:
+                raise RuntimeError("máy chủ ngừng giữa chừng")
+
+    failing = observers.register(FailSecondBatch())
+    try:
+        with pytest.raises(RuntimeError):
+            dossiers_import(actor=users.admin, path=exchange_file, batch_size=2)
+    finally:
+        observers.unregister(failing)
     assert sorted(Dossier.objects.values_list("code", flat=True)) == ["HS-1", "HS-2"]
     assert DossierEvent.objects.filter(dossier__code__in=["HS-3", "HS-4"]).count() == 0
     assert AuditEntry.objects.filter(action="dossiers.import").count() == 1

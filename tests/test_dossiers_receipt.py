@@ -13,12 +13,12 @@ import pytest
 
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
-from cchc.core.working_calendar import work_schedule_save
 from cchc.dossiers import services
 from cchc.dossiers.choices import EventKind, State
 from cchc.dossiers.models import Dossier
 from cchc.orgs.models import Role
 from cchc.orgs.services import user_create
+from cchc.orgs.services_calendar import work_schedule_save
 from cchc.procedures.models import Level, OnlineMode
 
 from .test_dossiers_support import APPLICANT, local, make_procedure, make_world

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from cchc.core.workingtime import TZ, DuePolicy, default_calendar
+from cchc.dossiers.management.commands.dossiers_generate import Command as GenerateCommand
 from cchc.exchange import (
     DOSSIER_COLUMNS,
     BadRow,
@@ -29,7 +30,6 @@ from cchc.exchange import (
 )
 from cchc.exchange import formats as f
 from cchc.exchange import generate as g
-from cchc.exchange.management.commands.dossiers_generate import Command as GenerateCommand
 
 # --- orgs.csv -------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from cchc.core.documents import docx_to_pdf
-from cchc.core.documents.tt03_forms import (
+from cchc.dossiers.tt03_forms import (
     Component,
     DossierFacts,
     Handover,

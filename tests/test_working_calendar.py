@@ -5,12 +5,8 @@ from django.urls import reverse
 
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
-from cchc.core.working_calendar import (
-    calendar_day_save,
-    current_calendar,
-    policy_for_unit,
-    work_schedule_save,
-)
+from cchc.core.working_calendar import current_calendar, policy_for_unit
+from cchc.orgs.services_calendar import calendar_day_save, work_schedule_save
 
 from .conftest import PASSWORD
 

@@ -1,5 +1,5 @@
 """Forms 01–07 of a dossier: maps the dossier (as the user may see it) to the plain facts of
-`cchc.core.documents.tt03_forms` and builds the document. Nothing here decides anything: a form
+`cchc.dossiers.tt03_forms` and builds the document. Nothing here decides anything: a form
 whose fact is missing (no apology, no stop…) is `FormUnavailable`."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from cchc.core.documents import OfficialDocument
-from cchc.core.documents import tt03_forms as tt03
 from cchc.core.workingtime import to_local
 from cchc.orgs.models import Unit, UnitKind
 from cchc.procedures.models import format_duration
 
+from . import tt03_forms as tt03
 from .choices import EventKind, ReturnMethod
 from .personal import ApplicantView
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django import forms
 
+from cchc.core.uploads import ACCEPT_ATTR
 from cchc.core.widgets import VietnameseDateField
 from cchc.orgs.models import UnitKind
 from cchc.procedures.models import Level
-from cchc.tracking.evidence import ACCEPT_ATTR
 
 from .choices import ApplicantKind, Channel, RatingValue, ReturnMethod
 from .personal import Applicant

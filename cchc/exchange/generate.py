@@ -27,6 +27,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from cchc.core.workingtime import TZ, DuePolicy, default_calendar
+from cchc.orgs.data.agencies import AGENCY_SUBUNITS, PROVINCIAL_AGENCIES
+from cchc.procedures import fields as rules
+from cchc.procedures.clean_names import read_clean
+
 from .distributions import (
     AFTERNOON_START,
     AGENCY_VOLUME,
@@ -79,8 +84,6 @@ def province_units(province: str = "P75") -> list[tuple[str, str, str]]:
     under them) and its communes (`vietnam-provinces`), parents first."""
     import vietnam_provinces as vp
 
-    from cchc.orgs.data.agencies import AGENCY_SUBUNITS, PROVINCIAL_AGENCIES
-
     code = province.strip().upper()
     if not (code.startswith("P") and code[1:].isdigit()):
         raise ValueError(f"mã tỉnh không hợp lệ: {province!r} (dạng P75)")
@@ -117,9 +120,6 @@ class Procedure:
 
 def procedure_catalogue() -> list[Procedure]:
     """The cleaned procedure names a province publishes (as `cchc.procedures.demo` selects them)."""
-    from cchc.procedures import fields as rules
-    from cchc.procedures.clean_names import read_clean
-
     rows = [r for r in read_clean() if r["ten_tthc"] and not r["canh_bao"]]
     national = {r["ma_tthc"] for r in rows if ".H" not in r["ma_tthc"]}
     out, codes = [], set()
@@ -204,8 +204,6 @@ class _State:
     def __init__(
         self, units: Sequence[tuple[str, str, str]], seed: int | str, year: int, catalogue: list[Procedure]
     ):
-        from cchc.core.workingtime import TZ, DuePolicy, default_calendar
-
         self.seed = seed
         self.year = year
         self.tz = TZ

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import F, Q, Sum
 
+from cchc.dossiers.models import Dossier
 from cchc.exchange.formats import TZ_LOCAL, datetime_to_local_us
 from cchc.orgs.models import Unit
 
@@ -36,11 +37,10 @@ from .definitions import (
     measures_for,
 )
 from .live_periods import keys_containing, live_period
-from .models import FIELD_OF, MeasureTotal
+from .models import FIELD_OF, FIELDS, NS_PER_US, MeasureTotal
+from .rebuild import compute_batch
 
-FIELDS = [FIELD_OF[code] for code in MEASURE_CODES]
 TABLE = MeasureTotal._meta.db_table
-NS_PER_US = 1000
 
 # --- a dossier's contribution -------------------------------------------------------------------
 
@@ -165,13 +165,26 @@ def dossiers_added(dossiers: Iterable) -> int:
     """Add new dossiers (e.g. an import batch; saved or not, fields set) to the totals."""
     dossiers = list(dossiers)
     if len(dossiers) >= BATCH_IN_SQL:
-        from .rebuild import compute_batch
-
         return add_rows(compute_batch(dossiers))
     deltas: dict = {}
     for d in dossiers:
         _merge(deltas, contributions(facts_of(d, unit_id=d.handling_unit_id, channel=d.channel)))
     return apply_deltas(deltas)
+
+
+class LiveTotals:
+    """The live totals as an observer of the dossier app (`cchc.dossiers.observers`), registered
+    from `IndicatorsConfig.ready()`: every dossier event and import batch moves them in its own
+    transaction."""
+
+    def dossier_changed(self, before, after, *, unit_id: int, channel: str) -> None:
+        dossier_changed(before, after, unit_id=unit_id, channel=channel)
+
+    def dossiers_added(self, dossiers) -> None:
+        dossiers_added(dossiers)
+
+
+LIVE_TOTALS = LiveTotals()
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -299,8 +312,6 @@ def measure_q(code: str, period_key: str) -> Q:
 
 def dossiers_behind(unit: Unit, period_key: str, code: str, part: str = "denominator"):
     """The dossiers behind an indicator's numerator or denominator for ``unit``'s subtree."""
-    from cchc.dossiers.models import Dossier
-
     indicator = next(i for i in INDICATORS if i.code == code)
     measure = (
         indicator.numerator if part == "numerator" or indicator.denominator is None else indicator.denominator

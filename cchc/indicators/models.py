@@ -17,6 +17,8 @@ from .definitions import MEASURE_CODES
 # Field names are the measure codes in lower case; `F_thoi_gian_ns` is held in microseconds
 # (`f_thoi_gian_us`): nanosecond sums of a big agency's year would overflow a 64-bit integer.
 FIELD_OF = {code: ("f_thoi_gian_us" if code == "F_thoi_gian_ns" else code.lower()) for code in MEASURE_CODES}
+FIELDS = [FIELD_OF[code] for code in MEASURE_CODES]  # the counter columns, in measure order
+NS_PER_US = 1000  # F_thoi_gian_ns is stored in microseconds (f_thoi_gian_us)
 
 
 class MeasureTotal(models.Model):

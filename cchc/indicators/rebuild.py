@@ -24,16 +24,16 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
+from cchc.dossiers.models import Dossier
 from cchc.exchange import formats as f
 from cchc.exchange.formats import datetime_to_local_us
 
 from .definitions import MEASURE_CODES
 from .filemode_sql import measures_sql
-from .live import FIELDS, NS_PER_US
-from .live_periods import live_period, year_keys, year_of
-from .models import MeasureTotal
+from .live_periods import keys_containing, live_period, year_keys, year_of
+from .models import FIELDS, NS_PER_US, MeasureTotal
 
 COLUMNS = ("uid", "recv", "due", "fin", "so_lan", "pause", "kenh", "kq", "rating", *f.FLAG_COLUMNS)
 TYPES = {"uid": "INTEGER", "recv": "BIGINT", "due": "BIGINT", "fin": "BIGINT", "so_lan": "INTEGER"}
@@ -72,8 +72,6 @@ class RebuildReport:
 def dossier_years() -> list[int]:
     """The years whose periods hold dossiers (the clock started): from the first receipt to the
     last event, plus the next year, whose reporting windows begin on 15 December."""
-    from cchc.dossiers.models import Dossier
-
     span = Dossier.objects.exclude(received_at=None).aggregate(
         first=Min("received_at"), last_r=Max("received_at"), last_f=Max("finished_at")
     )
@@ -85,8 +83,6 @@ def dossier_years() -> list[int]:
 
 
 def _export_postgres(path: str, a: dt.datetime, b: dt.datetime) -> None:
-    from cchc.dossiers.models import Dossier
-
     table = Dossier._meta.db_table
 
     def local_us(column: str) -> str:
@@ -119,10 +115,6 @@ def _export_postgres(path: str, a: dt.datetime, b: dt.datetime) -> None:
 
 
 def _export_python(path: str, a: dt.datetime, b: dt.datetime) -> None:
-    from django.db.models import Q
-
-    from cchc.dossiers.models import Dossier
-
     rows = (
         Dossier.objects.exclude(received_at=None)
         .filter(Q(received_at__gte=a, received_at__lt=b) | Q(finished_at__gte=a, finished_at__lt=b))
@@ -210,8 +202,6 @@ def compute_batch(dossiers: list) -> list[tuple[int, str, list[int]]]:
     """The measure rows of a batch of dossiers held in memory (an import batch), by the same SQL:
     about 10 µs a dossier, against some 100 µs for `live.contributions` in Python."""
     import duckdb
-
-    from .live_periods import keys_containing
 
     cols: dict[str, list] = {c: [] for c in COLUMNS}
     days: set[dt.date] = set()

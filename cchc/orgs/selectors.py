@@ -2,7 +2,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .access import Access
+from cchc.core.models import AuditEntry
+
+from .access import MANAGE_ROLES, Access
 from .models import Membership, Unit
 
 
@@ -30,3 +32,16 @@ def unit_members(*, user, unit: Unit) -> QuerySet[Membership] | None:
     if not Access.for_user(user).can_manage_unit(unit):
         return None
     return Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+
+
+def audit_entries(*, user, object_type: str | None = None) -> QuerySet[AuditEntry]:
+    """Audit entries of the units the user coordinates or administers (all, for a superuser)."""
+    access = Access.for_user(user)
+    if not access.has_role(*MANAGE_ROLES):
+        raise PermissionDenied("Chỉ cán bộ điều phối và quản trị được xem nhật ký.")
+    qs = AuditEntry.objects.select_related("actor", "unit")
+    if not access.is_superuser:
+        qs = qs.filter(access.units_q(MANAGE_ROLES, prefix="unit__"))
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    return qs

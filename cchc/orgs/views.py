@@ -10,7 +10,9 @@ from cchc.core.working_calendar import policy_for_unit
 from . import selectors, services
 from .access import Access
 from .forms import UnitAddForm, UserAddForm
+from .forms_calendar import WorkScheduleForm
 from .models import Membership
+from .services_calendar import work_schedule_save
 
 
 @require_GET
@@ -40,7 +42,6 @@ def _detail(request, unit, unit_form=None, user_form=None, status=200):
 
 
 def _schedule_form(unit):
-    from cchc.core.forms_calendar import WorkScheduleForm
     from cchc.core.models import WorkSchedule
 
     own = WorkSchedule.objects.filter(unit=unit).first()
@@ -105,8 +106,6 @@ def membership_revoke(request, membership_id: int):
 
 @require_POST
 def work_schedule(request, pk: int):
-    from cchc.core.forms_calendar import WorkScheduleForm
-    from cchc.core.working_calendar import work_schedule_save
 
     unit = _managed_unit(request, pk)
     form = WorkScheduleForm(request.POST)

@@ -1,8 +1,7 @@
 from django import forms
 
+from cchc.core.uploads import ACCEPT_ATTR
 from cchc.core.widgets import VietnameseDateField
-
-from .evidence import ACCEPT_ATTR
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.uploads import check_upload
 from cchc.orgs.access import Access
 from cchc.plans.models import PlanStatus, Task, TaskRole
 
-from .evidence import check_upload
 from .models import Assignment, Evidence, ProgressUpdate
 
 ASSIGNMENT_SUMMARY = ["percent", "last_reported_on", "completed_on", "updates_count"]

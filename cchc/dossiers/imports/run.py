@@ -31,10 +31,10 @@ from cchc.core.audit import audit_record
 from cchc.exchange.dossiers import BadRow
 from cchc.exchange.errors import ExchangeError
 from cchc.exchange.formats import datetime_to_local_us
-from cchc.indicators.live import dossiers_added
 from cchc.orgs.models import Unit
 from cchc.procedures.models import Procedure
 
+from ..observers import publish_added
 from .fast import Builder, FastPathMismatch, Proc, Verifier
 from .source import checked_rows
 from .store import Store, facts, instance, store_for
@@ -174,8 +174,8 @@ def _write(actor, source: str, store: Store, rows: list[tuple], report: ImportRe
             events = store.write(ids, [row[1] for row in new], now)
             alias = connection.alias
             dossiers = [instance(pk, now, alias, row[2]) for pk, row in zip(ids, new, strict=True)]
-            # the live indicator totals move with the dossiers, in this transaction
-            dossiers_added(dossiers)
+            # whoever counts dossiers (the live indicators) adds them, in this transaction
+            publish_added(dossiers)
             audit_record(
                 actor=actor,
                 action="dossiers.import",

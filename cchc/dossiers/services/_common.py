@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
+from cchc.core.text import nfc
 from cchc.core.workingtime import to_local
-from cchc.indicators.live import dossier_changed
 
 from ..lifecycle import STATE_FIELDS, DossierState, Event, ReplayError, allowed, apply, refusal
 from ..messages import dossier_message
 from ..messages import moment as show
 from ..models import Dossier, DossierEvent
 from ..notify import notify_on_commit
+from ..observers import publish_changed
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 _STORED = [f.attname for f in Dossier._meta.concrete_fields]
@@ -103,8 +104,8 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
         dossier.save()
     else:
         dossier.save(update_fields=[n.removesuffix("_id") for n in STATE_FIELDS])
-    # the live indicators move with the dossier, in this transaction (cchc/indicators/live.py)
-    dossier_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
+    # whoever counts dossiers (the live indicators) moves with it, in this transaction
+    publish_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
     user = actor if getattr(actor, "pk", None) else None
     event = DossierEvent.objects.create(
         dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user, data=data
@@ -124,8 +125,6 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
 
 
 def required_text(value: str | None, field: str, message: str) -> str:
-    from cchc.core.text import nfc
-
     text = "\n".join(nfc(line) for line in (value or "").splitlines()).strip()
     if not text:
         raise ServiceError({field: message})

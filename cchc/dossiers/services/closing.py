@@ -9,7 +9,7 @@ from django.db import transaction
 
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
-from cchc.tracking.evidence import check_upload
+from cchc.core.uploads import check_upload
 
 from ..choices import EventKind as E
 from ..choices import ReturnMethod

@@ -1,5 +1,5 @@
-from cchc.orgs.access import Access
-from cchc.orgs.models import Role
+from .access import Access
+from .models import Role
 
 # Apps whose pages sit under the one "Chỉ số" menu entry, with tabs between them.
 INDICATOR_APPS = ("indicators", "index766", "manual_indicators")

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .builder import OfficialDocument
+from cchc.core.documents import OfficialDocument
 
 
 def _at(moment: dt.datetime | None) -> str:

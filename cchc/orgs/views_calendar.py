@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cchc.orgs.access import Access
-from cchc.orgs.models import Role
+from cchc.core.errors import ServiceError
+from cchc.core.forms import apply_service_error
+from cchc.core.models import CalendarDay
+from cchc.core.working_calendar import current_calendar, effective_overrides, policy_for_unit
+from cchc.core.workingtime import WorkingTimeError
 
-from .errors import ServiceError
-from .forms import apply_service_error
+from .access import Access
 from .forms_calendar import CalendarDayForm, DueDateForm
-from .models import CalendarDay
-from .working_calendar import calendar_day_save, current_calendar, effective_overrides, policy_for_unit
-from .workingtime import WorkingTimeError
+from .models import Role
+from .services_calendar import calendar_day_save
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,8 +16,10 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from cchc.dossiers.imports import dossiers_generate
 from cchc.exchange.errors import ExchangeError
-from cchc.exchange.generate import _vn, generate_files, print_progress
+from cchc.exchange.generate import _vn, generate_files, print_progress, province_units, units_from_tree
+from cchc.exchange.orgs import read_orgs, write_orgs
 
 EXIT_BAD_INPUT = 2
 
@@ -85,10 +87,6 @@ class Command(BaseCommand):
             )
 
     def into_database(self, seed, options) -> None:
-        from cchc.dossiers.imports import dossiers_generate
-        from cchc.exchange.generate import province_units, units_from_tree
-        from cchc.exchange.orgs import read_orgs, write_orgs
-
         if options["out"]:
             _fail("--out và --database không dùng cùng nhau")
         count, quiet, started = options["count"], options["quiet"], time.perf_counter()

@@ -1,4 +1,4 @@
-"""What may be attached as evidence (tài liệu kiểm chứng): checked by extension and by content.
+"""Uploaded files (evidence — tài liệu kiểm chứng —, result files): checked by extension and by content.
 
 The extension alone is not trusted: the first bytes must match the format it claims, so a
 renamed executable is refused. Files are stored under a random name outside any served
@@ -13,8 +13,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 
-from cchc.core.errors import ServiceError
-from cchc.core.text import nfc
+from .errors import ServiceError
+from .text import nfc
 
 _PDF, _ZIP, _OLE, _JPEG, _PNG = b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\xff\xd8\xff", b"\x89PNG"
 

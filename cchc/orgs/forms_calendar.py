@@ -1,7 +1,7 @@
 from django import forms
 
-from .models import CalendarDay
-from .widgets import VietnameseDateField
+from cchc.core.models import CalendarDay
+from cchc.core.widgets import VietnameseDateField
 
 
 class CalendarDayForm(forms.Form):

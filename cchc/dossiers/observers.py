@@ -1,0 +1,40 @@
+"""What the dossier app publishes: every change of a dossier's state, inside its transaction.
+
+The live indicators (`cchc.indicators`) register themselves here from their `AppConfig.ready()`:
+the dossier services and the importer do not know who counts their dossiers. An observer runs in
+the event's transaction, so a figure never disagrees with the dossiers it counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from cchc.core.observers import Registry
+
+if TYPE_CHECKING:
+    from .lifecycle import DossierState
+    from .models import Dossier
+
+
+class DossierObserver(Protocol):
+    def dossier_changed(
+        self, before: DossierState | None, after: DossierState | None, *, unit_id: int, channel: str
+    ) -> None:
+        """One event moved a dossier from ``before`` to ``after`` (either may be None)."""
+
+    def dossiers_added(self, dossiers: Sequence[Dossier]) -> None:
+        """A batch of new dossiers (an import), with all their events applied."""
+
+
+observers: Registry[DossierObserver] = Registry("dossiers")
+
+
+def publish_changed(before: DossierState | None, after: DossierState | None, *, unit_id: int, channel: str) -> None:
+    for observer in observers:
+        observer.dossier_changed(before, after, unit_id=unit_id, channel=channel)
+
+
+def publish_added(dossiers: Sequence[Dossier]) -> None:
+    for observer in observers:
+        observer.dossiers_added(dossiers)
