@@ -39,6 +39,8 @@ test: venv
 	PG_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)"; \
 	echo "==> Kiểm tra mã nguồn (ruff)"; \
 	$(VENV)/bin/ruff check --quiet . || exit 1; \
+	echo "==> Kiểm tra phân lớp giữa các ứng dụng (import-linter)"; \
+	$(VENV)/bin/lint-imports --no-cache >/dev/null || { $(VENV)/bin/lint-imports --no-cache; exit 1; }; \
 	echo "==> Kiểm tra migration đầy đủ"; \
 	$(CCHC) makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy 'cchc makemigrations'"; exit 1; }; \
 	echo "==> Kiểm thử trên SQLite"; \

@@ -29,6 +29,7 @@ urlpatterns = [
     path("theo-doi/", include("cchc.tracking.urls")),
     path("thu-tuc/", include("cchc.procedures.urls")),
     path("ho-so/", include("cchc.dossiers.urls")),
+    path("chi-so/ke-hoach/", include("cchc.targets.urls")),  # before chi-so/: same addresses as before
     path("chi-so/", include("cchc.indicators.urls")),
     path("chi-so-766/", include("cchc.index766.urls")),
     path("so-lieu-bao-cao/", include("cchc.manual_indicators.urls")),

@@ -13,14 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cchc.core.indicator_sources import readings
 from cchc.core.models import AuditEntry
 from cchc.dossiers import services as dossier_services
 from cchc.indicators import live
-from cchc.indicators.sources import DOSSIER_INDICATORS, dossiers_behind, readings
+from cchc.indicators.sources import DOSSIER_INDICATORS, dossiers_behind
 from cchc.orgs.models import UnitKind
 from cchc.orgs.services import unit_create, user_create
 from cchc.plans.models import Target
-from cchc.plans.services_targets import target_bind
+from cchc.targets.models import binding_of
+from cchc.targets.services import target_bind
 
 from .conftest import PASSWORD
 from .test_access_matrix import ROLES
@@ -302,34 +304,37 @@ def test_plan_targets_access_and_binding_by_role(client, issued_plan, users, rol
     plan = issued_plan  # issued: the units with tasks in it see it
     target = plan.targets.order_by("position").first()
     login(client, getattr(users, role))
-    page = client.get(reverse("indicators:plan_targets", args=[plan.pk]))
+    page = client.get(reverse("targets:plan_targets", args=[plan.pk]))
     assert page.status_code == (200 if role in PLAN_READERS else 403)
-    url = reverse("indicators:target_bind", args=[plan.pk, target.pk])
+    url = reverse("targets:target_bind", args=[plan.pk, target.pk])
     before = AuditEntry.objects.count()
     response = client.post(url, {"indicator": "dung_han"})
     if role in {"admin", "coordinator"}:
         assert response.status_code == 302
-        assert Target.objects.get(pk=target.pk).indicator == "dung_han"
-        unbind = client.post(reverse("indicators:target_unbind", args=[plan.pk, target.pk]))
-        assert unbind.status_code == 302 and Target.objects.get(pk=target.pk).indicator == ""
+        assert binding_of(Target.objects.get(pk=target.pk)).indicator == "dung_han"
+        unbind = client.post(reverse("targets:target_unbind", args=[plan.pk, target.pk]))
+        assert unbind.status_code == 302 and binding_of(Target.objects.get(pk=target.pk)).indicator == ""
     else:
         assert response.status_code == 403
-        assert Target.objects.get(pk=target.pk).indicator == "" and AuditEntry.objects.count() == before
+        assert (
+            binding_of(Target.objects.get(pk=target.pk)).indicator == ""
+            and AuditEntry.objects.count() == before
+        )
 
 
 def test_plan_targets_page_shows_values_gaps_and_statuses(client, plan, tree, users, world):
     first, second = plan.targets.order_by("position")
     login(client, users.coordinator)
-    page = client.get(reverse("indicators:plan_targets", args=[plan.pk])).content.decode()
+    page = client.get(reverse("targets:plan_targets", args=[plan.pk])).content.decode()
     assert "Đề xuất: Tỷ lệ hồ sơ đúng hạn (%) (khớp cụm “đúng hạn”)" in page
     assert "Chưa gắn chỉ số" in page and ">Xác nhận</button>" in page
     response = client.post(
-        reverse("indicators:target_bind", args=[plan.pk, first.pk]),
+        reverse("targets:target_bind", args=[plan.pk, first.pk]),
         {"indicator": "dung_han", "measured_unit": tree.agency("STP").pk},
         follow=True,
     )
     assert "Đã gắn chỉ tiêu với chỉ số “Tỷ lệ hồ sơ đúng hạn (%)” (Sở Tư pháp)." in response.content.decode()
-    page = client.get(reverse("indicators:plan_targets", args=[plan.pk])).content.decode()
+    page = client.get(reverse("targets:plan_targets", args=[plan.pk])).content.decode()
     row = re.search(rf'<tr id="chi-tieu-{first.pk}">(.*?)</tr>', page, re.S).group(1)
     if plan.from_year == 2026:  # the fixture plan is this year's: the 2026 dossiers count
         assert "57,14%" in row and "&gt; 95%" in row and "Thiếu 37,86" in row
@@ -338,14 +343,16 @@ def test_plan_targets_page_shows_values_gaps_and_statuses(client, plan, tree, us
     # a bad measured unit is refused with a message, nothing changes
     before = AuditEntry.objects.count()
     response = client.post(
-        reverse("indicators:target_bind", args=[plan.pk, second.pk]),
+        reverse("targets:target_bind", args=[plan.pk, second.pk]),
         {"indicator": "dung_han", "measured_unit": tree.other_province.pk},
         follow=True,
     )
     assert "phải là Tỉnh Đồng Nai hoặc một đơn vị trực thuộc" in response.content.decode()
-    assert AuditEntry.objects.count() == before and Target.objects.get(pk=second.pk).indicator == ""
+    assert (
+        AuditEntry.objects.count() == before and binding_of(Target.objects.get(pk=second.pk)).indicator == ""
+    )
     response = client.post(
-        reverse("indicators:target_bind", args=[plan.pk, second.pk]), {"indicator": "không có"}, follow=True
+        reverse("targets:target_bind", args=[plan.pk, second.pk]), {"indicator": "không có"}, follow=True
     )
     assert "không hợp lệ" in response.content.decode()
 
@@ -358,32 +365,32 @@ def test_target_edit_page_shows_the_suggestion_and_confirms_it(client, plan, use
     assert "Đề xuất: <b>Tỷ lệ hồ sơ đúng hạn (%)</b> (khớp cụm “đúng hạn”)" in page
     assert "Xác nhận chỉ số đề xuất" in page
     response = client.post(
-        reverse("indicators:target_bind", args=[plan.pk, target.pk]), {"indicator": "dung_han", "next": edit}
+        reverse("targets:target_bind", args=[plan.pk, target.pk]), {"indicator": "dung_han", "next": edit}
     )
     assert response.status_code == 302 and response["Location"] == edit
-    target.refresh_from_db()
-    assert target.indicator == "dung_han" and target.indicator_confirmed_by == users.coordinator
+    binding = binding_of(Target.objects.get(pk=target.pk))
+    assert binding.indicator == "dung_han" and binding.confirmed_by == users.coordinator
     page = client.get(edit).content.decode()
     assert "Đã gắn: <b>Tỷ lệ hồ sơ đúng hạn (%)</b>" in page and "Xác nhận chỉ số đề xuất" not in page
     # another site as "next" is ignored
     response = client.post(
-        reverse("indicators:target_bind", args=[plan.pk, target.pk]),
+        reverse("targets:target_bind", args=[plan.pk, target.pk]),
         {"indicator": "dung_han", "next": "https://example.com/"},
     )
-    assert response["Location"].startswith(reverse("indicators:plan_targets", args=[plan.pk]))
+    assert response["Location"].startswith(reverse("targets:plan_targets", args=[plan.pk]))
 
 
 def test_plan_detail_links_to_the_targets_page(client, plan, users):
     login(client, users.leader)
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
-    assert reverse("indicators:plan_targets", args=[plan.pk]) in page
+    assert reverse("targets:plan_targets", args=[plan.pk]) in page
 
 
 def test_plan_targets_query_count_is_per_measured_unit(client, plan, tree, users, world):
     for t in plan.targets.all():
         target_bind(actor=users.coordinator, target=t, indicator="dung_han")
     login(client, users.coordinator)
-    url = reverse("indicators:plan_targets", args=[plan.pk])
+    url = reverse("targets:plan_targets", args=[plan.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
@@ -393,8 +400,8 @@ def test_plan_targets_query_count_is_per_measured_unit(client, plan, tree, users
 
 
 def test_year_of_a_multi_year_plan_target(tree, users):
-    from cchc.indicators.target_status import target_year
     from cchc.plans.models import Plan
+    from cchc.targets.status import target_year
 
     plan = Plan(from_year=2021, to_year=2025)
     assert target_year(Target(year=2023), plan, dt.date(2026, 5, 1)) == 2023

@@ -14,13 +14,17 @@ from pathlib import Path
 import pytest
 
 from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.indicator_sources import readings, source_of
 from cchc.core.models import AuditEntry
 from cchc.dossiers import services as dossier_services
 from cchc.indicators import live
-from cchc.indicators.demo import bind_demo_targets
-from cchc.indicators.sources import readings, source_of
-from cchc.indicators.suggest import suggest, suggest_target
-from cchc.indicators.target_status import (
+from cchc.plans import services as plan_services
+from cchc.plans.importer import parse_plan_file
+from cchc.plans.models import PlanKind, Target
+from cchc.targets.demo import bind_demo_targets
+from cchc.targets.models import TargetBinding, binding_of
+from cchc.targets.services import target_bind, target_unbind, targets_suggest
+from cchc.targets.status import (
     AT_RISK,
     MET,
     NO_DATA,
@@ -32,10 +36,7 @@ from cchc.indicators.target_status import (
     target_status,
     target_statuses,
 )
-from cchc.plans import services as plan_services
-from cchc.plans.importer import parse_plan_file
-from cchc.plans.models import PlanKind, Target
-from cchc.plans.services_targets import target_bind, target_unbind, targets_suggest
+from cchc.targets.suggest import suggest, suggest_target
 
 from .test_dossiers_support import local, make_world, pdf
 
@@ -232,15 +233,15 @@ def annual(tree, users):
 
 
 def _trace(target):
-    t = Target.objects.get(pk=target.pk)
-    return (t.indicator, t.indicator_confirmed_by_id, t.measured_unit_id, AuditEntry.objects.count())
+    b = binding_of(Target.objects.get(pk=target.pk))
+    return (b.indicator, b.confirmed_by_id, b.measured_unit_id, AuditEntry.objects.count())
 
 
 def test_bind_is_confirmed_and_audited(annual, users, tree):
     target = annual.targets.first()
     bound = target_bind(actor=users.coordinator, target=target, indicator="dung_han")
-    assert (bound.indicator, bound.indicator_suggested) == ("dung_han", "dung_han")
-    assert bound.indicator_confirmed_by == users.coordinator and bound.indicator_confirmed_at
+    assert (bound.indicator, bound.suggested) == ("dung_han", "dung_han")
+    assert bound.confirmed_by == users.coordinator and bound.confirmed_at
     assert bound.measured_unit == tree.province  # the issuer by default
     entry = AuditEntry.objects.filter(action="target.bind").get()
     assert entry.before["indicator"] == "" and entry.after["indicator"] == "dung_han"
@@ -248,16 +249,16 @@ def test_bind_is_confirmed_and_audited(annual, users, tree):
 
     agency = tree.agency("STP")
     target_bind(actor=users.admin, target=target, indicator="tre_han", measured_unit=agency)
-    target.refresh_from_db()
-    assert (target.indicator, target.measured_unit, target.indicator_confirmed_by) == (
+    b = binding_of(Target.objects.get(pk=target.pk))
+    assert (b.indicator, b.measured_unit, b.confirmed_by) == (
         "tre_han",
         agency,
         users.admin,
     )
 
     target_unbind(actor=users.coordinator, target=target)
-    target.refresh_from_db()
-    assert (target.indicator, target.measured_unit, target.indicator_confirmed_by) == ("", None, None)
+    b = binding_of(Target.objects.get(pk=target.pk))
+    assert (b.indicator, b.measured_unit, b.confirmed_by) == ("", None, None)
     assert AuditEntry.objects.filter(action="target.unbind", object_id=str(target.pk)).exists()
     before = _trace(target)
     with pytest.raises(ServiceError, match="chưa được gắn"):
@@ -361,9 +362,9 @@ def test_suggestions_recorded_and_demo_targets_bound(tree, users):
     assert targets_suggest(actor=users.coordinator, plan=plan) == 4
     assert AuditEntry.objects.filter(action="plan.targets_suggest").count() == 1
     bound = bind_demo_targets(plan, users.coordinator)
-    codes = [t.indicator for t in plan.targets.order_by("position")]
+    codes = [binding_of(t).indicator for t in plan.targets.order_by("position")]
     assert codes == [c or "" for c in EXPECTED["ubnd-binhphuoc-2023"]] and len(bound) == 4
-    assert all(t.indicator_confirmed_by == users.coordinator for t in bound)
+    assert all(b.confirmed_by == users.coordinator for b in bound)
     assert bind_demo_targets(plan, users.coordinator) == []  # already bound: nothing changes
 
 
@@ -552,7 +553,7 @@ def test_manual_indicator_targets_read_the_reports(tree, users):
     )
     assert suggest_target(Target.objects.get(pk=target.pk)).code == "manual:ty-le-van-ban-ky-so"
     bound = target_bind(actor=users.coordinator, target=target, indicator="manual:ty-le-van-ban-ky-so")
-    assert bound.indicator_suggested == "manual:ty-le-van-ban-ky-so"  # recorded with the binding
+    assert bound.suggested == "manual:ty-le-van-ban-ky-so"  # recorded with the binding
     assert source_of("manual:ty-le-van-ban-ky-so").name.startswith("Tỷ lệ văn bản được ký số")
     st = target_status(Target.objects.get(pk=target.pk), today=timezone.localdate())
     assert st.reading.value == Decimal("90.00") and st.value_key == f"BC-{year}-Q1"
@@ -562,19 +563,24 @@ def test_manual_indicator_targets_read_the_reports(tree, users):
 
 
 def test_766_targets_read_the_index_when_it_is_there(annual, users):
-    """The 766 index is another app: binding needs nothing of it; the status asks it for the
-    year's score, and says plainly when it is not installed (instead of failing the page)."""
-    import importlib.util
+    """The 766 index is another app, known to targets only as a registered source: the status
+    asks it for the year's score, and says plainly when the code no longer names a source
+    (instead of failing the page)."""
+    from cchc.core.indicator_sources import providers
+    from cchc.index766.source import INDEX766_SOURCE
 
     target = annual.targets.first()
     target_bind(actor=users.coordinator, target=target, indicator="766")
     st = target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1))
     assert st.source.name.startswith("Chỉ số phục vụ người dân, doanh nghiệp (766)")
-    if importlib.util.find_spec("cchc.index766.selectors") is None:
-        assert st.status == NO_DATA and "766" in st.why
-    else:
-        assert st.status in {MET, ON_TRACK, AT_RISK, NO_DATA}
-    Target.objects.filter(pk=target.pk).update(indicator="khong-con")  # a stale code
+    assert st.status in {MET, ON_TRACK, AT_RISK, NO_DATA}
+    providers.unregister(INDEX766_SOURCE)  # as if the app were gone
+    try:
+        why = target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1)).why
+    finally:
+        providers.register(INDEX766_SOURCE)
+    assert "không còn hợp lệ" in why
+    TargetBinding.objects.filter(pk=target.pk).update(indicator="khong-con")  # a stale code
     assert (
         "không còn hợp lệ" in target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1)).why
     )
@@ -602,15 +608,12 @@ def test_766_groups_are_named_and_checked(annual, users):
     ],
 )
 def test_a_target_no_rule_fits_gets_the_manual_indicator_it_names(text, expected):
-    from types import SimpleNamespace
 
-    from cchc.indicators.suggest import suggest_manual
+    from cchc.targets.suggest import suggest_by_name
 
-    definitions = [
-        SimpleNamespace(
-            code="xu-ly", name="Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường điện tử"
-        ),
-        SimpleNamespace(code="ky-so", name="Tỷ lệ văn bản được ký số"),
-        SimpleNamespace(code="kiem-tra", name="Số cuộc kiểm tra công tác CCHC"),
+    candidates = [
+        ("manual:xu-ly", "Tỷ lệ văn bản, hồ sơ công việc được xử lý trên môi trường điện tử"),
+        ("manual:ky-so", "Tỷ lệ văn bản được ký số"),
+        ("manual:kiem-tra", "Số cuộc kiểm tra công tác CCHC"),
     ]
-    assert suggest_manual(text, definitions).code == expected
+    assert suggest_by_name(text, candidates).code == expected

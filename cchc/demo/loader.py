@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.dossiers.imports import dossiers_import
+from cchc.exchange.generate import generate_files
 from cchc.index766.demo import load_demo_facts as load_766_facts
-from cchc.indicators.demo import bind_demo_targets
 from cchc.indicators.rebuild import rebuild as rebuild_indicators
 from cchc.manual_indicators.demo import load_demo as load_manual_demo
 from cchc.orgs.models import Role, Unit, UnitKind, User
@@ -29,6 +31,7 @@ from cchc.orgs.services import province_agencies_create, unit_create, units_load
 from cchc.plans import services as plan_services
 from cchc.plans.models import Plan, PlanKind
 from cchc.procedures.demo import load_demo_catalogue
+from cchc.targets.demo import bind_demo_targets
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
@@ -306,11 +309,6 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
 def _load_dossiers(*, year: int, count: int, as_of: dt.datetime):
     """A year of one-stop dossiers from the generator (docs/dossier-generator.md), as they stand
     now: the generated year runs to 31/12, so what lies after this moment is cut off."""
-    import tempfile
-
-    from cchc.dossiers.imports import dossiers_import
-    from cchc.exchange.generate import generate_files
-
     with tempfile.TemporaryDirectory(prefix="cchc-demo-") as tmp:
         path = Path(tmp) / "dossiers.csv"
         generate_files(

@@ -15,25 +15,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, When
 from django.shortcuts import get_object_or_404
 
+from cchc.core.numbers import format_number
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import KIND_ORDER, Unit, UnitKind
 
 from . import live
 from .definitions import COUNT, INDICATORS, MEASURE_CODES, PERCENT, IndicatorValue
 from .live_periods import live_period, period_choices, year_of
-from .sources import LOWER_IS_BETTER, UNIT_LABELS, format_number
+from .sources import LOWER_IS_BETTER, UNIT_LABELS
 
 SORT_DEFAULT = "dung_han"
-KIND_ORDER = Case(
-    When(kind=UnitKind.AGENCY, then=0),
-    When(kind=UnitKind.SUBUNIT, then=1),
-    When(kind=UnitKind.COMMUNE, then=2),
-    default=3,
-    output_field=IntegerField(),
-)
 
 
 def shown(value: IndicatorValue) -> str:

@@ -16,10 +16,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from cchc.core import charts, indicator_sources
+from cchc.core.numbers import format_number
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.orgs.access import SUBTREE_ROLES, Access
 
-from . import charts, sources
+from . import sources
 from .dashboard import (
     SORT_DEFAULT,
     default_unit,
@@ -123,7 +125,7 @@ def dashboard(request):
             "value": line.value,
             "shown": shown(line.value),
             "numerator": numerator_shown(line.value),
-            "denominator": sources.format_number(line.value.denominator, 0)
+            "denominator": format_number(line.value.denominator, 0)
             if line.value.denominator is not None
             else "",
             "spark": charts.sparkline(line.trend, label=line.indicator.name),
@@ -184,8 +186,8 @@ def dossiers(request):
         period = live_period(period_key)
     except PeriodError as exc:
         return bad_request(request, f"Kỳ số liệu không hợp lệ: {exc}")
-    source = sources.source_of(code)
-    reading = sources.readings(code, unit, [period_key])[period_key]
+    source = sources.dossier_source(code)
+    reading = indicator_sources.readings(code, unit, [period_key])[period_key]
     behind = sources.dossiers_behind(unit, period_key, code, part)
     visible = (dossier_selectors.dossier_list(user=request.user) & behind).order_by("received_at", "id")
     indicator = sources.DOSSIER_INDICATORS[code]
@@ -219,12 +221,12 @@ def dossiers(request):
             "last_day": (period.b - dt.timedelta(days=1)).date(),
             "source": source,
             "part_label": PARTS[part] if indicator.denominator else "số hồ sơ",
-            "value": sources.format_value(source, reading.value),
+            "value": indicator_sources.format_value(source, reading.value),
             "reading": reading,
-            "numerator": sources.format_number(
+            "numerator": format_number(
                 reading.numerator, 0 if isinstance(reading.numerator, int) else 2
             ),
-            "denominator": sources.format_number(reading.denominator, 0)
+            "denominator": format_number(reading.denominator, 0)
             if reading.denominator is not None
             else "",
             "expected": expected,

@@ -16,6 +16,16 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "Cơ quan, tổ chức khác"
 
 
+# Children of a unit as people list them: agencies, their sub-units, then communes, then others.
+KIND_ORDER = models.Case(
+    models.When(kind=UnitKind.AGENCY, then=0),
+    models.When(kind=UnitKind.SUBUNIT, then=1),
+    models.When(kind=UnitKind.COMMUNE, then=2),
+    default=3,
+    output_field=models.IntegerField(),
+)
+
+
 class UnitQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date) -> UnitQuerySet:
         return self.filter(

@@ -13,6 +13,7 @@ from cchc.orgs.models import Unit
 
 from . import services
 from .models import Plan, PlanStatus, Target, Task, TaskRole, TaskUnit
+from .selectors import plan_list
 
 
 def cascade_candidates(*, user, plan: Plan) -> list[Unit]:
@@ -123,8 +124,6 @@ class Coverage:
 def plan_coverage(*, user, plan: Plan) -> Coverage:
     """For a superior plan: which targets and tasks each subordinate plan (that the user may
     see) takes up, and which none does. Four queries, whatever the sizes."""
-    from .selectors import plan_list
-
     children = list(plan_list(user=user).filter(parent=plan).order_by("issuer__name"))
     index = {c.pk: i for i, c in enumerate(children)}
     target_links: dict[int, set[int]] = {}

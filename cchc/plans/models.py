@@ -120,29 +120,6 @@ class Target(models.Model):
         related_name="taken_up_by",
         verbose_name="chỉ tiêu của kế hoạch cấp trên",
     )
-    # How the target is measured (docs/targets.md): an indicator code — a dossier indicator
-    # ("dung_han"), "766" / "766:<group>" or "manual:<code>" — confirmed by a coordinator.
-    indicator = models.CharField("chỉ số đo", max_length=80, blank=True)
-    indicator_suggested = models.CharField("chỉ số hệ thống đề xuất", max_length=80, blank=True)
-    indicator_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="người xác nhận chỉ số",
-    )
-    indicator_confirmed_at = models.DateTimeField("xác nhận chỉ số lúc", null=True, blank=True)
-    measured_unit = models.ForeignKey(
-        "orgs.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="đơn vị lấy số liệu",
-        help_text="Để trống: cơ quan ban hành kế hoạch.",
-    )
-
     class Meta:
         ordering = ["position", "id"]
         verbose_name = "chỉ tiêu"

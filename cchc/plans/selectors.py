@@ -9,20 +9,21 @@ from django.shortcuts import get_object_or_404
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role
 
-from .models import AREA_ORDER, Plan, Task, TaskRole, TaskUnit
+from .models import AREA_ORDER, Plan, PlanStatus, ReformArea, Task, TaskRole, TaskUnit
 
 
 def plan_visibility_q(access: Access) -> Q:
-    """Plans issued in the user's subtree, or assigning work to a unit the user reports for."""
+    """Plans issued in the user's subtree, or assigning work to a unit the user reports for: a
+    lead unit of a task of a plan no longer in draft (exactly the units tracking assigns)."""
     if access.is_superuser:
         return Q()
-    from cchc.tracking.models import Assignment
-
     issued_here = access.units_q(SUBTREE_ROLES, prefix="issuer__")
-    assigned_units = Assignment.objects.filter(
-        access.units_q((*SUBTREE_ROLES, Role.OFFICER), prefix="unit__"), task__plan=OuterRef("pk")
+    lead_units = TaskUnit.objects.filter(
+        access.units_q((*SUBTREE_ROLES, Role.OFFICER), prefix="unit__"),
+        role=TaskRole.LEAD,
+        task__plan=OuterRef("pk"),
     )
-    return issued_here | Q(Exists(assigned_units))
+    return issued_here | (Q(Exists(lead_units)) & ~Q(status=PlanStatus.DRAFT))
 
 
 def plan_list(*, user, status: str | None = None, year: int | None = None) -> QuerySet[Plan]:
@@ -53,8 +54,6 @@ def plan_get(*, user, pk: int, manage: bool = False) -> Plan:
 
 def plan_tasks_by_area(*, plan: Plan) -> list[tuple[str, str, list[Task]]]:
     """The plan's tasks grouped by reform area in the official order, with their units."""
-    from .models import ReformArea
-
     units = TaskUnit.objects.select_related("unit").order_by("unit__path")
     tasks = plan.tasks.prefetch_related(Prefetch("task_units", queryset=units)).order_by("position", "id")
     groups: dict[str, list[Task]] = {}

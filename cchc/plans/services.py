@@ -17,6 +17,7 @@ from cchc.orgs.models import Unit
 
 from .deadlines import parse_deadline
 from .models import Plan, PlanKind, PlanStatus, ReformArea, Target, Task, TaskRole, TaskUnit
+from .observers import publish_plan_issued, publish_task_deleting, publish_task_units_changed
 
 PLAN_FIELDS = [
     "issuer_id",
@@ -158,9 +159,8 @@ def plan_update(*, actor, plan: Plan, **changes) -> Plan:
 
 @transaction.atomic
 def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: str | None = None) -> Plan:
-    """Issue a draft plan: every task must have a lead unit; each lead unit gets an assignment."""
-    from cchc.tracking.services import assignments_sync
-
+    """Issue a draft plan: every task must have a lead unit; each lead unit gets an assignment
+    (tracking, as an observer of the plan)."""
     _require_manager(actor, plan.issuer)
     if plan.status != PlanStatus.DRAFT:
         raise ServiceError("Chỉ kế hoạch đang dự thảo mới có thể ban hành.")
@@ -180,14 +180,14 @@ def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: s
     if number is not None:
         plan.number = nfc(number)
     plan.save()
-    created = sum(assignments_sync(actor=actor, task=t) for t in tasks)
+    facts = publish_plan_issued(actor=actor, plan=plan, tasks=tasks)
     audit_record(
         actor=actor,
         action="plan.issue",
         obj=plan,
         unit=plan.issuer,
         before=before,
-        after={**snapshot(plan, PLAN_FIELDS), "assignments_created": created},
+        after={**snapshot(plan, PLAN_FIELDS), **facts},
     )
     return plan
 
@@ -322,8 +322,6 @@ def task_save(
 ) -> Task:
     """Create or update a task. The deadline phrase is turned into due dates; `final_due`, when
     given, is a person's decision and overrides the computed one (for conditional deadlines)."""
-    from cchc.tracking.services import assignments_sync
-
     _require_manager(actor, plan.issuer)
     _require_editable(plan)
     errors = {}
@@ -383,7 +381,7 @@ def task_save(
         after=after,
     )
     if plan.status == PlanStatus.ISSUED:
-        assignments_sync(actor=actor, task=task)
+        publish_task_units_changed(actor=actor, task=task)
     return task
 
 
@@ -392,8 +390,7 @@ def task_delete(*, actor, task: Task) -> None:
     plan = task.plan
     _require_manager(actor, plan.issuer)
     _require_editable(plan)
-    if task.assignments.filter(updates_count__gt=0).exists():
-        raise ServiceError("Nhiệm vụ đã có đơn vị báo cáo tiến độ, không thể xóa.")
+    publish_task_deleting(actor=actor, task=task)
     audit_record(
         actor=actor, action="task.delete", obj=task, unit=plan.issuer, before=snapshot(task, TASK_FIELDS)
     )

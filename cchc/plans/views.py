@@ -12,7 +12,7 @@ from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.orgs.access import Access
 
-from . import selectors, services
+from . import cascade, selectors, services
 from .deadlines import parse_deadline
 from .forms import PlanForm, TargetForm, TaskForm, assignable_units
 from .models import Plan, PlanStatus, Target, Task, TaskRole
@@ -42,10 +42,8 @@ def plan_list(request):
 @require_GET
 def plan_detail(request, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
-    from .cascade import cascade_candidates
-
     context = _plan_context(request, plan) | {
-        "cascade_units": cascade_candidates(user=request.user, plan=plan)
+        "cascade_units": cascade.cascade_candidates(user=request.user, plan=plan)
         if plan.status == PlanStatus.ISSUED
         else [],
         "areas": selectors.plan_tasks_by_area(plan=plan),
@@ -257,15 +255,13 @@ def deadline_preview(request, pk: int):
 @require_POST
 def plan_cascade(request, pk: int):
     """A unit starts its own plan from this one (its tasks copied, linked back)."""
-    from .cascade import cascade_candidates, plan_cascade
-
     superior = selectors.plan_get(user=request.user, pk=pk)
-    candidates = {u.pk: u for u in cascade_candidates(user=request.user, plan=superior)}
+    candidates = {u.pk: u for u in cascade.cascade_candidates(user=request.user, plan=superior)}
     unit = candidates.get(int(request.POST.get("unit") or 0))
     if unit is None:
         raise PermissionDenied("Bạn không thể lập kế hoạch triển khai cho đơn vị này.")
     try:
-        plan = plan_cascade(actor=request.user, superior=superior, unit=unit)
+        plan = cascade.plan_cascade(actor=request.user, superior=superior, unit=unit)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("plans:detail", pk=superior.pk)
@@ -278,11 +274,9 @@ def plan_cascade(request, pk: int):
 
 @require_GET
 def plan_coverage(request, pk: int):
-    from .cascade import plan_coverage
-
     plan = selectors.plan_get(user=request.user, pk=pk)
     if not Access.for_user(request.user).can_oversee_unit(plan.issuer):
         raise PermissionDenied("Chỉ cơ quan ban hành xem được mức độ triển khai của kế hoạch.")
     return render(
-        request, "plans/coverage.html", {"plan": plan, "c": plan_coverage(user=request.user, plan=plan)}
+        request, "plans/coverage.html", {"plan": plan, "c": cascade.plan_coverage(user=request.user, plan=plan)}
     )

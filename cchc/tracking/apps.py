@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class TrackingConfig(AppConfig):
     name = "cchc.tracking"
     verbose_name = "Theo dõi thực hiện"
+
+    def ready(self) -> None:
+        # Imported here because models may only be imported once the app registry is ready.
+        from cchc.plans.observers import observers
+
+        from .plan_observer import ASSIGNMENTS_FOLLOW_PLANS
+
+        observers.register(ASSIGNMENTS_FOLLOW_PLANS)

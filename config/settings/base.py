@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cchc.indicators",
     "cchc.index766",
     "cchc.manual_indicators",
+    "cchc.targets",
     "cchc.demo",
 ]
 

@@ -16,8 +16,9 @@ from django.db import transaction
 from cchc.core.errors import ServiceError
 from cchc.orgs.models import Unit, UnitKind
 from cchc.orgs.resolve import UnitResolver, resolved_units
-from cchc.plans import services, services_targets
+from cchc.plans import services
 from cchc.plans.models import Plan, PlanKind, ReformArea
+from cchc.plans.observers import publish_targets_imported
 
 from .vocab import area_of_text
 
@@ -101,7 +102,7 @@ def plan_import_save(
     for i, task in enumerate(structured.get("tasks") or [], start=1):
         warnings.extend(_save_task(actor, plan, issuer, resolver, task, i))
     # Suggest now which indicator measures each target; a person confirms it on the plan page.
-    services_targets.targets_suggest(actor=actor, plan=plan)
+    publish_targets_imported(actor=actor, plan=plan)
     return plan, warnings
 
 

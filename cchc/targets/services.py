@@ -8,25 +8,23 @@ the year-end evaluation often comes after the plan is closed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core import indicator_sources
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
-from cchc.indicators.sources import check_bindable
-from cchc.indicators.suggest import suggest_target
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
+from cchc.plans.models import Plan, Target
+from cchc.plans.observers import PlanObserver
 
-from .models import Plan, Target
+from .models import TargetBinding, binding_of
+from .suggest import suggest_target
 
-BIND_FIELDS = [
-    "indicator",
-    "indicator_suggested",
-    "indicator_confirmed_by_id",
-    "indicator_confirmed_at",
-    "measured_unit_id",
-]
+BIND_FIELDS = ["indicator", "suggested", "confirmed_by_id", "confirmed_at", "measured_unit_id"]
 
 
 def _require_coordinator(actor, plan: Plan) -> None:
@@ -36,15 +34,18 @@ def _require_coordinator(actor, plan: Plan) -> None:
         )
 
 
-def _locked(target: Target) -> Target:
-    return Target.objects.select_for_update().select_related("plan__issuer").get(pk=target.pk)
+def _locked(target: Target) -> tuple[Target, TargetBinding]:
+    """The target (with its plan and issuer) under a row lock, and its binding."""
+    target = Target.objects.select_for_update(of=("self",)).select_related("plan__issuer").get(pk=target.pk)
+    binding = TargetBinding.objects.select_for_update().filter(target=target).first()
+    return target, binding or TargetBinding(target=target)
 
 
 @transaction.atomic
-def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | None = None) -> Target:
+def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | None = None) -> TargetBinding:
     """Bind (or re-bind) a target to an indicator, measured at ``measured_unit`` (default: the
     plan's issuer, which must contain it); the actor's confirmation is recorded."""
-    target = _locked(target)
+    target, binding = _locked(target)
     plan = target.plan
     _require_coordinator(actor, plan)
     unit = measured_unit or plan.issuer
@@ -52,48 +53,46 @@ def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | 
         raise ServiceError(
             {"measured_unit": f"Đơn vị lấy số liệu phải là {plan.issuer.name} hoặc một đơn vị trực thuộc."}
         )
-    source = check_bindable(indicator, unit)
-    before = snapshot(target, BIND_FIELDS)
-    target.indicator = source.code
-    target.indicator_suggested = suggest_target(target).code or ""
-    target.indicator_confirmed_by = actor
-    target.indicator_confirmed_at = timezone.now()
-    target.measured_unit = unit
-    target.save(update_fields=[f.removesuffix("_id") for f in BIND_FIELDS])
+    source = indicator_sources.check_bindable(indicator, unit)
+    before = snapshot(binding, BIND_FIELDS)
+    binding.indicator = source.code
+    binding.suggested = suggest_target(target).code or ""
+    binding.confirmed_by = actor
+    binding.confirmed_at = timezone.now()
+    binding.measured_unit = unit
+    binding.save()
     audit_record(
         actor=actor,
         action="target.bind",
         obj=target,
         unit=plan.issuer,
         before=before,
-        after=snapshot(target, BIND_FIELDS) | {"indicator_name": source.name},
+        after=snapshot(binding, BIND_FIELDS) | {"indicator_name": source.name},
     )
-    return target
+    return binding
 
 
 @transaction.atomic
-def target_unbind(*, actor, target: Target) -> Target:
-    target = _locked(target)
+def target_unbind(*, actor, target: Target) -> TargetBinding:
+    target, binding = _locked(target)
     _require_coordinator(actor, target.plan)
-    if not target.indicator:
+    if not binding.indicator:
         raise ServiceError("Chỉ tiêu này chưa được gắn chỉ số.")
-    before = snapshot(target, BIND_FIELDS)
-    target.indicator = ""
-    target.indicator_confirmed_by = None
-    target.indicator_confirmed_at = None
-    target.measured_unit = None
-    target.save(
-        update_fields=["indicator", "indicator_confirmed_by", "indicator_confirmed_at", "measured_unit"]
-    )
+    before = snapshot(binding, BIND_FIELDS)
+    binding.indicator = ""
+    binding.confirmed_by = None
+    binding.confirmed_at = None
+    binding.measured_unit = None
+    binding.save()
     audit_record(
         actor=actor,
         action="target.unbind",
         obj=target,
         unit=target.plan.issuer,
         before=before,
-        after=snapshot(target, BIND_FIELDS),
+        after=snapshot(binding, BIND_FIELDS),
     )
-    return target
+    return binding
 
 
 @transaction.atomic
@@ -102,12 +101,16 @@ def targets_suggest(*, actor, plan: Plan) -> int:
     bindings stay as they are. Returns how many targets got a suggestion."""
     _require_coordinator(actor, plan)
     changed = {}
-    for target in plan.targets.select_for_update().order_by("position", "id"):
+    targets = (
+        plan.targets.select_for_update(of=("self",)).select_related("binding").order_by("position", "id")
+    )
+    for target in targets:
+        binding = binding_of(target)
         code = suggest_target(target).code or ""
-        if code != target.indicator_suggested:
-            changed[target.pk] = (target.indicator_suggested, code)
-            target.indicator_suggested = code
-            target.save(update_fields=["indicator_suggested"])
+        if code != binding.suggested:
+            changed[target.pk] = (binding.suggested, code)
+            binding.suggested = code
+            binding.save()
     if changed:
         audit_record(
             actor=actor,
@@ -117,4 +120,14 @@ def targets_suggest(*, actor, plan: Plan) -> int:
             before={str(pk): old for pk, (old, _) in changed.items()},
             after={str(pk): new for pk, (_, new) in changed.items()},
         )
-    return plan.targets.exclude(indicator_suggested="").count()
+    return TargetBinding.objects.filter(target__plan=plan).exclude(suggested="").count()
+
+
+class SuggestOnImport(PlanObserver):
+    """An imported plan's targets get their suggested indicator at once (a person confirms)."""
+
+    def targets_imported(self, *, actor: Any, plan: Plan) -> None:
+        targets_suggest(actor=actor, plan=plan)
+
+
+SUGGEST_ON_IMPORT = SuggestOnImport()

@@ -31,7 +31,7 @@ procedures offered online (toàn trình, mức độ 3/4) are not a dossier figu
 measures), so that "giảm tỷ lệ hồ sơ quá hạn" is a reduction of a real figure.
 
 When no rule fits, `suggest_target` looks among the manual indicators the plan's issuer may use
-(`sources.manual_definitions_for`) for one whose name the target's text all but repeats ("100%
+(`cchc.core.indicator_sources`, the providers `named_by_people`) for one whose name the target's text all but repeats ("100%
 văn bản, hồ sơ công việc được xử lý trên môi trường điện tử" ↔ "Tỷ lệ văn bản, hồ sơ công việc
 được xử lý trên môi trường điện tử"): rapidfuzz's token-set ratio of the folded texts, without
 the name's lead words ("tỷ lệ", "số"), at least `MANUAL_SIMILARITY`. The bar is high on purpose:
@@ -47,6 +47,7 @@ from decimal import Decimal, InvalidOperation
 
 from rapidfuzz import fuzz
 
+from cchc.core import indicator_sources
 from cchc.core.text import fold
 
 # subjects: what a number counts
@@ -305,17 +306,17 @@ MANUAL_SIMILARITY = 85  # token-set ratio, 0–100 (see the module docstring)
 _MANUAL_LEAD = re.compile(r"^(?:ty le|so luong|so)\s+")
 
 
-def suggest_manual(text: str, definitions) -> Suggestion:
-    """The manual indicator whose name the text all but repeats, or NONE."""
+def suggest_by_name(text: str, candidates: list[tuple[str, str]]) -> Suggestion:
+    """The (code, name) candidate whose name the text all but repeats, or NONE."""
     folded = fold(text)
-    best: tuple[float, object] | None = None
-    for definition in definitions:
-        score = fuzz.token_set_ratio(folded, _MANUAL_LEAD.sub("", fold(definition.name)))
+    best: tuple[float, tuple[str, str]] | None = None
+    for code, name in candidates:
+        score = fuzz.token_set_ratio(folded, _MANUAL_LEAD.sub("", fold(name)))
         if score >= MANUAL_SIMILARITY and (best is None or score > best[0]):
-            best = (score, definition)
+            best = (score, (code, name))
     if best is None:
         return NONE
-    return Suggestion(f"manual:{best[1].code}", best[1].name)
+    return Suggestion(*best[1])
 
 
 def suggest_target(target) -> Suggestion:
@@ -328,16 +329,21 @@ def suggest_target(target) -> Suggestion:
     )
     if found.code:
         return found
-    manual = suggest_manual(target.text, _manual_definitions(target.plan))
-    return manual if manual.code else found
+    named = suggest_by_name(target.text, _named_indicators(target.plan))
+    return named if named.code else found
 
 
-def _manual_definitions(plan) -> list:
-    """The manual indicators of the plan's issuer, read once per plan object: a plan's targets
-    loaded through ``plan.targets`` share it, so a page of targets costs one query."""
-    cached = getattr(plan, "_manual_definitions", None)
+def _named_indicators(plan) -> list[tuple[str, str]]:
+    """The indicators people defined (the sources registered as `named_by_people`, such as the
+    manual indicators) that the plan's issuer may use, read once per plan object: a plan's
+    targets loaded through ``plan.targets`` share it, so a page of targets costs one query."""
+    cached = getattr(plan, "_named_indicators", None)
     if cached is None:
-        from .sources import manual_definitions_for
-
-        cached = plan._manual_definitions = manual_definitions_for(plan.issuer)
+        cached = [
+            choice
+            for provider in indicator_sources.providers
+            if getattr(provider, "named_by_people", False)
+            for choice in provider.choices(plan.issuer)
+        ]
+        plan._named_indicators = cached
     return cached

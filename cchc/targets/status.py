@@ -30,12 +30,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cchc.core import indicator_sources
 from cchc.core.errors import ServiceError
+from cchc.core.indicator_sources import EMPTY, REPORTING, Reading, Source, SourceUnavailable, format_value
+from cchc.core.numbers import format_number
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
-from . import sources
-from .sources import EMPTY, Reading, Source, format_number, format_value
+from .models import binding_of
 from .suggest import Suggestion, suggest_target
 
 MET, ON_TRACK, AT_RISK, NOT_MET, NO_DATA, UNBOUND = (
@@ -190,7 +192,7 @@ def _months(year: int, today: dt.date) -> tuple[list[str], int]:
 
 
 def _keys(source: Source, year: int, relative: bool, today: dt.date) -> list[str]:
-    if source.family == "manual":
+    if source.cadence == REPORTING:
         keys = [f"BC-{year}-{w}" if w else f"BC-{year}" for w, _ in MANUAL_WINDOWS]
         return keys + ([f"BC-{year - 1}"] if relative else [])
     months, _ = _months(year, today)
@@ -199,7 +201,7 @@ def _keys(source: Source, year: int, relative: bool, today: dt.date) -> list[str
 
 def _fill(st: TargetStatus, got: dict[str, Reading], rule: Rule, today: dt.date) -> None:
     target, source, year = st.target, st.source, st.year
-    if source.family == "manual":
+    if source.cadence == REPORTING:
         windows = [(f"BC-{year}-{w}" if w else f"BC-{year}", label) for w, label in MANUAL_WINDOWS]
         st.trend = [(k, label, got.get(k, EMPTY).value) for k, label in windows]
         reported = [(k, got[k]) for k, _ in reversed(windows) if got.get(k, EMPTY).value is not None]
@@ -233,52 +235,46 @@ def _fill(st: TargetStatus, got: dict[str, Reading], rule: Rule, today: dt.date)
 
 
 def target_statuses(plan, targets, *, user=None, today: dt.date) -> list[TargetStatus]:
-    """The status of each target of ``plan``. Dossier figures: one query per measured unit, for
-    every target measured there; 766 and manual figures: their apps' reads per target. Figures
-    of a unit the user may not read are not computed (``visible`` False)."""
+    """The status of each target of ``plan``, every figure asked of its source in one batch
+    (`indicator_sources.readings_many`: the dossier figures cost one query per measured unit).
+    Figures of a unit the user may not read are not computed (``visible`` False)."""
     access = Access.for_user(user) if user is not None else None
     out: list[TargetStatus] = []
-    wanted: dict[int, set[str]] = defaultdict(set)
-    units: dict[int, Unit] = {}
     for target in targets:
         st = TargetStatus(target)
         out.append(st)
-        if not target.indicator:
+        binding = binding_of(target)
+        if not binding.indicator:
             st.suggestion = suggest_target(target)
             continue
-        st.unit = target.measured_unit or plan.issuer
+        st.unit = binding.measured_unit or plan.issuer
         try:
-            st.source = sources.source_of(target.indicator, st.unit)
+            st.source = indicator_sources.source_of(binding.indicator, st.unit)
         except ServiceError:  # a code stored before its source changed: say so, do not fail the page
-            st.status, st.why = NO_DATA, f"Mã chỉ số “{target.indicator}” không còn hợp lệ; cần gắn lại."
+            st.status, st.why = NO_DATA, f"Mã chỉ số “{binding.indicator}” không còn hợp lệ; cần gắn lại."
             continue
         st.year = target_year(target, plan, today)
         st.visible = access is None or access.can_read_unit(st.unit)
         if not st.visible:
             st.status, st.why = NO_DATA, "Số liệu của đơn vị này ngoài phạm vi được xem của bạn."
             continue
-        rule = Rule.of(target.comparator, target.reduction, st.source.higher_is_better)
-        st.keys = _keys(st.source, st.year, rule.relative, today)
-        st.rule = rule
-        if st.source.family == "dossier":
-            wanted[st.unit.pk].update(st.keys)
-            units[st.unit.pk] = st.unit
-    totals = {pk: sources.period_totals(units[pk], sorted(keys)) for pk, keys in wanted.items()}
-    for st in out:
-        if st.source is None or not st.visible:
-            continue
-        if st.source.family == "dossier":
-            measured = totals[st.unit.pk]
-            got = {
-                k: sources.dossier_reading(st.source.code, measured.get(k), st.unit.code, k) for k in st.keys
-            }
-        else:
-            try:
-                got = sources.readings(st.source.code, st.unit, st.keys)
-            except sources.SourceUnavailable as exc:
+        st.rule = Rule.of(target.comparator, target.reduction, st.source.higher_is_better)
+        st.keys = _keys(st.source, st.year, st.rule.relative, today)
+    wanted = [st for st in out if st.source is not None and st.visible]
+    by_family: dict[str, list[TargetStatus]] = defaultdict(list)
+    for st in wanted:
+        by_family[st.source.family].append(st)
+    for family_statuses in by_family.values():
+        try:
+            got = indicator_sources.readings_many(
+                (st.source.code, st.unit, st.keys) for st in family_statuses
+            )
+        except SourceUnavailable as exc:  # one family down does not take the page with it
+            for st in family_statuses:
                 st.status, st.why = NO_DATA, str(exc)
-                continue
-        _fill(st, got, st.rule, today)
+            continue
+        for st, readings in zip(family_statuses, got, strict=True):
+            _fill(st, readings, st.rule, today)
     return out
 
 

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cchc.plans.services_targets import target_bind, targets_suggest
+from .models import TargetBinding
+from .services import target_bind, targets_suggest
 
 
 @transaction.atomic
-def bind_demo_targets(plan, actor) -> list:
+def bind_demo_targets(plan, actor) -> list[TargetBinding]:
     """Record the suggestions, then bind each suggested target not yet bound; returns them."""
     targets_suggest(actor=actor, plan=plan)
-    unbound = plan.targets.exclude(indicator_suggested="").filter(indicator="").order_by("position", "id")
-    return [target_bind(actor=actor, target=t, indicator=t.indicator_suggested) for t in unbound]
+    unbound = (
+        TargetBinding.objects.filter(target__plan=plan, indicator="")
+        .exclude(suggested="")
+        .select_related("target")
+        .order_by("target__position", "target__id")
+    )
+    return [target_bind(actor=actor, target=b.target, indicator=b.suggested) for b in unbound]

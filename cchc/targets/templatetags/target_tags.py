@@ -1,26 +1,29 @@
-"""Template helpers of the indicator pages, usable by other apps' templates (the plan's target
-form shows the suggested indicator with a confirm button)."""
+"""Template helpers of the targets app, usable by other apps' templates (the plan's target form
+shows the suggested indicator with a confirm button)."""
 
 from django import template
 
+from cchc.core.indicator_sources import source_of
 from cchc.orgs.access import Access
 
-from ..sources import source_of
+from ..models import binding_of
 from ..suggest import suggest_target
 
 register = template.Library()
 
 
-@register.inclusion_tag("indicators/_target_suggestion.html", takes_context=True)
+@register.inclusion_tag("targets/_target_suggestion.html", takes_context=True)
 def target_suggestion(context, target):
     """What measures ``target``: its confirmed indicator, else the system's suggestion."""
     request = context.get("request")
     user = getattr(request, "user", None)
+    binding = binding_of(target)
     suggestion = suggest_target(target)
     return {
         "target": target,
-        "bound": source_of(target.indicator, target.measured_unit or target.plan.issuer)
-        if target.indicator
+        "binding": binding,
+        "bound": source_of(binding.indicator, binding.measured_unit or target.plan.issuer)
+        if binding.indicator
         else None,
         "suggestion": suggestion,
         "suggested": source_of(suggestion.code) if suggestion.code else None,

@@ -1,0 +1,91 @@
+"""Manual indicators as a source of figures (`cchc.core.indicator_sources`), registered from
+`ManualIndicatorsConfig.ready()`: "manual:<code>" is the figure units report for the definition
+with that code that applies to the measured unit (`rollup.definition_for_unit`: active first,
+then the nearest), cumulative over the CCHC reporting windows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cchc.core.errors import ServiceError
+from cchc.core.indicator_sources import EMPTY, NUMBER, PERCENT, REPORTING, Reading, Source
+from cchc.core.numbers import to_decimal
+from cchc.orgs.models import Unit
+
+from .models import ManualIndicator
+from .rollup import definition_for_unit, manual_value_by_code
+
+_CODE = re.compile(r"manual:([A-Za-z0-9_-]{1,64})")
+REPORTING_PREFIX = "BC-"
+
+
+def manual_key(key: str) -> str | None:
+    """The manual indicators' period for a reporting-window key ("BC-2026-H1" → "2026-H1",
+    "BC-2026" and the calendar year "2026" → "2026-Y"); None for the others."""
+    inner = key.removeprefix(REPORTING_PREFIX)
+    if inner.isdigit():
+        return f"{inner}-Y"
+    if key.startswith(REPORTING_PREFIX) and inner[5:] in ("Q1", "H1", "9M"):
+        return inner
+    return None
+
+
+def definitions_for(unit: Unit) -> list[ManualIndicator]:
+    """Manual indicators a target measured at ``unit`` may use: defined at the unit or above."""
+    return list(ManualIndicator.objects.filter(unit_id__in=unit.ancestor_ids(), active=True).order_by("name"))
+
+
+class ManualSource:
+    family = "manual"
+    group_label = "Chỉ số báo cáo thủ công"
+    code_help = "manual:<mã chỉ số báo cáo thủ công>"
+    named_by_people = True  # a target's text may name one (cchc.targets.suggest)
+
+    def owns(self, code: str) -> bool:
+        return _CODE.fullmatch(code) is not None
+
+    def source(self, code: str, unit: Unit | None = None) -> Source:
+        name = code.split(":", 1)[1]
+        if unit is not None:
+            definition = definition_for_unit(name, unit)
+        else:
+            definition = ManualIndicator.objects.filter(code=name).order_by("-active", "unit__depth").first()
+        label = definition.name if definition else name
+        measure = definition.measure if definition else ""
+        kind = PERCENT if measure == "%" else NUMBER
+        return Source(
+            code, f"{label} (báo cáo thủ công)", self.family, kind, True, measure, cadence=REPORTING
+        )
+
+    def choices(self, unit: Unit) -> list[tuple[str, str]]:
+        return [(f"manual:{m.code}", m.name) for m in definitions_for(unit)]
+
+    def check_bindable(self, code: str, unit: Unit) -> None:
+        name = code.split(":", 1)[1]
+        if not ManualIndicator.objects.filter(code=name, unit_id__in=unit.ancestor_ids()).exists():
+            raise ServiceError(
+                {"indicator": f"Không có chỉ số báo cáo thủ công mã “{name}” áp dụng cho {unit.name}."}
+            )
+
+    def drill_url(self, code: str, unit: Unit, period_key: str) -> str:
+        return ""
+
+    def readings(self, requests: Sequence[tuple[str, Unit, Sequence[str]]]) -> list[dict[str, Reading]]:
+        return [{k: _reading(code, unit, k) for k in keys} for code, unit, keys in requests]
+
+
+def _reading(code: str, unit: Unit, key: str) -> Reading:
+    mkey = manual_key(key)
+    if mkey is None:
+        return EMPTY
+    try:
+        found = manual_value_by_code(code.split(":", 1)[1], unit, mkey)
+    except ValueError:  # not a period of this indicator's periodicity
+        return EMPTY
+    if found is None:
+        return EMPTY
+    return Reading(to_decimal(found.value), found.numerator, found.denominator)
+
+
+MANUAL_SOURCE = ManualSource()
