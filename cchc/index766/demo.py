@@ -30,9 +30,11 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.core.text import fold
+from cchc.dossiers import services
 from cchc.dossiers.choices import Channel
 from cchc.dossiers.choices import EventKind as E
 from cchc.dossiers.models import Dossier, DossierEvent, Feedback
+from cchc.dossiers.services import Sender
 from cchc.orgs.models import Membership, Role, Unit, UnitKind
 from cchc.procedures.models import ApplicantType, Procedure
 
@@ -227,9 +229,6 @@ def _mark_synced(chunk: list[dict], at: dict) -> None:
 
 def _feedback(province: Unit, now: dt.datetime, share: float) -> int:
     """Feedback through the services (deadlines, events, audit), handled by a coordinator."""
-    from cchc.dossiers import services
-    from cchc.dossiers.services import Sender
-
     if Feedback.objects.filter(unit__path__startswith=province.path).exists():
         return 0
     handler = (

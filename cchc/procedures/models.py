@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from cchc.orgs.models import UnitKind
+
 # National code "1.001234"; a local variant adds the province suffix: "1.012753.H19".
 CODE_RE = re.compile(r"^[1-9]\.\d{6}(?:\.H\d{2})?$")
 
@@ -128,8 +130,6 @@ class Procedure(models.Model):
     @property
     def agency_label(self) -> str:
         """Who decides it, as people say it: "UBND cấp xã (Tỉnh Đồng Nai)" for the communes."""
-        from cchc.orgs.models import UnitKind
-
         if self.level == Level.COMMUNE and self.agency.kind == UnitKind.PROVINCE:
             return f"UBND cấp xã ({self.agency.name})"
         return self.agency.body_name
