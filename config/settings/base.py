@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cchc.index766",
     "cchc.manual_indicators",
     "cchc.targets",
+    "cchc.evaluation",
     "cchc.demo",
 ]
 
