@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cchc.dossiers import views_public as dossier_public
+from cchc.evaluation.urls import public_urlpatterns as evaluation_public
 from cchc.orgs import views_calendar as calendar_views
 from cchc.orgs import views_site
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("chi-so/", include("cchc.indicators.urls")),
     path("chi-so-766/", include("cchc.index766.urls")),
     path("so-lieu-bao-cao/", include("cchc.manual_indicators.urls")),
+    path("chi-so-cchc/", include("cchc.evaluation.urls")),
     # public pages (no account; listed in cchc.core.middleware.PUBLIC_PREFIXES)
     path("tra-cuu/", dossier_public.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", dossier_public.lookup_result, name="lookup_result"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("gop-y/da-gui/", dossier_public.feedback_sent, name="feedback_sent"),
     path("gop-y/tra-cuu/", dossier_public.feedback_lookup, name="feedback_lookup"),
     path("gop-y/tra-cuu/<str:code>/", dossier_public.feedback_status, name="feedback_status"),
+    path("cong-khai/chi-so-cchc/", include((evaluation_public, "evaluation_public"))),
 ]
 
 handler403 = "cchc.core.views.forbidden"

@@ -2,6 +2,7 @@
 
 from .frameworks import framework_copy, framework_delete, framework_import, framework_issue, framework_replace
 from .rounds import (
+    appraisals_save,
     clarification_answer,
     clarification_request,
     computed_refresh,
@@ -15,10 +16,13 @@ from .rounds import (
     round_publish,
     score_appraise,
     score_save,
+    self_scores_save,
     survey_scores_import,
 )
 
 __all__ = [
+    "appraisals_save",
+    "self_scores_save",
     "clarification_answer",
     "clarification_request",
     "evidence_add",

@@ -543,3 +543,74 @@ def survey_scores_import(*, actor, round_: Round, rows: Iterable[tuple[int, str,
         actor=actor, action="par.survey_import", obj=round_, unit=round_.unit, after={"rows": len(updates)}
     )
     return len(updates)
+
+
+# --- a whole page at once ----------------------------------------------------------------------
+
+
+def _each(participant: Participant, items, save) -> int:
+    """Run ``save(criterion, *values)`` for every changed leaf; every error collected with its
+    code, and all saved or none (the caller's transaction)."""
+    errors: list[str] = []
+    saved = 0
+    for criterion, *values in items:
+        try:
+            save(criterion, *values)
+            saved += 1
+        except ServiceError as exc:
+            errors.extend(
+                f"{criterion.code}: {m}" if not m.startswith("Tiêu chí") else m for m in exc.messages
+            )
+    if errors:
+        raise ServiceError({"__all__": errors})
+    return saved
+
+
+@transaction.atomic
+def self_scores_save(*, actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]) -> int:
+    """The unit's scores of several leaves from one form: (criterion, points, explanation)."""
+    current = {s.criterion_id: s for s in participant.scores.all()}
+    changed = [
+        (c, p, e)
+        for c, p, e in values
+        if c.pk in current
+        and (
+            _as_text(current[c.pk].self_points) != (p or "").strip()
+            or current[c.pk].explanation != _text(e, "explanation")
+        )
+    ]
+    return _each(
+        participant,
+        changed,
+        lambda c, p, e: score_save(
+            actor=actor, participant=participant, criterion=c, self_points=p, explanation=e
+        ),
+    )
+
+
+@transaction.atomic
+def appraisals_save(*, actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]) -> int:
+    """The council's scores of several leaves from one form: (criterion, points, reason)."""
+    current = {s.criterion_id: s for s in participant.scores.all()}
+    changed = [
+        (c, p, r)
+        for c, p, r in values
+        if c.pk in current
+        and (
+            _as_text(current[c.pk].appraised_points) != (p or "").strip()
+            or current[c.pk].appraisal_reason != _text(r, "appraisal_reason")
+        )
+    ]
+    return _each(
+        participant,
+        changed,
+        lambda c, p, r: score_appraise(actor=actor, participant=participant, criterion=c, points=p, reason=r),
+    )
+
+
+def _as_text(value: Decimal | None) -> str:
+    """A stored score as the form shows it (7.50 → "7.5")."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
