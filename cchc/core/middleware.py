@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
-PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico", "/tra-cuu/", "/gop-y/", "/thanh-toan-mo-phong/", "/cong-khai/")
+PUBLIC_PREFIXES = (
+    "/dang-nhap/",
+    "/static/",
+    "/favicon.ico",
+    "/tra-cuu/",
+    "/gop-y/",
+    "/thanh-toan-mo-phong/",
+    "/cong-khai/",
+)
 
 
 class LoginRequiredMiddleware:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.dossiers.imports import dossiers_import
+from cchc.evaluation.demo import load_demo as load_par_demo
 from cchc.exchange.generate import generate_files
 from cchc.index766.demo import load_demo_facts as load_766_facts
 from cchc.indicators.rebuild import rebuild as rebuild_indicators
@@ -299,6 +300,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     # After the users: the demo's feedback is handled by the province's coordinator.
     log("Dữ kiện và điểm Chỉ số 766 (công khai, đồng bộ, VNeID, phản ánh kiến nghị)…")
     load_766_facts(province, today=today)
+    log("Bộ Chỉ số CCHC của sở, ngành và xã; kết quả năm trước, đợt tự đánh giá năm nay…")
+    load_par_demo(province, coordinator, users, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."

@@ -213,7 +213,7 @@ def _link_plans(unit: Unit, projections: list[LeafProjection]) -> None:
                 indicator__in=sources, target__plan__issuer__path__in=_prefixes(unit)
             )
             .select_related("target__plan")
-            .order_by("-target__plan__year", "target_id")[:200]
+            .order_by("-target__plan__to_year", "target_id")[:200]
         )
         for p in losing:
             p.targets = [b for b in bindings if b.indicator == p.criterion.source][:3]
@@ -227,10 +227,10 @@ def _link_plans(unit: Unit, projections: list[LeafProjection]) -> None:
         wanted = _words(p.criterion.name)
         if len(wanted) < 2:
             continue
-        scored = sorted(
-            ((len(wanted & words), a) for a, words in task_words if len(wanted & words) >= 2),
-            key=lambda x: -x[0],
-        )
+        # a task is related when it shares at least half of the leaf's key words (and two)
+        need = max(2, (len(wanted) + 1) // 2)
+        shared = [(len(wanted & words), a) for a, words in task_words]
+        scored = sorted(((n, a) for n, a in shared if n >= need), key=lambda x: -x[0])
         p.tasks = [a for _, a in scored[:3]]
 
 

@@ -223,12 +223,8 @@ def dossiers(request):
             "part_label": PARTS[part] if indicator.denominator else "số hồ sơ",
             "value": indicator_sources.format_value(source, reading.value),
             "reading": reading,
-            "numerator": format_number(
-                reading.numerator, 0 if isinstance(reading.numerator, int) else 2
-            ),
-            "denominator": format_number(reading.denominator, 0)
-            if reading.denominator is not None
-            else "",
+            "numerator": format_number(reading.numerator, 0 if isinstance(reading.numerator, int) else 2),
+            "denominator": format_number(reading.denominator, 0) if reading.denominator is not None else "",
             "expected": expected,
             "page": page,
             "rows": rows,
