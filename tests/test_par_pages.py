@@ -73,6 +73,8 @@ def test_a_round_through_the_pages(client, users, tree, issued):
     client.logout()
     login(client, users.officer)
     url = reverse("evaluation:participant", args=[round_.pk, participant.pk])
+    index = client.get(reverse("evaluation:index")).content.decode()
+    assert url in index and issued.name in index  # its own assessment, the issued framework
     assert client.get(url).status_code == 200
     leaves = {s.criterion.code: s.criterion.pk for s in participant.scores.select_related("criterion")}
     data = {

@@ -34,7 +34,7 @@ def frameworks_visible(user) -> QuerySet[Framework]:
 
 
 def _above(access: Access, unit: Unit) -> bool:
-    return any(g.unit.path.startswith(unit.path) for g in access.grants)
+    return any(g.path.startswith(unit.path) for g in access.grants)
 
 
 def can_read_framework(user, framework: Framework) -> bool:
