@@ -30,7 +30,9 @@ class DossierObserver(Protocol):
 observers: Registry[DossierObserver] = Registry("dossiers")
 
 
-def publish_changed(before: DossierState | None, after: DossierState | None, *, unit_id: int, channel: str) -> None:
+def publish_changed(
+    before: DossierState | None, after: DossierState | None, *, unit_id: int, channel: str
+) -> None:
     for observer in observers:
         observer.dossier_changed(before, after, unit_id=unit_id, channel=channel)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from cchc.core import charts, indicator_sources
 from cchc.core.numbers import format_number
+from cchc.core.periods import PeriodError
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.orgs.access import SUBTREE_ROLES, Access
 
@@ -34,7 +35,6 @@ from .dashboard import (
 )
 from .definitions import INDICATORS, PERCENT
 from .live_periods import live_period
-from .periods import PeriodError
 
 PAGE_SIZE = 50
 PARTS = {"numerator": "tử số", "denominator": "mẫu số"}
@@ -223,12 +223,8 @@ def dossiers(request):
             "part_label": PARTS[part] if indicator.denominator else "số hồ sơ",
             "value": indicator_sources.format_value(source, reading.value),
             "reading": reading,
-            "numerator": format_number(
-                reading.numerator, 0 if isinstance(reading.numerator, int) else 2
-            ),
-            "denominator": format_number(reading.denominator, 0)
-            if reading.denominator is not None
-            else "",
+            "numerator": format_number(reading.numerator, 0 if isinstance(reading.numerator, int) else 2),
+            "denominator": format_number(reading.denominator, 0) if reading.denominator is not None else "",
             "expected": expected,
             "page": page,
             "rows": rows,

@@ -120,6 +120,7 @@ class Target(models.Model):
         related_name="taken_up_by",
         verbose_name="chỉ tiêu của kế hoạch cấp trên",
     )
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = "chỉ tiêu"

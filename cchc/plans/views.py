@@ -278,5 +278,7 @@ def plan_coverage(request, pk: int):
     if not Access.for_user(request.user).can_oversee_unit(plan.issuer):
         raise PermissionDenied("Chỉ cơ quan ban hành xem được mức độ triển khai của kế hoạch.")
     return render(
-        request, "plans/coverage.html", {"plan": plan, "c": cascade.plan_coverage(user=request.user, plan=plan)}
+        request,
+        "plans/coverage.html",
+        {"plan": plan, "c": cascade.plan_coverage(user=request.user, plan=plan)},
     )
