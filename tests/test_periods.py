@@ -11,6 +11,7 @@ from cchc.core.periods import (
     CalendarPeriod,
     PeriodError,
     ReportingWindow,
+    keys_containing,
     parse_calendar_period,
     parse_calendar_periods,
     parse_period,
@@ -18,6 +19,7 @@ from cchc.core.periods import (
     report_due_dates,
     reporting_window,
     reporting_windows,
+    year_keys,
 )
 
 # --- reporting windows ------------------------------------------------------------------------
@@ -290,3 +292,24 @@ def test_periods_are_frozen_and_ordered():
         period.key = "x"  # type: ignore[misc]
     with pytest.raises(ValueError, match="after end"):
         CalendarPeriod("x", "x", date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_keys_containing_a_day():
+    assert keys_containing(date(2025, 12, 20)) == (
+        "2025-12",
+        "2025-Q4",
+        "2025-H2",
+        "2025",
+        "BC-2026-Q1",
+        "BC-2026-H1",
+        "BC-2026-9M",
+        "BC-2026-Y",
+    )
+    assert len(year_keys(2026)) == len(set(year_keys(2026))) == 27
+
+
+@given(st.dates(min_value=date(1977, 1, 1), max_value=date(2099, 12, 31)))
+def test_keys_containing_agrees_with_containment(day):
+    found = keys_containing(day)
+    for key in year_keys(day.year) + year_keys(day.year + 1):
+        assert (day in parse_period(key)) == (key in found), key

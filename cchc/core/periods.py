@@ -52,6 +52,8 @@ __all__ = [
     "reporting_window",
     "reporting_windows",
     "report_due_dates",
+    "keys_containing",
+    "year_keys",
 ]
 
 ROMAN = ("I", "II", "III", "IV")
@@ -269,3 +271,35 @@ def reporting_window(day: dt.date) -> ReportingWindow:
 def report_due_dates(year: int) -> dict[str, dt.date]:
     """Due dates of the quarter-I, 6-month, 9-month (quý III) and annual reports of ``year``."""
     return {key: dt.date(year, month, 20) for key, month in (("Q1", 3), ("H1", 6), ("Q3", 9), ("Y", 12))}
+
+
+# --- every period of both kinds ---------------------------------------------------------------
+
+
+def keys_containing(day: dt.date) -> tuple[str, ...]:
+    """Every key, of both kinds, whose period contains ``day``: its month, quarter, half, the
+    9 months (up to September) and year; its quarterly reporting window, the cumulative windows
+    that window belongs to (H1 up to Q2, 9M up to Q3) and the reporting year."""
+    day = day.date() if isinstance(day, dt.datetime) else day
+    y, m = day.year, day.month
+    keys = [f"{y}-{m:02d}", f"{y}-Q{(m - 1) // 3 + 1}", f"{y}-H{1 if m <= 6 else 2}"]
+    if m <= 9:
+        keys.append(f"{y}-9M")
+    keys.append(str(y))
+    window = reporting_window(day)
+    wy, wq = window.year, int(window.part[1])
+    keys.append(window.key)
+    if wq <= 2:
+        keys.append(f"{REPORTING_PREFIX}{wy}-H1")
+    if wq <= 3:
+        keys.append(f"{REPORTING_PREFIX}{wy}-9M")
+    keys.append(f"{REPORTING_PREFIX}{wy}-Y")
+    return tuple(keys)
+
+
+def year_keys(year: int) -> list[str]:
+    """Every key of ``year``: its 20 calendar periods and the 7 reporting windows of its reports."""
+    keys = [str(year), f"{year}-H1", f"{year}-H2", f"{year}-9M"]
+    keys += [f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-{m:02d}" for m in range(1, 13)]
+    keys += [f"{REPORTING_PREFIX}{year}-{part}" for part in ("Y", "H1", "9M", "Q1", "Q2", "Q3", "Q4")]
+    return keys

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from cchc.core import periods
 from cchc.core.periods import REPORTING_PREFIX, Period, parse_period
 
 
@@ -36,37 +37,8 @@ def keys_containing(moment: dt.datetime) -> tuple[str, ...]:
     return _keys_of_day(moment.date())
 
 
-@lru_cache(maxsize=8192)
-def _keys_of_day(day: dt.date) -> tuple[str, ...]:
-    y, m = day.year, day.month
-    q = (m - 1) // 3 + 1
-    keys = [f"{y}-{m:02d}", f"{y}-Q{q}", f"{y}-H{1 if m <= 6 else 2}"]
-    if m <= 9:
-        keys.append(f"{y}-9M")
-    keys.append(str(y))
-    wy = y + 1 if (m, day.day) >= (12, 15) else y
-    start_of = {
-        1: dt.date(wy - 1, 12, 15),
-        2: dt.date(wy, 3, 15),
-        3: dt.date(wy, 6, 15),
-        4: dt.date(wy, 9, 15),
-    }
-    wq = max(n for n, start in start_of.items() if day >= start)
-    keys.append(f"BC-{wy}-Q{wq}")
-    if wq <= 2:
-        keys.append(f"BC-{wy}-H1")
-    if wq <= 3:
-        keys.append(f"BC-{wy}-9M")
-    keys.append(f"BC-{wy}-Y")
-    return tuple(keys)
-
-
-def year_keys(year: int) -> list[str]:
-    """Every live period of ``year`` (calendar periods of the year, reporting windows of its reports)."""
-    keys = [str(year), f"{year}-H1", f"{year}-H2", f"{year}-9M"]
-    keys += [f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-{m:02d}" for m in range(1, 13)]
-    keys += [f"BC-{year}-Y", f"BC-{year}-H1", f"BC-{year}-9M"] + [f"BC-{year}-Q{q}" for q in range(1, 5)]
-    return keys
+_keys_of_day = lru_cache(maxsize=8192)(periods.keys_containing)
+year_keys = periods.year_keys  # every live period of a year
 
 
 def year_of(key: str) -> int:
