@@ -36,8 +36,8 @@ FILEMODE_CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
 from cchc.indicators.filemode import compute_file, write_result
-from cchc.indicators.periods import parse_periods
-result = compute_file(sys.argv[1], sys.argv[2], parse_periods(sys.argv[4:]))
+from cchc.core.periods import parse_calendar_periods
+result = compute_file(sys.argv[1], sys.argv[2], parse_calendar_periods(sys.argv[4:]))
 with open(sys.argv[3], "w", encoding="utf-8", newline="") as fh:
     write_result(fh, result.rows)
 print(json.dumps({"seconds": time.perf_counter() - t0, "stages": result.stages, "valid": result.valid,
@@ -134,9 +134,9 @@ def main() -> int:
     size = dossiers.stat().st_size
     print(f"input: {args.rows:,} dossiers, {size / 2**20:,.0f} MiB; periods {', '.join(PERIODS)}")
 
-    from cchc.indicators.periods import parse_period
+    from cchc.core.periods import parse_calendar_period
 
-    bounds = json.dumps([[str(parse_period(k).a), str(parse_period(k).b)] for k in PERIODS])
+    bounds = json.dumps([[str(parse_calendar_period(k).a), str(parse_calendar_period(k).b)] for k in PERIODS])
     out = Path(args.cache) / "result.csv"
     ours, plain = [], []
     for i in range(args.repeat):

@@ -21,6 +21,7 @@ from django.test import override_settings
 
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
+from cchc.core.periods import parse_calendar_period
 from cchc.dossiers.exchange import COLUMNS, exchange_record
 from cchc.dossiers.models import Dossier, Feedback, Payment
 from cchc.exchange.dossiers import iter_dossiers
@@ -37,7 +38,6 @@ from cchc.index766.selectors import unit_score
 from cchc.index766.services import certified_copy_offer_save
 from cchc.indicators.definitions import INDICATORS as DOSSIER_INDICATORS
 from cchc.indicators.definitions import compute_reference, indicator_value
-from cchc.indicators.periods import parse_period
 from cchc.orgs.models import Unit
 from cchc.procedures.models import Component, Level, OnlineMode, Procedure, Step
 
@@ -436,7 +436,7 @@ def build_world(tree):
 
 
 def facts_of(tree, root=None, key=Q1):
-    return gather(root, parse_period(key), config()).facts
+    return gather(root, parse_calendar_period(key), config()).facts
 
 
 def test_catalogue_facts_of_province_agencies_and_communes(world):
@@ -584,7 +584,7 @@ def _reference(tmp_path, periods):
 def test_progress_equals_the_reference_dung_han(tree, tmp_path):
     _random_dossiers(tree, seed=766, count=300)
     keys = ["2026", "2026-Q1", "2025-12", "2026-03", "2026-H1", "2025-Q4"]
-    periods = [parse_period(k) for k in keys]
+    periods = [parse_calendar_period(k) for k in keys]
     reference = _reference(tmp_path, periods)
     points_indicator = next(i for i in DOSSIER_INDICATORS if i.code == "diem_766_tien_do")
     index766_compute(actor=None, period_keys=keys)

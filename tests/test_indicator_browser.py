@@ -45,7 +45,7 @@ def test_coordinator_drills_down_from_the_province_to_the_dossiers(browser, live
     try:
         login(page, live_server, users.coordinator.username)
         page.wait_for_url("**/ke-hoach/")
-        page.goto(f"{live_server.url}/chi-so/?period={PERIOD}")
+        page.goto(f"{live_server.url}/chi-so/?ky={PERIOD}")
         assert page.locator("h1").inner_text() == "Chỉ số giải quyết hồ sơ: Tỉnh Đồng Nai"
         assert page.locator("#chi-so-dung_han td[data-label='Giá trị']").inner_text() == "57,14%"
         assert page.locator("svg.chart.bars").count() == 1
@@ -53,7 +53,7 @@ def test_coordinator_drills_down_from_the_province_to_the_dossiers(browser, live
 
         # down to the agency, from the table of the province's units
         page.locator("#don-vi").get_by_role("link", name="Sở Tư pháp", exact=True).click()
-        page.wait_for_url(f"**/chi-so/?unit={agency.pk}*")
+        page.wait_for_url(f"**/chi-so/?don_vi={agency.pk}*")
         assert page.locator("h1").inner_text() == "Chỉ số giải quyết hồ sơ: Sở Tư pháp"
         assert "Tỉnh Đồng Nai" in page.locator("#duong-dan").inner_text()
         shot(page, "chi-so-so-tu-phap")

@@ -73,12 +73,13 @@ def login(client, user):
 
 
 def dash(unit, **extra) -> str:
-    query = "&".join(f"{k}={v}" for k, v in {"unit": unit.pk, "period": PERIOD, **extra}.items())
+    query = "&".join(f"{k}={v}" for k, v in {"don_vi": unit.pk, "ky": PERIOD, **extra}.items())
     return f"{reverse('indicators:dashboard')}?{query}"
 
 
 def drill(unit, code="dung_han", part="numerator", period=PERIOD) -> str:
-    return f"{reverse('indicators:dossiers')}?unit={unit.pk}&period={period}&code={code}&part={part}"
+    phan = {"numerator": "tu_so", "denominator": "mau_so"}[part]
+    return f"{reverse('indicators:dossiers')}?don_vi={unit.pk}&ky={period}&ma={code}&phan={phan}"
 
 
 # --- access ----------------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def test_anonymous_and_roleless_users_are_kept_out(client, tree, users):
 
 def test_dashboard_shows_figures_children_and_links(client, tree, users, world):
     login(client, users.coordinator)
-    page = client.get(reverse("indicators:dashboard") + f"?period={PERIOD}").content.decode()
+    page = client.get(reverse("indicators:dashboard") + f"?ky={PERIOD}").content.decode()
     assert "Chỉ số giải quyết hồ sơ: Tỉnh Đồng Nai" in page  # the coordinator's top unit
     values = live.unit_values(tree.province, PERIOD)
     row = re.search(r'<tr class="figure-row" id="chi-so-dung_han">(.*?)</tr>', page, re.S).group(1)
@@ -139,7 +140,7 @@ def test_dashboard_shows_figures_children_and_links(client, tree, users, world):
     stp = re.search(
         r"<tr>\s*<td data-label=\"Đơn vị\"><a href=\"([^\"]+)\">Sở Tư pháp</a>(.*?)</tr>", table, re.S
     )
-    assert "57,14%" in stp.group(2) and f"unit={tree.agency('STP').pk}" in stp.group(1)
+    assert "57,14%" in stp.group(2) and f"don_vi={tree.agency('STP').pk}" in stp.group(1)
     sct = re.search(r">Sở Công Thương</a>(.*?)</tr>", table, re.S).group(1)
     assert '<span class="muted">—</span>' in sct and "0,00%" not in sct
     assert 'class="chart bars"' in page and "Sở Tư pháp: 57,14%" in page
@@ -150,7 +151,7 @@ def test_dashboard_shows_figures_children_and_links(client, tree, users, world):
 
 def test_dashboard_sorts_children_worst_first(client, tree, users, world):
     login(client, users.coordinator)
-    page = client.get(dash(tree.province, sort="tiep_nhan")).content.decode()
+    page = client.get(dash(tree.province, sap_xep="tiep_nhan")).content.decode()
     order = re.findall(r'<td data-label="Đơn vị"><a [^>]+>([^<]+)</a>', page)
     assert order[-1] == "Sở Tư pháp"  # the only unit that received anything is the best on counts
 
@@ -184,12 +185,12 @@ def test_dashboard_query_count_does_not_grow_with_children(client, tree, users, 
 
 def test_bad_dashboard_input(client, tree, users):
     login(client, users.coordinator)
-    response = client.get(dash(tree.province, period="2026-Q5"))
+    response = client.get(dash(tree.province, ky="2026-Q5"))
     assert response.status_code == 400 and "Kỳ số liệu không hợp lệ" in response.content.decode()
-    assert client.get(reverse("indicators:dashboard") + "?unit=abc").status_code == 404
-    by_code = client.get(reverse("indicators:dashboard") + f"?unit={tree.agency('STP').code}&period=2026")
+    assert client.get(reverse("indicators:dashboard") + "?don_vi=abc").status_code == 404
+    by_code = client.get(reverse("indicators:dashboard") + f"?don_vi={tree.agency('STP').code}&ky=2026")
     assert "Chỉ số giải quyết hồ sơ: Sở Tư pháp" in by_code.content.decode()
-    assert client.get(reverse("indicators:dashboard") + "?unit=999999").status_code == 404
+    assert client.get(reverse("indicators:dashboard") + "?don_vi=999999").status_code == 404
 
 
 # --- the dossiers behind a number ------------------------------------------------------------------
@@ -274,16 +275,18 @@ def test_drill_down_is_paginated(client, tree, users, world, monkeypatch):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("period=2026-13&code=dung_han&part=numerator", "Kỳ số liệu không hợp lệ"),
-        ("period=2026&code=khong_co&part=numerator", "không phải chỉ số hồ sơ"),
-        ("period=2026&code=dung_han&part=ca_hai", "tử số"),
+        ("ky=2026-13&ma=dung_han&phan=tu_so", "Kỳ số liệu không hợp lệ"),
+        ("ky=BC-2026&ma=dung_han&phan=tu_so", "viết BC-2026-Y"),
+        ("ky=2026&ma=khong_co&phan=tu_so", "không phải chỉ số hồ sơ"),
+        ("ky=2026&ma=dung_han&phan=ca_hai", "tử số"),
+        ("ky=2026&ma=dung_han&phan=numerator", "tu_so"),  # the old English value
     ],
 )
 def test_bad_drill_down_input(client, tree, users, query, message):
     login(client, users.coordinator)
-    response = client.get(f"{reverse('indicators:dossiers')}?unit={tree.province.pk}&{query}")
+    response = client.get(f"{reverse('indicators:dossiers')}?don_vi={tree.province.pk}&{query}")
     assert response.status_code == 400 and message in response.content.decode()
-    assert client.get(f"{reverse('indicators:dossiers')}?unit=x&{query}").status_code == 404
+    assert client.get(f"{reverse('indicators:dossiers')}?don_vi=x&{query}").status_code == 404
 
 
 # --- the plan's targets ----------------------------------------------------------------------------
@@ -339,7 +342,7 @@ def test_plan_targets_page_shows_values_gaps_and_statuses(client, plan, tree, us
     if plan.from_year == 2026:  # the fixture plan is this year's: the 2026 dossiers count
         assert "57,14%" in row and "&gt; 95%" in row and "Thiếu 37,86" in row
         assert re.search(r'class="badge ts-(at_risk|not_met)"', row)
-        assert "code=dung_han" in row and "<svg" in row
+        assert "ma=dung_han" in row and "<svg" in row
     # a bad measured unit is refused with a message, nothing changes
     before = AuditEntry.objects.count()
     response = client.post(

@@ -537,7 +537,7 @@ def test_manual_indicator_targets_read_the_reports(tree, users):
         denominator_label="Tổng số văn bản",
     )
     services.report_save(
-        actor=users.officer, definition=definition, unit=tree.agency("STP"), period=f"{year}-Q1",
+        actor=users.officer, definition=definition, unit=tree.agency("STP"), period=f"BC-{year}-Q1",
         numerator=45, denominator=50,
     )  # fmt: skip
     plan = plan_services.plan_create(

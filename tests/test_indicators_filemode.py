@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from cchc.core.periods import PeriodError, parse_calendar_period, parse_calendar_periods
 from cchc.exchange import BadRow, iter_dossiers, read_orgs
 from cchc.exchange.formats import DOSSIER_COLUMNS
 from cchc.indicators import definitions as d
 from cchc.indicators.filemode import compute_file, run
 from cchc.indicators.management.commands.indicators_compute import Command
-from cchc.indicators.periods import PeriodError, parse_period, parse_periods
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +80,7 @@ def write(
 
 
 def compute(org_path, path, *keys):
-    result = compute_file(org_path, path, [parse_period(k) for k in keys])
+    result = compute_file(org_path, path, [parse_calendar_period(k) for k in keys])
     table = {(r.unit, r.period, r.code): r.as_csv()[3:] for r in result.rows}
     return result, table
 
@@ -251,7 +251,7 @@ def test_reference_agrees_with_hand_computation(case):
     org_path, path = case
     tree = read_orgs(org_path)
     rows = [r for r in iter_dossiers(path, tree) if not isinstance(r, BadRow)]
-    periods = [parse_period(k) for k in ("2026-Q1", "2026-Q2", "2026")]
+    periods = [parse_calendar_period(k) for k in ("2026-Q1", "2026-Q2", "2026")]
     table = {(v.unit, v.period, v.code): v.as_csv()[3:] for v in d.reference_rows(tree, rows, periods)}
     for key, expected in EXPECTED.items():
         assert table[key] == expected, key
@@ -494,7 +494,7 @@ def test_open_dossier_is_on_time_until_its_due_date(tmp_path):
     ],
 )
 def test_periods(key, a, b):
-    p = parse_period(key)
+    p = parse_calendar_period(key)
     assert (p.key, str(p.a.date()), str(p.b.date())) == (key, a, b)
     assert p.a.time().isoformat() == "00:00:00" and p.b.time().isoformat() == "00:00:00"
 
@@ -520,11 +520,11 @@ def test_periods(key, a, b):
 )
 def test_unknown_periods(key):
     with pytest.raises(PeriodError):
-        parse_period(key)
+        parse_calendar_period(key)
 
 
 def test_repeated_periods_are_computed_once():
-    assert [p.key for p in parse_periods(["2026", "2026-Q1", "2026"])] == ["2026", "2026-Q1"]
+    assert [p.key for p in parse_calendar_periods(["2026", "2026-Q1", "2026"])] == ["2026", "2026-Q1"]
 
 
 # --- bad rows, --strict, exit statuses ------------------------------------------------------------
@@ -841,7 +841,7 @@ def test_duckdb_matches_reference_on_random_rows(tmp_path, seed):
     # an NFD spelling of a unit code must match the NFC one
     rows[0]["ma_don_vi"] = "XA\u03031"
     org_path, path = write(tmp_path, rows, orgs=orgs)
-    periods = parse_periods(
+    periods = parse_calendar_periods(
         ["2026", "2026-Q1", "2026-Q2", "2026-H2", "2026-9M", "2026-01", "2025-12", "2027"]
     )
     result = compute_file(org_path, path, periods)
@@ -879,7 +879,7 @@ def test_line_numbers_with_quoted_line_breaks_and_blank_lines(tmp_path):
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # lines: 1 header, 2–3 g1 (quoted line break), 4 blank, 5 b1, 6 short, 7 g2, 8 b3
-    result = compute_file(org_path, path, parse_periods(["2026"]))
+    result = compute_file(org_path, path, parse_calendar_periods(["2026"]))
     assert [b.line for b in result.bad] == [5, 6, 8]
     assert [b.line for b in iter_dossiers(path, read_orgs(org_path)) if isinstance(b, BadRow)] == [5, 6, 8]
     assert result.valid == 2

@@ -11,6 +11,7 @@ import random
 import pytest
 from django.core.management import call_command
 
+from cchc.core.periods import PeriodError
 from cchc.dossiers import services
 from cchc.dossiers.deadlines import apology_deadline, dossier_policy
 from cchc.dossiers.exchange import COLUMNS, exchange_record
@@ -21,7 +22,6 @@ from cchc.indicators.definitions import INDICATORS
 from cchc.indicators.filemode import compute_file
 from cchc.indicators.live_periods import keys_containing, live_period, period_choices, year_keys
 from cchc.indicators.models import MeasureTotal
-from cchc.indicators.periods import PeriodError
 from cchc.indicators.rebuild import rebuild
 from cchc.orgs.models import Unit
 
@@ -33,11 +33,11 @@ from .test_dossiers_support import local, make_world, pdf
 def test_reporting_windows_start_on_15_december():
     q1 = live_period("BC-2026-Q1")
     assert (q1.a, q1.b) == (dt.datetime(2025, 12, 15), dt.datetime(2026, 3, 15))
-    year = live_period("BC-2026")
+    year = live_period("BC-2026-Y")
     assert (year.a, year.b) == (dt.datetime(2025, 12, 15), dt.datetime(2026, 12, 15))
     assert live_period("BC-2026-9M").b == dt.datetime(2026, 9, 15)
     assert live_period("2026-9M").b == dt.datetime(2026, 10, 1)
-    assert q1.label == "Kỳ báo cáo quý I/2026"
+    assert (q1.label, q1.long_label) == ("Quý I/2026", "Kỳ báo cáo quý I/2026")
 
 
 def test_a_moment_lies_in_each_kind_of_period_once():
@@ -50,7 +50,7 @@ def test_a_moment_lies_in_each_kind_of_period_once():
         "BC-2026-Q1",
         "BC-2026-H1",
         "BC-2026-9M",
-        "BC-2026",
+        "BC-2026-Y",
     )
     assert keys_containing(dt.datetime(2026, 9, 14, 23, 59)) == (
         "2026-09",
@@ -60,7 +60,7 @@ def test_a_moment_lies_in_each_kind_of_period_once():
         "2026",
         "BC-2026-Q3",
         "BC-2026-9M",
-        "BC-2026",
+        "BC-2026-Y",
     )
     # every key of a year contains exactly the moments keys_containing says
     moment = dt.datetime(2026, 6, 14, 12)
@@ -70,7 +70,7 @@ def test_a_moment_lies_in_each_kind_of_period_once():
     assert len(period_choices(2026)) == 27
 
 
-@pytest.mark.parametrize("key", ["BC-2026-Y", "BC-2026-13", "BC-", "2026-Q5", "Q1-2026", ""])
+@pytest.mark.parametrize("key", ["BC-2026", "2026-Y", "BC-2026-13", "BC-", "2026-Q5", "Q1-2026", ""])
 def test_unknown_periods_are_errors(key):
     with pytest.raises(PeriodError):
         live_period(key)
@@ -168,7 +168,7 @@ KEYS = [
     "2026-03",
     "2026-10",
     "BC-2026-Q1",
-    "BC-2026",
+    "BC-2026-Y",
     "BC-2026-H1",
 ]
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from cchc.core.errors import ServiceError
 from cchc.core.models import AuditEntry
+from cchc.core.periods import PeriodError, parse_reporting_window
 from cchc.manual_indicators import services
 from cchc.manual_indicators.models import Kind, ManualIndicator, ManualReport, Periodicity
-from cchc.manual_indicators.periods import check_period, current_period, open_periods, opens_on
+from cchc.manual_indicators.periods import check_period, current_period, open_periods
 from cchc.manual_indicators.rollup import manual_value, manual_value_by_code, round_half_up
 from cchc.orgs.models import Role, Unit, UnitKind
 from cchc.orgs.services import user_create
@@ -39,7 +40,7 @@ def ratio(tree, users):
     return define(users.coordinator, tree.province)
 
 
-def report(actor, definition, unit, period=f"{PY}-Q1", **figures):
+def report(actor, definition, unit, period=f"BC-{PY}-Q1", **figures):
     return services.report_save(actor=actor, definition=definition, unit=unit, period=period, **figures)[0]
 
 
@@ -52,33 +53,41 @@ def errors_of(exc_info) -> dict[str, str]:
 
 def test_periods_follow_the_cchc_reports():
     assert [p.key for p in open_periods(Periodicity.QUARTER, dt.date(2026, 11, 22), years=1)] == [
-        "2026-Y",
-        "2026-9M",
-        "2026-H1",
-        "2026-Q1",
+        "BC-2026-Y",
+        "BC-2026-9M",
+        "BC-2026-H1",
+        "BC-2026-Q1",
     ]
-    assert opens_on("2026-Q1") == dt.date(2025, 12, 15)
-    assert opens_on("2026-H1") == dt.date(2026, 3, 15)
-    assert opens_on("2026-Y") == dt.date(2026, 9, 15)
+    assert parse_reporting_window("BC-2026-Q1").opens_on == dt.date(2025, 12, 15)
+    assert parse_reporting_window("BC-2026-H1").opens_on == dt.date(2026, 3, 15)
+    assert parse_reporting_window("BC-2026-Y").opens_on == dt.date(2026, 9, 15)
     # the current period is the report due next: the year's until 20/12, then the new quý I
-    assert current_period(Periodicity.QUARTER, dt.date(2026, 12, 18)).key == "2026-Y"
-    assert current_period(Periodicity.QUARTER, dt.date(2026, 12, 21)).key == "2027-Q1"
-    assert current_period(Periodicity.QUARTER, dt.date(2026, 3, 21)).key == "2026-H1"
-    assert current_period(Periodicity.HALF_YEAR, dt.date(2026, 2, 1)).key == "2026-H1"
-    assert current_period(Periodicity.YEAR, dt.date(2026, 2, 1)).key == "2026-Y"
-    period = check_period(Periodicity.YEAR, "2025", dt.date(2026, 1, 5))
-    assert (period.key, period.start, period.end) == ("2025-Y", dt.date(2024, 12, 15), dt.date(2025, 12, 14))
+    assert current_period(Periodicity.QUARTER, dt.date(2026, 12, 18)).key == "BC-2026-Y"
+    assert current_period(Periodicity.QUARTER, dt.date(2026, 12, 21)).key == "BC-2027-Q1"
+    assert current_period(Periodicity.QUARTER, dt.date(2026, 3, 21)).key == "BC-2026-H1"
+    assert current_period(Periodicity.HALF_YEAR, dt.date(2026, 2, 1)).key == "BC-2026-H1"
+    assert current_period(Periodicity.YEAR, dt.date(2026, 2, 1)).key == "BC-2026-Y"
+    period = check_period(Periodicity.YEAR, "BC-2025-Y", dt.date(2026, 1, 5))
+    assert (period.key, period.start, period.end) == (
+        "BC-2025-Y",
+        dt.date(2024, 12, 15),
+        dt.date(2025, 12, 14),
+    )
 
 
 @pytest.mark.parametrize(
     "periodicity, key, words",
     [
-        (Periodicity.QUARTER, "2026-Q2", "không thuộc chỉ số"),
-        (Periodicity.HALF_YEAR, "2026-Q1", "không thuộc chỉ số"),
-        (Periodicity.YEAR, "2026-9M", "không thuộc chỉ số"),
-        (Periodicity.QUARTER, "2026-13", "không hợp lệ"),
+        (Periodicity.QUARTER, "BC-2026-Q2", "không thuộc chỉ số"),
+        (Periodicity.HALF_YEAR, "BC-2026-Q1", "không thuộc chỉ số"),
+        (Periodicity.YEAR, "BC-2026-9M", "không thuộc chỉ số"),
+        (Periodicity.QUARTER, "BC-2026-13", "không hợp lệ"),
         (Periodicity.QUARTER, "quý 1", "không hợp lệ"),
-        (Periodicity.QUARTER, "2026-H1", "chưa đến: được báo cáo từ 15/03/2026"),
+        # the calendar spelling (and the old manual one) is not a reporting window
+        (Periodicity.QUARTER, "2026-Q1", "dùng các kỳ BC-YYYY-Q1, BC-YYYY-H1, BC-YYYY-9M, BC-YYYY-Y"),
+        (Periodicity.YEAR, "2025-Y", "không hợp lệ"),
+        (Periodicity.YEAR, "2025", "không hợp lệ"),
+        (Periodicity.QUARTER, "BC-2026-H1", "chưa đến: được báo cáo từ 15/03/2026"),
     ],
 )
 def test_period_rules(periodicity, key, words):
@@ -234,8 +243,8 @@ def test_value_validation(tree, users, kind, value, ok, words):
 def test_period_scope_and_state_rules(tree, users, ratio):
     stp = tree.agency("STP")
     cases = [
-        ({"period": f"{PY}-Q2"}, "period", "không thuộc chỉ số"),
-        ({"period": f"{TODAY.year + 1}-Y"}, "period", "chưa đến"),
+        ({"period": f"BC-{PY}-Q2"}, "period", "không thuộc chỉ số"),
+        ({"period": f"BC-{TODAY.year + 1}-Y"}, "period", "chưa đến"),
         ({"period": "năm ngoái"}, "period", "không hợp lệ"),
     ]
     for kw, field, words in cases:
@@ -254,10 +263,10 @@ def test_period_scope_and_state_rules(tree, users, ratio):
     assert "chỉ áp dụng cho" in errors_of(exc)["unit"]
     former = Unit.objects.filter(parent=tree.province, kind=UnitKind.AGENCY, valid_to__isnull=False).first()
     with pytest.raises(ServiceError) as exc:
-        report(users.coordinator, ratio, former, f"{TODAY.year}-Q1", numerator=1, denominator=2)
+        report(users.coordinator, ratio, former, f"BC-{TODAY.year}-Q1", numerator=1, denominator=2)
     assert "không hoạt động trong kỳ" in errors_of(exc)["unit"]
     # but it did exist during quý I/2025 (15/12/2024–14/3/2025), and may report for it
-    assert report(users.coordinator, ratio, former, "2025-Q1", numerator=1, denominator=2).value == 50
+    assert report(users.coordinator, ratio, former, "BC-2025-Q1", numerator=1, denominator=2).value == 50
     ManualReport.objects.all().delete()
     services.definition_update(actor=users.coordinator, definition=ratio, active=False)
     with pytest.raises(ServiceError, match="ngừng áp dụng"):
@@ -299,7 +308,12 @@ def test_correction_is_audited_with_before_and_after(tree, users, ratio):
     created = AuditEntry.objects.get(action="manual_report.create")
     assert created.after["value"] == "90.00" and created.unit == stp
     second, outcome = services.report_save(
-        actor=users.coordinator, definition=ratio, unit=stp, period=f"{PY}-q1", numerator=95, denominator=100
+        actor=users.coordinator,
+        definition=ratio,
+        unit=stp,
+        period=f"BC-{PY}-Q1",
+        numerator=95,
+        denominator=100,
     )
     assert outcome == "corrected" and second.pk == first.pk and second.corrections == 1
     assert second.reported_by == users.coordinator and second.value == Decimal("95.00")
@@ -317,7 +331,12 @@ def test_correction_is_audited_with_before_and_after(tree, users, ratio):
     )
     # the same figures again change nothing and write nothing
     _, outcome = services.report_save(
-        actor=users.coordinator, definition=ratio, unit=stp, period=f"{PY}-Q1", numerator=95, denominator=100
+        actor=users.coordinator,
+        definition=ratio,
+        unit=stp,
+        period=f"BC-{PY}-Q1",
+        numerator=95,
+        denominator=100,
     )
     assert outcome == "unchanged" and AuditEntry.objects.filter(action="manual_report.correct").count() == 1
     assert ManualReport.objects.count() == 1
@@ -339,22 +358,22 @@ def test_ratio_rolls_up_as_sums_not_an_average_of_rates(tree, users, ratio):
     report(users.officer, ratio, tree.agency("STP"), numerator=10, denominator=10)  # 100 %
     report(users.officer_other, ratio, tree.agency("SCT"), numerator=1, denominator=990)  # 0,10 %
     report(users.commune_officer, ratio, tree.communes[0], numerator=1, denominator=800)  # 0,125 %
-    v = manual_value(ratio, tree.province, f"{PY}-Q1")
+    v = manual_value(ratio, tree.province, f"BC-{PY}-Q1")
     assert (v.numerator, v.denominator) == (12, 1800)
     assert v.value == Decimal("0.67") and not v.is_mean  # 12/1800; the mean of rates would be 33.4
     assert v.basis_label == "Tổng tử số / tổng mẫu số của 3 đơn vị đã báo cáo"
-    assert manual_value(ratio, tree.communes[0], f"{PY}-Q1").value == Decimal("0.13")  # half-up
+    assert manual_value(ratio, tree.communes[0], f"BC-{PY}-Q1").value == Decimal("0.13")  # half-up
     assert {u.name for u in v.reported} == {"Sở Tư pháp", "Sở Công Thương", "Phường Đồng Xoài"}
     missing = {u.name for u in v.missing}
     assert "Sở Nội vụ" in missing and "Xã Lộc Ninh" in missing and "Sở Tư pháp" not in missing
     assert "Tỉnh Đồng Nai" not in missing  # not a unit kind of this indicator
     # agencies merged on 1/3/2025 were expected in quý I/2025, no longer in quý I of this year
-    assert any(u.valid_to for u in manual_value(ratio, tree.province, "2025-Q1").expected)
-    assert all(u.valid_to is None for u in manual_value(ratio, tree.province, f"{TODAY.year}-Q1").expected)
+    assert any(u.valid_to for u in manual_value(ratio, tree.province, "BC-2025-Q1").expected)
+    assert all(u.valid_to is None for u in manual_value(ratio, tree.province, f"BC-{TODAY.year}-Q1").expected)
     assert v.reported_expected == 3 and len(v.expected) == len(v.missing) + 3
     # another period, and a unit whose subtree has no report
-    assert manual_value(ratio, tree.province, f"{PY}-H1").value is None
-    empty = manual_value(ratio, tree.communes[1], f"{PY}-Q1")
+    assert manual_value(ratio, tree.province, f"BC-{PY}-H1").value is None
+    empty = manual_value(ratio, tree.communes[1], f"BC-{PY}-Q1")
     assert empty.value is None and empty.basis_label == "Chưa có đơn vị báo cáo"
     assert [u.name for u in empty.missing] == ["Phường Biên Hòa"]
 
@@ -365,7 +384,7 @@ def test_count_sums_and_plain_percentage_is_a_labelled_mean(tree, users):
     )
     report(users.officer, count, tree.agency("STP"), value=3)
     report(users.officer_other, count, tree.agency("SCT"), value=4)
-    v = manual_value(count, tree.province, f"{PY}-Q1")
+    v = manual_value(count, tree.province, f"BC-{PY}-Q1")
     assert v.value == Decimal("7.00") and v.basis_label == "Tổng của 2 đơn vị đã báo cáo"
 
     pct = define(
@@ -379,11 +398,11 @@ def test_count_sums_and_plain_percentage_is_a_labelled_mean(tree, users):
     report(users.officer, pct, tree.agency("STP"), value=Decimal("90"))
     report(users.officer_other, pct, tree.agency("SCT"), value=Decimal("81"))
     report(users.commune_officer, pct, tree.communes[0], value=Decimal("80"))
-    v = manual_value(pct, tree.province, f"{PY}-Q1")
+    v = manual_value(pct, tree.province, f"BC-{PY}-Q1")
     assert v.value == Decimal("83.67") and v.is_mean and v.basis_label == "Bình quân của 3 đơn vị đã báo cáo"
     # the unit's own report wins over the mean of those below
     report(users.coordinator, pct, tree.province, value=Decimal("88.5"))
-    v = manual_value(pct, tree.province, f"{PY}-Q1")
+    v = manual_value(pct, tree.province, f"BC-{PY}-Q1")
     assert v.value == Decimal("88.50") and not v.is_mean and v.own.unit == tree.province
 
     mean = define(
@@ -398,8 +417,8 @@ def test_count_sums_and_plain_percentage_is_a_labelled_mean(tree, users):
     for d in (mean, summed):
         report(users.officer, d, tree.agency("STP"), value=Decimal("10.5"))
         report(users.officer_other, d, tree.agency("SCT"), value=Decimal("20"))
-    assert manual_value(mean, tree.province, f"{PY}-Q1").value == Decimal("15.25")
-    assert manual_value(summed, tree.province, f"{PY}-Q1").value == Decimal("30.50")
+    assert manual_value(mean, tree.province, f"BC-{PY}-Q1").value == Decimal("15.25")
+    assert manual_value(summed, tree.province, f"BC-{PY}-Q1").value == Decimal("30.50")
 
 
 def test_subunit_reports_roll_up_into_their_agency(tree, users):
@@ -408,30 +427,32 @@ def test_subunit_reports_roll_up_into_their_agency(tree, users):
     cchc_room = Unit.objects.get(code="P75.SNV.CCHC")
     report(users.coordinator, d, snv, numerator=40, denominator=50)
     report(users.coordinator, d, cchc_room, numerator=9, denominator=10)
-    v = manual_value(d, snv, f"{PY}-Q1")
+    v = manual_value(d, snv, f"BC-{PY}-Q1")
     assert (v.numerator, v.denominator, v.value) == (49, 60, Decimal("81.67"))
     assert v.own.unit == snv and [u.code for u in v.expected] == ["P75.SNV", "P75.SNV.CCHC"]
 
 
 def test_value_by_code_resolves_the_definition_visible_to_the_unit(tree, users, ratio):
     report(users.commune_officer, ratio, tree.communes[0], numerator=1, denominator=4)
-    v = manual_value_by_code("ty-le-ky-so", tree.communes[0], f"{PY}-Q1")
+    v = manual_value_by_code("ty-le-ky-so", tree.communes[0], f"BC-{PY}-Q1")
     assert v.definition == ratio and v.value == Decimal("25.00")
-    assert manual_value_by_code("ty-le-ky-so", tree.province, str(PY)).value is None  # "2025" = the year
-    assert manual_value_by_code("khong-co", tree.province, f"{PY}-Q1") is None
-    assert manual_value_by_code("ty-le-ky-so", tree.other_commune, f"{PY}-Q1") is None  # another province
+    assert manual_value_by_code("ty-le-ky-so", tree.province, f"BC-{PY}-Y").value is None  # not reported
+    with pytest.raises(PeriodError):  # "2025" is the calendar year, not a reporting window
+        manual_value_by_code("ty-le-ky-so", tree.province, str(PY))
+    assert manual_value_by_code("khong-co", tree.province, f"BC-{PY}-Q1") is None
+    assert manual_value_by_code("ty-le-ky-so", tree.other_commune, f"BC-{PY}-Q1") is None  # another province
     own = define(users.commune_coordinator, tree.communes[0], unit_kinds=[])
-    assert manual_value_by_code("ty-le-ky-so", tree.communes[0], f"{PY}-Q1").definition == own
-    assert manual_value_by_code("ty-le-ky-so", tree.communes[1], f"{PY}-Q1").definition == ratio
+    assert manual_value_by_code("ty-le-ky-so", tree.communes[0], f"BC-{PY}-Q1").definition == own
+    assert manual_value_by_code("ty-le-ky-so", tree.communes[1], f"BC-{PY}-Q1").definition == ratio
     with pytest.raises(ValueError):
-        manual_value(ratio, tree.province, f"{PY}-Q2")
+        manual_value(ratio, tree.province, f"BC-{PY}-Q2")
 
 
 def test_rollup_queries_do_not_grow_with_reports(tree, users, ratio, django_assert_max_num_queries):
     for code in ("STP", "SCT", "SNV", "STC", "SXD"):
         report(users.coordinator, ratio, tree.agency(code), numerator=1, denominator=2)
     with django_assert_max_num_queries(2):
-        v = manual_value(ratio, tree.province, f"{PY}-Q1")
+        v = manual_value(ratio, tree.province, f"BC-{PY}-Q1")
         assert len(v.reported) == 5 and v.missing
 
 
@@ -466,9 +487,9 @@ def test_demo_is_deterministic_and_goes_through_the_services(tree, users):
         ManualReport.objects.filter(unit=tree.agency("BQLKCN")).values_list("reported_by", flat=True)
     ) <= {users.coordinator.pk}
     signed = ManualIndicator.objects.get(code="ty-le-van-ban-ky-so")
-    v = manual_value(signed, tree.province, f"{TODAY.year}-Q1")
+    v = manual_value(signed, tree.province, f"BC-{TODAY.year}-Q1")
     assert v.value is not None and Decimal("85") <= v.value <= 100
-    if current_period(Periodicity.QUARTER, TODAY).key != f"{TODAY.year}-Q1":  # its report is due: most did
+    if current_period(Periodicity.QUARTER, TODAY).key != f"BC-{TODAY.year}-Q1":  # its report is due: most did
         assert v.reported_expected >= len(v.expected) * 0.7
     for r in ManualReport.objects.filter(numerator__isnull=False):
         assert 0 <= r.numerator <= r.denominator

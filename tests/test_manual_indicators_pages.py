@@ -18,7 +18,7 @@ from cchc.orgs.models import UnitKind
 from .conftest import PASSWORD
 
 PY = timezone.localdate().year - 1
-Q1 = f"{PY}-Q1"
+Q1 = f"BC-{PY}-Q1"
 ROLES = [
     "admin",
     "coordinator",
@@ -189,8 +189,10 @@ def test_bad_figures_are_explained_and_leave_no_trace(client, tree, users, d):
     assert "số nguyên" in page
     assert not ManualReport.objects.exists() and AuditEntry.objects.count() == audits
     # a period that has not begun, and one that is not a period of the indicator
-    assert client.get(reverse("manual_indicators:report", args=[d.pk]) + f"?ky={PY + 2}-Y").status_code == 404
-    assert client.get(reverse("manual_indicators:report", args=[d.pk]) + f"?ky={PY}-Q2").status_code == 404
+    assert (
+        client.get(reverse("manual_indicators:report", args=[d.pk]) + f"?ky=BC-{PY + 2}-Y").status_code == 404
+    )
+    assert client.get(reverse("manual_indicators:report", args=[d.pk]) + f"?ky=BC-{PY}-Q2").status_code == 404
 
 
 def test_definition_form_creates_and_edits(client, tree, users):

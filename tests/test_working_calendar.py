@@ -72,7 +72,7 @@ def test_calendar_page_and_calculator(client, users):
     assert client.post(reverse("calendar"), {"date": "31/12/2026"}).status_code == 403
     response = client.get(
         reverse("due_date_preview"),
-        {"received": "13/02/2026 16:05", "duration": "5", "unit": "working_day"},
+        {"tiep_nhan_luc": "13/02/2026 16:05", "thoi_han": "5", "don_vi_tinh": "working_day"},
         HTTP_HX_REQUEST="true",
     )
     assert "17:00 ngày 27/02/2026" in response.content.decode()

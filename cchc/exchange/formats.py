@@ -25,7 +25,18 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+
+# Local time (UTC+07:00), the epoch of "local microseconds" and the accepted years live in core;
+# re-exported here because every reader of the format uses them.
+from cchc.core.localtime import (  # noqa: F401
+    EPOCH,
+    FIRST_YEAR,
+    LAST_YEAR,
+    LOCAL_OFFSET,
+    TZ_LOCAL,
+    datetime_to_local_us,
+    local_us_to_datetime,
+)
 
 # --- columns ---------------------------------------------------------------------------------------
 
@@ -145,10 +156,6 @@ def message(kind: str, column: str, value: str = "", **extra) -> str:
 # --- value grammars ------------------------------------------------------------------------------
 
 TRIM = " \t"
-FIRST_YEAR, LAST_YEAR = 1976, 2100
-LOCAL_OFFSET = dt.timedelta(hours=7)
-TZ_LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # UTC+07:00 for every accepted year (see module doc)
-EPOCH = dt.datetime(1970, 1, 1)
 
 # The full grammar (anchored); groups: date, hour, minute, second, fraction, offset.
 DATETIME_RE = (
@@ -198,18 +205,6 @@ def parse_local_us(value: str) -> int | None | str:
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         return "year"
     return (moment - EPOCH) // dt.timedelta(microseconds=1)
-
-
-def local_us_to_datetime(us: int) -> dt.datetime:
-    """The aware datetime (Asia/Ho_Chi_Minh) of a local-microseconds value."""
-    return (EPOCH + dt.timedelta(microseconds=us)).replace(tzinfo=TZ_LOCAL)
-
-
-def datetime_to_local_us(value: dt.datetime) -> int:
-    """Local microseconds of a datetime (naive = local time)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(TZ_LOCAL).replace(tzinfo=None)
-    return (value - EPOCH) // dt.timedelta(microseconds=1)
 
 
 def parse_hours_scaled(value: str) -> int | None:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.periods import CalendarPeriod, PeriodError, parse_calendar_period
 from cchc.indicators.definitions import round_half_up
-from cchc.indicators.periods import IndicatorPeriod, PeriodError, parse_period
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
@@ -37,15 +37,15 @@ class ComputeReport:
     roots: list[tuple[Unit, str, Decimal]] = field(default_factory=list)  # (unit, period, total)
 
 
-def parse_keys(period_keys) -> list[IndicatorPeriod]:
+def parse_keys(period_keys) -> list[CalendarPeriod]:
     """The periods, in order, without repeats; a Vietnamese ServiceError for a bad key."""
     keys = [k.strip() for k in period_keys if k and k.strip()] if period_keys else []
     if not keys:
         raise ServiceError({"period": "Chọn ít nhất một kỳ (ví dụ 2026, 2026-Q3, 2026-09)."})
-    out: dict[str, IndicatorPeriod] = {}
+    out: dict[str, CalendarPeriod] = {}
     for key in keys:
         try:
-            out.setdefault(key, parse_period(key))
+            out.setdefault(key, parse_calendar_period(key))
         except PeriodError as exc:
             raise ServiceError(
                 {"period": f"Kỳ không hợp lệ: “{key}” (dùng 2026, 2026-Q3, 2026-H1, 2026-9M hoặc 2026-09)."}
@@ -74,7 +74,7 @@ def top_procedures(gathered: Gathered, unit_id: int, limit: int) -> list[dict]:
 
 
 def snapshot_for(
-    unit: Unit, period: IndicatorPeriod, s: Score, gathered: Gathered, cfg, now, actor
+    unit: Unit, period: CalendarPeriod, s: Score, gathered: Gathered, cfg, now, actor
 ) -> Snapshot:
     f = gathered.facts[unit.pk]
     return Snapshot(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 
 from django.db.models import Q
 
-from cchc.indicators.periods import IndicatorPeriod
+from cchc.core.periods import CalendarPeriod
 from cchc.orgs.models import Unit, UnitKind
 from cchc.procedures.models import Level
 
@@ -50,7 +50,7 @@ def _ids(path: str) -> list[int]:
     return [int(p) for p in path.strip("/").split("/") if p]
 
 
-def gather(root: Unit | None, period: IndicatorPeriod, cfg: dict) -> Gathered:
+def gather(root: Unit | None, period: CalendarPeriod, cfg: dict) -> Gathered:
     """The rolled-up `UnitFacts` of every unit of ``root``'s subtree (all units when None) that
     exists during the period."""
     a, b = bounds(period)

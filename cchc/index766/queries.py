@@ -9,15 +9,15 @@ import datetime as dt
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from cchc.core.periods import CalendarPeriod
 from cchc.dossiers.choices import Channel, RatingValue, Result
 from cchc.dossiers.models import Dossier, Feedback, Payment, PaymentMethod, PaymentStatus
-from cchc.indicators.periods import IndicatorPeriod
 from cchc.orgs.models import Unit
 
 UNSATISFIED = RatingValue.UNSATISFIED
 
 
-def bounds(period: IndicatorPeriod) -> tuple[dt.datetime, dt.datetime]:
+def bounds(period: CalendarPeriod) -> tuple[dt.datetime, dt.datetime]:
     """The period's local-time bounds as aware datetimes (Asia/Ho_Chi_Minh)."""
     tz = timezone.get_default_timezone()
     return timezone.make_aware(period.a, tz), timezone.make_aware(period.b, tz)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cchc.core.errors import PermissionDenied
-from cchc.indicators.periods import parse_period
+from cchc.core.periods import parse_calendar_period
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
 
@@ -56,7 +56,7 @@ def period_choices(today: dt.date | None = None, extra: list[str] = ()) -> list[
         keys += [f"{year}-Q{q}" for q in range(4, 0, -1) if (year, q) <= (today.year, (today.month + 2) // 3)]
         keys += [f"{year}-{m:02d}" for m in range(12, 0, -1) if (year, m) <= (today.year, today.month)]
     keys += [k for k in extra if k not in keys]
-    return [(k, parse_period(k).label) for k in keys]
+    return [(k, parse_calendar_period(k).label) for k in keys]
 
 
 def default_period(unit: Unit, today: dt.date | None = None) -> str:
@@ -118,7 +118,7 @@ def unit_page(*, user, unit: Unit, period_key: str) -> dict:
     snapshot = Snapshot.objects.filter(unit=unit, period=period_key).select_related("computed_by").first()
     data: dict = {
         "unit": unit,
-        "period": parse_period(period_key),
+        "period": parse_calendar_period(period_key),
         "snapshot": snapshot,
         "groups": _groups(snapshot, cfg) if snapshot else [],
         "can_manage": access.can_manage_unit(unit),

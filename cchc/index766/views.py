@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.forms import apply_service_error
-from cchc.indicators.periods import PeriodError, parse_period
+from cchc.core.periods import PeriodError, parse_calendar_period
 
 from . import selectors, services
 from .charts import group_bars
@@ -21,7 +21,7 @@ from .forms import CertifiedCopyForm
 def _key(value: str | None) -> str | None:
     """A valid period key, or None."""
     try:
-        return parse_period((value or "").strip()).key
+        return parse_calendar_period((value or "").strip()).key
     except PeriodError:
         return None
 
@@ -78,7 +78,7 @@ def recompute(request, pk: int):
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back(unit, None)
-    label = parse_period(report.periods[0]).label
+    label = parse_calendar_period(report.periods[0]).label
     messages.success(request, f"Đã tính lại Chỉ số 766 ({label}) cho {report.units} đơn vị.")
     return _back(unit, report.periods[0])
 

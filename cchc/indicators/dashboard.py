@@ -166,4 +166,4 @@ def unit_dashboard(*, user, unit: Unit, period_key: str, sort: str, today: dt.da
         (a, access.can_read_unit(a))
         for a in Unit.objects.filter(pk__in=unit.ancestor_ids()[:-1]).order_by("depth")
     ]
-    return UnitDashboard(unit, period_key, period.label, sort, ancestors, lines, rows, months)
+    return UnitDashboard(unit, period_key, period.long_label, sort, ancestors, lines, rows, months)

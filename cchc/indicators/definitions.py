@@ -304,7 +304,7 @@ def measures_for(facts: dict[str, object], a_us: int, b_us: int) -> dict[str, in
 def compute_reference(orgs, rows: Iterable, periods) -> dict[tuple[str, str], dict[str, int]]:
     """Rolled-up measures per (unit code, period key), straight from the spec's definitions:
     every dossier counts for its unit and for every ancestor of it. ``orgs`` is an
-    `cchc.exchange.OrgTree`; ``periods`` `cchc.indicators.periods.IndicatorPeriod` objects."""
+    `cchc.exchange.OrgTree`; ``periods`` `cchc.core.periods.CalendarPeriod` objects."""
     bounds = [(p.key, p.a_us, p.b_us) for p in periods]
     ancestors: dict[str, list[str]] = {}
     totals: dict[tuple[str, str], dict[str, int]] = {}

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from cchc.core.periods import CalendarPeriod, PeriodError, parse_calendar_periods
 from cchc.exchange import formats as f
 from cchc.exchange.dossiers import read_header
 from cchc.exchange.errors import ExchangeError
@@ -44,7 +45,6 @@ from cchc.exchange.orgs import OrgTree, read_orgs
 
 from .definitions import MEASURES, OUTPUT_COLUMNS, IndicatorValue, indicator_rows
 from .filemode_sql import SLOW_DATETIME_MACROS, check_sql, measures_sql, rollup_sql, sql_str
-from .periods import IndicatorPeriod, PeriodError, parse_periods
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 PROGRESS_AFTER = 2.0  # seconds before progress is shown on stderr
@@ -221,7 +221,7 @@ _REJECT_REASONS = {
 def compute_file(
     orgs: OrgTree | str | os.PathLike,
     dossiers: str | os.PathLike,
-    periods: list[IndicatorPeriod],
+    periods: list[CalendarPeriod],
     *,
     progress: Progress | None = None,
     threads: int | None = None,
@@ -380,7 +380,7 @@ def run(options: dict, stdout=None, stderr=None) -> int:
         return EXIT_BAD_INPUT
 
     try:
-        periods = parse_periods(list(options["period"]))
+        periods = parse_calendar_periods(list(options["period"]))
     except PeriodError as exc:
         return fail(str(exc))
     progress = Progress(stderr, enabled=not options.get("quiet"))

@@ -1,17 +1,17 @@
 """The periods of the live indicators: every calendar period of specs/dossier-exchange.md and the
-CCHC reporting windows.
+CCHC reporting windows, both of `cchc.core.periods` (one vocabulary, docs/glossary.md).
 
 Calendar keys are the spec's (`2026`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-03`). Reporting
 windows — the data windows of the quarterly, 6-month, 9-month and annual CCHC reports, which start
-on 15 December of the year before (`cchc.core.periods`) — are the same keys prefixed with `BC-`:
+on 15 December of the year before — are spelled `BC-…`:
 
     BC-2026-Q1  15/12/2025–14/03/2026     BC-2026-H1  15/12/2025–14/06/2026
     BC-2026-Q2  15/03/2026–14/06/2026     BC-2026-9M  15/12/2025–14/09/2026
-    BC-2026-Q3  15/06/2026–14/09/2026     BC-2026     15/12/2025–14/12/2026
+    BC-2026-Q3  15/06/2026–14/09/2026     BC-2026-Y   15/12/2025–14/12/2026
     BC-2026-Q4  15/09/2026–14/12/2026
 
-Every period is a half-open local-time interval [a, b) (`IndicatorPeriod`), so the spec's rules
-(received in P, finished in P, open dossiers judged at b) apply to reporting windows unchanged.
+Every period is a half-open local-time interval [a, b), so the spec's rules (received in P,
+finished in P, open dossiers judged at b) apply to reporting windows unchanged.
 `keys_containing(moment)` lists the periods a moment falls in: a dossier's figures change only
 in the periods that contain its receipt or its end, which is what makes incremental updates cheap.
 """
@@ -21,31 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from cchc.core.periods import reporting_period
-
-from .periods import IndicatorPeriod, PeriodError, parse_period
-
-REPORTING_PREFIX = "BC-"
+from cchc.core import periods
+from cchc.core.periods import REPORTING_PREFIX, Period, parse_period
 
 
 @lru_cache(maxsize=4096)
-def live_period(key: str) -> IndicatorPeriod:
-    """A calendar key or a `BC-` reporting-window key as an `IndicatorPeriod`; PeriodError otherwise."""
-    if not isinstance(key, str) or not key.startswith(REPORTING_PREFIX):
-        return parse_period(key)
-    inner = key.removeprefix(REPORTING_PREFIX)
-    try:
-        window = reporting_period(inner)
-    except ValueError:
-        raise PeriodError(
-            f"kỳ báo cáo không hợp lệ: {key!r} (dùng BC-YYYY-Qn, BC-YYYY-H1, BC-YYYY-9M hoặc BC-YYYY)"
-        ) from None
-    if inner.endswith("-Y"):  # one spelling per window: BC-2026, not BC-2026-Y
-        raise PeriodError(f"kỳ báo cáo không hợp lệ: {key!r} (viết BC-{inner[:-2]})")
-    a = dt.datetime.combine(window.start, dt.time())
-    b = dt.datetime.combine(window.end + dt.timedelta(days=1), dt.time())
-    label = f"Kỳ báo cáo {window.label[:1].lower()}{window.label[1:]}"
-    return IndicatorPeriod(key, label, a, b)
+def live_period(key: str) -> Period:
+    """A calendar key or a `BC-` reporting-window key (`cchc.core.periods.parse_period`, cached);
+    PeriodError otherwise."""
+    return parse_period(key)
 
 
 def keys_containing(moment: dt.datetime) -> tuple[str, ...]:
@@ -53,37 +37,8 @@ def keys_containing(moment: dt.datetime) -> tuple[str, ...]:
     return _keys_of_day(moment.date())
 
 
-@lru_cache(maxsize=8192)
-def _keys_of_day(day: dt.date) -> tuple[str, ...]:
-    y, m = day.year, day.month
-    q = (m - 1) // 3 + 1
-    keys = [f"{y}-{m:02d}", f"{y}-Q{q}", f"{y}-H{1 if m <= 6 else 2}"]
-    if m <= 9:
-        keys.append(f"{y}-9M")
-    keys.append(str(y))
-    wy = y + 1 if (m, day.day) >= (12, 15) else y
-    start_of = {
-        1: dt.date(wy - 1, 12, 15),
-        2: dt.date(wy, 3, 15),
-        3: dt.date(wy, 6, 15),
-        4: dt.date(wy, 9, 15),
-    }
-    wq = max(n for n, start in start_of.items() if day >= start)
-    keys.append(f"BC-{wy}-Q{wq}")
-    if wq <= 2:
-        keys.append(f"BC-{wy}-H1")
-    if wq <= 3:
-        keys.append(f"BC-{wy}-9M")
-    keys.append(f"BC-{wy}")
-    return tuple(keys)
-
-
-def year_keys(year: int) -> list[str]:
-    """Every live period of ``year`` (calendar periods of the year, reporting windows of its reports)."""
-    keys = [str(year), f"{year}-H1", f"{year}-H2", f"{year}-9M"]
-    keys += [f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-{m:02d}" for m in range(1, 13)]
-    keys += [f"BC-{year}", f"BC-{year}-H1", f"BC-{year}-9M"] + [f"BC-{year}-Q{q}" for q in range(1, 5)]
-    return keys
+_keys_of_day = lru_cache(maxsize=8192)(periods.keys_containing)
+year_keys = periods.year_keys  # every live period of a year
 
 
 def year_of(key: str) -> int:
@@ -94,10 +49,10 @@ def period_choices(year: int) -> list[tuple[str, str]]:
     """(key, label) for a period picker, in a civil servant's order: the year, its reporting
     windows, halves and quarters, then months."""
     order = (
-        [str(year), f"BC-{year}", f"BC-{year}-9M", f"BC-{year}-H1"]
+        [str(year), f"BC-{year}-Y", f"BC-{year}-9M", f"BC-{year}-H1"]
         + [f"BC-{year}-Q{q}" for q in range(1, 5)]
         + [f"{year}-H1", f"{year}-H2", f"{year}-9M"]
         + [f"{year}-Q{q}" for q in range(1, 5)]
         + [f"{year}-{m:02d}" for m in range(1, 13)]
     )
-    return [(key, live_period(key).label) for key in order]
+    return [(key, live_period(key).long_label) for key in order]

@@ -10,10 +10,8 @@ any number of targets and periods: never from the dossiers themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 from django.db.models import Sum
-from django.urls import reverse
 
 from cchc.core.indicator_sources import CALENDAR, Reading, Source
 from cchc.core.numbers import to_decimal
@@ -22,6 +20,7 @@ from cchc.orgs.models import Unit
 
 from . import live
 from .definitions import AVERAGE, COUNT, INDICATORS, PERCENT, POINTS, Indicator, indicator_value
+from .links import dossiers_url
 from .models import FIELD_OF, FIELDS, NS_PER_US, MeasureTotal
 
 LATE = Indicator("tre_han", "Tỷ lệ hồ sơ trễ hạn (%)", "S_tre_han", "S", PERCENT)
@@ -87,8 +86,7 @@ class DossierIndicators:
         return None
 
     def drill_url(self, code: str, unit: Unit, period_key: str) -> str:
-        query = urlencode({"unit": unit.pk, "period": period_key}) + f"&code={code}&part=numerator"
-        return f"{reverse('indicators:dossiers')}?{query}"
+        return dossiers_url(unit.pk, period_key, code)
 
     def readings(self, requests: Sequence[tuple[str, Unit, Sequence[str]]]) -> list[dict[str, Reading]]:
         """One grouped query per measured unit, whatever the number of targets measured there."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from cchc.core import charts, indicator_sources
 from cchc.core.numbers import format_number
+from cchc.core.periods import PeriodError
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.orgs.access import SUBTREE_ROLES, Access
 
@@ -33,11 +34,12 @@ from .dashboard import (
     unit_for,
 )
 from .definitions import INDICATORS, PERCENT
+from .links import PARAM_OF_PART, PART_OF_PARAM, dashboard_query, dossiers_url
 from .live_periods import live_period
-from .periods import PeriodError
 
 PAGE_SIZE = 50
 PARTS = {"numerator": "tử số", "denominator": "mẫu số"}
+NUMERATOR = PARAM_OF_PART["numerator"]  # "tu_so", the part a figure's link opens
 SHORT_NAMES = {
     "tiep_nhan": "Tiếp nhận",
     "da_giai_quyet": "Đã giải quyết",
@@ -73,12 +75,6 @@ def bad_request(request, message: str):
     )
 
 
-def drill_url(unit_id: int, period_key: str, code: str, part: str, base: str = "") -> str:
-    """The drill-down address; ``base`` (the reversed path) saves a `reverse` per cell of a table."""
-    query = urlencode({"unit": unit_id, "period": period_key}) + f"&code={code}&part={part}"
-    return f"{base or reverse('indicators:dossiers')}?{query}"
-
-
 # Per indicator, the escaped pieces of its cells that do not change from row to row.
 _CELL_PARTS = {i.code: (escape(SHORT_NAMES[i.code]), escape(i.code)) for i in INDICATORS}
 
@@ -99,7 +95,7 @@ def _cells(row, prefix: str, sort: str) -> SafeString:
             continue
         title = f"{numerator_shown(value)}/{value.denominator}" if value.denominator is not None else ""
         parts.append(
-            f'<td class="{css}" data-label="{label}"><a href="{prefix}&amp;code={code}&amp;part=numerator" '
+            f'<td class="{css}" data-label="{label}"><a href="{prefix}&amp;ma={code}&amp;phan={NUMERATOR}" '
             f'title="{escape(title)}">{escape(shown(value))}</a></td>'
         )
     return mark_safe("".join(parts))
@@ -109,13 +105,17 @@ def _cells(row, prefix: str, sort: str) -> SafeString:
 def dashboard(request):
     today = timezone.localdate()
     g = request.GET
-    unit = unit_for(request.user, g["unit"]) if g.get("unit") else default_unit(request.user)
+    unit = unit_for(request.user, g["don_vi"]) if g.get("don_vi") else default_unit(request.user)
     if unit is None:
         raise PermissionDenied("Bạn chưa được phân quyền xem số liệu của đơn vị nào.")
-    period_key = g.get("period") or str(today.year)
+    period_key = g.get("ky") or str(today.year)
     try:
         d = unit_dashboard(
-            user=request.user, unit=unit, period_key=period_key, sort=g.get("sort", SORT_DEFAULT), today=today
+            user=request.user,
+            unit=unit,
+            period_key=period_key,
+            sort=g.get("sap_xep", SORT_DEFAULT),
+            today=today,
         )
     except PeriodError as exc:
         return bad_request(request, f"Kỳ số liệu không hợp lệ: {exc}")
@@ -129,8 +129,8 @@ def dashboard(request):
             if line.value.denominator is not None
             else "",
             "spark": charts.sparkline(line.trend, label=line.indicator.name),
-            "numerator_url": drill_url(unit.pk, period_key, line.indicator.code, "numerator"),
-            "denominator_url": drill_url(unit.pk, period_key, line.indicator.code, "denominator"),
+            "numerator_url": dossiers_url(unit.pk, period_key, line.indicator.code, "numerator"),
+            "denominator_url": dossiers_url(unit.pk, period_key, line.indicator.code, "denominator"),
         }
         for line in d.lines
     ]
@@ -139,8 +139,8 @@ def dashboard(request):
     children = [
         {
             "unit": row.unit,
-            "url": "?" + urlencode({"unit": row.unit.pk, "period": period_key, "sort": d.sort}),
-            "cells": _cells(row, f"{base}?" + urlencode({"unit": row.unit.pk, "period": period_key}), d.sort),
+            "url": "?" + dashboard_query(row.unit.pk, period_key, d.sort),
+            "cells": _cells(row, f"{base}?" + dashboard_query(row.unit.pk, period_key), d.sort),
         }
         for row in d.children
     ]
@@ -174,14 +174,13 @@ def dossiers(request):
     """The dossiers behind one number: exactly those the figure counts, as far as the user may
     read them, with personal data masked for whoever does not handle the dossier."""
     g = request.GET
-    unit = unit_for(request.user, g.get("unit"))
-    code, part, period_key = g.get("code", ""), g.get("part", "numerator"), g.get("period", "")
+    unit = unit_for(request.user, g.get("don_vi"))
+    code, period_key = g.get("ma", ""), g.get("ky", "")
+    part = PART_OF_PARAM.get(g.get("phan", NUMERATOR))
     if code not in sources.DOSSIER_INDICATORS:
         return bad_request(request, f"Chỉ số “{code}” không phải chỉ số hồ sơ.")
-    if part not in PARTS:
-        return bad_request(
-            request, "Phần của chỉ số phải là “numerator” (tử số) hoặc “denominator” (mẫu số)."
-        )
+    if part is None:
+        return bad_request(request, "Phần của chỉ số (phan) phải là “tu_so” (tử số) hoặc “mau_so” (mẫu số).")
     try:
         period = live_period(period_key)
     except PeriodError as exc:
@@ -229,8 +228,7 @@ def dossiers(request):
             "page": page,
             "rows": rows,
             "query": urlencode({k: v for k, v in g.items() if k != "trang"}),
-            "back": f"{reverse('indicators:dashboard')}?"
-            + urlencode({"unit": unit.pk, "period": period_key}),
+            "back": f"{reverse('indicators:dashboard')}?{dashboard_query(unit.pk, period_key)}",
             "hidden": max((expected or 0) - page.paginator.count, 0),
         },
     )

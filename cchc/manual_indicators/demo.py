@@ -148,14 +148,14 @@ def load_demo(province: Unit, coordinator_user, *, today: dt.date | None = None)
         )
         created["definitions"] += 1
         current = current_period(definition.periodicity, today).key
-        periods = [
-            p for p in open_periods(definition.periodicity, today, years=1) if p.key[:4] == str(today.year)
-        ]
+        periods = [p for p in open_periods(definition.periodicity, today, years=1) if p.year == today.year]
         for period in sorted(periods, key=lambda p: p.end):
             share = SHARE_REPORTING_CURRENT if period.key == current else SHARE_REPORTING_PAST
-            part = PART_INDEX[period.key.split("-")[1]]
+            part = PART_INDEX[period.part]
             for unit in scope_units(definition, period).order_by("path"):
-                if random.Random(f"{spec.code}:{unit.code}:{period.key}").random() >= share:
+                # seeded with the period as it was spelled before "BC-": the same demo figures
+                seed = f"{spec.code}:{unit.code}:{period.year}-{period.part}"
+                if random.Random(seed).random() >= share:
                     continue
                 first, second = _quarters(spec, unit, today.year)[part]
                 figures = (

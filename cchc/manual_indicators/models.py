@@ -24,7 +24,7 @@ class Kind(models.TextChoices):
 
 class Periodicity(models.TextChoices):
     """The CCHC reports of guidance 581/BNV-CCHC; every period runs from 15/12 of the year before
-    (see cchc.manual_indicators.periods)."""
+    (see cchc.manual_indicators.periods); stored as reporting-window keys, BC-2026-Q1, …"""
 
     QUARTER = "quarter", "Hằng quý (quý I, 6 tháng, 9 tháng, năm)"
     HALF_YEAR = "half_year", "6 tháng và năm"

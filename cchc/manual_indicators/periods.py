@@ -1,21 +1,22 @@
-"""Reporting periods of manual indicators: the CCHC reports of guidance 581/BNV-CCHC.
+"""Which CCHC reporting windows a manual indicator is reported for (the windows themselves are
+`cchc.core.periods.ReportingWindow`).
 
 Units file CCHC reports for quý I, 6 tháng, 9 tháng (quý III) and the year, each over a data
-window that starts on 15/12 of the year before (`cchc.core.periods.reporting_period`): 2026-Q1
-15/12/2025–14/3/2026, 2026-H1 …–14/6, 2026-9M …–14/9, 2026-Y …–14/12. A manual indicator is
-reported in the same reports, so its periods are these keys and its figures are cumulative from
-15/12 — exactly as a CCHC report states them ("6 tháng đầu năm, 98% văn bản được ký số"):
+window that starts on 15/12 of the year before: BC-2026-Q1 15/12/2025–14/3/2026, BC-2026-H1
+…–14/6, BC-2026-9M …–14/9, BC-2026-Y …–14/12. A manual indicator is reported in the same reports,
+so its periods are these windows and its figures are cumulative from 15/12 — exactly as a CCHC
+report states them ("6 tháng đầu năm, 98% văn bản được ký số"):
 
-* quarterly (`Periodicity.QUARTER`): YYYY-Q1, YYYY-H1, YYYY-9M, YYYY-Y;
-* half-yearly: YYYY-H1, YYYY-Y;
-* yearly: YYYY-Y.
+* quarterly (`Periodicity.QUARTER`): BC-YYYY-Q1, BC-YYYY-H1, BC-YYYY-9M, BC-YYYY-Y;
+* half-yearly: BC-YYYY-H1, BC-YYYY-Y;
+* yearly: BC-YYYY-Y.
 
-Every periodicity has YYYY-Y, so a yearly plan target can always read the year's figure.
+Every periodicity has BC-YYYY-Y, so a yearly plan target can always read the year's figure.
 
-A period may be reported once its last quarterly window has begun (Q1 from 15/12, H1 from 15/3,
-9M from 15/6, Y from 15/9): before that it is "in the future". The *current* period is the one
-whose report is due next (20/3, 20/6, 20/9, 20/12), so between 15/12 and 20/12 it is still the
-year that ends, not the new quý I.
+A period may be reported once its last quarterly window has begun (`ReportingWindow.opens_on`:
+Q1 from 15/12, H1 from 15/3, 9M from 15/6, Y from 15/9): before that it is "in the future". The
+*current* period is the one whose report is due next (`ReportingWindow.due_on`: 20/3, 20/6, 20/9,
+20/12), so between 15/12 and 20/12 it is still the year that ends, not the new quý I.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cchc.core.errors import ServiceError
-from cchc.core.periods import Period, reporting_period, reporting_windows
+from cchc.core.periods import REPORTING_PREFIX, PeriodError, ReportingWindow, parse_reporting_window
 
 from .models import Periodicity
 
@@ -33,84 +34,51 @@ PARTS: dict[str, tuple[str, ...]] = {
     Periodicity.HALF_YEAR: ("H1", "Y"),
     Periodicity.YEAR: ("Y",),
 }
-# the quarter whose window a period ends with (and whose report it is)
-_LAST_QUARTER = {"Q1": 1, "H1": 2, "9M": 3, "Y": 4}
 
 
-def normalise_key(key: str) -> str:
-    """ "2026-y" → "2026-Y", "2026" → "2026-Y"; ValueError for anything that is not a CCHC key."""
-    return reporting_period(key).key
+def periods_of_year(periodicity: str, year: int) -> list[ReportingWindow]:
+    return [parse_reporting_window(f"{REPORTING_PREFIX}{year}-{part}") for part in PARTS[periodicity]]
 
 
-def period_of(key: str) -> Period:
-    return reporting_period(key)
-
-
-def _part(key: str) -> tuple[int, str]:
-    year, part = key.split("-", 1)
-    return int(year), part
-
-
-def opens_on(key: str) -> dt.date:
-    """The first day a period may be reported: the start of its last quarterly window."""
-    year, part = _part(key)
-    return reporting_windows(year)[_LAST_QUARTER[part] - 1].start
-
-
-def due_on(key: str) -> dt.date:
-    """The report's due date: the 20th of the period's last month."""
-    year, part = _part(key)
-    return dt.date(year, 3 * _LAST_QUARTER[part], 20)
-
-
-def periods_of_year(periodicity: str, year: int) -> list[Period]:
-    return [reporting_period(f"{year}-{part}") for part in PARTS[periodicity]]
-
-
-def current_period(periodicity: str, today: dt.date) -> Period:
+def current_period(periodicity: str, today: dt.date) -> ReportingWindow:
     """The period whose report is due next (on or after today)."""
     for year in (today.year, today.year + 1):
         for period in periods_of_year(periodicity, year):
-            if due_on(period.key) >= today:
+            if period.due_on >= today:
                 return period
     raise AssertionError("unreachable: every year has a period due on 20/12")
 
 
-def open_periods(periodicity: str, today: dt.date, years: int = 2) -> list[Period]:
+def open_periods(periodicity: str, today: dt.date, years: int = 2) -> list[ReportingWindow]:
     """Periods that may be reported today, newest first, over the last `years` years."""
     newest = current_period(periodicity, today)
-    first = int(newest.key[:4]) - years + 1
     out = [
         p
-        for year in range(first, int(newest.key[:4]) + 1)
+        for year in range(newest.year - years + 1, newest.year + 1)
         for p in periods_of_year(periodicity, year)
-        if opens_on(p.key) <= today
+        if p.opens_on <= today
     ]
     return sorted(out, key=lambda p: (p.end, p.key), reverse=True)
 
 
-def check_period(periodicity: str, key: str, today: dt.date) -> Period:
+def check_period(periodicity: str, key: str, today: dt.date) -> ReportingWindow:
     """The period of `key` if a definition of `periodicity` may be reported for it today."""
-    allowed = ", ".join(f"YYYY-{p}" for p in PARTS[periodicity])
+    allowed = ", ".join(f"{REPORTING_PREFIX}YYYY-{p}" for p in PARTS[periodicity])
     label = Periodicity(periodicity).label.lower()
     try:
-        period = reporting_period(key)
-    except (ValueError, AttributeError):
+        period = parse_reporting_window(key)
+    except PeriodError:
         raise ServiceError(
             {"period": f"Kỳ báo cáo “{key}” không hợp lệ; chỉ số {label} dùng các kỳ {allowed}."}
         ) from None
-    year, part = _part(period.key)
-    if part not in PARTS[periodicity]:
+    if period.part not in PARTS[periodicity]:
         raise ServiceError(
             {"period": f"Kỳ báo cáo {period.label} không thuộc chỉ số {label} (các kỳ: {allowed})."}
         )
-    if year < FIRST_YEAR:
+    if period.year < FIRST_YEAR:
         raise ServiceError({"period": f"Kỳ báo cáo phải từ năm {FIRST_YEAR} trở đi."})
-    if opens_on(period.key) > today:
+    if period.opens_on > today:
         raise ServiceError(
-            {
-                "period": f"Kỳ báo cáo {period.label} chưa đến: được báo cáo từ "
-                f"{opens_on(period.key):%d/%m/%Y}."
-            }
+            {"period": f"Kỳ báo cáo {period.label} chưa đến: được báo cáo từ {period.opens_on:%d/%m/%Y}."}
         )
     return period

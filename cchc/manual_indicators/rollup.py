@@ -25,11 +25,11 @@ from fractions import Fraction
 
 from django.db.models import Q
 
-from cchc.core.periods import Period
+from cchc.core.periods import ReportingWindow, parse_reporting_window
 from cchc.orgs.models import Unit
 
 from .models import Aggregation, Kind, ManualIndicator, ManualReport
-from .periods import PARTS, normalise_key, period_of
+from .periods import PARTS
 
 CENT = Decimal("0.01")
 UNIT_FIELDS = ("id", "name", "short_name", "kind", "path", "depth", "parent_id", "valid_from", "valid_to")
@@ -102,7 +102,7 @@ def rollup_all(definition: ManualIndicator, reports: list[ManualReport]) -> dict
     return {unit_id: figure_of(definition, acc, own.get(unit_id)) for unit_id, acc in accs.items()}
 
 
-def scope_units(definition: ManualIndicator, period: Period, within: Unit | None = None):
+def scope_units(definition: ManualIndicator, period: ReportingWindow, within: Unit | None = None):
     """Units expected to report: in the definition's subtree (and `within`'s), of the chosen
     kinds, in existence during the period (units abolished in 2025 drop out on their own)."""
     qs = Unit.objects.filter(path__startswith=definition.unit.path).filter(
@@ -116,7 +116,7 @@ def scope_units(definition: ManualIndicator, period: Period, within: Unit | None
     return qs
 
 
-def in_scope(definition: ManualIndicator, unit: Unit, period: Period) -> bool:
+def in_scope(definition: ManualIndicator, unit: Unit, period: ReportingWindow) -> bool:
     return (
         unit.path.startswith(definition.unit.path)
         and definition.applies_to_kind(unit.kind)
@@ -129,7 +129,7 @@ def in_scope(definition: ManualIndicator, unit: Unit, period: Period) -> bool:
 class ManualValue:
     definition: ManualIndicator
     unit: Unit
-    period: Period
+    period: ReportingWindow
     figure: Figure
     own: ManualReport | None
     reports: dict[int, ManualReport] = field(default_factory=dict)  # unit id → report, subtree
@@ -164,20 +164,23 @@ class ManualValue:
         }[self.figure.basis]
 
 
-def _checked_key(definition: ManualIndicator, period_key: str) -> str:
-    key = normalise_key(period_key)
-    if key.split("-", 1)[1] not in PARTS[definition.periodicity]:
-        raise ValueError(f"period {key} is not a period of {definition.code} ({definition.periodicity})")
-    return key
+def _checked_period(definition: ManualIndicator, period_key: str) -> ReportingWindow:
+    """The reporting window of ``period_key`` (PeriodError, a ValueError, for any other key);
+    ValueError when the definition is not reported for it."""
+    period = parse_reporting_window(period_key)
+    if period.part not in PARTS[definition.periodicity]:
+        raise ValueError(
+            f"period {period.key} is not a period of {definition.code} ({definition.periodicity})"
+        )
+    return period
 
 
 def manual_value(definition: ManualIndicator, unit: Unit, period_key: str) -> ManualValue:
     """The figure of `unit` for `definition` in `period_key`, rolled up over the unit's subtree,
     with the units below that have and have not reported. Two queries."""
-    key = _checked_key(definition, period_key)
-    period = period_of(key)
+    period = _checked_period(definition, period_key)
     reports = list(
-        ManualReport.objects.filter(indicator=definition, period=key, unit__path__startswith=unit.path)
+        ManualReport.objects.filter(indicator=definition, period=period.key, unit__path__startswith=unit.path)
         .select_related("unit", "reported_by")
         .order_by("unit__path")
     )

@@ -16,13 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from cchc.core.periods import Period
+from cchc.core.periods import ReportingWindow
 from cchc.core.text import fold
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 
 from .models import ManualIndicator, ManualReport
-from .periods import current_period, due_on, normalise_key, open_periods
+from .periods import current_period, open_periods
 from .rollup import (
     UNIT_FIELDS,
     Figure,
@@ -111,7 +111,7 @@ def definition_units(*, user):
 @dataclass
 class IndexRow:
     definition: ManualIndicator
-    period: Period
+    period: ReportingWindow
     expected: int = 0
     reported: int = 0
     can_manage: bool = False
@@ -120,7 +120,7 @@ class IndexRow:
 
     @property
     def due(self) -> dt.date:
-        return due_on(self.period.key)
+        return self.period.due_on
 
 
 def index_rows(*, user, today: dt.date) -> list[IndexRow]:
@@ -187,7 +187,7 @@ class OverviewRow:
 class Overview:
     value: ManualValue
     rows: list[OverviewRow]
-    periods: list[Period]
+    periods: list[ReportingWindow]
     can_report: bool
 
     @property
@@ -231,7 +231,7 @@ def overview(*, user, definition: ManualIndicator, root: Unit, period_key: str, 
     """Units of `root`'s subtree with their figures for the period; the root's figure on top.
     An officer sees only their own unit's row."""
     access = Access.for_user(user)
-    value = manual_value(definition, root, normalise_key(period_key))
+    value = manual_value(definition, root, period_key)
     figures = rollup_all(definition, list(value.reports.values()))
     if access.can_oversee_unit(root):
         units = {u.pk: u for u in value.expected}
@@ -261,7 +261,7 @@ def overview(*, user, definition: ManualIndicator, root: Unit, period_key: str, 
     return Overview(value, rows, open_periods(definition.periodicity, today, years=3), can_report)
 
 
-def report_units(*, user, definition: ManualIndicator, period: Period):
+def report_units(*, user, definition: ManualIndicator, period: ReportingWindow):
     """Units of the definition's scope the user may report for in the period."""
     access = Access.for_user(user)
     return scope_units(definition, period).filter(access.units_q(REPORT_ROLES)).order_by("path")

@@ -1,7 +1,9 @@
 """Manual indicators as a source of figures (`cchc.core.indicator_sources`), registered from
 `ManualIndicatorsConfig.ready()`: "manual:<code>" is the figure units report for the definition
 with that code that applies to the measured unit (`rollup.definition_for_unit`: active first,
-then the nearest), cumulative over the CCHC reporting windows."""
+then the nearest), cumulative over the CCHC reporting windows: its periods are the reporting-window
+keys of `cchc.core.periods` ("BC-2026-Q1", "BC-2026-H1", "BC-2026-9M", "BC-2026-Y"), exactly as the
+reports are stored; a calendar key ("2026", "2026-05") has no manual figure."""
 
 from __future__ import annotations
 
@@ -11,24 +13,13 @@ from collections.abc import Sequence
 from cchc.core.errors import ServiceError
 from cchc.core.indicator_sources import EMPTY, NUMBER, PERCENT, REPORTING, Reading, Source
 from cchc.core.numbers import to_decimal
+from cchc.core.periods import REPORTING_PREFIX
 from cchc.orgs.models import Unit
 
 from .models import ManualIndicator
 from .rollup import definition_for_unit, manual_value_by_code
 
 _CODE = re.compile(r"manual:([A-Za-z0-9_-]{1,64})")
-REPORTING_PREFIX = "BC-"
-
-
-def manual_key(key: str) -> str | None:
-    """The manual indicators' period for a reporting-window key ("BC-2026-H1" → "2026-H1",
-    "BC-2026" and the calendar year "2026" → "2026-Y"); None for the others."""
-    inner = key.removeprefix(REPORTING_PREFIX)
-    if inner.isdigit():
-        return f"{inner}-Y"
-    if key.startswith(REPORTING_PREFIX) and inner[5:] in ("Q1", "H1", "9M"):
-        return inner
-    return None
 
 
 def definitions_for(unit: Unit) -> list[ManualIndicator]:
@@ -76,12 +67,11 @@ class ManualSource:
 
 
 def _reading(code: str, unit: Unit, key: str) -> Reading:
-    mkey = manual_key(key)
-    if mkey is None:
+    if not key.startswith(REPORTING_PREFIX):  # a calendar period: not what units report
         return EMPTY
     try:
-        found = manual_value_by_code(code.split(":", 1)[1], unit, mkey)
-    except ValueError:  # not a period of this indicator's periodicity
+        found = manual_value_by_code(code.split(":", 1)[1], unit, key)
+    except ValueError:  # not a reporting window (PeriodError), or not one of this periodicity
         return EMPTY
     if found is None:
         return EMPTY

@@ -32,13 +32,16 @@ class WorkScheduleForm(forms.Form):
 
 
 class DueDateForm(forms.Form):
-    received = forms.DateTimeField(
+    """The due-date calculator (sent as a query: its field names are the site's query parameters,
+    docs/glossary.md)."""
+
+    tiep_nhan_luc = forms.DateTimeField(
         label="Thời điểm tiếp nhận",
         input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
     )
-    duration = forms.DecimalField(label="Thời hạn", min_value=0, max_digits=6, decimal_places=2)
-    unit = forms.ChoiceField(
+    thoi_han = forms.DecimalField(label="Thời hạn", min_value=0, max_digits=6, decimal_places=2)
+    don_vi_tinh = forms.ChoiceField(
         label="Đơn vị",
         choices=[
             ("working_day", "ngày làm việc"),

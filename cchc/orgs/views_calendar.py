@@ -71,7 +71,7 @@ def calendar_page(request):
             "form": form,
             "can_edit": can_edit,
             "days_off": days_off,
-            "due_form": DueDateForm(initial={"unit": "working_day", "duration": 5}),
+            "due_form": DueDateForm(initial={"don_vi_tinh": "working_day", "thoi_han": 5}),
         },
     )
 
@@ -84,7 +84,9 @@ def due_date_preview(request):
         return HttpResponse('<p class="warn">Nhập thời điểm tiếp nhận (dd/mm/yyyy hh:mm) và thời hạn.</p>')
     try:
         due = policy_for_unit(None).due_date(
-            form.cleaned_data["received"], form.cleaned_data["duration"], form.cleaned_data["unit"]
+            form.cleaned_data["tiep_nhan_luc"],
+            form.cleaned_data["thoi_han"],
+            form.cleaned_data["don_vi_tinh"],
         )
     except WorkingTimeError as exc:
         return HttpResponse(f'<p class="warn">{escape(str(exc))}</p>')

@@ -60,7 +60,7 @@ TOLERANCE_POINTS = Decimal(2)
 TOLERANCE_SHARE = Decimal("0.05")
 TREND_LENGTH = 3
 SYMBOLS = {">": ">", ">=": "≥", "=": "=", "<=": "≤", "<": "<"}
-MANUAL_WINDOWS = (("Q1", "Quý I"), ("H1", "6 tháng"), ("9M", "9 tháng"), ("", "Năm"))
+MANUAL_WINDOWS = (("Q1", "Quý I"), ("H1", "6 tháng"), ("9M", "9 tháng"), ("Y", "Năm"))
 
 
 @dataclass
@@ -193,8 +193,8 @@ def _months(year: int, today: dt.date) -> tuple[list[str], int]:
 
 def _keys(source: Source, year: int, relative: bool, today: dt.date) -> list[str]:
     if source.cadence == REPORTING:
-        keys = [f"BC-{year}-{w}" if w else f"BC-{year}" for w, _ in MANUAL_WINDOWS]
-        return keys + ([f"BC-{year - 1}"] if relative else [])
+        keys = [f"BC-{year}-{w}" for w, _ in MANUAL_WINDOWS]
+        return keys + ([f"BC-{year - 1}-Y"] if relative else [])
     months, _ = _months(year, today)
     return [str(year), *months] + ([str(year - 1)] if relative else [])
 
@@ -202,12 +202,12 @@ def _keys(source: Source, year: int, relative: bool, today: dt.date) -> list[str
 def _fill(st: TargetStatus, got: dict[str, Reading], rule: Rule, today: dt.date) -> None:
     target, source, year = st.target, st.source, st.year
     if source.cadence == REPORTING:
-        windows = [(f"BC-{year}-{w}" if w else f"BC-{year}", label) for w, label in MANUAL_WINDOWS]
+        windows = [(f"BC-{year}-{w}", label) for w, label in MANUAL_WINDOWS]
         st.trend = [(k, label, got.get(k, EMPTY).value) for k, label in windows]
         reported = [(k, got[k]) for k, _ in reversed(windows) if got.get(k, EMPTY).value is not None]
-        st.value_key, st.reading = reported[0] if reported else (f"BC-{year}", EMPTY)
+        st.value_key, st.reading = reported[0] if reported else (f"BC-{year}-Y", EMPTY)
         complete = [v for _, _, v in st.trend if v is not None]
-        prev_key = f"BC-{year - 1}"
+        prev_key = f"BC-{year - 1}-Y"
     else:
         months, n_complete = _months(year, today)
         st.trend = [(k, f"T{int(k[-2:])}", got.get(k, EMPTY).value) for k in months]
