@@ -8,7 +8,7 @@ A `du_lieu` leaf names an indicator code of `cchc.core.indicator_sources` (`Crit
     less is better:  points = max × min(1, full_at / value)   (0 → the maximum)
 
 rounded half-up to 2 decimals. The figure is the unit's (its subtree's) for the assessed year:
-the calendar year for calendar sources, the CCHC reporting year ("BC-YYYY", 15/12–14/12) for
+the calendar year for calendar sources, the CCHC reporting year ("BC-YYYY-Y", 15/12–14/12) for
 sources reported in reporting windows. No figure → no computed points (the council decides).
 """
 
@@ -36,7 +36,7 @@ class Computed:
 
 
 def year_key(source: Source, year: int) -> str:
-    return f"BC-{year}" if source.cadence == REPORTING else str(year)
+    return f"BC-{year}-Y" if source.cadence == REPORTING else str(year)
 
 
 def points_for(value: Decimal, max_points: Decimal, full_at: Decimal, higher_is_better: bool) -> Decimal:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cchc.core.errors import ServiceError
 from cchc.core.indicator_sources import CALENDAR, EMPTY, PERCENT, Reading, Source
-from cchc.core.periods import calendar_period
+from cchc.core.periods import PeriodError, parse_calendar_period
 from cchc.orgs.models import Unit
 
 from .models import Assignment
@@ -61,8 +61,8 @@ class TaskSource:
 
 def _reading(code: str, unit: Unit, key: str, today: dt.date) -> Reading:
     try:
-        period = calendar_period(key)
-    except ValueError:
+        period = parse_calendar_period(key)
+    except PeriodError:  # a reporting window: tasks are counted by calendar periods only
         return EMPTY
     end = min(period.end, today)
     if end < period.start:
