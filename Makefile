@@ -55,6 +55,9 @@ bench: venv
 	@$(PY) bench/run.py
 	@echo "==> Trang theo dõi nhiệm vụ trên PostgreSQL"
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/run.py --postgres
+	@echo "==> Chỉ số CCHC: 130 đơn vị × 60 tiêu chí (tính điểm, xếp hạng, các trang) trên SQLite và PostgreSQL"
+	@$(PY) bench/par_index.py
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/par_index.py --postgres
 	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
 	@$(PY) bench/plan_import_eval.py
 	@echo "==> Tính hạn giải quyết hàng loạt"
