@@ -22,8 +22,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 
+from cchc.dossiers.exchange import on_time_q
 from cchc.dossiers.models import Dossier
 from cchc.exchange.formats import TZ_LOCAL, datetime_to_local_us
 from cchc.orgs.models import Unit
@@ -266,14 +267,6 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=TZ_LOCAL)
 
 
-def _on_time_q(b: dt.datetime) -> Q:
-    """The spec's on-time rule as a filter, with `Dossier.on_time_until` = due + paused clock time:
-    ≤ 1 supplement request and min(end, b) ≤ on_time_until."""
-    ended = Q(finished_at__lt=b, finished_at__lte=F("on_time_until"))
-    judged_at_b = (Q(finished_at__isnull=True) | Q(finished_at__gte=b)) & Q(on_time_until__gte=b)
-    return Q(supplement_count__lte=1) & (ended | judged_at_b)
-
-
 BASE_Q = {
     "R": lambda a, b: Q(received_at__gte=a, received_at__lt=b),
     "F": lambda a, b: Q(finished_at__gte=a, finished_at__lt=b),
@@ -300,7 +293,7 @@ def measure_q(code: str, period_key: str) -> Q:
     q = BASE_Q[measure.base](a, b)
     for name, op, value in measure.where:
         if name == "dung_han":
-            q &= _on_time_q(b) if value else ~_on_time_q(b)
+            q &= on_time_q(b) if value else ~on_time_q(b)
         elif op == "eq":
             q &= Q(**{FIELD_Q[name]: value})
         elif op == "in":
