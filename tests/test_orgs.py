@@ -98,3 +98,16 @@ def test_resolver_flags_what_it_cannot_resolve(tree):
     assert results[0].how == "unresolved" and results[0].needs_person and not results[0].units
     fuzzy = UnitResolver(tree.province).resolve("Sở Tư phap tinh")
     assert fuzzy[0].units and fuzzy[0].units[0].name == "Sở Tư pháp"
+
+
+def test_province_is_the_unit_or_its_nearest_province_ancestor(tree, django_assert_num_queries):
+    agency = tree.agency("STP")
+    subunit = unit_create(actor=None, name="Phòng Hành chính", kind=UnitKind.SUBUNIT, parent=agency)
+    other = unit_create(actor=None, name="Hội Luật gia", kind=UnitKind.OTHER, code="O1")
+    with django_assert_num_queries(0):
+        assert tree.province.province() == tree.province
+        assert other.province() is None  # nothing above it
+    for unit in (agency, subunit, tree.communes[0]):
+        with django_assert_num_queries(1):
+            assert unit.province() == tree.province
+    assert tree.other_commune.province() == tree.other_province

@@ -108,6 +108,16 @@ class Unit(models.Model):
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.strip("/").split("/") if p]
 
+    def province(self) -> Unit | None:
+        """The unit itself if it is a province, else its nearest province ancestor (one query at
+        most, through the stored path); None when no province is above it."""
+        if self.kind == UnitKind.PROVINCE:
+            return self
+        ids = self.ancestor_ids()[:-1]
+        if not ids:
+            return None
+        return Unit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).order_by("-depth").first()
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Quản trị hệ thống"
