@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from cchc.core.errors import ServiceError
+from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
-from cchc.orgs.access import Access
+from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit, UnitKind
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import unit_create, units_load_administrative
@@ -111,3 +111,12 @@ def test_province_is_the_unit_or_its_nearest_province_ancestor(tree, django_asse
         with django_assert_num_queries(1):
             assert unit.province() == tree.province
     assert tree.other_commune.province() == tree.other_province
+
+
+def test_require_manager_refuses_with_the_callers_message(tree, users):
+    require_manager(users.coordinator, tree.agency("STP"))
+    require_manager(users.admin, tree.other_province)
+    with pytest.raises(PermissionDenied, match="quản lý đơn vị này"):
+        require_manager(users.leader, tree.province)
+    with pytest.raises(PermissionDenied, match="^Không được$"):
+        require_manager(users.foreign_coordinator, tree.province, "Không được")
