@@ -90,15 +90,6 @@ class BadRow:
         return f"dòng {self.line}: {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    """Internal: a checked row with datetimes as local microseconds (used by the reference
-    computation, which needs exact integer arithmetic, and by `DossierRow`)."""
-
-    line: int
-    values: tuple
-
-
 def read_header(path: str | PathLike) -> list[str]:
     """The column names of a dossiers.csv (BOM and surrounding spaces removed)."""
     name = str(path)

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
 
 
 class UnitKind(models.TextChoices):
@@ -27,12 +24,6 @@ KIND_ORDER = models.Case(
 
 
 class UnitQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date) -> UnitQuerySet:
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
-
     def current(self) -> UnitQuerySet:
         return self.filter(valid_to__isnull=True)
 
@@ -97,10 +88,6 @@ class Unit(models.Model):
             if name.startswith(prefix):
                 return f"UBND {prefix.lower()}{name[len(prefix) :]}"
         return f"UBND tỉnh {name}" if self.kind == UnitKind.PROVINCE else f"UBND {name}"
-
-    @property
-    def is_historical(self) -> bool:
-        return self.valid_to is not None
 
     def is_in_subtree_of(self, other: Unit) -> bool:
         return self.path.startswith(other.path)

@@ -442,11 +442,6 @@ class DuePolicy:
 
     # -- public moment-level API ---------------------------------------------------------------------
 
-    def is_working_time(self, moment: dt.datetime) -> bool:
-        """True when ``moment`` falls in working hours of a working day."""
-        o, s = _split(to_local(moment))
-        return self.calendar.is_working_day(dt.date.fromordinal(o)) and self.hours.contains(s)
-
     def effective_start(self, received: dt.datetime) -> dt.datetime:
         """When the clock starts for a dossier received at ``received`` (spec rule 1)."""
         o, s, _ = self._effective(*_split(to_local(received)))
