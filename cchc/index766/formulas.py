@@ -346,7 +346,6 @@ INDICATORS: tuple[Indicator, ...] = (
        "Hồ sơ có phí, thanh toán trực tuyến; thủ tục có phí",
        "min(10; 6·A + min(2; 2,5·B) + 2,5·C)", online_payment),
 )  # fmt: skip
-INDICATOR_BY_CODE = {i.code: i for i in INDICATORS}
 
 
 def max_points(indicator: Indicator, cfg: dict) -> Decimal:

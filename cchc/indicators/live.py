@@ -45,22 +45,6 @@ TABLE = MeasureTotal._meta.db_table
 
 # --- a dossier's contribution -------------------------------------------------------------------
 
-FACT_ATTRS = (
-    "received_at",
-    "due_at",
-    "finished_at",
-    "result",
-    "supplement_count",
-    "paused_elapsed_hours",
-    "fee_due",
-    "paid_online",
-    "electronic_result",
-    "digitised",
-    "data_reused",
-    "apologised",
-    "rating",
-)
-
 
 def facts_of(state, *, unit_id: int, channel: str) -> dict | None:
     """What the measures read of a dossier (a `Dossier` or a `lifecycle.DossierState`): the exchange
