@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from cchc.exchange.formats import SATISFIED, datetime_to_local_us
+from cchc.exchange.formats import FLAG_COLUMNS, SATISFIED, datetime_to_local_us
 
 SPEC = "specs/dossier-exchange.md"
 NS_PER_DAY = 86_400 * 10**9  # nanoseconds in a day
@@ -244,19 +244,7 @@ def dossier_facts(row) -> dict[str, object]:
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
     facts = {
         name: get(name)
-        for name in (
-            "ma_don_vi",
-            "kenh",
-            "ket_qua",
-            "so_lan_bo_sung",
-            "co_nghia_vu_tai_chinh",
-            "thanh_toan_truc_tuyen",
-            "ket_qua_dien_tu",
-            "so_hoa",
-            "tai_su_dung",
-            "xin_loi",
-            "danh_gia",
-        )
+        for name in ("ma_don_vi", "kenh", "ket_qua", "so_lan_bo_sung", *FLAG_COLUMNS, "danh_gia")
     }
     facts["tiep_nhan_luc"] = _local_us(get("tiep_nhan_luc"))
     facts["han_tra"] = _local_us(get("han_tra"))
