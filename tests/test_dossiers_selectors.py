@@ -30,7 +30,7 @@ from cchc.procedures.models import Level
 
 from .test_dossiers_support import APPLICANT, local, make_procedure, make_world
 
-SPEC_COLUMNS = (  # specs/dossier-exchange.md, dossiers.csv
+SPEC_COLUMNS = (  # docs/specs/dossier-exchange.md, dossiers.csv
     "ma_ho_so ma_tthc ma_don_vi kenh tiep_nhan_luc han_tra han_tra_moi ket_thuc_luc tra_kq_luc ket_qua "
     "so_lan_bo_sung tam_dung_gio co_nghia_vu_tai_chinh thanh_toan_truc_tuyen ket_qua_dien_tu so_hoa "
     "tai_su_dung xin_loi danh_gia"

@@ -1,4 +1,4 @@
-"""The 766 index (specs/index-766.md, docs/index-766.md): every formula on hand-computed cases,
+"""The 766 index (docs/specs/index-766.md, docs/index-766.md): every formula on hand-computed cases,
 the facts gathered from the database for a small province, the roll-up, the progress group
 against the reference `dung_han` definition, ranking, the service, the command, the selector."""
 

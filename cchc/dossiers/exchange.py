@@ -1,4 +1,4 @@
-"""A stored dossier as a row of dossiers.csv (specs/dossier-exchange.md): every column comes
+"""A stored dossier as a row of dossiers.csv (docs/specs/dossier-exchange.md): every column comes
 from the model. Dossiers whose clock never started (refused or incomplete at receipt) have no
 `tiep_nhan_luc` and are not rows of the exchange.
 

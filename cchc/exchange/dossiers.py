@@ -1,4 +1,4 @@
-"""dossiers.csv — one row per dossier (specs/dossier-exchange.md), read as a stream.
+"""dossiers.csv — one row per dossier (docs/specs/dossier-exchange.md), read as a stream.
 
     tree = read_orgs("orgs.csv")
     for item in iter_dossiers("dossiers.csv", tree):      # or any container of unit codes

@@ -1,4 +1,4 @@
-"""Columns, value grammars and messages of the dossier exchange format (specs/dossier-exchange.md).
+"""Columns, value grammars and messages of the dossier exchange format (docs/specs/dossier-exchange.md).
 
 Everything here is plain data and small parsers shared by the Python reader (`dossiers.py`), the
 DuckDB file mode (`cchc.indicators.filemode`, which builds the same checks in SQL from these

@@ -1,4 +1,4 @@
-"""Ranking by total within a level, for one period (specs/index-766.md): the provinces; the
+"""Ranking by total within a level, for one period (docs/specs/index-766.md): the provinces; the
 agencies (sở, ban, ngành) of a province; the communes of a province. Ties share a rank and the
 next rank skips (1, 2, 2, 4). Units not yet computed for the period are not ranked."""
 

@@ -1,4 +1,4 @@
-"""The dossier indicators of specs/dossier-exchange.md ("Indicators for a unit u and a period P"),
+"""The dossier indicators of docs/specs/dossier-exchange.md ("Indicators for a unit u and a period P"),
 defined once, as data, for every engine (file mode in DuckDB, live mode in the database).
 
 Two layers:
@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from cchc.exchange.formats import FLAG_COLUMNS, SATISFIED, datetime_to_local_us
 
-SPEC = "specs/dossier-exchange.md"
+SPEC = "docs/specs/dossier-exchange.md"
 NS_PER_DAY = 86_400 * 10**9  # nanoseconds in a day
 PAUSE_NS_PER_UNIT = 3600  # tam_dung_gio is held in 1e-9 hours: × 3600 = nanoseconds
 

@@ -1,5 +1,5 @@
 """File mode of the dossier indicators: orgs.csv + dossiers.csv → indicators per unit × period,
-computed with DuckDB (`cchc indicators compute`, contract in specs/dossier-exchange.md).
+computed with DuckDB (`cchc indicators compute`, contract in docs/specs/dossier-exchange.md).
 
 How 5 million rows stay fast (docs/indicators.md has the figures):
 

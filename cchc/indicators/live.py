@@ -1,4 +1,4 @@
-"""Live mode of the dossier indicators: the figures of specs/dossier-exchange.md over the dossiers
+"""Live mode of the dossier indicators: the figures of docs/specs/dossier-exchange.md over the dossiers
 in the database, for every unit up the tree and every live period (`live_periods`).
 
 How they stay fresh: a dossier counts only in the periods that contain its receipt or its end, so

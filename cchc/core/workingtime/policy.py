@@ -334,7 +334,7 @@ def _number(value: Decimal) -> str:
 
 
 class DuePolicy:
-    """The default due-date policy of specs/working-time.md, with configurable hours and cut-off.
+    """The default due-date policy of docs/specs/working-time.md, with configurable hours and cut-off.
 
     ``calendar``: a ``WorkingCalendar`` (default: ``default_calendar()`` with the shipped
     overrides). ``cutoff``: receipts at or after this time start the next working day (None: no

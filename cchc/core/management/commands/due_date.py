@@ -3,7 +3,7 @@
     cchc due-date --received "2026-02-13 16:05" --duration 5 --unit working_day \
         [--pause "2026-03-03 10:00/2026-03-05 14:00"]...
 
-Bad input exits with status 2 and a one-line message on stderr (contract: specs/working-time.md).
+Bad input exits with status 2 and a one-line message on stderr (contract: docs/specs/working-time.md).
 """
 
 from __future__ import annotations

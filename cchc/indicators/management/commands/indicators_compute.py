@@ -3,7 +3,7 @@
     cchc indicators compute --orgs orgs.csv --dossiers dossiers.csv --period 2026-Q1 [--period 2026 …]
         [--out result.csv] [--strict] [--quiet]
 
-Contract: specs/dossier-exchange.md. Exit status 2 with a message on stderr for bad input
+Contract: docs/specs/dossier-exchange.md. Exit status 2 with a message on stderr for bad input
 (unknown period, bad orgs.csv, unreadable dossiers.csv, or a bad row with --strict).
 """
 

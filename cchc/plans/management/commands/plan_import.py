@@ -1,6 +1,6 @@
 """`cchc plan import FILE [--json] [--issuer CODE] [--actor USERNAME]`
 
-With --json: prints the structured plan (contract: specs/plan-import.md) and saves nothing.
+With --json: prints the structured plan (contract: docs/specs/plan-import.md) and saves nothing.
 Without: saves the plan as a draft of the issuing unit and prints its id; warnings (bodies that
 could not be matched to units, …) go to stderr. An unreadable or unsupported file: one line on
 stderr and exit status 2.
