@@ -15,21 +15,16 @@ from django.utils import timezone
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
+from .access_helpers import (
+    EVERYONE,
+    PROVINCE_MANAGERS,
+    PROVINCE_OVERSEERS,
+    ROLES,
+    assert_row_access,
+    assert_sent_to_login,
+    row_ids,
+)
 from .conftest import PASSWORD
-
-ROLES = [
-    "admin",
-    "coordinator",
-    "leader",
-    "officer",
-    "officer_other",
-    "commune_officer",
-    "commune_coordinator",
-    "foreign_coordinator",
-]
-EVERYONE = set(ROLES)
-PROVINCE_MANAGERS = {"admin", "coordinator"}
-PROVINCE_OVERSEERS = {"admin", "coordinator", "leader"}
 
 # (name, method, url builder, allowed roles, success status)
 MATRIX = [
@@ -179,29 +174,15 @@ def _progress_data() -> dict:
     }
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=[r[0] for r in MATRIX])
+@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, users, objects, row, role):
-    name, method, url_of, allowed, success = row
-    url = url_of(objects)
-    assert client.login(username=getattr(users, role).username, password=PASSWORD)
-    if method == "post":
-        response = client.post(url, _progress_data() if "progress" in name else {})
-    else:
-        response = client.get(url)
-    expected = success if role in allowed else 403
-    assert response.status_code == expected, (
-        f"{role} {method.upper()} {url}: {response.status_code}, expected {expected}"
-    )
-    if expected == 403:
-        assert "quyền" in response.content.decode()
+    assert_row_access(client, users, role, row, objects, _progress_data() if "progress" in row[0] else None)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=[r[0] for r in MATRIX])
+@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
 def test_anonymous_is_sent_to_login(client, objects, row):
-    _name, method, url_of, _allowed, _success = row
-    response = getattr(client, method)(url_of(objects))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert_sent_to_login(client, row, objects)
 
 
 def test_refused_progress_changes_nothing(client, users, objects):

@@ -1,4 +1,4 @@
-"""`cchc due-date`: the contract of specs/working-time.md, through the installed command."""
+"""`cchc due-date`: the contract of docs/specs/working-time.md, through the installed command."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dossier exchange format (specs/dossier-exchange.md): orgs.csv and dossiers.csv readers and
+"""The dossier exchange format (docs/specs/dossier-exchange.md): orgs.csv and dossiers.csv readers and
 writers, and the synthetic dossier generator (`cchc dossiers generate`)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The 766 index (specs/index-766.md, docs/index-766.md): every formula on hand-computed cases,
+"""The 766 index (docs/specs/index-766.md, docs/index-766.md): every formula on hand-computed cases,
 the facts gathered from the database for a small province, the roll-up, the progress group
 against the reference `dung_han` definition, ranking, the service, the command, the selector."""
 
@@ -22,9 +22,10 @@ from django.test import override_settings
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
 from cchc.core.periods import parse_calendar_period
-from cchc.dossiers.exchange import COLUMNS, exchange_record
+from cchc.dossiers.exchange import exchange_record
 from cchc.dossiers.models import Dossier, Feedback, Payment
 from cchc.exchange.dossiers import iter_dossiers
+from cchc.exchange.formats import DOSSIER_COLUMNS
 from cchc.exchange.orgs import OrgTree, OrgUnit
 from cchc.index766 import formulas as fm
 from cchc.index766.catalogue import WorkingDays, paper_result
@@ -573,7 +574,7 @@ def _reference(tmp_path, periods):
     )
     path = tmp_path / "dossiers.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(fh, fieldnames=DOSSIER_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for d in Dossier.objects.select_related("procedure", "handling_unit").order_by("pk"):
             writer.writerow(exchange_record(d))

@@ -24,8 +24,8 @@ from cchc.plans.models import Target
 from cchc.targets.models import binding_of
 from cchc.targets.services import target_bind
 
+from .access_helpers import ROLES
 from .conftest import PASSWORD
-from .test_access_matrix import ROLES
 from .test_dossiers_support import local, make_procedure, make_world, pdf
 
 PERIOD = "2026"

@@ -1,4 +1,4 @@
-"""File mode of the dossier indicators (`cchc indicators compute`, specs/dossier-exchange.md).
+"""File mode of the dossier indicators (`cchc indicators compute`, docs/specs/dossier-exchange.md).
 
 Hand-computed cases for every indicator, the roll-up, rounding, empty denominators, period
 boundaries, bad rows, exit statuses, and the DuckDB engine checked against the plain-Python

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from cchc.core.periods import PeriodError
 from cchc.dossiers import services
 from cchc.dossiers.deadlines import apology_deadline, dossier_policy
-from cchc.dossiers.exchange import COLUMNS, exchange_record
+from cchc.dossiers.exchange import exchange_record
 from cchc.dossiers.models import Dossier
+from cchc.exchange.formats import DOSSIER_COLUMNS
 from cchc.exchange.orgs import write_orgs
 from cchc.indicators import live
 from cchc.indicators.definitions import INDICATORS
@@ -150,7 +151,7 @@ def _file_mode(tmp_path, keys):
     )
     path = tmp_path / "dossiers.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(fh, fieldnames=DOSSIER_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for d in Dossier.objects.select_related("procedure", "handling_unit").order_by("pk"):
             record = exchange_record(d)

@@ -15,21 +15,11 @@ from cchc.manual_indicators import services
 from cchc.manual_indicators.models import Kind, ManualIndicator, ManualReport, Periodicity
 from cchc.orgs.models import UnitKind
 
+from .access_helpers import EVERYONE, ROLES
 from .conftest import PASSWORD
 
 PY = timezone.localdate().year - 1
 Q1 = f"BC-{PY}-Q1"
-ROLES = [
-    "admin",
-    "coordinator",
-    "leader",
-    "officer",
-    "officer_other",
-    "commune_officer",
-    "commune_coordinator",
-    "foreign_coordinator",
-]
-EVERYONE = set(ROLES)
 IN_PROVINCE = EVERYONE - {"foreign_coordinator"}
 MANAGERS = {"admin", "coordinator"}
 

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from cchc.core.errors import ServiceError
+from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
-from cchc.orgs.access import Access
+from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit, UnitKind
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import unit_create, units_load_administrative
@@ -98,3 +98,25 @@ def test_resolver_flags_what_it_cannot_resolve(tree):
     assert results[0].how == "unresolved" and results[0].needs_person and not results[0].units
     fuzzy = UnitResolver(tree.province).resolve("Sở Tư phap tinh")
     assert fuzzy[0].units and fuzzy[0].units[0].name == "Sở Tư pháp"
+
+
+def test_province_is_the_unit_or_its_nearest_province_ancestor(tree, django_assert_num_queries):
+    agency = tree.agency("STP")
+    subunit = unit_create(actor=None, name="Phòng Hành chính", kind=UnitKind.SUBUNIT, parent=agency)
+    other = unit_create(actor=None, name="Hội Luật gia", kind=UnitKind.OTHER, code="O1")
+    with django_assert_num_queries(0):
+        assert tree.province.province() == tree.province
+        assert other.province() is None  # nothing above it
+    for unit in (agency, subunit, tree.communes[0]):
+        with django_assert_num_queries(1):
+            assert unit.province() == tree.province
+    assert tree.other_commune.province() == tree.other_province
+
+
+def test_require_manager_refuses_with_the_callers_message(tree, users):
+    require_manager(users.coordinator, tree.agency("STP"))
+    require_manager(users.admin, tree.other_province)
+    with pytest.raises(PermissionDenied, match="quản lý đơn vị này"):
+        require_manager(users.leader, tree.province)
+    with pytest.raises(PermissionDenied, match="^Không được$"):
+        require_manager(users.foreign_coordinator, tree.province, "Không được")

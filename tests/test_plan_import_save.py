@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cchc.core.errors import PermissionDenied
 from cchc.plans import services
 from cchc.plans.importer import parse_plan_file
-from cchc.plans.importer.save import plan_import_save, province_of
+from cchc.plans.importer.save import plan_import_save
 from cchc.plans.models import Plan, PlanStatus, TaskRole
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
@@ -134,8 +134,8 @@ def test_actor_must_manage_the_issuer(tree, users):
 
 def test_bodies_are_resolved_in_the_issuers_province(tree, users):
     agency = tree.agency("SXD")
-    assert province_of(agency) == tree.province
-    assert province_of(tree.communes[0]) == tree.province
+    assert agency.province() == tree.province
+    assert tree.communes[0].province() == tree.province
     plan, _ = plan_import_save(actor=users.coordinator, issuer=agency, structured=structured())
     assert plan.issuer == agency
     first = plan.tasks.get(number="1")

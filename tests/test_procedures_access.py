@@ -15,20 +15,16 @@ from django.urls import reverse
 from cchc.procedures import services
 from cchc.procedures.models import Level, Procedure
 
+from .access_helpers import (
+    EVERYONE,
+    PROVINCE_MANAGERS,
+    ROLES,
+    assert_row_access,
+    assert_sent_to_login,
+    row_ids,
+)
 from .conftest import PASSWORD
 
-ROLES = [
-    "admin",
-    "coordinator",
-    "leader",
-    "officer",
-    "officer_other",
-    "commune_officer",
-    "commune_coordinator",
-    "foreign_coordinator",
-]
-EVERYONE = set(ROLES)
-PROVINCE_MANAGERS = {"admin", "coordinator"}
 ANY_MANAGER = PROVINCE_MANAGERS | {"commune_coordinator", "foreign_coordinator"}
 
 # (name, method, url builder, allowed roles, success status)
@@ -144,26 +140,15 @@ def objects(tree, users):
     return o
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=[r[0] for r in MATRIX])
+@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, users, objects, row, role):
-    name, method, url_of, allowed, success = row
-    url = url_of(objects)
-    assert client.login(username=getattr(users, role).username, password=PASSWORD)
-    response = client.post(url, {}) if method == "post" else client.get(url)
-    expected = success if role in allowed else 403
-    assert response.status_code == expected, (
-        f"{role} {method.upper()} {url}: {response.status_code}, expected {expected}"
-    )
-    if expected == 403:
-        assert "quyền" in response.content.decode()
+    assert_row_access(client, users, role, row, objects)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=[r[0] for r in MATRIX])
+@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
 def test_anonymous_is_sent_to_login(client, objects, row):
-    _name, method, url_of, _allowed, _success = row
-    response = getattr(client, method)(url_of(objects))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert_sent_to_login(client, row, objects)
 
 
 def test_refused_changes_change_nothing(client, users, objects):

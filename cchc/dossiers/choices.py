@@ -1,5 +1,5 @@
 """The vocabularies of the dossier system. Values are the identifiers of the exchange format
-(specs/dossier-exchange.md) where one exists, so an export never has to translate them."""
+(docs/specs/dossier-exchange.md) where one exists, so an export never has to translate them."""
 
 from django.db import models
 

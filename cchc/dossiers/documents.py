@@ -29,12 +29,6 @@ class FormUnavailable(Exception):
     """The dossier has no such form (yet); the message says why, in Vietnamese."""
 
 
-def province_of(unit: Unit) -> Unit | None:
-    if unit.kind == UnitKind.PROVINCE:
-        return unit
-    return Unit.objects.filter(pk__in=unit.ancestor_ids(), kind=UnitKind.PROVINCE).order_by("-depth").first()
-
-
 def _place(province: Unit | None) -> str:
     if province is None:
         return ""
@@ -81,7 +75,7 @@ def dossier_facts(dossier, applicant: ApplicantView) -> tt03.DossierFacts:
         superior_body=_superior(desk),
         receiving_body=desk.body_name,
         handling_body=dossier.handling_unit.body_name,
-        place=_place(province_of(desk)),
+        place=_place(desk.province()),
         received_at=_local(dossier.received_at),
         due_at=_local(dossier.due_at),
         return_method=ReturnMethod(dossier.return_method).label
@@ -193,7 +187,7 @@ def build_register(*, unit: Unit, dossiers, applicant_of, day: dt.date) -> Offic
                 note=d.get_state_display(),
             )
         )
-    province = province_of(unit)
+    province = unit.province()
     return tt03.form_07_register(
         superior_body=_superior(unit),
         receiving_body=unit.body_name,

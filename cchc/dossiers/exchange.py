@@ -1,4 +1,4 @@
-"""A stored dossier as a row of dossiers.csv (specs/dossier-exchange.md): every column comes
+"""A stored dossier as a row of dossiers.csv (docs/specs/dossier-exchange.md): every column comes
 from the model. Dossiers whose clock never started (refused or incomplete at receipt) have no
 `tiep_nhan_luc` and are not rows of the exchange.
 
@@ -6,6 +6,8 @@ from the model. Dossiers whose clock never started (refused or incomplete at rec
 working time they added to the due date (`paused_hours`): the spec subtracts it from the end
 datetime, `e(d) = end(d) − tam_dung_gio`, and compares with the appointment given at receipt,
 so it must be measured on the same clock as those datetimes (see docs/dossiers.md).
+
+`on_time_q(b)` is the spec's `dung_han` rule on the model's fields, as a query filter.
 """
 
 from __future__ import annotations
@@ -13,31 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import F, Q
+
 from cchc.core.workingtime import to_local
 
 from .models import Dossier
-
-COLUMNS = (
-    "ma_ho_so",
-    "ma_tthc",
-    "ma_don_vi",
-    "kenh",
-    "tiep_nhan_luc",
-    "han_tra",
-    "han_tra_moi",
-    "ket_thuc_luc",
-    "tra_kq_luc",
-    "ket_qua",
-    "so_lan_bo_sung",
-    "tam_dung_gio",
-    "co_nghia_vu_tai_chinh",
-    "thanh_toan_truc_tuyen",
-    "ket_qua_dien_tu",
-    "so_hoa",
-    "tai_su_dung",
-    "xin_loi",
-    "danh_gia",
-)
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -53,7 +35,8 @@ def _flag(value: bool) -> str:
 
 
 def exchange_record(d: Dossier) -> dict[str, str] | None:
-    """The dossier as exchange-format strings; None when its clock never started."""
+    """The dossier as exchange-format strings, in the column order of
+    `cchc.exchange.formats.DOSSIER_COLUMNS`; None when its clock never started."""
     if d.received_at is None:
         return None
     return {
@@ -79,9 +62,12 @@ def exchange_record(d: Dossier) -> dict[str, str] | None:
     }
 
 
-def on_time_by_exchange_rule(d: Dossier, *, period_end: dt.datetime) -> bool:
-    """The spec's `dung_han` rule for a dossier handled in a period ending at `period_end`:
-    at most one supplement request, and end − paused clock time ≤ the appointment at receipt."""
-    end = d.finished_at if d.finished_at is not None and d.finished_at < period_end else period_end
-    effective_end = end - dt.timedelta(hours=float(d.paused_elapsed_hours))
-    return d.supplement_count <= 1 and effective_end <= d.due_at
+def on_time_q(b: dt.datetime) -> Q:
+    """The spec's `dung_han` rule as a filter, for a period ending at ``b`` (aware): at most one
+    supplement request, and min(end, b) ≤ `on_time_until` (= the appointment at receipt + the
+    paused clock time). Open dossiers, and those finished after the period, are judged at b.
+    The one definition on the model's fields: the live indicators, the 766 index and the list of
+    dossiers behind a figure all use it."""
+    ended = Q(finished_at__lt=b, finished_at__lte=F("on_time_until"))
+    judged_at_b = (Q(finished_at__isnull=True) | Q(finished_at__gte=b)) & Q(on_time_until__gte=b)
+    return Q(supplement_count__lte=1) & (ended | judged_at_b)

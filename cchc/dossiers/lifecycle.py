@@ -147,7 +147,7 @@ class DossierState:
     supplement_count: int = 0
     paused_hours: Decimal = Decimal(0)  # working time added to the due date by supplement pauses
     paused_elapsed_hours: Decimal = Decimal(0)  # clock time of those pauses (exchange `tam_dung_gio`)
-    # due_at + paused_elapsed_hours: the dossier is on time (specs/dossier-exchange.md, `dung_han`)
+    # due_at + paused_elapsed_hours: the dossier is on time (docs/specs/dossier-exchange.md, `dung_han`)
     # when it ends — or the period it is judged in ends — no later than this, with ≤ 1 supplement.
     on_time_until: dt.datetime | None = None
     finished_at: dt.datetime | None = None

@@ -42,6 +42,8 @@ def _year(raw: str | None) -> int | None:
 
 
 def _place(unit: Unit) -> str:
+    """The place in a document's date line: the province's short name ("Đồng Nai")."""
+    unit = unit.province() or unit
     name = unit.short_name or unit.name
     for prefix in ("Tỉnh ", "Thành phố ", "UBND tỉnh ", "UBND thành phố "):
         name = name.removeprefix(prefix)

@@ -1,4 +1,4 @@
-"""The dossier exchange format (specs/dossier-exchange.md): orgs.csv and dossiers.csv readers and
+"""The dossier exchange format (docs/specs/dossier-exchange.md): orgs.csv and dossiers.csv readers and
 writers, and the synthetic dossier generator (`generate`). Pure Python, no Django.
 
     from cchc.exchange import read_orgs, iter_dossiers, DossierRow, BadRow, ExchangeError

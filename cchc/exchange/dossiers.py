@@ -1,4 +1,4 @@
-"""dossiers.csv — one row per dossier (specs/dossier-exchange.md), read as a stream.
+"""dossiers.csv — one row per dossier (docs/specs/dossier-exchange.md), read as a stream.
 
     tree = read_orgs("orgs.csv")
     for item in iter_dossiers("dossiers.csv", tree):      # or any container of unit codes
@@ -88,15 +88,6 @@ class BadRow:
 
     def __str__(self) -> str:
         return f"dòng {self.line}: {self.reason}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    """Internal: a checked row with datetimes as local microseconds (used by the reference
-    computation, which needs exact integer arithmetic, and by `DossierRow`)."""
-
-    line: int
-    values: tuple
 
 
 def read_header(path: str | PathLike) -> list[str]:

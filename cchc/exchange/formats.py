@@ -1,4 +1,4 @@
-"""Columns, value grammars and messages of the dossier exchange format (specs/dossier-exchange.md).
+"""Columns, value grammars and messages of the dossier exchange format (docs/specs/dossier-exchange.md).
 
 Everything here is plain data and small parsers shared by the Python reader (`dossiers.py`), the
 DuckDB file mode (`cchc.indicators.filemode`, which builds the same checks in SQL from these
@@ -163,8 +163,6 @@ DATETIME_RE = (
     r"(?::([0-5]\d)(?:\.(\d{1,9}))?)?"
     r"(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?"
 )
-# The common case, checked first: local time with seconds.
-LOCAL19_RE = r"\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 COUNT_RE = r"\d{1,9}"
 HOURS_RE = r"(?:\d{1,6}(?:\.\d*)?|\.\d+)"
 HOURS_SCALE = 10**9  # tam_dung_gio is kept as an integer number of 1e-9 hours

@@ -1,4 +1,4 @@
-"""orgs.csv — the organisation tree of the exchange format (specs/dossier-exchange.md).
+"""orgs.csv — the organisation tree of the exchange format (docs/specs/dossier-exchange.md).
 
     tree = read_orgs("orgs.csv")          # raises ExchangeError(line, reason)
     tree["P75"].parent, tree.children("P75"), tree.subtree("P75"), tree.closure()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -31,9 +31,6 @@ from .catalogue import ProcedureFacts, add_catalogue, in_catalogue, procedures_o
 from .models import CertifiedCopyOffer
 from .queries import bounds, dossier_rows, feedback_rows, online_payment_pairs
 from .results import UnitFacts
-
-FACT_NAMES = tuple(f.name for f in fields(UnitFacts) if f.name != "is_commune")
-
 
 # --- adding up the tree ------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """The 766 index, every indicator in one place: its group, maximum, source and formula
-(specs/index-766.md; docs/index-766.md explains each one and its assumptions).
+(docs/specs/index-766.md; docs/index-766.md explains each one and its assumptions).
 
 The functions here are pure: they read `UnitFacts` — the counts of one unit's whole subtree in
 one period, gathered by `facts.py` — and the thresholds of `conf.config()`, and return a
@@ -20,7 +20,6 @@ from cchc.indicators.definitions import round_half_up
 
 from .results import Result, UnitFacts
 
-SPEC = "specs/index-766.md"
 ZERO = Decimal("0.00")
 
 
@@ -304,7 +303,7 @@ INDICATORS: tuple[Indicator, ...] = (
        "Hồ sơ: thời điểm tiếp nhận, thời điểm đồng bộ",
        "hồ sơ tiếp nhận trong kỳ đồng bộ kịp thời / hồ sơ tiếp nhận trong kỳ", synced_dossiers),
     _i("on_time", "progress", "Hồ sơ giải quyết trước hạn, đúng hạn", 20,
-       "Hồ sơ: quy tắc dung_han của specs/dossier-exchange.md",
+       "Hồ sơ: quy tắc dung_han của docs/specs/dossier-exchange.md",
        "hồ sơ đúng hạn / hồ sơ giải quyết trong kỳ (tiếp nhận hoặc kết thúc trong kỳ)", on_time),
     _i("online_procedures", "online", "Thủ tục cung cấp dịch vụ công trực tuyến", 6,
        "Thủ tục: mức độ dịch vụ công trực tuyến (toàn trình, một phần)",
@@ -346,7 +345,6 @@ INDICATORS: tuple[Indicator, ...] = (
        "Hồ sơ có phí, thanh toán trực tuyến; thủ tục có phí",
        "min(10; 6·A + min(2; 2,5·B) + 2,5·C)", online_payment),
 )  # fmt: skip
-INDICATOR_BY_CODE = {i.code: i for i in INDICATORS}
 
 
 def max_points(indicator: Indicator, cfg: dict) -> Decimal:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cchc.core.periods import CalendarPeriod
 from cchc.dossiers.choices import Channel, RatingValue, Result
+from cchc.dossiers.exchange import on_time_q
 from cchc.dossiers.models import Dossier, Feedback, Payment, PaymentMethod, PaymentStatus
 from cchc.orgs.models import Unit
 
@@ -21,15 +22,6 @@ def bounds(period: CalendarPeriod) -> tuple[dt.datetime, dt.datetime]:
     """The period's local-time bounds as aware datetimes (Asia/Ho_Chi_Minh)."""
     tz = timezone.get_default_timezone()
     return timezone.make_aware(period.a, tz), timezone.make_aware(period.b, tz)
-
-
-def on_time_q(b: dt.datetime) -> Q:
-    """The `dung_han` rule of specs/dossier-exchange.md with `on_time_until` = due + paused clock
-    time: at most one supplement request, and min(end, b) ≤ on_time_until (open dossiers, and
-    those finished after the period, are judged at b)."""
-    ended = Q(finished_at__lt=b, finished_at__lte=F("on_time_until"))
-    judged_at_b = (Q(finished_at__isnull=True) | Q(finished_at__gte=b)) & Q(on_time_until__gte=b)
-    return Q(supplement_count__lte=1) & (ended | judged_at_b)
 
 
 def dossier_rows(root: Unit | None, a: dt.datetime, b: dt.datetime, cfg: dict):

@@ -1,4 +1,4 @@
-"""Ranking by total within a level, for one period (specs/index-766.md): the provinces; the
+"""Ranking by total within a level, for one period (docs/specs/index-766.md): the provinces; the
 agencies (sở, ban, ngành) of a province; the communes of a province. Ties share a rank and the
 next rank skips (1, 2, 2, 4). Units not yet computed for the period are not ranked."""
 
@@ -42,22 +42,13 @@ def competition_ranks(totals: list[tuple[object, Decimal]]) -> list[tuple[object
     return out
 
 
-def province_of(unit: Unit) -> Unit | None:
-    """The nearest province at or above the unit."""
-    if unit.kind == UnitKind.PROVINCE:
-        return unit
-    ids = unit.ancestor_ids()[:-1]
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE)}
-    return next((found[i] for i in reversed(ids) if i in found), None)
-
-
 def peers(unit: Unit):
     """The units the unit is ranked among (a queryset), or None when its level is not ranked."""
     current = Unit.objects.current()
     if unit.kind == UnitKind.PROVINCE:
         return current.filter(kind=UnitKind.PROVINCE)
     if unit.kind in (UnitKind.AGENCY, UnitKind.COMMUNE):
-        province = province_of(unit)
+        province = unit.province()
         if province is None:
             return None
         return current.filter(kind=unit.kind, path__startswith=province.path)

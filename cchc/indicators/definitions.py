@@ -1,4 +1,4 @@
-"""The dossier indicators of specs/dossier-exchange.md ("Indicators for a unit u and a period P"),
+"""The dossier indicators of docs/specs/dossier-exchange.md ("Indicators for a unit u and a period P"),
 defined once, as data, for every engine (file mode in DuckDB, live mode in the database).
 
 Two layers:
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from cchc.exchange.formats import SATISFIED, datetime_to_local_us
+from cchc.exchange.formats import FLAG_COLUMNS, SATISFIED, datetime_to_local_us
 
-SPEC = "specs/dossier-exchange.md"
+SPEC = "docs/specs/dossier-exchange.md"
 NS_PER_DAY = 86_400 * 10**9  # nanoseconds in a day
 PAUSE_NS_PER_UNIT = 3600  # tam_dung_gio is held in 1e-9 hours: × 3600 = nanoseconds
 
@@ -244,19 +244,7 @@ def dossier_facts(row) -> dict[str, object]:
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
     facts = {
         name: get(name)
-        for name in (
-            "ma_don_vi",
-            "kenh",
-            "ket_qua",
-            "so_lan_bo_sung",
-            "co_nghia_vu_tai_chinh",
-            "thanh_toan_truc_tuyen",
-            "ket_qua_dien_tu",
-            "so_hoa",
-            "tai_su_dung",
-            "xin_loi",
-            "danh_gia",
-        )
+        for name in ("ma_don_vi", "kenh", "ket_qua", "so_lan_bo_sung", *FLAG_COLUMNS, "danh_gia")
     }
     facts["tiep_nhan_luc"] = _local_us(get("tiep_nhan_luc"))
     facts["han_tra"] = _local_us(get("han_tra"))

@@ -1,5 +1,5 @@
 """File mode of the dossier indicators: orgs.csv + dossiers.csv → indicators per unit × period,
-computed with DuckDB (`cchc indicators compute`, contract in specs/dossier-exchange.md).
+computed with DuckDB (`cchc indicators compute`, contract in docs/specs/dossier-exchange.md).
 
 How 5 million rows stay fast (docs/indicators.md has the figures):
 
@@ -36,7 +36,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
+from cchc.core.commands import fail
 from cchc.core.periods import CalendarPeriod, PeriodError, parse_calendar_periods
 from cchc.exchange import formats as f
 from cchc.exchange.dossiers import read_header
@@ -442,11 +444,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    def fail(message: str) -> None:
-        sys.stderr.write("cchc indicators compute: " + " ".join(message.split()) + "\n")
-        sys.exit(EXIT_BAD_INPUT)
-
-    parser = _Parser(prog="cchc indicators compute", description=__doc__.splitlines()[0], fail=fail)
+    parser = _Parser(
+        prog="cchc indicators compute",
+        description=__doc__.splitlines()[0],
+        fail=partial(fail, "indicators compute"),
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     return run(vars(args))

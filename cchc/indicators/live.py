@@ -1,4 +1,4 @@
-"""Live mode of the dossier indicators: the figures of specs/dossier-exchange.md over the dossiers
+"""Live mode of the dossier indicators: the figures of docs/specs/dossier-exchange.md over the dossiers
 in the database, for every unit up the tree and every live period (`live_periods`).
 
 How they stay fresh: a dossier counts only in the periods that contain its receipt or its end, so
@@ -22,8 +22,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 
+from cchc.dossiers.exchange import on_time_q
 from cchc.dossiers.models import Dossier
 from cchc.exchange.formats import TZ_LOCAL, datetime_to_local_us
 from cchc.orgs.models import Unit
@@ -43,22 +44,6 @@ from .rebuild import compute_batch
 TABLE = MeasureTotal._meta.db_table
 
 # --- a dossier's contribution -------------------------------------------------------------------
-
-FACT_ATTRS = (
-    "received_at",
-    "due_at",
-    "finished_at",
-    "result",
-    "supplement_count",
-    "paused_elapsed_hours",
-    "fee_due",
-    "paid_online",
-    "electronic_result",
-    "digitised",
-    "data_reused",
-    "apologised",
-    "rating",
-)
 
 
 def facts_of(state, *, unit_id: int, channel: str) -> dict | None:
@@ -266,14 +251,6 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=TZ_LOCAL)
 
 
-def _on_time_q(b: dt.datetime) -> Q:
-    """The spec's on-time rule as a filter, with `Dossier.on_time_until` = due + paused clock time:
-    ≤ 1 supplement request and min(end, b) ≤ on_time_until."""
-    ended = Q(finished_at__lt=b, finished_at__lte=F("on_time_until"))
-    judged_at_b = (Q(finished_at__isnull=True) | Q(finished_at__gte=b)) & Q(on_time_until__gte=b)
-    return Q(supplement_count__lte=1) & (ended | judged_at_b)
-
-
 BASE_Q = {
     "R": lambda a, b: Q(received_at__gte=a, received_at__lt=b),
     "F": lambda a, b: Q(finished_at__gte=a, finished_at__lt=b),
@@ -300,7 +277,7 @@ def measure_q(code: str, period_key: str) -> Q:
     q = BASE_Q[measure.base](a, b)
     for name, op, value in measure.where:
         if name == "dung_han":
-            q &= _on_time_q(b) if value else ~_on_time_q(b)
+            q &= on_time_q(b) if value else ~on_time_q(b)
         elif op == "eq":
             q &= Q(**{FIELD_Q[name]: value})
         elif op == "in":

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, When
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from cchc.core import charts, indicator_sources
 from cchc.core.numbers import format_number
 from cchc.core.periods import PeriodError
 from cchc.dossiers import selectors as dossier_selectors
+from cchc.dossiers.exchange import on_time_q
 from cchc.orgs.access import SUBTREE_ROLES, Access
 
 from . import sources
@@ -188,7 +190,12 @@ def dossiers(request):
     source = sources.dossier_source(code)
     reading = indicator_sources.readings(code, unit, [period_key])[period_key]
     behind = sources.dossiers_behind(unit, period_key, code, part)
-    visible = (dossier_selectors.dossier_list(user=request.user) & behind).order_by("received_at", "id")
+    b = timezone.make_aware(period.b)
+    visible = (
+        (dossier_selectors.dossier_list(user=request.user) & behind)
+        .annotate(on_time=Case(When(on_time_q(b), then=True), default=False, output_field=BooleanField()))
+        .order_by("received_at", "id")
+    )
     indicator = sources.DOSSIER_INDICATORS[code]
     counted = part == "numerator" or indicator.denominator is None
     # how many dossiers the figure stands for (the average time's numerator is a sum of days)
@@ -199,15 +206,8 @@ def dossiers(request):
         page = CountedPaginator(visible, PAGE_SIZE, expected).get_page(g.get("trang"))
     else:
         page = Paginator(visible, PAGE_SIZE).get_page(g.get("trang"))
-    b = timezone.make_aware(period.b)
     rows = [
-        {
-            "d": d,
-            "applicant": dossier_selectors.mask_personal(d, request.user),
-            "on_time": d.supplement_count <= 1
-            and d.on_time_until is not None
-            and min(d.finished_at or b, b) <= d.on_time_until,
-        }
+        {"d": d, "applicant": dossier_selectors.mask_personal(d, request.user), "on_time": d.on_time}
         for d in page.object_list
     ]
     return render(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cchc.core.audit import audit_record, changed_fields, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
-from cchc.orgs.access import Access
+from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit, UnitKind
 
 from .models import ManualIndicator, ManualReport
@@ -42,10 +42,11 @@ MAX_NOTE = 4000
 
 
 def _check_manager(actor, unit: Unit) -> None:
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied(
-            f"Chỉ cán bộ điều phối CCHC của {unit} (hoặc cấp trên) được xây dựng, sửa chỉ số của đơn vị này."
-        )
+    require_manager(
+        actor,
+        unit,
+        f"Chỉ cán bộ điều phối CCHC của {unit} (hoặc cấp trên) được xây dựng, sửa chỉ số của đơn vị này.",
+    )
 
 
 def _check_code_free(unit: Unit, code: str, exclude_pk: int | None, errors: dict) -> None:

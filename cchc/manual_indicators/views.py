@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
+from cchc.core.params import int_param
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
@@ -21,13 +22,6 @@ from .forms import DefinitionForm, ReportForm, ReportTargetForm, definition_init
 from .periods import check_period, current_period, open_periods
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET
@@ -109,7 +103,7 @@ def overview(request, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk)
     today = timezone.localdate()
     root = selectors.overview_root(
-        user=request.user, definition=definition, unit_id=_int(request.GET.get("don_vi"))
+        user=request.user, definition=definition, unit_id=int_param(request.GET, "don_vi")
     )
     key = request.GET.get("ky") or current_period(definition.periodicity, today).key
     try:
@@ -151,7 +145,7 @@ def report(request, pk: int):
     if period is None:
         raise Http404("Kỳ báo cáo không hợp lệ hoặc chưa đến.")
     units = selectors.report_units(user=request.user, definition=definition, period=period)
-    unit_id = _int(request.GET.get("don_vi"))
+    unit_id = int_param(request.GET, "don_vi")
     unit = units.filter(pk=unit_id).first() if unit_id else units.first()
     if unit is None:
         if unit_id:

@@ -18,6 +18,8 @@ from operator import or_
 
 from django.db.models import Q
 
+from cchc.core.errors import PermissionDenied
+
 from .models import Membership, Role, Unit
 
 SUBTREE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
@@ -113,3 +115,10 @@ class Access:
 
     def managed_units(self):
         return Unit.objects.filter(self.units_q(MANAGE_ROLES))
+
+
+def require_manager(user, unit: Unit, message: str = "Bạn không có quyền quản lý đơn vị này.") -> None:
+    """Refuse with `PermissionDenied(message)` unless the user may manage the unit
+    (`Access.can_manage_unit`): the check every service that changes a unit's things starts with."""
+    if not Access.for_user(user).can_manage_unit(unit):
+        raise PermissionDenied(message)

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
 
 
 class UnitKind(models.TextChoices):
@@ -27,12 +24,6 @@ KIND_ORDER = models.Case(
 
 
 class UnitQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date) -> UnitQuerySet:
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
-
     def current(self) -> UnitQuerySet:
         return self.filter(valid_to__isnull=True)
 
@@ -98,15 +89,21 @@ class Unit(models.Model):
                 return f"UBND {prefix.lower()}{name[len(prefix) :]}"
         return f"UBND tỉnh {name}" if self.kind == UnitKind.PROVINCE else f"UBND {name}"
 
-    @property
-    def is_historical(self) -> bool:
-        return self.valid_to is not None
-
     def is_in_subtree_of(self, other: Unit) -> bool:
         return self.path.startswith(other.path)
 
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.strip("/").split("/") if p]
+
+    def province(self) -> Unit | None:
+        """The unit itself if it is a province, else its nearest province ancestor (one query at
+        most, through the stored path); None when no province is above it."""
+        if self.kind == UnitKind.PROVINCE:
+            return self
+        ids = self.ancestor_ids()[:-1]
+        if not ids:
+            return None
+        return Unit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).order_by("-depth").first()
 
 
 class Role(models.TextChoices):

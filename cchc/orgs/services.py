@@ -11,6 +11,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 
+from .access import Access, require_manager
 from .data.agencies import AGENCIES_REORGANISED_ON, AGENCY_SUBUNITS, OTHER_BODIES, PROVINCIAL_AGENCIES
 from .data.historical_provinces import FORMER_PROVINCES, MERGED_ON
 from .models import Membership, Role, Unit, UnitKind, User
@@ -249,18 +250,11 @@ def membership_grant(*, actor, user: User, unit: Unit, role: str) -> Membership:
 ADDABLE_KINDS = (UnitKind.AGENCY, UnitKind.SUBUNIT, UnitKind.OTHER)
 
 
-def _require_manager(actor, unit: Unit) -> None:
-    from .access import Access
-
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied("Bạn không có quyền quản lý đơn vị này.")
-
-
 @transaction.atomic
 def unit_add(*, actor, parent: Unit, name: str, kind: str, short_name: str = "") -> Unit:
     """A coordinator or administrator adds an agency, a unit under an agency, or another body.
     Provinces and communes come only from the national list (`units_load_administrative`)."""
-    _require_manager(actor, parent)
+    require_manager(actor, parent)
     if kind not in ADDABLE_KINDS:
         raise ServiceError({"kind": "Chỉ thêm được cơ quan, phòng/đơn vị trực thuộc hoặc tổ chức khác."})
     if parent.valid_to is not None:
@@ -295,9 +289,7 @@ def user_add(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from .access import Access
-
-    _require_manager(actor, unit)
+    require_manager(actor, unit)
     access = Access.for_user(actor)
     if (
         role in (Role.COORDINATOR, Role.ADMIN)
@@ -324,9 +316,7 @@ def user_add(
 
 @transaction.atomic
 def membership_revoke(*, actor, membership: Membership) -> None:
-    _require_manager(actor, membership.unit)
-    from .access import Access
-
+    require_manager(actor, membership.unit)
     access = Access.for_user(actor)
     if membership.user_id == getattr(actor, "pk", None) and membership.role in (Role.COORDINATOR, Role.ADMIN):
         raise ServiceError("Không thể tự thu hồi vai trò điều phối, quản trị của chính mình.")

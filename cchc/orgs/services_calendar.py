@@ -14,7 +14,7 @@ from cchc.core.models import CalendarDay, WorkSchedule
 from cchc.core.text import nfc
 from cchc.core.workingtime import WorkingHours
 
-from .access import Access
+from .access import Access, require_manager
 from .models import Role
 
 
@@ -56,8 +56,7 @@ def calendar_day_save(
 
 @transaction.atomic
 def work_schedule_save(*, actor, unit, hours: str, cutoff: dt.time | None) -> WorkSchedule:
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied("Bạn không có quyền sửa giờ làm việc của đơn vị này.")
+    require_manager(actor, unit, "Bạn không có quyền sửa giờ làm việc của đơn vị này.")
     try:
         parsed = WorkingHours.parse(hours)
     except (ValueError, TypeError) as exc:

@@ -3,12 +3,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.working_calendar import policy_for_unit
 
 from . import selectors, services
-from .access import Access
+from .access import Access, require_manager
 from .forms import UnitAddForm, UserAddForm
 from .forms_calendar import WorkScheduleForm
 from .models import Membership
@@ -55,8 +55,7 @@ def unit_detail(request, pk: int):
 
 def _managed_unit(request, pk: int):
     unit = selectors.unit_get(user=request.user, pk=pk)
-    if not Access.for_user(request.user).can_manage_unit(unit):
-        raise PermissionDenied("Bạn không có quyền quản lý đơn vị này.")
+    require_manager(request.user, unit)
     return unit
 
 
@@ -93,8 +92,7 @@ def user_add(request, pk: int):
 @require_POST
 def membership_revoke(request, membership_id: int):
     membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=membership_id)
-    if not Access.for_user(request.user).can_manage_unit(membership.unit):
-        raise PermissionDenied("Bạn không có quyền quản lý đơn vị này.")
+    require_manager(request.user, membership.unit)
     try:
         services.membership_revoke(actor=request.user, membership=membership)
     except ServiceError as exc:

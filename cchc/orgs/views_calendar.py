@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.models import CalendarDay
+from cchc.core.params import int_param
 from cchc.core.working_calendar import current_calendar, effective_overrides, policy_for_unit
 from cchc.core.workingtime import WorkingTimeError
+from cchc.core.workingtime.calendar import MAX_YEAR, MIN_YEAR
 
 from .access import Access
 from .forms_calendar import CalendarDayForm, DueDateForm
@@ -24,7 +26,7 @@ from .services_calendar import calendar_day_save
 
 @require_http_methods(["GET", "POST"])
 def calendar_page(request):
-    year = int(request.GET.get("nam") or timezone.localdate().year)
+    year = int_param(request.GET, "nam", timezone.localdate().year, minimum=MIN_YEAR, maximum=MAX_YEAR)
     can_edit = Access.for_user(request.user).has_role(Role.ADMIN)
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":

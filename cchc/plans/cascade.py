@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cchc.core.errors import PermissionDenied, ServiceError
-from cchc.orgs.access import Access
+from cchc.core.errors import ServiceError
+from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit
 
 from . import services
@@ -34,8 +34,7 @@ def plan_cascade(*, actor, superior: Plan, unit: Unit, title: str = "") -> Plan:
     linked back to its source. The unit is the lead of each copied task in its own plan."""
     if superior.status != PlanStatus.ISSUED:
         raise ServiceError("Chỉ triển khai được từ kế hoạch đã ban hành.")
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied("Bạn không có quyền lập kế hoạch cho đơn vị này.")
+    require_manager(actor, unit, "Bạn không có quyền lập kế hoạch cho đơn vị này.")
     if unit.pk == superior.issuer_id or not unit.is_in_subtree_of(superior.issuer):
         raise ServiceError(f"{unit.name} không thuộc phạm vi của {superior.issuer.body_name}.")
     roles: dict[int, str] = {}

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.audit import audit_record, snapshot
-from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
-from cchc.orgs.access import Access
+from cchc.orgs.access import require_manager
 from cchc.orgs.models import Unit
 
 from .deadlines import parse_deadline
@@ -61,9 +61,7 @@ TARGET_FIELDS = [
 ]
 
 
-def _require_manager(actor, unit: Unit) -> None:
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied("Bạn không có quyền quản lý kế hoạch của đơn vị này.")
+DENIED = "Bạn không có quyền quản lý kế hoạch của đơn vị này."
 
 
 def _require_editable(plan: Plan) -> None:
@@ -97,7 +95,7 @@ def plan_create(
     summary: str = "",
     parent: Plan | None = None,
 ) -> Plan:
-    _require_manager(actor, issuer)
+    require_manager(actor, issuer, DENIED)
     _validate_period(from_year, to_year, kind)
     title = nfc(title)
     if not title:
@@ -125,7 +123,7 @@ def nfc_multiline(text: str) -> str:
 
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, **changes) -> Plan:
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     before = snapshot(plan, PLAN_FIELDS)
     allowed = {"number", "issued_on", "title", "summary", "kind", "from_year", "to_year", "parent"}
@@ -161,7 +159,7 @@ def plan_update(*, actor, plan: Plan, **changes) -> Plan:
 def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: str | None = None) -> Plan:
     """Issue a draft plan: every task must have a lead unit; each lead unit gets an assignment
     (tracking, as an observer of the plan)."""
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     if plan.status != PlanStatus.DRAFT:
         raise ServiceError("Chỉ kế hoạch đang dự thảo mới có thể ban hành.")
     tasks = list(plan.tasks.prefetch_related("task_units"))
@@ -194,7 +192,7 @@ def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: s
 
 @transaction.atomic
 def plan_close(*, actor, plan: Plan) -> Plan:
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     if plan.status != PlanStatus.ISSUED:
         raise ServiceError("Chỉ kế hoạch đã ban hành mới có thể kết thúc.")
     before = snapshot(plan, PLAN_FIELDS)
@@ -213,7 +211,7 @@ def plan_close(*, actor, plan: Plan) -> Plan:
 
 @transaction.atomic
 def plan_delete(*, actor, plan: Plan) -> None:
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     if plan.status != PlanStatus.DRAFT:
         raise ServiceError("Chỉ xóa được kế hoạch đang dự thảo.")
     audit_record(
@@ -247,7 +245,7 @@ def _validate_target(data: dict) -> dict:
 
 @transaction.atomic
 def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> Target:
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     data = _validate_target(data)
     if data.get("year") and not plan.from_year <= data["year"] <= plan.to_year:
@@ -277,7 +275,7 @@ def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> T
 @transaction.atomic
 def target_delete(*, actor, target: Target) -> None:
     plan = target.plan
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     audit_record(
         actor=actor,
@@ -322,7 +320,7 @@ def task_save(
 ) -> Task:
     """Create or update a task. The deadline phrase is turned into due dates; `final_due`, when
     given, is a person's decision and overrides the computed one (for conditional deadlines)."""
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     errors = {}
     content = nfc(content)
@@ -388,7 +386,7 @@ def task_save(
 @transaction.atomic
 def task_delete(*, actor, task: Task) -> None:
     plan = task.plan
-    _require_manager(actor, plan.issuer)
+    require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     publish_task_deleting(actor=actor, task=task)
     audit_record(

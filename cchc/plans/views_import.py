@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit
 from cchc.orgs.resolve import UnitResolver
 
 from . import selectors
@@ -62,12 +62,6 @@ def locate(text: str, folded_lines: list[str]) -> int | None:
             if snippet in line:
                 return i
     return None
-
-
-def _province_of(unit: Unit) -> Unit:
-    if unit.kind == UnitKind.PROVINCE:
-        return unit
-    return Unit.objects.filter(pk__in=unit.ancestor_ids(), kind=UnitKind.PROVINCE).first() or unit
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,7 +259,7 @@ def plan_import_review(request):
                 messages.warning(request, w)
             return redirect("plans:detail", pk=plan.pk)
 
-    resolver = UnitResolver(_province_of(issuer))
+    resolver = UnitResolver(issuer.province() or issuer)
     return render(
         request,
         "plans/import_review.html",

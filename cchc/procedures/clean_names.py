@@ -329,7 +329,6 @@ TAIL_RULES = [
     ("stray_mark", _cut_stray_mark),
     ("unbalanced", _cut_unbalanced),
 ]
-RULE_NAMES = ["leading_field", "footnote", *(name for name, _ in TAIL_RULES)]
 
 
 def _is_truncated(name: str) -> bool:

@@ -146,10 +146,6 @@ class Procedure(models.Model):
             return "Không thu phí, lệ phí"
         return f"{self.fee_amount:,}".replace(",", ".") + " đồng"
 
-    @property
-    def is_current(self) -> bool:
-        return self.valid_to is None
-
 
 def format_duration(amount: Decimal | None, unit: str) -> str:
     """ "15 ngày làm việc", "0,5 ngày làm việc", "4 giờ làm việc"."""

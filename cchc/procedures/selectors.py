@@ -157,15 +157,3 @@ def procedures_for_unit(unit: Unit) -> QuerySet[Procedure]:
     if unit.kind == UnitKind.COMMUNE and unit.parent_id:
         q |= Q(level=Level.COMMUNE, agency_id=unit.parent_id)
     return Procedure.objects.filter(q, valid_to__isnull=True)
-
-
-def catalogue_stats(qs: QuerySet[Procedure]) -> dict:
-    """Counts by level and online mode, and how many are synced to the national portal."""
-    by_level = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
-    by_mode = dict(qs.order_by().values_list("online_mode").annotate(n=Count("id")))
-    totals = qs.aggregate(
-        total=Count("id"),
-        synced=Count("id", filter=Q(synced_to_national_portal=True)),
-        fee=Count("id", filter=Q(fee_amount__gt=0)),
-    )
-    return {"by_level": by_level, "by_mode": by_mode, **totals}

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from cchc.core.audit import audit_record, snapshot
-from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.errors import ServiceError
 from cchc.core.text import fold, nfc
-from cchc.orgs.access import Access
+from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit, UnitKind
 
 from .models import (
@@ -111,10 +111,10 @@ def validate_code(code: str | None) -> str:
 
 
 def _require_manager(actor, unit: Unit) -> None:
-    if actor is None:  # the system: commands and the demo loader
-        return
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied(f"Bạn không có quyền quản lý thủ tục hành chính của {unit.body_name}.")
+    """`orgs.access.require_manager` with this app's message; `None`, the system (commands and
+    the demo loader), is not checked."""
+    if actor is not None:
+        require_manager(actor, unit, f"Bạn không có quyền quản lý thủ tục hành chính của {unit.body_name}.")
 
 
 def can_manage(actor, procedure: Procedure) -> bool:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
+from cchc.core.params import int_param
 
 from . import selectors, services
 from .forms import ComponentForm, ImportForm, ProcedureForm, StepForm
@@ -35,13 +36,6 @@ def _plain(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_GET
 def procedure_list(request):
     g = request.GET
@@ -49,7 +43,7 @@ def procedure_list(request):
         q=g.get("q", "").strip(),
         field=g.get("linh_vuc", ""),
         level=g.get("cap", "") if g.get("cap") in Level.values else "",
-        agency=_int(g.get("co_quan")),
+        agency=int_param(g, "co_quan"),
         online_mode=g.get("muc_do", "") if g.get("muc_do") in OnlineMode.values else "",
     )
     page = Paginator(selectors.procedure_list(user=request.user, filters=filters), PAGE_SIZE).get_page(

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cchc.core import indicator_sources
 from cchc.core.audit import audit_record, snapshot
-from cchc.core.errors import PermissionDenied, ServiceError
-from cchc.orgs.access import Access
+from cchc.core.errors import ServiceError
+from cchc.orgs.access import require_manager
 from cchc.orgs.models import Unit
 from cchc.plans.models import Plan, Target
 from cchc.plans.observers import PlanObserver
@@ -28,10 +28,11 @@ BIND_FIELDS = ["indicator", "suggested", "confirmed_by_id", "confirmed_at", "mea
 
 
 def _require_coordinator(actor, plan: Plan) -> None:
-    if not Access.for_user(actor).can_manage_unit(plan.issuer):
-        raise PermissionDenied(
-            "Chỉ cán bộ đầu mối CCHC (điều phối) của cơ quan ban hành kế hoạch được gắn chỉ số cho chỉ tiêu."
-        )
+    require_manager(
+        actor,
+        plan.issuer,
+        "Chỉ cán bộ đầu mối CCHC (điều phối) của cơ quan ban hành kế hoạch được gắn chỉ số cho chỉ tiêu.",
+    )
 
 
 def _locked(target: Target) -> tuple[Target, TargetBinding]:

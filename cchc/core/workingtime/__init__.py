@@ -5,7 +5,7 @@
     due = policy.due_date(received, 5, "working_day")
     due.due, due.skipped, due.explain(), due.to_json()
 
-See docs/working-time.md and specs/working-time.md.
+See docs/working-time.md and docs/specs/working-time.md.
 """
 
 from .calendar import DAY_OFF, WORKING_DAY, CalendarOverride, WorkingCalendar

@@ -302,10 +302,6 @@ class WorkingCalendar:
         """The current precomputed arrays (for bulk loops; see ``policy.DuePolicy.bulk_due``)."""
         return self._state
 
-    def ensure_years(self, first: int, last: int) -> None:
-        """Precompute the years [first, last] (and keep what is already there)."""
-        self._extend_to(first, last)
-
     # -- queries -----------------------------------------------------------------------------------
 
     def is_working_day(self, d: dt.date) -> bool:
@@ -340,17 +336,6 @@ class WorkingCalendar:
         if ann is not None and ann.kind == WORKING_DAY:
             return _with_reference(ann.name, ann.legal_reference)
         return "Ngày làm bù"
-
-    def index_of_next(self, d: dt.date) -> int:
-        """Index in the working-day list of the first working day on or after ``d``."""
-        o = d.toordinal()
-        st = self._covering(o)
-        return st.rank[o - st.base]
-
-    def working_day_at(self, index: int) -> dt.date:
-        """The working day with the given index (see ``index_of_next``)."""
-        st = self._with_index(index)
-        return dt.date.fromordinal(st.working[index])
 
     def next_working_day(self, d: dt.date, *, inclusive: bool = False) -> dt.date:
         """The first working day after ``d`` (on or after ``d`` when ``inclusive``)."""
@@ -407,18 +392,6 @@ class WorkingCalendar:
                 out.append((d, reason))
             d += one
         return out
-
-    def package_holiday(self, d: dt.date) -> str | None:
-        """The ``holidays`` package's name for ``d`` (Vietnamese), whatever the overrides say."""
-        self._covering(d.toordinal())
-        return self._package.get(d)
-
-    def package_is_working_day(self, d: dt.date) -> bool:
-        """What the ``holidays`` package alone (plus the weekly rule) says about ``d``."""
-        self._covering(d.toordinal())
-        if d in self._package:
-            return False
-        return d.weekday() < 5 or d in self._package_workdays
 
     def __repr__(self) -> str:
         st = self._state

@@ -334,7 +334,7 @@ def _number(value: Decimal) -> str:
 
 
 class DuePolicy:
-    """The default due-date policy of specs/working-time.md, with configurable hours and cut-off.
+    """The default due-date policy of docs/specs/working-time.md, with configurable hours and cut-off.
 
     ``calendar``: a ``WorkingCalendar`` (default: ``default_calendar()`` with the shipped
     overrides). ``cutoff``: receipts at or after this time start the next working day (None: no
@@ -441,11 +441,6 @@ class DuePolicy:
         return st.working[j], s2
 
     # -- public moment-level API ---------------------------------------------------------------------
-
-    def is_working_time(self, moment: dt.datetime) -> bool:
-        """True when ``moment`` falls in working hours of a working day."""
-        o, s = _split(to_local(moment))
-        return self.calendar.is_working_day(dt.date.fromordinal(o)) and self.hours.contains(s)
 
     def effective_start(self, received: dt.datetime) -> dt.datetime:
         """When the clock starts for a dossier received at ``received`` (spec rule 1)."""

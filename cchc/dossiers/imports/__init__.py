@@ -1,4 +1,4 @@
-"""Import dossiers.csv (specs/dossier-exchange.md) into the database, fast enough for millions.
+"""Import dossiers.csv (docs/specs/dossier-exchange.md) into the database, fast enough for millions.
 
 Each valid row becomes a `Dossier` with the events that explain it — the database never holds a
 dossier its events cannot explain, the rule every other dossier follows — and its stored fields

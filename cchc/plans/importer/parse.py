@@ -1,4 +1,4 @@
-"""From an extracted `Document` to the structured plan of the contract (docs: specs/plan-import.md).
+"""From an extracted `Document` to the structured plan of the contract (docs/specs/plan-import.md).
 
 {"issuer", "province", "number", "issued_date", "period": {"from_year", "to_year"}, "kind",
  "reform_areas_present", "targets": [...], "tasks": [...]}

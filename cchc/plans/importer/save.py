@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 
 from cchc.core.errors import ServiceError
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.plans import services
 from cchc.plans.models import Plan, PlanKind, ReformArea
@@ -23,14 +23,6 @@ from cchc.plans.observers import publish_targets_imported
 from .vocab import area_of_text
 
 FALLBACK_AREA = ReformArea.CHI_DAO_DIEU_HANH
-
-
-def province_of(unit: Unit) -> Unit:
-    """The unit itself if it is a province, else its nearest province ancestor (else itself)."""
-    if unit.kind == UnitKind.PROVINCE:
-        return unit
-    ancestors = Unit.objects.filter(pk__in=unit.ancestor_ids(), kind=UnitKind.PROVINCE).order_by("-depth")
-    return ancestors.first() or unit
 
 
 def default_title(structured: dict) -> str:
@@ -98,7 +90,7 @@ def plan_import_save(
                 f"Chỉ tiêu {i} “{(target.get('text') or '')[:80]}” không được lưu: {_message(exc)}"
             )
 
-    resolver = UnitResolver(province_of(issuer))
+    resolver = UnitResolver(issuer.province() or issuer)
     for i, task in enumerate(structured.get("tasks") or [], start=1):
         warnings.extend(_save_task(actor, plan, issuer, resolver, task, i))
     # Suggest now which indicator measures each target; a person confirms it on the plan page.

@@ -3,25 +3,17 @@
     cchc due-date --received "2026-02-13 16:05" --duration 5 --unit working_day \
         [--pause "2026-03-03 10:00/2026-03-05 14:00"]...
 
-Bad input exits with status 2 and a one-line message on stderr (contract: specs/working-time.md).
+Bad input exits with status 2 and a one-line message on stderr (contract: docs/specs/working-time.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from cchc.core.commands import ToolCommand
 from cchc.core.workingtime import DuePolicy, WorkingTimeError, default_calendar, parse_duration, parse_unit
-
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str) -> None:
-    sys.stderr.write("cchc due-date: " + " ".join(str(message).split()) + "\n")
-    sys.stderr.flush()
-    sys.exit(EXIT_BAD_INPUT)
 
 
 def parse_moment(text: str, what: str = "thời điểm") -> dt.datetime:
@@ -41,14 +33,9 @@ def parse_pause(text: str) -> tuple[dt.datetime, dt.datetime]:
     return parse_moment(start, "thời điểm bắt đầu tạm dừng"), parse_moment(end, "thời điểm kết thúc tạm dừng")
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "Tính hạn giải quyết theo thời gian làm việc (chính sách mặc định), in một đối tượng JSON."
-    requires_system_checks: list = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail  # one line on stderr, exit status 2 (argparse prints usage too)
-        return parser
+    tool = "due-date"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--received", required=True, help="thời điểm tiếp nhận, vd. '2026-02-13 16:05'")
@@ -74,10 +61,10 @@ class Command(BaseCommand):
                 policy.check_pause(start, end)
             result = policy.due_date(received, duration, unit, pauses)
         except WorkingTimeError as exc:
-            _fail(str(exc))
+            self.fail(str(exc))
             return
         except (OverflowError, ValueError) as exc:  # e.g. a date arithmetic overflow
-            _fail(f"dữ liệu không hợp lệ: {exc}")
+            self.fail(f"dữ liệu không hợp lệ: {exc}")
             return
         stream = getattr(self.stdout, "_out", self.stdout)
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")

@@ -4,8 +4,9 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from cchc.dossiers.exchange import COLUMNS, exchange_record
+from cchc.dossiers.exchange import exchange_record
 from cchc.dossiers.models import Dossier
+from cchc.exchange.formats import DOSSIER_COLUMNS
 from cchc.orgs.models import Unit
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             qs = qs.filter(handling_unit__path__startswith=root.path)
         stream = open(out, "w", encoding="utf-8", newline="") if out else self.stdout
         try:
-            writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+            writer = csv.DictWriter(stream, fieldnames=DOSSIER_COLUMNS, lineterminator="\n")
             writer.writeheader()
             count = 0
             for dossier in qs.iterator(chunk_size=5000):

@@ -14,30 +14,18 @@ import sys
 import time
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from cchc.core.commands import ToolCommand
 from cchc.dossiers.imports import dossiers_generate
 from cchc.exchange.errors import ExchangeError
 from cchc.exchange.generate import _vn, generate_files, print_progress, province_units, units_from_tree
 from cchc.exchange.orgs import read_orgs, write_orgs
 
-EXIT_BAD_INPUT = 2
 
-
-def _fail(message: str) -> None:
-    sys.stderr.write("cchc dossiers generate: " + " ".join(str(message).split()) + "\n")
-    sys.stderr.flush()
-    sys.exit(EXIT_BAD_INPUT)
-
-
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "Sinh hồ sơ giả lập theo định dạng trao đổi (dossiers.csv), tái lập được theo seed."
-    requires_system_checks: list = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail  # one line on stderr, exit status 2
-        return parser
+    tool = "dossiers generate"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, required=True, help="số hồ sơ")
@@ -78,7 +66,7 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except (ExchangeError, ValueError, OSError) as exc:
-            _fail(str(exc))
+            self.fail(str(exc))
             return
         if not options["quiet"]:
             sys.stderr.write(
@@ -88,7 +76,7 @@ class Command(BaseCommand):
 
     def into_database(self, seed, options) -> None:
         if options["out"]:
-            _fail("--out và --database không dùng cùng nhau")
+            self.fail("--out và --database không dùng cùng nhau")
         count, quiet, started = options["count"], options["quiet"], time.perf_counter()
         last = [0.0]
 
@@ -114,7 +102,7 @@ class Command(BaseCommand):
                 actor=None, count=count, seed=seed, units=units, year=options["year"], progress=progress
             )
         except (ExchangeError, ValueError, OSError) as exc:
-            _fail(str(exc))
+            self.fail(str(exc))
             return
         seconds = time.perf_counter() - started
         if not quiet:

@@ -1,4 +1,4 @@
-"""`cchc dossiers import FILE [--strict]`: dossiers.csv into the database (specs/dossier-exchange.md)."""
+"""`cchc dossiers import FILE [--strict]`: dossiers.csv into the database (docs/specs/dossier-exchange.md)."""
 
 import sys
 import time

@@ -1,6 +1,6 @@
 """`cchc plan import FILE [--json] [--issuer CODE] [--actor USERNAME]`
 
-With --json: prints the structured plan (contract: specs/plan-import.md) and saves nothing.
+With --json: prints the structured plan (contract: docs/specs/plan-import.md) and saves nothing.
 Without: saves the plan as a draft of the issuing unit and prints its id; warnings (bodies that
 could not be matched to units, …) go to stderr. An unreadable or unsupported file: one line on
 stderr and exit status 2.
@@ -12,27 +12,15 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from cchc.core.commands import ToolCommand
 from cchc.plans.importer import PlanImportError, parse_plan_file
 
-EXIT_BAD_INPUT = 2
 
-
-def _fail(message: str) -> None:
-    sys.stderr.write("cchc plan import: " + " ".join(str(message).split()) + "\n")
-    sys.stderr.flush()
-    sys.exit(EXIT_BAD_INPUT)
-
-
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "Nhập kế hoạch CCHC từ tệp .docx, .pdf, .txt hoặc .md (--json: chỉ in cấu trúc, không lưu)."
-    requires_system_checks: list = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail
-        return parser
+    tool = "plan import"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="tệp kế hoạch: .docx, .pdf, .txt hoặc .md")
@@ -46,7 +34,7 @@ class Command(BaseCommand):
         try:
             structured = parse_plan_file(Path(file))
         except PlanImportError as exc:
-            _fail(f"{Path(file).name}: {exc}")
+            self.fail(f"{Path(file).name}: {exc}")
         if json:
             self._print_json(structured)
             return
@@ -70,24 +58,24 @@ class Command(BaseCommand):
         from cchc.plans.importer.save import plan_import_save
 
         if not issuer_code:
-            _fail("cần --issuer MÃ_ĐƠN_VỊ để lưu kế hoạch (hoặc --json để chỉ xem cấu trúc).")
+            self.fail("cần --issuer MÃ_ĐƠN_VỊ để lưu kế hoạch (hoặc --json để chỉ xem cấu trúc).")
         issuer = Unit.objects.filter(code__iexact=issuer_code).first()
         if issuer is None:
-            _fail(f"không có đơn vị mã “{issuer_code}”.")
+            self.fail(f"không có đơn vị mã “{issuer_code}”.")
         users = get_user_model().objects
         if username:
             actor = users.filter(username=username, is_active=True).first()
             if actor is None:
-                _fail(f"không có người dùng “{username}”.")
+                self.fail(f"không có người dùng “{username}”.")
         else:
             actor = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
             if actor is None:
-                _fail("chưa có quản trị viên; hãy chỉ định --actor TÊN_ĐĂNG_NHẬP.")
+                self.fail("chưa có quản trị viên; hãy chỉ định --actor TÊN_ĐĂNG_NHẬP.")
         try:
             plan, warnings = plan_import_save(actor=actor, issuer=issuer, structured=structured)
         except (ServiceError, PermissionDenied) as exc:
             messages = getattr(exc, "messages", None) or [str(exc)]
-            _fail("không lưu được kế hoạch: " + "; ".join(str(m) for m in messages))
+            self.fail("không lưu được kế hoạch: " + "; ".join(str(m) for m in messages))
         for warning in warnings:
             self.stderr.write(f"Cảnh báo: {warning}")
         self.stdout.write(str(plan.pk))
