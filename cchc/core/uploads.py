@@ -51,21 +51,25 @@ def check_upload(upload) -> CheckedFile:
     limit = settings.EVIDENCE_MAX_BYTES
     if ext not in ALLOWED_TYPES:
         allowed = ", ".join(e.lstrip(".").upper() for e in ALLOWED_TYPES)
-        raise ServiceError({"files": f"Tệp “{name}” không được chấp nhận: chỉ nhận {allowed}."})
+        raise ServiceError(
+            {"files": f"Tệp “{name}” không được chấp nhận: chỉ nhận {allowed}."}, code="upload_type_refused"
+        )
     if upload.size == 0:
-        raise ServiceError({"files": f"Tệp “{name}” rỗng."})
+        raise ServiceError({"files": f"Tệp “{name}” rỗng."}, code="upload_empty")
     if upload.size > limit:
         raise ServiceError(
             {
                 "files": f"Tệp “{name}” dung lượng {upload.size / 1048576:.1f} MB, vượt quá giới hạn {limit / 1048576:.0f} MB."
-            }
+            },
+            code="upload_too_large",
         )
     mime, signatures = ALLOWED_TYPES[ext]
     upload.seek(0)
     head = upload.read(8)
     if not any(head.startswith(sig) for sig in signatures):
         raise ServiceError(
-            {"files": f"Nội dung tệp “{name}” không đúng định dạng {ext.lstrip('.').upper()}."}
+            {"files": f"Nội dung tệp “{name}” không đúng định dạng {ext.lstrip('.').upper()}."},
+            code="upload_content_mismatch",
         )
     digest = hashlib.sha256()
     upload.seek(0)

@@ -41,14 +41,17 @@ def parse_keys(period_keys) -> list[IndicatorPeriod]:
     """The periods, in order, without repeats; a Vietnamese ServiceError for a bad key."""
     keys = [k.strip() for k in period_keys if k and k.strip()] if period_keys else []
     if not keys:
-        raise ServiceError({"period": "Chọn ít nhất một kỳ (ví dụ 2026, 2026-Q3, 2026-09)."})
+        raise ServiceError(
+            {"period": "Chọn ít nhất một kỳ (ví dụ 2026, 2026-Q3, 2026-09)."}, code="period_required"
+        )
     out: dict[str, IndicatorPeriod] = {}
     for key in keys:
         try:
             out.setdefault(key, parse_period(key))
         except PeriodError as exc:
             raise ServiceError(
-                {"period": f"Kỳ không hợp lệ: “{key}” (dùng 2026, 2026-Q3, 2026-H1, 2026-9M hoặc 2026-09)."}
+                {"period": f"Kỳ không hợp lệ: “{key}” (dùng 2026, 2026-Q3, 2026-H1, 2026-9M hoặc 2026-09)."},
+                code="period_invalid",
             ) from exc
     return list(out.values())
 
@@ -130,7 +133,7 @@ def index766_compute(*, actor, period_keys, root: Unit | None = None) -> Compute
         tops = [s for s in snapshots if (s.unit_id == root.pk if root else s.unit.parent_id is None)]
         report.roots.extend((s.unit, period.key, s.total) for s in tops)
     if first is None:
-        raise ServiceError("Không có đơn vị nào trong phạm vi để tính Chỉ số 766.")
+        raise ServiceError("Không có đơn vị nào trong phạm vi để tính Chỉ số 766.", code="no_units_in_scope")
     report.seconds = time.perf_counter() - started
     audit_record(
         actor=actor,

@@ -30,11 +30,17 @@ def certified_copy_offer_save(
     if actor is not None and not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied(f"Bạn không có quyền cập nhật thông tin chứng thực điện tử của {unit.name}.")
     if unit.kind != UnitKind.COMMUNE:
-        raise ServiceError("Chỉ xã, phường, đặc khu thực hiện chứng thực bản sao điện tử.")
+        raise ServiceError(
+            "Chỉ xã, phường, đặc khu thực hiện chứng thực bản sao điện tử.", code="not_a_commune"
+        )
     if unit.valid_to is not None:
-        raise ServiceError(f"{unit.name} đã giải thể hoặc sáp nhập; không cập nhật được.")
+        raise ServiceError(
+            f"{unit.name} đã giải thể hoặc sáp nhập; không cập nhật được.", code="unit_dissolved"
+        )
     if since is not None and since > timezone.localdate():
-        raise ServiceError({"since": "Ngày bắt đầu cung cấp không được sau ngày hôm nay."})
+        raise ServiceError(
+            {"since": "Ngày bắt đầu cung cấp không được sau ngày hôm nay."}, code="date_in_future"
+        )
     if not offered:
         since = None
     offer = CertifiedCopyOffer.objects.select_for_update().filter(unit=unit).first()

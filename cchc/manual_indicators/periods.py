@@ -97,20 +97,25 @@ def check_period(periodicity: str, key: str, today: dt.date) -> Period:
         period = reporting_period(key)
     except (ValueError, AttributeError):
         raise ServiceError(
-            {"period": f"Kỳ báo cáo “{key}” không hợp lệ; chỉ số {label} dùng các kỳ {allowed}."}
+            {"period": f"Kỳ báo cáo “{key}” không hợp lệ; chỉ số {label} dùng các kỳ {allowed}."},
+            code="period_invalid",
         ) from None
     year, part = _part(period.key)
     if part not in PARTS[periodicity]:
         raise ServiceError(
-            {"period": f"Kỳ báo cáo {period.label} không thuộc chỉ số {label} (các kỳ: {allowed})."}
+            {"period": f"Kỳ báo cáo {period.label} không thuộc chỉ số {label} (các kỳ: {allowed})."},
+            code="period_not_of_indicator",
         )
     if year < FIRST_YEAR:
-        raise ServiceError({"period": f"Kỳ báo cáo phải từ năm {FIRST_YEAR} trở đi."})
+        raise ServiceError(
+            {"period": f"Kỳ báo cáo phải từ năm {FIRST_YEAR} trở đi."}, code="period_too_early"
+        )
     if opens_on(period.key) > today:
         raise ServiceError(
             {
                 "period": f"Kỳ báo cáo {period.label} chưa đến: được báo cáo từ "
                 f"{opens_on(period.key):%d/%m/%Y}."
-            }
+            },
+            code="period_in_future",
         )
     return period

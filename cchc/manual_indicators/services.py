@@ -94,7 +94,7 @@ def definition_create(
         )
     _check_code_free(unit, data["code"], None, errors)
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="indicator_definition_invalid")
     definition = ManualIndicator.objects.create(
         unit=unit, created_by=actor if actor and actor.pk else None, **data
     )
@@ -151,7 +151,7 @@ def definition_update(*, actor, definition: ManualIndicator, **fields) -> Manual
     _check_code_free(definition.unit, data["code"], definition.pk, errors)
     errors = _frozen_changes(definition, data) | errors
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="indicator_definition_invalid")
     before = snapshot(definition, DEFINITION_FIELDS)
     for name, value in data.items():
         setattr(definition, name, value)
@@ -179,7 +179,8 @@ def definition_delete(*, actor, definition: ManualIndicator) -> None:
     if count:
         raise ServiceError(
             f"Chỉ số “{definition.name}” đã có {count} báo cáo nên không thể xóa; "
-            "hãy bỏ chọn “Đang áp dụng” để ngừng áp dụng chỉ số."
+            "hãy bỏ chọn “Đang áp dụng” để ngừng áp dụng chỉ số.",
+            code="indicator_has_reports",
         )
     audit_record(
         actor=actor,
@@ -219,7 +220,9 @@ def report_save(
         raise PermissionDenied(f"Bạn không có quyền báo cáo số liệu cho {unit}.")
     definition = ManualIndicator.objects.select_related("unit").get(pk=definition.pk)
     if not definition.active:
-        raise ServiceError(f"Chỉ số “{definition.name}” đã ngừng áp dụng, không nhận báo cáo.")
+        raise ServiceError(
+            f"Chỉ số “{definition.name}” đã ngừng áp dụng, không nhận báo cáo.", code="indicator_inactive"
+        )
     today = timezone.localdate()
     errors: dict[str, str] = {}
     try:
@@ -237,7 +240,7 @@ def report_save(
     if len(note) > MAX_NOTE:
         errors["note"] = f"Ghi chú dài quá {MAX_NOTE} ký tự."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="manual_report_invalid")
 
     key = checked.key
     figures = {"numerator": n, "denominator": d, "value": v, "note": note}
@@ -254,7 +257,8 @@ def report_save(
         except IntegrityError:
             raise ServiceError(
                 f"Số liệu kỳ {checked.label} của {unit} vừa được người khác báo cáo; hãy tải lại trang, "
-                "kiểm tra và điều chỉnh nếu cần."
+                "kiểm tra và điều chỉnh nếu cần.",
+                code="manual_report_conflict",
             ) from None
         audit_record(
             actor=actor,

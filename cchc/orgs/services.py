@@ -39,12 +39,12 @@ def unit_create(
 ) -> Unit:
     name = nfc(name)
     if not name:
-        raise ServiceError({"name": "Tên đơn vị không được để trống."})
+        raise ServiceError({"name": "Tên đơn vị không được để trống."}, code="unit_name_required")
     if kind not in UnitKind.values:
-        raise ServiceError({"kind": f"Loại đơn vị không hợp lệ: {kind}."})
+        raise ServiceError({"kind": f"Loại đơn vị không hợp lệ: {kind}."}, code="unit_kind_invalid")
     code = code or f"U{Unit.objects.count() + 1:06d}"
     if Unit.objects.filter(code=code).exists():
-        raise ServiceError({"code": f"Mã đơn vị {code} đã tồn tại."})
+        raise ServiceError({"code": f"Mã đơn vị {code} đã tồn tại."}, code="unit_code_taken")
     unit = Unit(
         code=code,
         gso_code=gso_code,
@@ -158,7 +158,7 @@ def province_agencies_create(*, actor, province: Unit) -> list[Unit]:
     """Create the standard post-2025 agencies of a province (idempotent by code), the units
     under them, and the former agencies as historical units pointing at their successors."""
     if province.kind != UnitKind.PROVINCE:
-        raise ServiceError(f"{province} không phải là tỉnh, thành phố.")
+        raise ServiceError(f"{province} không phải là tỉnh, thành phố.", code="not_a_province")
     reorganised = dt.date.fromisoformat(AGENCIES_REORGANISED_ON)
     by_suffix: dict[str, Unit] = {}
     made: list[Unit] = []
@@ -216,7 +216,7 @@ def user_create(
 ) -> User:
     username = nfc(username)
     if User.objects.filter(username=username).exists():
-        raise ServiceError({"username": f"Tên đăng nhập {username} đã được dùng."})
+        raise ServiceError({"username": f"Tên đăng nhập {username} đã được dùng."}, code="username_taken")
     user = User(username=username, full_name=nfc(full_name), email=email, position=nfc(position))
     if password:
         user.set_password(password)
@@ -237,7 +237,7 @@ def user_create(
 @transaction.atomic
 def membership_grant(*, actor, user: User, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
-        raise ServiceError({"role": f"Vai trò không hợp lệ: {role}."})
+        raise ServiceError({"role": f"Vai trò không hợp lệ: {role}."}, code="role_invalid")
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit_record(
@@ -262,12 +262,15 @@ def unit_add(*, actor, parent: Unit, name: str, kind: str, short_name: str = "")
     Provinces and communes come only from the national list (`units_load_administrative`)."""
     _require_manager(actor, parent)
     if kind not in ADDABLE_KINDS:
-        raise ServiceError({"kind": "Chỉ thêm được cơ quan, phòng/đơn vị trực thuộc hoặc tổ chức khác."})
+        raise ServiceError(
+            {"kind": "Chỉ thêm được cơ quan, phòng/đơn vị trực thuộc hoặc tổ chức khác."},
+            code="unit_kind_invalid",
+        )
     if parent.valid_to is not None:
-        raise ServiceError("Đơn vị cấp trên đã hết hiệu lực.")
+        raise ServiceError("Đơn vị cấp trên đã hết hiệu lực.", code="unit_dissolved")
     name = nfc(name)
     if parent.children.filter(name__iexact=name, valid_to__isnull=True).exists():
-        raise ServiceError({"name": f"{parent.name} đã có đơn vị “{name}”."})
+        raise ServiceError({"name": f"{parent.name} đã có đơn vị “{name}”."}, code="unit_name_taken")
     return unit_create(
         actor=actor,
         name=name,
@@ -306,11 +309,13 @@ def user_add(
     ):
         raise PermissionDenied("Chỉ quản trị hệ thống được cấp vai trò điều phối hoặc quản trị.")
     if not nfc(username) or not nfc(username).replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ServiceError({"username": "Tên đăng nhập chỉ gồm chữ, số và các dấu . _ -"})
+        raise ServiceError(
+            {"username": "Tên đăng nhập chỉ gồm chữ, số và các dấu . _ -"}, code="username_invalid"
+        )
     try:
         validate_password(password, User(username=username, full_name=full_name, email=email))
     except ValidationError as exc:
-        raise ServiceError({"password": exc.messages}) from exc
+        raise ServiceError({"password": exc.messages}, code="password_invalid") from exc
     return user_create(
         actor=actor,
         username=username,
@@ -329,7 +334,9 @@ def membership_revoke(*, actor, membership: Membership) -> None:
 
     access = Access.for_user(actor)
     if membership.user_id == getattr(actor, "pk", None) and membership.role in (Role.COORDINATOR, Role.ADMIN):
-        raise ServiceError("Không thể tự thu hồi vai trò điều phối, quản trị của chính mình.")
+        raise ServiceError(
+            "Không thể tự thu hồi vai trò điều phối, quản trị của chính mình.", code="own_role_revoke"
+        )
     if (
         membership.role in (Role.COORDINATOR, Role.ADMIN)
         and not access.is_superuser

@@ -38,7 +38,7 @@ def calendar_day_save(
     if kind == CalendarDay.Kind.WORKING_DAY and date.weekday() < 5 and enabled:
         errors["kind"] = "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="calendar_day_invalid")
     row = CalendarDay.objects.filter(date=date).first()
     before = snapshot(row) if row else None
     row = row or CalendarDay(date=date)
@@ -61,9 +61,11 @@ def work_schedule_save(*, actor, unit, hours: str, cutoff: dt.time | None) -> Wo
     try:
         parsed = WorkingHours.parse(hours)
     except (ValueError, TypeError) as exc:
-        raise ServiceError({"hours": "Ghi giờ làm việc dạng 07:30-11:30,13:00-17:00."}) from exc
+        raise ServiceError(
+            {"hours": "Ghi giờ làm việc dạng 07:30-11:30,13:00-17:00."}, code="working_hours_invalid"
+        ) from exc
     if cutoff and not any(a <= cutoff <= b for a, b in parsed.periods):
-        raise ServiceError({"cutoff": "Giờ chốt phải nằm trong giờ làm việc."})
+        raise ServiceError({"cutoff": "Giờ chốt phải nằm trong giờ làm việc."}, code="cutoff_outside_hours")
     schedule = WorkSchedule.objects.filter(unit=unit).first()
     before = snapshot(schedule) if schedule else None
     schedule = schedule or WorkSchedule(unit=unit)

@@ -33,11 +33,13 @@ def plan_cascade(*, actor, superior: Plan, unit: Unit, title: str = "") -> Plan:
     deletes those that do not concern it) and every task the unit leads or coordinates, each
     linked back to its source. The unit is the lead of each copied task in its own plan."""
     if superior.status != PlanStatus.ISSUED:
-        raise ServiceError("Chỉ triển khai được từ kế hoạch đã ban hành.")
+        raise ServiceError("Chỉ triển khai được từ kế hoạch đã ban hành.", code="plan_wrong_state")
     if not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied("Bạn không có quyền lập kế hoạch cho đơn vị này.")
     if unit.pk == superior.issuer_id or not unit.is_in_subtree_of(superior.issuer):
-        raise ServiceError(f"{unit.name} không thuộc phạm vi của {superior.issuer.body_name}.")
+        raise ServiceError(
+            f"{unit.name} không thuộc phạm vi của {superior.issuer.body_name}.", code="not_in_subtree"
+        )
     roles: dict[int, str] = {}
     for task_id, role in TaskUnit.objects.filter(task__plan=superior, unit=unit).values_list(
         "task_id", "role"
@@ -45,7 +47,9 @@ def plan_cascade(*, actor, superior: Plan, unit: Unit, title: str = "") -> Plan:
         if roles.get(task_id) != TaskRole.LEAD:  # leading wins over coordinating
             roles[task_id] = role
     if not roles:
-        raise ServiceError(f"Kế hoạch cấp trên không giao nhiệm vụ nào cho {unit.name}.")
+        raise ServiceError(
+            f"Kế hoạch cấp trên không giao nhiệm vụ nào cho {unit.name}.", code="nothing_assigned"
+        )
     year_label = (
         str(superior.from_year)
         if superior.from_year == superior.to_year

@@ -68,7 +68,7 @@ def _require_manager(actor, unit: Unit) -> None:
 
 def _require_editable(plan: Plan) -> None:
     if plan.status == PlanStatus.CLOSED:
-        raise ServiceError("Kế hoạch đã kết thúc, không thể sửa.")
+        raise ServiceError("Kế hoạch đã kết thúc, không thể sửa.", code="plan_closed")
 
 
 def _validate_period(from_year: int, to_year: int, kind: str) -> None:
@@ -80,7 +80,7 @@ def _validate_period(from_year: int, to_year: int, kind: str) -> None:
     elif kind == PlanKind.ANNUAL and to_year != from_year:
         errors["to_year"] = "Kế hoạch năm chỉ gồm một năm."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="plan_period_invalid")
 
 
 @transaction.atomic
@@ -101,7 +101,7 @@ def plan_create(
     _validate_period(from_year, to_year, kind)
     title = nfc(title)
     if not title:
-        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."})
+        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."}, code="plan_title_required")
     plan = Plan.objects.create(
         issuer=issuer,
         title=title,
@@ -131,15 +131,15 @@ def plan_update(*, actor, plan: Plan, **changes) -> Plan:
     allowed = {"number", "issued_on", "title", "summary", "kind", "from_year", "to_year", "parent"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.")
+        raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.", code="field_not_editable")
     if changes.get("parent") is not None and changes["parent"].pk == plan.pk:
-        raise ServiceError({"parent": "Kế hoạch không thể thực hiện chính nó."})
+        raise ServiceError({"parent": "Kế hoạch không thể thực hiện chính nó."}, code="plan_parent_self")
     for field, value in changes.items():
         setattr(plan, field, nfc(value) if field in {"number", "title"} else value)
     if "summary" in changes:
         plan.summary = nfc_multiline(changes["summary"])
     if not plan.title:
-        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."})
+        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."}, code="plan_title_required")
     _validate_period(plan.from_year, plan.to_year, plan.kind)
     plan.save()
     if {"from_year", "to_year"} & set(changes):
@@ -163,17 +163,19 @@ def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: s
     (tracking, as an observer of the plan)."""
     _require_manager(actor, plan.issuer)
     if plan.status != PlanStatus.DRAFT:
-        raise ServiceError("Chỉ kế hoạch đang dự thảo mới có thể ban hành.")
+        raise ServiceError("Chỉ kế hoạch đang dự thảo mới có thể ban hành.", code="plan_wrong_state")
     tasks = list(plan.tasks.prefetch_related("task_units"))
     if not tasks:
-        raise ServiceError("Kế hoạch chưa có nhiệm vụ nào, không thể ban hành.")
+        raise ServiceError("Kế hoạch chưa có nhiệm vụ nào, không thể ban hành.", code="plan_without_tasks")
     missing = [
         t.number or str(t.position)
         for t in tasks
         if not any(tu.role == TaskRole.LEAD for tu in t.task_units.all())
     ]
     if missing:
-        raise ServiceError(f"Các nhiệm vụ sau chưa có cơ quan chủ trì: {', '.join(missing)}.")
+        raise ServiceError(
+            f"Các nhiệm vụ sau chưa có cơ quan chủ trì: {', '.join(missing)}.", code="tasks_without_lead"
+        )
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.ISSUED
     plan.issued_on = issued_on or plan.issued_on or timezone.localdate()
@@ -196,7 +198,7 @@ def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: s
 def plan_close(*, actor, plan: Plan) -> Plan:
     _require_manager(actor, plan.issuer)
     if plan.status != PlanStatus.ISSUED:
-        raise ServiceError("Chỉ kế hoạch đã ban hành mới có thể kết thúc.")
+        raise ServiceError("Chỉ kế hoạch đã ban hành mới có thể kết thúc.", code="plan_wrong_state")
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status", "updated_at"])
@@ -215,7 +217,7 @@ def plan_close(*, actor, plan: Plan) -> Plan:
 def plan_delete(*, actor, plan: Plan) -> None:
     _require_manager(actor, plan.issuer)
     if plan.status != PlanStatus.DRAFT:
-        raise ServiceError("Chỉ xóa được kế hoạch đang dự thảo.")
+        raise ServiceError("Chỉ xóa được kế hoạch đang dự thảo.", code="plan_wrong_state")
     audit_record(
         actor=actor, action="plan.delete", obj=plan, unit=plan.issuer, before=snapshot(plan, PLAN_FIELDS)
     )
@@ -241,7 +243,7 @@ def _validate_target(data: dict) -> dict:
         if data.get("unit_of_measure", "%") == "%" and not (0 <= data["value"] <= 100):
             errors["value"] = "Tỷ lệ phần trăm phải trong khoảng 0–100."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="target_invalid")
     return data
 
 
@@ -251,12 +253,15 @@ def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> T
     _require_editable(plan)
     data = _validate_target(data)
     if data.get("year") and not plan.from_year <= data["year"] <= plan.to_year:
-        raise ServiceError({"year": f"Năm của chỉ tiêu phải trong kỳ kế hoạch {plan.period_label}."})
+        raise ServiceError(
+            {"year": f"Năm của chỉ tiêu phải trong kỳ kế hoạch {plan.period_label}."},
+            code="target_year_outside_plan",
+        )
     before = snapshot(target, TARGET_FIELDS) if target else None
     if target is None:
         target = Target(plan=plan, position=plan.targets.count() + 1)
     elif target.plan_id != plan.pk:
-        raise ServiceError("Chỉ tiêu không thuộc kế hoạch này.")
+        raise ServiceError("Chỉ tiêu không thuộc kế hoạch này.", code="not_in_plan")
     for field in TARGET_FIELDS:
         if field in data:
             setattr(target, field, data[field])
@@ -338,14 +343,14 @@ def task_save(
             f"Hạn hoàn thành phải trong kỳ kế hoạch ({period_start:%d/%m/%Y}–{period_end:%d/%m/%Y})."
         )
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="task_invalid")
 
     before = None
     if task is None:
         task = Task(plan=plan, position=(plan.tasks.count() + 1))
     else:
         if task.plan_id != plan.pk:
-            raise ServiceError("Nhiệm vụ không thuộc kế hoạch này.")
+            raise ServiceError("Nhiệm vụ không thuộc kế hoạch này.", code="not_in_plan")
         before = snapshot(task, TASK_FIELDS)
         before["lead_units"] = sorted(
             task.task_units.filter(role=TaskRole.LEAD).values_list("unit_id", flat=True)

@@ -85,7 +85,9 @@ def validate_code(code: str | None) -> str:
     raw = nfc(code)
     text = raw
     if not text:
-        raise ServiceError({"code": "Nhập mã thủ tục, ví dụ 1.001234 hoặc 1.012753.H19."})
+        raise ServiceError(
+            {"code": "Nhập mã thủ tục, ví dụ 1.001234 hoặc 1.012753.H19."}, code="procedure_code_required"
+        )
     parts = text.split(".")
     if len(parts) == 3 and parts[2][:1] in ("h", "H"):
         parts[2] = "H" + parts[2][1:]
@@ -107,7 +109,9 @@ def validate_code(code: str | None) -> str:
         reason = f"phần sau dấu chấm phải có đúng 6 chữ số (đang có “{parts[1]}”)"
     else:
         reason = f"hậu tố địa phương phải có dạng .H và 2 chữ số (đang có “.{parts[2]}”)"
-    raise ServiceError({"code": f"Mã thủ tục “{raw}” không đúng: {reason}.{example}"})
+    raise ServiceError(
+        {"code": f"Mã thủ tục “{raw}” không đúng: {reason}.{example}"}, code="procedure_code_invalid"
+    )
 
 
 def _require_manager(actor, unit: Unit) -> None:
@@ -211,7 +215,7 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     """NFC text, canonical code, Decimal times; unknown fields refused."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ServiceError(f"Không thể ghi trường: {', '.join(sorted(unknown))}.")
+        raise ServiceError(f"Không thể ghi trường: {', '.join(sorted(unknown))}.", code="field_not_editable")
     out = dict(data)
     for key in TEXT_FIELDS & set(out):
         out[key] = nfc(out[key])
@@ -267,7 +271,7 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
         _require_manager(actor, state["agency"])
     errors = check_procedure(state, existing=procedure, steps_total=_steps_total(procedure))
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="procedure_invalid")
     before = snapshot(procedure, PROCEDURE_FIELDS) if procedure else None
     if procedure is None:
         procedure = Procedure(created_by=actor if getattr(actor, "pk", None) else None)
@@ -338,12 +342,12 @@ def step_save(
     longer than the procedure's processing time."""
     _require_manager(actor, procedure.agency)
     if step is not None and step.procedure_id != procedure.pk:
-        raise ServiceError("Bước xử lý không thuộc thủ tục này.")
+        raise ServiceError("Bước xử lý không thuộc thủ tục này.", code="not_in_procedure")
     name, actor_role = nfc(name), nfc(actor_role)
     others = procedure.steps.exclude(pk=getattr(step, "pk", None)).aggregate(t=Sum("time_allowed"))["t"]
     errors = _check_step(procedure, name, actor_role, time_allowed, others or Decimal(0))
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="step_invalid")
     before = snapshot(step, STEP_FIELDS) if step else None
     if step is None:
         last = procedure.steps.aggregate(m=Max("position"))["m"] or 0
@@ -392,7 +396,7 @@ def step_move(*, actor, step: Step, offset: int) -> Step:
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     target = index + offset
     if not 0 <= target < len(steps):
-        raise ServiceError("Không thể di chuyển bước ra ngoài quy trình.")
+        raise ServiceError("Không thể di chuyển bước ra ngoài quy trình.", code="step_move_outside")
     steps[index], steps[target] = steps[target], steps[index]
     before = [s.pk for s in sorted(steps, key=lambda s: s.position)]
     _renumber(steps)
@@ -433,11 +437,11 @@ def component_save(
 ) -> Component:
     _require_manager(actor, procedure.agency)
     if component is not None and component.procedure_id != procedure.pk:
-        raise ServiceError("Thành phần hồ sơ không thuộc thủ tục này.")
+        raise ServiceError("Thành phần hồ sơ không thuộc thủ tục này.", code="not_in_procedure")
     name = nfc(name)
     errors = _check_component(name, copies)
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="component_invalid")
     before = snapshot(component, COMPONENT_FIELDS) if component else None
     if component is None:
         last = procedure.components.aggregate(m=Max("position"))["m"] or 0
@@ -496,7 +500,7 @@ def procedure_set_parts(
         problem = _check_component(nfc(c.get("name")), c.get("copies", 1))
         errors += [f"Thành phần {i}: {m}" for m in problem.values()]
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="procedure_process_invalid")
     before = {
         "steps": [snapshot(s, STEP_FIELDS) for s in procedure.steps.all()],
         "components": [snapshot(c, COMPONENT_FIELDS) for c in procedure.components.all()],

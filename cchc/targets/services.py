@@ -51,7 +51,8 @@ def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | 
     unit = measured_unit or plan.issuer
     if not unit.path.startswith(plan.issuer.path):
         raise ServiceError(
-            {"measured_unit": f"Đơn vị lấy số liệu phải là {plan.issuer.name} hoặc một đơn vị trực thuộc."}
+            {"measured_unit": f"Đơn vị lấy số liệu phải là {plan.issuer.name} hoặc một đơn vị trực thuộc."},
+            code="not_in_subtree",
         )
     source = indicator_sources.check_bindable(indicator, unit)
     before = snapshot(binding, BIND_FIELDS)
@@ -77,7 +78,7 @@ def target_unbind(*, actor, target: Target) -> TargetBinding:
     target, binding = _locked(target)
     _require_coordinator(actor, target.plan)
     if not binding.indicator:
-        raise ServiceError("Chỉ tiêu này chưa được gắn chỉ số.")
+        raise ServiceError("Chỉ tiêu này chưa được gắn chỉ số.", code="target_not_bound")
     before = snapshot(binding, BIND_FIELDS)
     binding.indicator = ""
     binding.confirmed_by = None

@@ -24,7 +24,9 @@ class AssignmentsFollowPlans(PlanObserver):
 
     def task_deleting(self, *, actor: Any, task: Task) -> None:
         if Assignment.objects.filter(task=task, updates_count__gt=0).exists():
-            raise ServiceError("Nhiệm vụ đã có đơn vị báo cáo tiến độ, không thể xóa.")
+            raise ServiceError(
+                "Nhiệm vụ đã có đơn vị báo cáo tiến độ, không thể xóa.", code="task_has_reports"
+            )
 
 
 ASSIGNMENTS_FOLLOW_PLANS = AssignmentsFollowPlans()

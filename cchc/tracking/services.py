@@ -31,7 +31,9 @@ def assignments_sync(*, actor, task: Task) -> int:
     removed = set(existing) - leads
     reported = [u for u in removed if existing[u] > 0]
     if reported:
-        raise ServiceError("Không thể bỏ cơ quan chủ trì đã báo cáo tiến độ nhiệm vụ này.")
+        raise ServiceError(
+            "Không thể bỏ cơ quan chủ trì đã báo cáo tiến độ nhiệm vụ này.", code="lead_has_reported"
+        )
     if removed:
         Assignment.objects.filter(task=task, unit_id__in=removed).delete()
     new = [Assignment(task=task, unit_id=u) for u in sorted(leads - set(existing))]
@@ -70,7 +72,10 @@ def progress_post(
     if not Access.for_user(actor).can_report_for(assignment.unit):
         raise PermissionDenied("Bạn không có quyền báo cáo tiến độ cho đơn vị này.")
     if plan.status != PlanStatus.ISSUED:
-        raise ServiceError("Kế hoạch không còn nhận báo cáo tiến độ (chưa ban hành hoặc đã kết thúc).")
+        raise ServiceError(
+            "Kế hoạch không còn nhận báo cáo tiến độ (chưa ban hành hoặc đã kết thúc).",
+            code="plan_not_reporting",
+        )
     today = timezone.localdate()
     reported_on = reported_on or today
     errors = {}
@@ -92,7 +97,7 @@ def progress_post(
         except ServiceError as exc:
             errors.update(exc.message_dict)
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="progress_report_invalid")
 
     before = snapshot(assignment, ASSIGNMENT_SUMMARY)
     update = ProgressUpdate.objects.create(

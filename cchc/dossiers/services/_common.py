@@ -30,7 +30,9 @@ def moment(at: dt.datetime | None, field: str = "at") -> dt.datetime:
     now = timezone.now()
     value = to_local(at if at is not None else now)
     if value > now + CLOCK_SKEW:
-        raise ServiceError({field: f"Thời điểm {show(value)} chưa tới: không ghi trước sự việc."})
+        raise ServiceError(
+            {field: f"Thời điểm {show(value)} chưa tới: không ghi trước sự việc."}, code="moment_in_future"
+        )
     return value
 
 
@@ -71,13 +73,16 @@ def state_of(dossier: Dossier) -> DossierState | None:
 
 def check(dossier: Dossier, kind: str) -> None:
     if not allowed(kind, dossier.state or None):
-        raise ServiceError(refusal(kind, dossier.state or None, dossier.code))
+        raise ServiceError(refusal(kind, dossier.state or None, dossier.code), code="dossier_wrong_state")
 
 
 def check_order(dossier: Dossier, at: dt.datetime, field: str = "at") -> None:
     if dossier.last_event_at is not None and at < dossier.last_event_at:
         raise ServiceError(
-            {field: f"Thời điểm {show(at)} trước sự việc gần nhất của hồ sơ ({show(dossier.last_event_at)})."}
+            {
+                field: f"Thời điểm {show(at)} trước sự việc gần nhất của hồ sơ ({show(dossier.last_event_at)})."
+            },
+            code="moment_before_last_event",
         )
 
 
@@ -97,7 +102,7 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
     try:
         after = apply(before, Event(kind, at, data))
     except ReplayError as exc:  # the services check first; this is the last line of defence
-        raise ServiceError(str(exc)) from exc
+        raise ServiceError(str(exc), code="dossier_event_refused") from exc
     for name in STATE_FIELDS:
         setattr(dossier, name, getattr(after, name))
     if dossier.pk is None:
@@ -127,7 +132,7 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
 def required_text(value: str | None, field: str, message: str) -> str:
     text = "\n".join(nfc(line) for line in (value or "").splitlines()).strip()
     if not text:
-        raise ServiceError({field: message})
+        raise ServiceError({field: message}, code="text_required")
     if len(text) > 4000:
-        raise ServiceError({field: "Nội dung quá dài (tối đa 4.000 ký tự)."})
+        raise ServiceError({field: "Nội dung quá dài (tối đa 4.000 ký tự)."}, code="text_too_long")
     return text

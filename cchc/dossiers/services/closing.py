@@ -23,7 +23,9 @@ def _checked_file(upload):
     try:
         return check_upload(upload)
     except ServiceError as exc:
-        raise ServiceError({"result_file": exc.message_dict.get("files", exc.messages)[0]}) from None
+        raise ServiceError(
+            {"result_file": exc.message_dict.get("files", exc.messages)[0]}, code="result_file_refused"
+        ) from None
 
 
 def _attach(d: Dossier, checked, *, actor, at: dt.datetime) -> None:
@@ -72,7 +74,7 @@ def dossier_decide(
     check(d, kind)
     reason = nfc(reason)
     if not granted and not reason:
-        raise ServiceError({"reason": "Ghi lý do từ chối giải quyết."})
+        raise ServiceError({"reason": "Ghi lý do từ chối giải quyết."}, code="refusal_reason_required")
     checked = _checked_file(result_file) if result_file is not None else None
     record(d, actor=actor, kind=kind, at=at, data={"reason": reason} if reason else {})
     if checked is not None:
@@ -91,7 +93,8 @@ def dossier_attach_result_file(
     check(d, E.RESULT_FILE_ATTACHED)
     if d.electronic_result:
         raise ServiceError(
-            {"result_file": f"Hồ sơ {d.code} đã có tệp kết quả điện tử ({d.result_file_name})."}
+            {"result_file": f"Hồ sơ {d.code} đã có tệp kết quả điện tử ({d.result_file_name})."},
+            code="result_file_exists",
         )
     _attach(d, _checked_file(result_file), actor=actor, at=at)
     return copy_back(dossier, d)
@@ -106,10 +109,14 @@ def dossier_return(*, actor, dossier: Dossier, method: str, at: dt.datetime | No
     check(d, E.RETURNED)
     if method not in ReturnMethod.values:
         raise ServiceError(
-            {"method": "Chọn hình thức trả kết quả: tại bộ phận một cửa, bưu chính hoặc trực tuyến."}
+            {"method": "Chọn hình thức trả kết quả: tại bộ phận một cửa, bưu chính hoặc trực tuyến."},
+            code="return_method_invalid",
         )
     if method == ReturnMethod.ONLINE and not d.electronic_result:
-        raise ServiceError({"method": "Chưa có tệp kết quả điện tử: không thể trả kết quả trực tuyến."})
+        raise ServiceError(
+            {"method": "Chưa có tệp kết quả điện tử: không thể trả kết quả trực tuyến."},
+            code="online_return_without_file",
+        )
     record(d, actor=actor, kind=E.RETURNED, at=at, data={"method": method})
     return copy_back(dossier, d)
 
@@ -132,7 +139,10 @@ def dossier_stop(
     reason = required_text(reason, "reason", "Ghi nội dung đề nghị dừng giải quyết của người nộp.")
     asked = moment(requested_at, "requested_at") if requested_at is not None else at
     if asked > at:
-        raise ServiceError({"requested_at": "Ngày đề nghị dừng không được sau ngày ra thông báo dừng."})
+        raise ServiceError(
+            {"requested_at": "Ngày đề nghị dừng không được sau ngày ra thông báo dừng."},
+            code="stop_request_after_notice",
+        )
     record(d, actor=actor, kind=E.STOP_REQUESTED, at=asked, data={"reason": reason})
     closure = pause_closure(d, at)
     record(d, actor=actor, kind=E.STOPPED, at=at, data={"reason": reason} | _counted(closure))

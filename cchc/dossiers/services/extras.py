@@ -28,9 +28,14 @@ def dossier_rate(
     at = when(d, at)
     check(d, E.RATED)
     if d.rating:
-        raise ServiceError(f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.")
+        raise ServiceError(
+            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.", code="dossier_already_rated"
+        )
     if rating not in RatingValue.values:
-        raise ServiceError({"rating": "Chọn mức: rất hài lòng, hài lòng, bình thường hoặc không hài lòng."})
+        raise ServiceError(
+            {"rating": "Chọn mức: rất hài lòng, hài lòng, bình thường hoặc không hài lòng."},
+            code="rating_invalid",
+        )
     comment = "\n".join(nfc(line) for line in (comment or "").splitlines()).strip()[:4000]
     entry = Rating.objects.create(dossier=d, value=rating, comment=comment, at=at)
     record(d, actor=None, kind=E.RATED, at=at, data={"rating": rating})

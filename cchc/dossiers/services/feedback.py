@@ -79,9 +79,15 @@ def _begin(
     at = moment(at)
     last = fb.events.order_by("-sequence").values_list("at", flat=True).first()
     if last is not None and at < last:
-        raise ServiceError({"at": f"Thời điểm {show(at)} trước sự việc gần nhất ({show(last)})."})
+        raise ServiceError(
+            {"at": f"Thời điểm {show(at)} trước sự việc gần nhất ({show(last)})."},
+            code="moment_before_last_event",
+        )
     if fb.state not in states:
-        raise ServiceError(f"Không thể {label} phản ánh, kiến nghị {fb.code}: {_REASONS[fb.state]}.")
+        raise ServiceError(
+            f"Không thể {label} phản ánh, kiến nghị {fb.code}: {_REASONS[fb.state]}.",
+            code="feedback_wrong_state",
+        )
     return fb, at
 
 
@@ -127,7 +133,10 @@ def feedback_receive(
         unit or (dossier.handling_unit if dossier is not None else None) or getattr(procedure, "agency", None)
     )
     if unit is None:
-        raise ServiceError({"unit": "Chọn cơ quan, thủ tục hoặc hồ sơ mà phản ánh, kiến nghị đề cập."})
+        raise ServiceError(
+            {"unit": "Chọn cơ quan, thủ tục hoặc hồ sơ mà phản ánh, kiến nghị đề cập."},
+            code="feedback_unit_required",
+        )
     if actor is not None and not Access.for_user(actor).can_report_for(unit):
         raise PermissionDenied(f"Bạn không có quyền tiếp nhận phản ánh, kiến nghị cho {unit.body_name}.")
     at = moment(received_at, "received_at")
@@ -146,7 +155,7 @@ def feedback_receive(
     except ServiceError as exc:
         errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="feedback_invalid")
     fb = Feedback.objects.create(
         code=feedback_code(unit, at),
         unit=unit,
@@ -185,7 +194,10 @@ def feedback_request_info(
     waits until it arrives."""
     fb, at = _begin(feedback, actor=actor, kind=K.INFO_REQUESTED, at=at)
     if fb.info_requested_at is not None:
-        raise ServiceError(f"Phản ánh, kiến nghị {fb.code} đã được đề nghị bổ sung thông tin một lần.")
+        raise ServiceError(
+            f"Phản ánh, kiến nghị {fb.code} đã được đề nghị bổ sung thông tin một lần.",
+            code="feedback_info_already_requested",
+        )
     fb.info_request = required_text(request, "request", "Ghi nội dung cần người gửi bổ sung.")
     fb.info_requested_at, fb.state = at, S.INFO_REQUESTED
     fb.late = fb.late or at > fb.info_due_at
@@ -291,10 +303,11 @@ def feedback_rate(*, actor=None, feedback: Feedback, rating: str, at: dt.datetim
     if fb.sender_rating:
         raise ServiceError(
             f"Phản ánh, kiến nghị {fb.code} đã được đánh giá ({fb.get_sender_rating_display()}); "
-            "mỗi phản ánh chỉ đánh giá một lần."
+            "mỗi phản ánh chỉ đánh giá một lần.",
+            code="feedback_already_rated",
         )
     if rating not in RatingValue.values:
-        raise ServiceError({"rating": "Chọn một mức độ hài lòng."})
+        raise ServiceError({"rating": "Chọn một mức độ hài lòng."}, code="rating_invalid")
     fb.sender_rating = rating
     _event(fb, actor=actor, kind=K.RATED, at=at, data={"rating": rating}, changed=["sender_rating"])
     return _done(feedback, fb)

@@ -54,7 +54,10 @@ def dossier_request_supplement(
     check(d, E.SUPPLEMENT_REQUESTED)
     items = clean_missing(missing, d.procedure)
     if not items:
-        raise ServiceError({"missing": "Liệt kê đầy đủ, một lần, các nội dung cần bổ sung."})
+        raise ServiceError(
+            {"missing": "Liệt kê đầy đủ, một lần, các nội dung cần bổ sung."},
+            code="supplement_items_required",
+        )
     record(d, actor=actor, kind=E.SUPPLEMENT_REQUESTED, at=at, data={"missing": items})
     return copy_back(dossier, d)
 
@@ -89,7 +92,8 @@ def dossier_apologise(
     if d.apologised:
         raise ServiceError(
             f"Hồ sơ {d.code} đã gửi thư xin lỗi và hẹn lại ngày trả ({show(d.new_due_at)}); "
-            "chỉ được hẹn lại một lần."
+            "chỉ được hẹn lại một lần.",
+            code="apology_already_sent",
         )
     reason = required_text(reason, "reason", "Ghi lý do chậm trả kết quả.")
     policy = dossier_policy(d)
@@ -97,13 +101,15 @@ def dossier_apologise(
     if at > deadline:
         raise ServiceError(
             f"Đã quá thời hạn gửi thư xin lỗi: chậm nhất {show(deadline)}, 01 ngày làm việc trước hạn trả "
-            f"{show(d.current_due_at)}."
+            f"{show(d.current_due_at)}.",
+            code="apology_too_late",
         )
     try:
         extended = running(policy, start=d.received_at, due=d.current_due_at).extend(new_due_at, at=at)
     except ExtensionError:
         raise ServiceError(
-            {"new_due_at": f"Ngày hẹn mới phải sau hạn hiện tại {show(d.current_due_at)}."}
+            {"new_due_at": f"Ngày hẹn mới phải sau hạn hiện tại {show(d.current_due_at)}."},
+            code="new_due_not_later",
         ) from None
     record(
         d,

@@ -27,9 +27,9 @@ class PaymentStarted:
 def _check_payable(d: Dossier, kind: str) -> None:
     check(d, kind)
     if not d.fee_due:
-        raise ServiceError(f"Hồ sơ {d.code} không có phí, lệ phí phải nộp.")
+        raise ServiceError(f"Hồ sơ {d.code} không có phí, lệ phí phải nộp.", code="no_fee_due")
     if d.payments.filter(status=PaymentStatus.PAID).exists():
-        raise ServiceError(f"Phí, lệ phí của hồ sơ {d.code} đã được thanh toán.")
+        raise ServiceError(f"Phí, lệ phí của hồ sơ {d.code} đã được thanh toán.", code="fee_already_paid")
 
 
 @transaction.atomic
@@ -46,7 +46,9 @@ def payment_start(*, actor=None, dossier: Dossier, at: dt.datetime | None = None
     try:
         started = gateway.start(payment)
     except GatewayError as exc:
-        raise ServiceError(f"Không tạo được giao dịch thanh toán: {exc}") from exc
+        raise ServiceError(
+            f"Không tạo được giao dịch thanh toán: {exc}", code="payment_start_failed"
+        ) from exc
     payment.reference = started.reference
     payment.save(update_fields=["reference"])
     record(
@@ -66,18 +68,21 @@ def payment_confirm(*, reference: str, payload: dict | None = None, at: dt.datet
     answers for a settled payment change nothing."""
     payment = Payment.objects.select_for_update().filter(reference=reference).first()
     if payment is None:
-        raise ServiceError({"reference": f"Không có giao dịch thanh toán mã {reference}."})
+        raise ServiceError(
+            {"reference": f"Không có giao dịch thanh toán mã {reference}."}, code="payment_unknown"
+        )
     if payment.status != PaymentStatus.PENDING:
         return payment
     gateway = get_gateway()
     if payment.gateway != gateway.name:
         raise ServiceError(
-            {"reference": f"Giao dịch {reference} được tạo qua cổng khác ({payment.gateway})."}
+            {"reference": f"Giao dịch {reference} được tạo qua cổng khác ({payment.gateway})."},
+            code="payment_other_gateway",
         )
     try:
         outcome = gateway.confirm(reference, payload)
     except GatewayError as exc:
-        raise ServiceError({"reference": str(exc)}) from exc
+        raise ServiceError({"reference": str(exc)}, code="payment_callback_invalid") from exc
     d = lock(payment.dossier)
     at = moment(at)
     at = max(at, d.last_event_at) if d.last_event_at else at  # the callback may lag behind the desk

@@ -32,7 +32,10 @@ def clean_missing(missing: Iterable, procedure: Procedure) -> list[str]:
     for item in missing or ():
         if isinstance(item, Component):
             if item.procedure_id != procedure.pk:
-                raise ServiceError({"missing": f"“{item.name}” không phải thành phần hồ sơ của thủ tục này."})
+                raise ServiceError(
+                    {"missing": f"“{item.name}” không phải thành phần hồ sơ của thủ tục này."},
+                    code="missing_item_unknown",
+                )
             item = item.name
         text = nfc(str(item))
         if text and text not in items:
@@ -50,7 +53,8 @@ def _start_clock(dossier: Dossier, *, actor, at: dt.datetime, facts: dict) -> No
         raise ServiceError(
             {
                 "procedure": "Thủ tục chưa có thời hạn giải quyết: cập nhật danh mục thủ tục trước khi tiếp nhận."
-            }
+            },
+            code="procedure_without_time_limit",
         )
     policy = policy_for_unit(dossier.handling_unit)
     due = policy.due_date(at, procedure.processing_time, procedure.time_unit)
@@ -166,7 +170,7 @@ def dossier_receive(
             "Thủ tục chưa có thời hạn giải quyết: cập nhật danh mục thủ tục trước khi tiếp nhận."
         )
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="dossier_receipt_invalid")
 
     dossier = Dossier(
         code=dossier_code(handling_unit, at),

@@ -22,15 +22,18 @@ def _target_step(dossier: Dossier, to_step) -> dict:
     position = int(getattr(to_step, "position", to_step))
     current, last = dossier.current_step, len(dossier.steps)
     if position == current:
-        raise ServiceError({"to_step": f"Hồ sơ đang ở bước B{current}."})
+        raise ServiceError({"to_step": f"Hồ sơ đang ở bước B{current}."}, code="step_is_current")
     if position < current:
         raise ServiceError(
-            {"to_step": f"Không chuyển ngược từ B{current} về B{position}: quy trình chỉ đi tiếp từng bước."}
+            {"to_step": f"Không chuyển ngược từ B{current} về B{position}: quy trình chỉ đi tiếp từng bước."},
+            code="step_backwards",
         )
     if position > last:
-        raise ServiceError({"to_step": f"Quy trình của thủ tục chỉ có B1…B{last}."})
+        raise ServiceError({"to_step": f"Quy trình của thủ tục chỉ có B1…B{last}."}, code="step_out_of_range")
     if position > current + 1:
-        raise ServiceError({"to_step": f"Không được bỏ qua bước: sau B{current} là B{current + 1}."})
+        raise ServiceError(
+            {"to_step": f"Không được bỏ qua bước: sau B{current} là B{current + 1}."}, code="step_skipped"
+        )
     return next(s for s in dossier.steps if s["position"] == position)
 
 
@@ -39,10 +42,11 @@ def _check_receiver(dossier: Dossier, unit: Unit, user) -> None:
         raise ServiceError(
             {
                 "to_unit": "Bước tiếp theo do cơ quan giải quyết (hoặc đơn vị trực thuộc) hay nơi tiếp nhận thực hiện."
-            }
+            },
+            code="receiver_out_of_scope",
         )
     if user is not None and not Membership.objects.filter(user=user, unit=unit).exists():
-        raise ServiceError({"to_user": f"{user} không thuộc {unit.name}."})
+        raise ServiceError({"to_user": f"{user} không thuộc {unit.name}."}, code="user_not_in_unit")
 
 
 @transaction.atomic
@@ -63,7 +67,10 @@ def dossier_handover(
     at = when(d, at)
     check(d, E.HANDED_OVER)
     if not d.steps:
-        raise ServiceError({"to_step": "Thủ tục của hồ sơ không có quy trình nội bộ (B1…Bn) để bàn giao."})
+        raise ServiceError(
+            {"to_step": "Thủ tục của hồ sơ không có quy trình nội bộ (B1…Bn) để bàn giao."},
+            code="procedure_without_steps",
+        )
     step = _target_step(d, to_step)
     to_unit = to_unit or d.handling_unit
     _check_receiver(d, to_unit, to_user)

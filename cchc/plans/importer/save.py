@@ -61,7 +61,9 @@ def plan_import_save(
     period = structured.get("period") or {}
     start, end = period.get("from_year"), period.get("to_year")
     if not start or not end:
-        raise ServiceError("Không xác định được kỳ của kế hoạch (năm bắt đầu, năm kết thúc).")
+        raise ServiceError(
+            "Không xác định được kỳ của kế hoạch (năm bắt đầu, năm kết thúc).", code="plan_period_unknown"
+        )
     kind = structured.get("kind") or PlanKind.ANNUAL
     if kind == PlanKind.ANNUAL and end != start:
         kind = PlanKind.MULTI_YEAR
