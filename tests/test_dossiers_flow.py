@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.core.actors import CITIZEN
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.dossiers import services
 from cchc.dossiers.choices import EventKind, Result, State
@@ -131,14 +132,16 @@ def test_supplement_pauses_the_clock_and_moves_due_times_by_the_paused_working_t
         "tạm dừng",
     )
     refused(lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True), d, "tạm dừng")
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 5, 14))  # online, by the applicant
+    services.dossier_supplement_received(
+        actor=CITIZEN, dossier=d, at=local(2026, 3, 5, 14)
+    )  # online, by the applicant
     # Tue 10:00 → Thu 14:00 is 18.5 working hours; the appointment on the receipt does not move
     assert d.paused_hours == Decimal("18.5") and d.paused_elapsed_hours == Decimal(52)
     assert d.due_at == local(2026, 3, 9, 9) and d.current_due_at == local(2026, 3, 11, 11, 30)
     assert d.step_due_at == local(2026, 3, 10, 9, 30)  # B2 was due Thursday 16:30
     assert d.state == State.IN_PROGRESS and d.paused_since is None
     assert dossier_due_explained(d).due == d.current_due_at
-    refused(lambda: services.dossier_supplement_received(dossier=d), d, "đang giải quyết")
+    refused(lambda: services.dossier_supplement_received(actor=CITIZEN, dossier=d), d, "đang giải quyết")
     # a second request is allowed and counted (it makes the dossier late in the 766 index)
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Giấy chứng sinh"], at=local(2026, 3, 6, 9)
@@ -159,7 +162,7 @@ def test_a_pause_after_the_due_time_adds_nothing(w, users, d):
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Tờ khai"], at=local(2026, 3, 10, 9)
     )
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 12, 9))
+    services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 12, 9))
     assert d.current_due_at == local(2026, 3, 9, 9) and d.paused_hours == 0 and d.paused_elapsed_hours == 0
 
 
@@ -244,7 +247,7 @@ def test_apology_once_and_no_later_than_one_working_day_before_the_due_time(w, u
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Tờ khai"], at=local(2026, 3, 10, 9)
     )
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 10, 11))
+    services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 10, 11))
     assert d.current_due_at == local(2026, 3, 16, 9, 30) == dossier_due_explained(d).due
 
 
@@ -367,7 +370,7 @@ def test_stop_on_request_closes_the_pause_and_freezes_the_dossier(w, users, d):
     assert d.events.get(kind=EventKind.STOP_REQUESTED).at == local(2026, 3, 4, 8)
     for call in (
         lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=2),
-        lambda: services.dossier_supplement_received(dossier=d),
+        lambda: services.dossier_supplement_received(actor=CITIZEN, dossier=d),
         lambda: services.dossier_request_supplement(actor=users.officer, dossier=d, missing=["X"]),
         lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True),
         lambda: services.dossier_apologise(
@@ -375,16 +378,16 @@ def test_stop_on_request_closes_the_pause_and_freezes_the_dossier(w, users, d):
         ),
         lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="desk"),
         lambda: services.dossier_stop(actor=w.desk_officer, dossier=d, reason="lần hai"),
-        lambda: services.dossier_withdraw(dossier=d),
+        lambda: services.dossier_withdraw(actor=CITIZEN, dossier=d),
         lambda: services.dossier_rate(dossier=d, rating="hai_long"),
         lambda: services.dossier_mark_digitised(actor=w.desk_officer, dossier=d),
-        lambda: services.payment_start(dossier=d),
+        lambda: services.payment_start(actor=CITIZEN, dossier=d),
     ):
         refused(call, d, "dừng giải quyết theo đề nghị")
 
 
 def test_applicant_withdraws_online_even_before_acceptance(w, d):
-    services.dossier_withdraw(dossier=d, reason="Không còn nhu cầu", at=local(2026, 3, 3, 9))
+    services.dossier_withdraw(actor=CITIZEN, dossier=d, reason="Không còn nhu cầu", at=local(2026, 3, 3, 9))
     assert (
         d.state == State.WITHDRAWN and d.result == Result.WITHDRAWN and d.finished_at == local(2026, 3, 3, 9)
     )
@@ -404,7 +407,7 @@ def test_officer_of_another_unit_cannot_touch_the_dossier(w, users, d):
     ):
         refused(call, d, error=PermissionDenied)
     refused(
-        lambda: services.dossier_request_supplement(actor=None, dossier=d, missing=["X"]),
+        lambda: services.dossier_request_supplement(actor=CITIZEN, dossier=d, missing=["X"]),
         d,
         error=PermissionDenied,
     )

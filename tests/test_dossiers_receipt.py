@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
 from cchc.dossiers import services
@@ -197,7 +198,7 @@ def test_a_commune_receives_and_handles_its_commune_level_procedure(w, tree, use
     )
     assert d.code.startswith("W00001-260302-") and not d.fee_due
     other_commune_officer = user_create(
-        actor=None, username="canbo.xa2", password=None, roles=[(tree.communes[1], Role.OFFICER)]
+        actor=SYSTEM, username="canbo.xa2", password=None, roles=[(tree.communes[1], Role.OFFICER)]
     )
     with pytest.raises(PermissionDenied):
         services.dossier_handover(actor=other_commune_officer, dossier=d, to_step=2)

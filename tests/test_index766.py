@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
 from cchc.dossiers.exchange import COLUMNS, exchange_record
@@ -504,7 +505,7 @@ def test_online_payment_counts_the_payment_flag_of_imported_dossiers_too(world):
 
 
 def test_province_score_by_hand(world):
-    index766_compute(actor=None, period_keys=[Q1], root=world.province)
+    index766_compute(actor=SYSTEM, period_keys=[Q1], root=world.province)
     s = Snapshot.objects.get(unit=world.province, period=Q1)
     pts = {code: r["points"] for code, r in s.indicators.items()}
     assert pts == {
@@ -587,7 +588,7 @@ def test_progress_equals_the_reference_dung_han(tree, tmp_path):
     periods = [parse_period(k) for k in keys]
     reference = _reference(tmp_path, periods)
     points_indicator = next(i for i in DOSSIER_INDICATORS if i.code == "diem_766_tien_do")
-    index766_compute(actor=None, period_keys=keys)
+    index766_compute(actor=SYSTEM, period_keys=keys)
     checked = 0
     for s in Snapshot.objects.select_related("unit"):
         measures = reference.get((s.unit.code, s.period), {})
@@ -615,7 +616,7 @@ def test_competition_ranks_share_ties():
 
 
 def test_units_are_ranked_within_their_level(world):
-    index766_compute(actor=None, period_keys=[Q1])
+    index766_compute(actor=SYSTEM, period_keys=[Q1])
     communes = level_ranking(world.province, "commune", Q1)
     assert len(communes) == 3
     # communes 2 and 3 have no dossiers and the same facts: they tie
@@ -657,7 +658,7 @@ def test_recompute_needs_a_coordinator_or_admin_of_the_unit(world, users, who):
 @pytest.mark.parametrize("keys", [["2026-Q5"], [], ["  "], ["2026", "quý 1"]])
 def test_bad_periods_leave_no_trace(world, keys):
     with pytest.raises(ServiceError) as exc:
-        index766_compute(actor=None, period_keys=keys, root=world.province)
+        index766_compute(actor=SYSTEM, period_keys=keys, root=world.province)
     assert "kỳ" in " ".join(exc.value.messages).lower()
     assert not Snapshot.objects.exists() and not AuditEntry.objects.filter(action="index766.compute").exists()
 
@@ -697,7 +698,7 @@ def test_command_bad_input_exits_with_status_2(world, capsys, monkeypatch, argv,
 
 def test_unit_score_selector(world):
     assert unit_score(world.province, Q1) is None
-    index766_compute(actor=None, period_keys=[Q1], root=world.province)
+    index766_compute(actor=SYSTEM, period_keys=[Q1], root=world.province)
     score = unit_score(world.province, Q1)
     assert score["total"] == D("57.10")
     assert score["groups"] == {

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import ServiceError
 from cchc.core.models import AuditEntry
 from cchc.manual_indicators import services
@@ -442,7 +443,7 @@ def test_demo_is_deterministic_and_goes_through_the_services(tree, users):
     from cchc.manual_indicators.demo import load_demo
 
     officer = user_create(
-        actor=None, username="canbo.sxd", password=None, roles=[(tree.agency("SXD"), Role.OFFICER)]
+        actor=SYSTEM, username="canbo.sxd", password=None, roles=[(tree.agency("SXD"), Role.OFFICER)]
     )
     created = load_demo(tree.province, users.coordinator)
     assert created["definitions"] == 4 and created["reports"] > 20 and created["corrections"] == 1

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
 from cchc.tracking import exports
@@ -239,7 +240,7 @@ def test_dashboard_is_scoped_for_a_commune_leader(issued_plan, users, tree):
     from cchc.orgs.services import user_create
 
     leader = user_create(
-        actor=None, username="lanhdao.xa", password=None, roles=[(tree.communes[0], Role.LEADER)]
+        actor=SYSTEM, username="lanhdao.xa", password=None, roles=[(tree.communes[0], Role.LEADER)]
     )
     d = plan_dashboard(user=leader, plan=issued_plan)
     assert d.scoped and {u.unit_id for u in d.units} == {tree.communes[0].pk}

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
 from cchc.core.working_calendar import policy_for_unit
 from cchc.core.workingtime import to_local
@@ -231,11 +232,11 @@ class ApologyWarning:
 
 
 def dossier_apology_warnings(
-    *, user=None, now: dt.datetime | None = None, within_hours: int = 8
+    *, user: Actor, now: dt.datetime | None = None, within_hours: int = 8
 ) -> list[ApologyWarning]:
     """Open dossiers not yet apologised for whose apology deadline (one working day before the
     due time in force) falls within the next `within_hours` working hours — so the handling
-    unit can still send the apology. `user=None` is the system (a reminder job): every unit."""
+    unit can still send the apology. `SYSTEM` (the reminder job) sees every unit."""
     now = to_local(now or timezone.now())
     # A deadline within N working hours implies a due time within N hours + 1 working day, which
     # is less than this many calendar days even across Tết.
@@ -243,7 +244,7 @@ def dossier_apology_warnings(
     qs = Dossier.objects.filter(
         state__in=OPEN, apologised=False, current_due_at__gt=now, current_due_at__lte=horizon
     )
-    if user is not None:
+    if user is not SYSTEM:
         scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
         qs = qs.filter(scope) if scope is not None else qs
     policies: dict[int, object] = {}

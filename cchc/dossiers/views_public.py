@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cchc.core.actors import CITIZEN
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.procedures.models import Procedure
@@ -178,7 +179,7 @@ def pay(request, code: str):
         return _back_to_lookup(code)
     _public, d = granted
     try:
-        started = services.payment_start(actor=None, dossier=d)
+        started = services.payment_start(actor=CITIZEN, dossier=d)
     except ServiceError as exc:
         for line in service_messages(exc):
             messages.error(request, line)
@@ -260,7 +261,7 @@ def feedback(request):
         if not form.errors:
             try:
                 fb = services.feedback_receive(
-                    actor=None,
+                    actor=CITIZEN,
                     content=data["content"],
                     sender=services.Sender(
                         name=data["sender_name"],
@@ -335,7 +336,7 @@ def feedback_status(request, code: str):
             request,
             form,
             lambda data: services.feedback_rate(
-                feedback=Feedback.objects.get(code=public.code), rating=data["rating"]
+                actor=CITIZEN, feedback=Feedback.objects.get(code=public.code), rating=data["rating"]
             ),
             "Cảm ơn Ông/Bà đã đánh giá kết quả xử lý.",
         )

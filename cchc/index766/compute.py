@@ -13,6 +13,7 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM, Actor, user_or_none
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.indicators.definitions import round_half_up
@@ -93,12 +94,12 @@ def snapshot_for(
             "is_commune": f.is_commune,
         },
         computed_at=now,
-        computed_by=actor if getattr(actor, "pk", None) else None,
+        computed_by=user_or_none(actor),
     )
 
 
-def _check_actor(actor, root: Unit | None) -> None:
-    if actor is None:  # the system: management command, demo loader
+def _check_actor(actor: Actor, root: Unit | None) -> None:
+    if actor is SYSTEM:  # management command, demo loader
         return
     access = Access.for_user(actor)
     if root is None:
@@ -109,10 +110,10 @@ def _check_actor(actor, root: Unit | None) -> None:
 
 
 @transaction.atomic
-def index766_compute(*, actor, period_keys, root: Unit | None = None) -> ComputeReport:
+def index766_compute(*, actor: Actor, period_keys, root: Unit | None = None) -> ComputeReport:
     """Recompute the index of every unit of ``root``'s subtree (all units when None) for the
     given period keys, replacing their snapshots. Coordinators and admins of ``root`` may do it;
-    ``actor=None`` is the system."""
+    ``SYSTEM`` (a command, the demo) is not checked."""
     _check_actor(actor, root)
     periods = parse_keys(period_keys)
     started = time.perf_counter()

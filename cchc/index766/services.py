@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM, Actor, user_or_none
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.orgs.access import Access
@@ -23,11 +24,11 @@ OFFER_FIELDS = ["offered", "since"]
 
 @transaction.atomic
 def certified_copy_offer_save(
-    *, actor, unit: Unit, offered: bool, since: dt.date | None = None
+    *, actor: Actor, unit: Unit, offered: bool, since: dt.date | None = None
 ) -> CertifiedCopyOffer:
     """Record whether a commune issues electronic certified copies, and since when. The
     commune's coordinators and those of the units above it may change it."""
-    if actor is not None and not Access.for_user(actor).can_manage_unit(unit):
+    if actor is not SYSTEM and not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied(f"Bạn không có quyền cập nhật thông tin chứng thực điện tử của {unit.name}.")
     if unit.kind != UnitKind.COMMUNE:
         raise ServiceError(
@@ -51,7 +52,7 @@ def certified_copy_offer_save(
     after = snapshot(offer, OFFER_FIELDS)
     if before == after:
         return offer
-    offer.updated_by = actor if getattr(actor, "pk", None) else None
+    offer.updated_by = user_or_none(actor)
     offer.save()
     audit_record(
         actor=actor, action="index766.certified_copy", obj=offer, unit=unit, before=before, after=after

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
@@ -66,7 +67,7 @@ def unit_create(
 
 
 @transaction.atomic
-def units_load_administrative(*, actor=None) -> dict[str, int]:
+def units_load_administrative(*, actor: Actor) -> dict[str, int]:
     """Load the 34 provinces and 3,321 communes of `vietnam-provinces`, and the 29 former
     provinces as historical units with their successors. Idempotent: existing units (by code)
     keep their ids and get the current name."""
@@ -333,7 +334,7 @@ def membership_revoke(*, actor, membership: Membership) -> None:
     from .access import Access
 
     access = Access.for_user(actor)
-    if membership.user_id == getattr(actor, "pk", None) and membership.role in (Role.COORDINATOR, Role.ADMIN):
+    if membership.user_id == actor.pk and membership.role in (Role.COORDINATOR, Role.ADMIN):
         raise ServiceError(
             "Không thể tự thu hồi vai trò điều phối, quản trị của chính mình.", code="own_role_revoke"
         )

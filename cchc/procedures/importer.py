@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
@@ -477,7 +478,7 @@ def preview(*, actor, filename: str, content: bytes, default_agency: Unit | None
         .select_related("agency")
         .annotate(steps_total=Sum("steps__time_allowed"))
     }
-    access = Access.for_user(actor) if actor is not None else None
+    access = None if actor is SYSTEM else Access.for_user(actor)
     seen: dict[tuple[str, int], int] = {}
 
     for line, data, cell_errors, agency_code in parsed:

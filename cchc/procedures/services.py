@@ -1,6 +1,6 @@
 """Writes to the procedure catalogue. Keyword-only, one transaction each, audited.
 
-`actor=None` is the system itself (management commands, the demo loader): it is not checked
+`SYSTEM` is the system itself (management commands, the demo loader): it is not checked
 against the organisation tree. Every other actor must coordinate or administer the competent
 agency's subtree (`Access.can_manage_unit`).
 """
@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from cchc.core.actors import SYSTEM, user_or_none
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import fold, nfc
@@ -115,14 +116,14 @@ def validate_code(code: str | None) -> str:
 
 
 def _require_manager(actor, unit: Unit) -> None:
-    if actor is None:  # the system: commands and the demo loader
+    if actor is SYSTEM:  # commands and the demo loader
         return
     if not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied(f"Bạn không có quyền quản lý thủ tục hành chính của {unit.body_name}.")
 
 
 def can_manage(actor, procedure: Procedure) -> bool:
-    return actor is None or Access.for_user(actor).can_manage_unit(procedure.agency)
+    return actor is SYSTEM or Access.for_user(actor).can_manage_unit(procedure.agency)
 
 
 def default_level(agency: Unit) -> str:
@@ -274,7 +275,7 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
         raise ServiceError(errors, code="procedure_invalid")
     before = snapshot(procedure, PROCEDURE_FIELDS) if procedure else None
     if procedure is None:
-        procedure = Procedure(created_by=actor if getattr(actor, "pk", None) else None)
+        procedure = Procedure(created_by=user_or_none(actor))
     for key, value in state.items():
         setattr(procedure, key, value)
     after = snapshot(procedure, PROCEDURE_FIELDS)

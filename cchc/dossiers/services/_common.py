@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cchc.core.actors import Actor, user_or_none
 from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
@@ -93,7 +94,9 @@ def when(dossier: Dossier, at: dt.datetime | None, field: str = "at") -> dt.date
     return value
 
 
-def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | None = None) -> DossierEvent:
+def record(
+    dossier: Dossier, *, actor: Actor, kind: str, at: dt.datetime, data: dict | None = None
+) -> DossierEvent:
     """Append one event to the dossier and store its effect (lifecycle.apply), in the caller's
     transaction; a new dossier is saved with its first event."""
     data = jsonable(data or {})
@@ -111,9 +114,8 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
         dossier.save(update_fields=[n.removesuffix("_id") for n in STATE_FIELDS])
     # whoever counts dossiers (the live indicators) moves with it, in this transaction
     publish_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
-    user = actor if getattr(actor, "pk", None) else None
     event = DossierEvent.objects.create(
-        dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user, data=data
+        dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user_or_none(actor), data=data
     )
     changed = [n for n in STATE_FIELDS if before is None or getattr(before, n) != getattr(after, n)]
     changed = [n for n in changed if n not in ("event_count", "last_event_at", "steps")]

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.uploads import check_upload
@@ -151,9 +152,9 @@ def dossier_stop(
 
 @transaction.atomic
 def dossier_withdraw(
-    *, actor=None, dossier: Dossier, reason: str = "", at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, reason: str = "", at: dt.datetime | None = None
 ) -> Dossier:
-    """The applicant withdraws the dossier (at the desk, or online with `actor=None`)."""
+    """The applicant withdraws the dossier (at the desk, or online: `CITIZEN`)."""
     d = lock(dossier)
     require(actor, d, what="rút", applicant_ok=True)
     at = when(d, at)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cchc.core.actors import CITIZEN, Actor, user_or_none
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
@@ -61,17 +62,17 @@ def _working_days(unit, start: dt.datetime, days: int) -> dt.datetime:
     return policy_for_unit(unit).due_date(start, days, "working_day").due
 
 
-def _require(actor, feedback: Feedback, what: str, applicant_ok: bool = False) -> None:
-    if actor is None and applicant_ok:
+def _require(actor: Actor, feedback: Feedback, what: str, applicant_ok: bool = False) -> None:
+    if actor is CITIZEN and applicant_ok:
         return
-    if actor is None or not Access.for_user(actor).can_report_for(feedback.unit):
+    if not Access.for_user(actor).can_report_for(feedback.unit):
         raise PermissionDenied(
             f"Bạn không có quyền {what} phản ánh, kiến nghị gửi {feedback.unit.body_name}."
         )
 
 
 def _begin(
-    feedback: Feedback, *, actor, kind: str, at, applicant_ok: bool = False
+    feedback: Feedback, *, actor: Actor, kind: str, at: dt.datetime | None, applicant_ok: bool = False
 ) -> tuple[Feedback, dt.datetime]:
     fb = Feedback.objects.select_for_update().select_related("unit").get(pk=feedback.pk)
     label, states = _ACTIONS[kind]
@@ -91,7 +92,7 @@ def _begin(
     return fb, at
 
 
-def _event(fb: Feedback, *, actor, kind: str, at: dt.datetime, data: dict, changed: list[str]) -> None:
+def _event(fb: Feedback, *, actor: Actor, kind: str, at: dt.datetime, data: dict, changed: list[str]) -> None:
     fb.save(update_fields=changed)
     sequence = fb.events.count() + 1
     data = jsonable(data)
@@ -100,7 +101,7 @@ def _event(fb: Feedback, *, actor, kind: str, at: dt.datetime, data: dict, chang
         sequence=sequence,
         kind=kind,
         at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         data=data,
     )
     audit_record(
@@ -118,7 +119,7 @@ def _done(original: Feedback, fresh: Feedback) -> Feedback:
 @transaction.atomic
 def feedback_receive(
     *,
-    actor=None,
+    actor: Actor,
     content: str,
     sender: Sender,
     unit=None,
@@ -126,7 +127,7 @@ def feedback_receive(
     dossier=None,
     received_at: dt.datetime | None = None,
 ) -> Feedback:
-    """Receive a feedback about a procedure or a dossier (from the public site: `actor=None`).
+    """Receive a feedback about a procedure or a dossier (from the public site: `CITIZEN`).
     The unit defaults to the dossier's handling unit, else the procedure's agency."""
     procedure = procedure or (dossier.procedure if dossier is not None else None)
     unit = (
@@ -137,7 +138,7 @@ def feedback_receive(
             {"unit": "Chọn cơ quan, thủ tục hoặc hồ sơ mà phản ánh, kiến nghị đề cập."},
             code="feedback_unit_required",
         )
-    if actor is not None and not Access.for_user(actor).can_report_for(unit):
+    if actor is not CITIZEN and not Access.for_user(actor).can_report_for(unit):
         raise PermissionDenied(f"Bạn không có quyền tiếp nhận phản ánh, kiến nghị cho {unit.body_name}.")
     at = moment(received_at, "received_at")
     errors: dict[str, str] = {}
@@ -171,7 +172,7 @@ def feedback_receive(
         refuse_due_at=_working_days(unit, at, REFUSE_WITHIN),
         info_due_at=_working_days(unit, at, INFO_WITHIN),
         handle_due_at=_working_days(unit, at, HANDLE_WITHIN),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_or_none(actor),
     )
     _event(
         fb, actor=actor, kind=K.RECEIVED, at=at, data={"handle_due_at": fb.handle_due_at}, changed=["state"]
@@ -215,7 +216,7 @@ def feedback_request_info(
 
 @transaction.atomic
 def feedback_info_received(
-    *, actor=None, feedback: Feedback, content: str, at: dt.datetime | None = None
+    *, actor: Actor, feedback: Feedback, content: str, at: dt.datetime | None = None
 ) -> Feedback:
     """The sender's information arrived: the handling deadline moves by the working time waited."""
     fb, at = _begin(feedback, actor=actor, kind=K.INFO_RECEIVED, at=at, applicant_ok=True)
@@ -294,9 +295,11 @@ def feedback_publish(*, actor, feedback: Feedback, at: dt.datetime | None = None
 
 
 @transaction.atomic
-def feedback_rate(*, actor=None, feedback: Feedback, rating: str, at: dt.datetime | None = None) -> Feedback:
+def feedback_rate(
+    *, actor: Actor, feedback: Feedback, rating: str, at: dt.datetime | None = None
+) -> Feedback:
     """The sender's opinion of how the feedback was handled, once, after the answer is published
-    or the feedback refused. ``actor`` None is the sender on the public page (who proved the
+    or the feedback refused. ``CITIZEN`` is the sender on the public page (who proved the
     phone's last digits); an officer of the unit may record what the sender said by phone.
     The 766 index counts unsatisfied senders against the unit (docs/index-766.md)."""
     fb, at = _begin(feedback, actor=actor, kind=K.RATED, at=at, applicant_ok=True)

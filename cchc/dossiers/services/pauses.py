@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.workingtime import ExtensionError, to_local
@@ -64,9 +65,9 @@ def dossier_request_supplement(
 
 @transaction.atomic
 def dossier_supplement_received(
-    *, actor=None, dossier: Dossier, at: dt.datetime | None = None, note: str = ""
+    *, actor: Actor, dossier: Dossier, at: dt.datetime | None = None, note: str = ""
 ) -> Dossier:
-    """The supplement arrived (at the desk, or online with `actor=None`): the clock resumes and
+    """The supplement arrived (at the desk, or online: `CITIZEN`): the clock resumes and
     the due times move by exactly the working time the pause lasted."""
     d = lock(dossier)
     require(actor, d, what="nhận bổ sung", applicant_ok=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import ServiceError
 
 from ..choices import EventKind as E
@@ -33,7 +34,7 @@ def _check_payable(d: Dossier, kind: str) -> None:
 
 
 @transaction.atomic
-def payment_start(*, actor=None, dossier: Dossier, at: dt.datetime | None = None) -> PaymentStarted:
+def payment_start(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> PaymentStarted:
     """Open an online payment of the dossier's fee; the caller sends the payer to `redirect_url`."""
     d = lock(dossier)
     require(actor, d, what="thanh toán phí, lệ phí cho", applicant_ok=True)
@@ -93,7 +94,7 @@ def payment_confirm(*, reference: str, payload: dict | None = None, at: dt.datet
     payment.save(update_fields=["status", "paid_at"])
     record(
         d,
-        actor=None,
+        actor=SYSTEM,
         kind=kind,
         at=at,
         data={"payment": payment.pk, "amount": payment.amount, "online": True},

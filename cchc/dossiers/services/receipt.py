@@ -141,7 +141,7 @@ def dossier_receive(
     """
     from ..personal import clean_applicant
 
-    if actor is None or not Access.for_user(actor).can_report_for(receiving_unit):
+    if not Access.for_user(actor).can_report_for(receiving_unit):
         raise PermissionDenied(f"Bạn không có quyền tiếp nhận hồ sơ tại {receiving_unit.name}.")
     at = moment(received_at, "received_at")
     errors = _check_receipt(

@@ -16,6 +16,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from cchc.core.actors import SYSTEM
 from cchc.dossiers.imports import dossiers_generate
 from cchc.exchange.errors import ExchangeError
 from cchc.exchange.generate import _vn, generate_files, print_progress, province_units, units_from_tree
@@ -111,7 +112,7 @@ class Command(BaseCommand):
             if options["orgs_out"]:
                 write_orgs(options["orgs_out"], units)
             report = dossiers_generate(
-                actor=None, count=count, seed=seed, units=units, year=options["year"], progress=progress
+                actor=SYSTEM, count=count, seed=seed, units=units, year=options["year"], progress=progress
             )
         except (ExchangeError, ValueError, OSError) as exc:
             _fail(str(exc))
