@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from cchc.core.actors import SYSTEM
+from cchc.core.errors import ServiceError
 from cchc.orgs.models import Role, Unit, UnitKind
 from cchc.orgs.services import province_agencies_create, unit_create, user_create
 from cchc.plans import services as plan_services
 from cchc.plans.models import PlanKind
 
 PASSWORD = "Mat-khau-thu-nghiem-1"
+
+
+@contextmanager
+def raises_code(code: str) -> Iterator[pytest.ExceptionInfo[ServiceError]]:
+    """The block is refused by the rule `code` (a ServiceError code, docs/errors.md)."""
+    with pytest.raises(ServiceError) as excinfo:
+        yield excinfo
+    assert excinfo.value.code == code, f"refused with {excinfo.value.code!r}: {excinfo.value.messages}"
 
 
 @pytest.fixture

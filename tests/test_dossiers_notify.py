@@ -9,10 +9,10 @@ from django.core import mail
 from django.test import override_settings
 
 from cchc.core.actors import CITIZEN
-from cchc.core.errors import ServiceError
 from cchc.dossiers import services
 from cchc.dossiers.notify import LoggingSmsBackend, Message, deliver, sms_backend
 
+from .conftest import raises_code
 from .test_dossiers_support import APPLICANT, local, make_world
 
 SENT: list[tuple[str, str]] = []
@@ -72,7 +72,7 @@ def test_status_changes_reach_the_configured_sms_backend(w, users, django_captur
 def test_a_refused_operation_notifies_nobody(w, users, django_capture_on_commit_callbacks):
     d = w.receive(at=local(2026, 3, 2, 9))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ServiceError):
+        with raises_code("dossier_wrong_state"):
             services.dossier_return(actor=w.desk_officer, dossier=d, method="desk")
     assert callbacks == []
 

@@ -39,6 +39,7 @@ from cchc.targets.status import (
 )
 from cchc.targets.suggest import suggest, suggest_target
 
+from .conftest import raises_code
 from .test_dossiers_support import local, make_world, pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
@@ -262,7 +263,7 @@ def test_bind_is_confirmed_and_audited(annual, users, tree):
     assert (b.indicator, b.measured_unit, b.confirmed_by) == ("", None, None)
     assert AuditEntry.objects.filter(action="target.unbind", object_id=str(target.pk)).exists()
     before = _trace(target)
-    with pytest.raises(ServiceError, match="chưa được gắn"):
+    with raises_code("target_not_bound"):
         target_unbind(actor=users.coordinator, target=target)
     assert _trace(target) == before
 
@@ -594,7 +595,7 @@ def test_766_groups_are_named_and_checked(annual, users):
     target = annual.targets.first()
     target_bind(actor=users.coordinator, target=target, indicator="766:progress")
     assert source_of("766:progress").name.endswith("nhóm “Tiến độ giải quyết” (tối đa 20 điểm)")
-    with pytest.raises(ServiceError, match="không có nhóm"):
+    with raises_code("indicator_code_invalid"):
         target_bind(actor=users.coordinator, target=target, indicator="766:khong_co")
 
 

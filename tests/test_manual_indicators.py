@@ -19,6 +19,8 @@ from cchc.manual_indicators.rollup import manual_value, manual_value_by_code, ro
 from cchc.orgs.models import Role, Unit, UnitKind
 from cchc.orgs.services import user_create
 
+from .conftest import raises_code
+
 TODAY = timezone.localdate()
 PY = TODAY.year - 1  # every period of last year is open for reporting
 
@@ -166,7 +168,7 @@ def test_delete_only_without_reports(tree, users, ratio):
     assert not ManualIndicator.objects.filter(pk=other.pk).exists()
     assert AuditEntry.objects.filter(action="manual_indicator.delete", object_id=str(other.pk)).exists()
     report(users.officer, ratio, tree.agency("STP"), numerator=1, denominator=2)
-    with pytest.raises(ServiceError, match="ngừng áp dụng"):
+    with raises_code("indicator_has_reports"):
         services.definition_delete(actor=users.coordinator, definition=ratio)
     assert ManualIndicator.objects.filter(pk=ratio.pk).exists()
 
@@ -261,7 +263,7 @@ def test_period_scope_and_state_rules(tree, users, ratio):
     assert report(users.coordinator, ratio, former, "2025-Q1", numerator=1, denominator=2).value == 50
     ManualReport.objects.all().delete()
     services.definition_update(actor=users.coordinator, definition=ratio, active=False)
-    with pytest.raises(ServiceError, match="ngừng áp dụng"):
+    with raises_code("indicator_inactive"):
         report(users.officer, ratio, stp, numerator=1, denominator=2)
     assert not ManualReport.objects.exists()
 

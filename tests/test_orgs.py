@@ -10,6 +10,8 @@ from cchc.orgs.models import Unit, UnitKind
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import unit_create, units_load_administrative
 
+from .conftest import raises_code
+
 
 @pytest.mark.django_db
 def test_load_administrative_units_is_complete_and_idempotent():
@@ -35,7 +37,7 @@ def test_unit_create_validates_and_audits(tree):
     with pytest.raises(ServiceError) as exc:
         unit_create(actor=SYSTEM, name="  ", kind=UnitKind.AGENCY, parent=tree.province)
     assert "name" in exc.value.message_dict
-    with pytest.raises(ServiceError):
+    with raises_code("unit_code_taken"):
         unit_create(
             actor=SYSTEM, name="Sở Nội vụ", kind=UnitKind.AGENCY, parent=tree.province, code="P75.SNV"
         )

@@ -25,7 +25,7 @@ from cchc.procedures.importer import ImportFileError
 from cchc.procedures.models import Level, OnlineMode, Procedure, Step, TimeUnit
 from cchc.procedures.selectors import Filters, procedure_list, procedures_for_unit
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, raises_code
 
 
 def make(actor, agency, code="1.001193", name="Thủ tục đăng ký khai sinh", **extra):
@@ -177,7 +177,7 @@ def test_steps_add_up_to_no_more_than_the_processing_time(tree, users):
     )
     services.step_move(actor=users.coordinator, step=b3, offset=-1)
     assert list(p.steps.values_list("name", flat=True)) == ["Tiếp nhận", "Ký", "Thẩm định"]
-    with pytest.raises(ServiceError):
+    with raises_code("step_move_outside"):
         services.step_move(actor=users.coordinator, step=Step.objects.get(name="Tiếp nhận"), offset=-1)
     services.step_delete(actor=users.coordinator, step=Step.objects.get(name="Tiếp nhận"))
     assert list(p.steps.values_list("position", "name")) == [(1, "Ký"), (2, "Thẩm định")]
