@@ -22,7 +22,7 @@ from cchc.orgs.resolve import UnitResolver
 
 from . import selectors
 from .forms_import import MetadataForm, TargetFormSet, TaskFormSet, UploadForm
-from .importer import PlanImportError, parse_plan_bytes
+from .importer import PlanImportError, StructuredPlan, parse_plan_bytes
 from .importer.extract import extract
 from .importer.model import Table
 from .importer.save import plan_import_save
@@ -101,7 +101,7 @@ def plan_import_upload(request):
     return render(request, "plans/import_upload.html", {"form": form})
 
 
-def _initial(structured: dict, lines: list[str], issuer: Unit):
+def _initial(structured: StructuredPlan, lines: list[str], issuer: Unit):
     folded = [" ".join(fold(line).split()) for line in lines]
     period = structured.get("period") or {}
     year = timezone.localdate().year
@@ -206,7 +206,7 @@ def plan_import_review(request):
         and task_forms.is_valid()
     ):
         m = meta_form.cleaned_data
-        structured = {
+        structured: StructuredPlan = {
             **state["structured"],
             "number": m["number"] or None,
             "issued_date": m["issued_on"].isoformat() if m["issued_on"] else None,

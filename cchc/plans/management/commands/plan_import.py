@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cchc.plans.importer import PlanImportError, parse_plan_file
+from cchc.plans.importer import PlanImportError, StructuredPlan, parse_plan_file
 
 EXIT_BAD_INPUT = 2
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             return
         self._save(structured, issuer, actor)
 
-    def _print_json(self, structured: dict) -> None:
+    def _print_json(self, structured: StructuredPlan) -> None:
         text = json.dumps(structured, ensure_ascii=False, indent=1)
         out = getattr(sys.stdout, "buffer", None)
         if out is not None:
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         else:  # pragma: no cover - captured output in tests
             self.stdout.write(text)
 
-    def _save(self, structured: dict, issuer_code: str | None, username: str | None) -> None:
+    def _save(self, structured: StructuredPlan, issuer_code: str | None, username: str | None) -> None:
         from django.contrib.auth import get_user_model
 
         from cchc.core.errors import PermissionDenied, ServiceError
