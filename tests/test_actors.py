@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cchc.core.actors import CITIZEN, SYSTEM, ActorKind, actor_kind, is_user, user_or_none
+from cchc.core.actors import CITIZEN, SYSTEM, ActorKind, actor_kind, is_user
 from cchc.core.audit import audit_record
 from cchc.core.models import AuditEntry
 from cchc.orgs.access import Access
-from cchc.orgs.models import UnitKind
+from cchc.orgs.models import UnitKind, user_of
 from cchc.orgs.services import unit_create
 
 
 def test_kinds_and_the_user_to_store(users):
-    assert actor_kind(users.officer) is ActorKind.USER and user_or_none(users.officer) == users.officer
-    assert actor_kind(SYSTEM) is ActorKind.SYSTEM and user_or_none(SYSTEM) is None
-    assert actor_kind(CITIZEN) is ActorKind.CITIZEN and user_or_none(CITIZEN) is None
+    assert actor_kind(users.officer) is ActorKind.USER and user_of(users.officer) == users.officer
+    assert actor_kind(SYSTEM) is ActorKind.SYSTEM and user_of(SYSTEM) is None
+    assert actor_kind(CITIZEN) is ActorKind.CITIZEN and user_of(CITIZEN) is None
     assert is_user(users.officer) and not is_user(SYSTEM) and not is_user(CITIZEN)
     assert (str(SYSTEM), str(CITIZEN)) == ("Hệ thống", "Người dân")
 

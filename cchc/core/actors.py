@@ -25,7 +25,7 @@ from typing import Final, TypeAlias, TypeGuard
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
-__all__ = ["Actor", "ActorKind", "Agent", "CITIZEN", "SYSTEM", "actor_kind", "is_user", "user_or_none"]
+__all__ = ["Actor", "ActorKind", "Agent", "CITIZEN", "SYSTEM", "actor_kind", "is_user"]
 
 
 class ActorKind(models.TextChoices):
@@ -83,10 +83,3 @@ def actor_kind(actor: Actor) -> ActorKind:
     if is_user(actor):
         return ActorKind.USER
     raise TypeError(f"Not an actor: {actor!r} (pass a saved user, SYSTEM or CITIZEN).")
-
-
-def user_or_none(actor: Actor) -> AbstractBaseUser | None:
-    """The user to store in a foreign key ("created by", "acted by"): ``None`` for the system and
-    for a citizen. Checks that ``actor`` is an actor."""
-    actor_kind(actor)
-    return actor if is_user(actor) else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from .actors import Actor, actor_kind, user_or_none
+from .actors import Actor, actor_kind
 from .models import AuditEntry
 
 
@@ -47,13 +47,13 @@ def audit_record(
     """One audit row, in the caller's transaction; records who acted (a user, the system, or a
     citizen on the public pages) and refuses a call that does not say (``TypeError``)."""
     return AuditEntry.objects.create(
-        actor=user_or_none(actor),
-        actor_kind=actor_kind(actor),
+        actor_kind=actor_kind(actor),  # refuses what is not an actor
+        actor_id=actor.pk,  # None for SYSTEM and CITIZEN
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
-        unit=unit,
+        unit_id=unit.pk if unit is not None else None,
         before=_json_value(before) if before is not None else None,
         after=_json_value(after) if after is not None else None,
     )

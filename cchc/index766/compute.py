@@ -13,13 +13,13 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.core.actors import SYSTEM, Actor, user_or_none
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.indicators.definitions import round_half_up
 from cchc.indicators.periods import IndicatorPeriod, PeriodError, parse_period
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 
 from .conf import config
 from .facts import Gathered, gather
@@ -94,7 +94,7 @@ def snapshot_for(
             "is_commune": f.is_commune,
         },
         computed_at=now,
-        computed_by=user_or_none(actor),
+        computed_by=user_of(actor),
     )
 
 

@@ -8,11 +8,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.core.actors import SYSTEM, Actor, user_or_none
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit, UnitKind, user_of
 
 from .compute import ComputeReport, index766_compute
 from .models import CertifiedCopyOffer
@@ -52,7 +52,7 @@ def certified_copy_offer_save(
     after = snapshot(offer, OFFER_FIELDS)
     if before == after:
         return offer
-    offer.updated_by = user_or_none(actor)
+    offer.updated_by = user_of(actor)
     offer.save()
     audit_record(
         actor=actor, action="index766.certified_copy", obj=offer, unit=unit, before=before, after=after

@@ -13,12 +13,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cchc.core.actors import user_or_none
 from cchc.core.audit import audit_record, changed_fields, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit, UnitKind, user_of
 
 from .models import ManualIndicator, ManualReport
 from .periods import check_period
@@ -96,7 +95,7 @@ def definition_create(
     _check_code_free(unit, data["code"], None, errors)
     if errors:
         raise ServiceError(errors, code="indicator_definition_invalid")
-    definition = ManualIndicator.objects.create(unit=unit, created_by=user_or_none(actor), **data)
+    definition = ManualIndicator.objects.create(unit=unit, created_by=user_of(actor), **data)
     audit_record(
         actor=actor,
         action="manual_indicator.create",

@@ -14,12 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Sum
 
-from cchc.core.actors import SYSTEM, user_or_none
+from cchc.core.actors import SYSTEM
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit, UnitKind, user_of
 
 from .models import (
     CODE_RE,
@@ -275,7 +275,7 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
         raise ServiceError(errors, code="procedure_invalid")
     before = snapshot(procedure, PROCEDURE_FIELDS) if procedure else None
     if procedure is None:
-        procedure = Procedure(created_by=user_or_none(actor))
+        procedure = Procedure(created_by=user_of(actor))
     for key, value in state.items():
         setattr(procedure, key, value)
     after = snapshot(procedure, PROCEDURE_FIELDS)

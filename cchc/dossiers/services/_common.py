@@ -9,11 +9,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from cchc.core.actors import Actor, user_or_none
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.workingtime import to_local
+from cchc.orgs.models import user_of
 
 from ..lifecycle import STATE_FIELDS, DossierState, Event, ReplayError, allowed, apply, refusal
 from ..messages import dossier_message
@@ -115,7 +116,7 @@ def record(
     # whoever counts dossiers (the live indicators) moves with it, in this transaction
     publish_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
     event = DossierEvent.objects.create(
-        dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user_or_none(actor), data=data
+        dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user_of(actor), data=data
     )
     changed = [n for n in STATE_FIELDS if before is None or getattr(before, n) != getattr(after, n)]
     changed = [n for n in changed if n not in ("event_count", "last_event_at", "steps")]

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cchc.core.actors import CITIZEN, Actor, user_or_none
+from cchc.core.actors import CITIZEN, Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.core.working_calendar import policy_for_unit
 from cchc.orgs.access import Access
+from cchc.orgs.models import user_of
 
 from ..choices import RatingValue
 from ..codes import feedback_code
@@ -101,7 +102,7 @@ def _event(fb: Feedback, *, actor: Actor, kind: str, at: dt.datetime, data: dict
         sequence=sequence,
         kind=kind,
         at=at,
-        actor=user_or_none(actor),
+        actor=user_of(actor),
         data=data,
     )
     audit_record(
@@ -172,7 +173,7 @@ def feedback_receive(
         refuse_due_at=_working_days(unit, at, REFUSE_WITHIN),
         info_due_at=_working_days(unit, at, INFO_WITHIN),
         handle_due_at=_working_days(unit, at, HANDLE_WITHIN),
-        created_by=user_or_none(actor),
+        created_by=user_of(actor),
     )
     _event(
         fb, actor=actor, kind=K.RECEIVED, at=at, data={"handle_due_at": fb.handle_due_at}, changed=["state"]

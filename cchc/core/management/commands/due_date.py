@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -43,11 +44,11 @@ def parse_pause(text: str) -> tuple[dt.datetime, dt.datetime]:
 
 class Command(BaseCommand):
     help = "Tính hạn giải quyết theo thời gian làm việc (chính sách mặc định), in một đối tượng JSON."
-    requires_system_checks: list = []
+    requires_system_checks: list[str] = []
 
-    def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail  # one line on stderr, exit status 2 (argparse prints usage too)
+        parser.error = _fail  # type: ignore[method-assign]  # one line on stderr, exit status 2 (argparse prints usage too)
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             help="khoảng tạm dừng 'BẮT ĐẦU/KẾT THÚC' (lặp lại được)",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             received = parse_moment(options["received"], "thời điểm tiếp nhận")
             duration = parse_duration(options["duration"])
