@@ -53,7 +53,7 @@ class DossierFilters:
 
 
 def dossier_list(
-    *, user, filters: DossierFilters | None = None, now: dt.datetime | None = None
+    *, user: Actor, filters: DossierFilters | None = None, now: dt.datetime | None = None
 ) -> QuerySet[Dossier]:
     """The dossiers the user may read, newest first (the register, form 07)."""
     f = filters or DossierFilters()
@@ -83,7 +83,7 @@ def dossier_list(
     return qs.order_by("-submitted_at", "-id")
 
 
-def dossier_get(*, user, code: str | None = None, pk: int | None = None) -> Dossier:
+def dossier_get(*, user: Actor, code: str | None = None, pk: int | None = None) -> Dossier:
     """One dossier with its history, hand-overs, payments and rating; marks what the user may
     do (`can_handle`, `can_decide`) and gives the applicant as the user may see it."""
     lookup = {"code": code} if code is not None else {"pk": pk}
@@ -108,7 +108,7 @@ def dossier_get(*, user, code: str | None = None, pk: int | None = None) -> Doss
     return dossier
 
 
-def mask_personal(dossier: Dossier, user) -> ApplicantView:
+def mask_personal(dossier: Dossier, user: Actor) -> ApplicantView:
     """The applicant as `user` may see them: in clear for those who handle the dossier, else
     masked (ID "0123******01", phone "09******12", e-mail masked, address hidden)."""
     return applicant_view(dossier, clear=can_handle(user, dossier))
@@ -265,7 +265,7 @@ def dossier_apology_warnings(
 # --- feedback ----------------------------------------------------------------------------------
 
 
-def feedback_list(*, user, state: str = "") -> QuerySet[Feedback]:
+def feedback_list(*, user: Actor, state: str = "") -> QuerySet[Feedback]:
     qs = Feedback.objects.select_related("unit", "procedure", "dossier")
     scope = _scope(Access.for_user(user), "unit__")
     if scope is not None:
@@ -275,7 +275,7 @@ def feedback_list(*, user, state: str = "") -> QuerySet[Feedback]:
     return qs.order_by("-received_at", "-id")
 
 
-def feedback_get(*, user, pk: int) -> Feedback:
+def feedback_get(*, user: Actor, pk: int) -> Feedback:
     fb = get_object_or_404(
         Feedback.objects.select_related("unit", "procedure", "dossier").prefetch_related("events"), pk=pk
     )

@@ -78,7 +78,7 @@ def top_procedures(gathered: Gathered, unit_id: int, limit: int) -> list[dict]:
 
 
 def snapshot_for(
-    unit: Unit, period: IndicatorPeriod, s: Score, gathered: Gathered, cfg, now, actor
+    unit: Unit, period: IndicatorPeriod, s: Score, gathered: Gathered, cfg, now, actor: Actor
 ) -> Snapshot:
     f = gathered.facts[unit.pk]
     return Snapshot(

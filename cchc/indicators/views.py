@@ -20,6 +20,7 @@ from cchc.core import charts, indicator_sources
 from cchc.core.numbers import format_number
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.orgs.access import SUBTREE_ROLES, Access
+from cchc.orgs.http import AuthedRequest
 
 from . import sources
 from .dashboard import (
@@ -67,7 +68,7 @@ class CountedPaginator(Paginator):
         return self._known
 
 
-def bad_request(request, message: str):
+def bad_request(request: AuthedRequest, message: str):
     return render(
         request, "core/error.html", {"title": "Yêu cầu không hợp lệ", "message": message}, status=400
     )
@@ -106,7 +107,7 @@ def _cells(row, prefix: str, sort: str) -> SafeString:
 
 
 @require_GET
-def dashboard(request):
+def dashboard(request: AuthedRequest):
     today = timezone.localdate()
     g = request.GET
     unit = unit_for(request.user, g["unit"]) if g.get("unit") else default_unit(request.user)
@@ -170,7 +171,7 @@ def dashboard(request):
 
 
 @require_GET
-def dossiers(request):
+def dossiers(request: AuthedRequest):
     """The dossiers behind one number: exactly those the figure counts, as far as the user may
     read them, with personal data masked for whoever does not handle the dossier."""
     g = request.GET
@@ -223,12 +224,8 @@ def dossiers(request):
             "part_label": PARTS[part] if indicator.denominator else "số hồ sơ",
             "value": indicator_sources.format_value(source, reading.value),
             "reading": reading,
-            "numerator": format_number(
-                reading.numerator, 0 if isinstance(reading.numerator, int) else 2
-            ),
-            "denominator": format_number(reading.denominator, 0)
-            if reading.denominator is not None
-            else "",
+            "numerator": format_number(reading.numerator, 0 if isinstance(reading.numerator, int) else 2),
+            "denominator": format_number(reading.denominator, 0) if reading.denominator is not None else "",
             "expected": expected,
             "page": page,
             "rows": rows,

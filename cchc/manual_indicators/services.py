@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, changed_fields, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
@@ -41,7 +42,7 @@ REPORT_FIELDS = ["numerator", "denominator", "value", "note", "reported_by_id", 
 MAX_NOTE = 4000
 
 
-def _check_manager(actor, unit: Unit) -> None:
+def _check_manager(actor: Actor, unit: Unit) -> None:
     if not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied(
             f"Chỉ cán bộ điều phối CCHC của {unit} (hoặc cấp trên) được xây dựng, sửa chỉ số của đơn vị này."
@@ -57,7 +58,7 @@ def _check_code_free(unit: Unit, code: str, exclude_pk: int | None, errors: dict
 @transaction.atomic
 def definition_create(
     *,
-    actor,
+    actor: Actor,
     unit: Unit,
     code: str,
     name: str,
@@ -137,7 +138,7 @@ def _frozen_changes(definition: ManualIndicator, data: dict) -> dict[str, str]:
 
 
 @transaction.atomic
-def definition_update(*, actor, definition: ManualIndicator, **fields) -> ManualIndicator:
+def definition_update(*, actor: Actor, definition: ManualIndicator, **fields) -> ManualIndicator:
     """Edit a definition (its unit never changes). `fields` are those of `definition_create`."""
     definition = ManualIndicator.objects.select_for_update().select_related("unit").get(pk=definition.pk)
     _check_manager(actor, definition.unit)
@@ -169,7 +170,7 @@ def definition_update(*, actor, definition: ManualIndicator, **fields) -> Manual
 
 
 @transaction.atomic
-def definition_delete(*, actor, definition: ManualIndicator) -> None:
+def definition_delete(*, actor: Actor, definition: ManualIndicator) -> None:
     """Delete a definition nobody has reported on; one with reports is deactivated instead."""
     definition = ManualIndicator.objects.select_for_update().select_related("unit").get(pk=definition.pk)
     _check_manager(actor, definition.unit)
@@ -203,7 +204,7 @@ def _scope_error(definition: ManualIndicator, unit: Unit, period) -> str | None:
 @transaction.atomic
 def report_save(
     *,
-    actor,
+    actor: Actor,
     definition: ManualIndicator,
     unit: Unit,
     period: str,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
 
 from . import selectors, services
@@ -31,7 +32,7 @@ def _int(value) -> int | None:
 
 
 @require_GET
-def index(request):
+def index(request: AuthedRequest):
     today = timezone.localdate()
     rows = selectors.index_rows(user=request.user, today=today)
     return render(
@@ -46,7 +47,7 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
-def definition_create(request):
+def definition_create(request: AuthedRequest):
     units = selectors.definition_units(user=request.user)
     first = units.order_by("depth", "path").first()
     if first is None:
@@ -68,7 +69,7 @@ def definition_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def definition_edit(request, pk: int):
+def definition_edit(request: AuthedRequest, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk, manage=True)
     form = DefinitionForm(
         request.POST or None,
@@ -93,7 +94,7 @@ def definition_edit(request, pk: int):
 
 
 @require_POST
-def definition_delete(request, pk: int):
+def definition_delete(request: AuthedRequest, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk, manage=True)
     try:
         services.definition_delete(actor=request.user, definition=definition)
@@ -105,7 +106,7 @@ def definition_delete(request, pk: int):
 
 
 @require_GET
-def overview(request, pk: int):
+def overview(request: AuthedRequest, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk)
     today = timezone.localdate()
     root = selectors.overview_root(
@@ -138,7 +139,7 @@ def overview(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def report(request, pk: int):
+def report(request: AuthedRequest, pk: int):
     """Choose the unit and period (GET), then file or correct its figures (POST)."""
     definition = selectors.definition_get(user=request.user, pk=pk)
     if not definition.active:

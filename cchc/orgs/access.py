@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+
+from cchc.core.actors import Actor
 
 from .models import Membership, Role, Unit
 
@@ -35,13 +38,13 @@ _NOTHING = Q(pk__in=[])
 
 
 class Access:
-    def __init__(self, user, grants: list[Grant]):
+    def __init__(self, user: Actor | AnonymousUser, grants: list[Grant]):
         self.user = user
         self.grants = grants
         self.is_superuser = bool(getattr(user, "is_superuser", False))
 
     @classmethod
-    def for_user(cls, user) -> Access:
+    def for_user(cls, user: Actor | AnonymousUser) -> Access:
         cached = getattr(user, "_cchc_access", None)
         if cached is not None:
             return cached

@@ -26,7 +26,7 @@ def _set_path(unit: Unit) -> None:
 @transaction.atomic
 def unit_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     kind: str,
     parent: Unit | None = None,
@@ -155,7 +155,7 @@ def units_load_administrative(*, actor: Actor) -> dict[str, int]:
 
 
 @transaction.atomic
-def province_agencies_create(*, actor, province: Unit) -> list[Unit]:
+def province_agencies_create(*, actor: Actor, province: Unit) -> list[Unit]:
     """Create the standard post-2025 agencies of a province (idempotent by code), the units
     under them, and the former agencies as historical units pointing at their successors."""
     if province.kind != UnitKind.PROVINCE:
@@ -207,7 +207,7 @@ def province_agencies_create(*, actor, province: Unit) -> list[Unit]:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: Actor,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -236,7 +236,7 @@ def user_create(
 
 
 @transaction.atomic
-def membership_grant(*, actor, user: User, unit: Unit, role: str) -> Membership:
+def membership_grant(*, actor: Actor, user: User, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
         raise ServiceError({"role": f"Vai trò không hợp lệ: {role}."}, code="role_invalid")
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
@@ -250,7 +250,7 @@ def membership_grant(*, actor, user: User, unit: Unit, role: str) -> Membership:
 ADDABLE_KINDS = (UnitKind.AGENCY, UnitKind.SUBUNIT, UnitKind.OTHER)
 
 
-def _require_manager(actor, unit: Unit) -> None:
+def _require_manager(actor: Actor, unit: Unit) -> None:
     from .access import Access
 
     if not Access.for_user(actor).can_manage_unit(unit):
@@ -258,7 +258,7 @@ def _require_manager(actor, unit: Unit) -> None:
 
 
 @transaction.atomic
-def unit_add(*, actor, parent: Unit, name: str, kind: str, short_name: str = "") -> Unit:
+def unit_add(*, actor: Actor, parent: Unit, name: str, kind: str, short_name: str = "") -> Unit:
     """A coordinator or administrator adds an agency, a unit under an agency, or another body.
     Provinces and communes come only from the national list (`units_load_administrative`)."""
     _require_manager(actor, parent)
@@ -285,7 +285,7 @@ def unit_add(*, actor, parent: Unit, name: str, kind: str, short_name: str = "")
 @transaction.atomic
 def user_add(
     *,
-    actor,
+    actor: Actor,
     unit: Unit,
     username: str,
     password: str,
@@ -329,7 +329,7 @@ def user_add(
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership: Membership) -> None:
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     _require_manager(actor, membership.unit)
     from .access import Access
 

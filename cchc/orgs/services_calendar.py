@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import CalendarDay, WorkSchedule
@@ -18,14 +19,14 @@ from .access import Access
 from .models import Role
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: Actor) -> None:
     if not Access.for_user(actor).has_role(Role.ADMIN):
         raise PermissionDenied("Chỉ quản trị hệ thống được sửa lịch làm việc.")
 
 
 @transaction.atomic
 def calendar_day_save(
-    *, actor, date: dt.date, kind: str, name: str, legal_reference: str, enabled: bool = True
+    *, actor: Actor, date: dt.date, kind: str, name: str, legal_reference: str, enabled: bool = True
 ) -> CalendarDay:
     _require_admin(actor)
     errors = {}
@@ -55,7 +56,7 @@ def calendar_day_save(
 
 
 @transaction.atomic
-def work_schedule_save(*, actor, unit, hours: str, cutoff: dt.time | None) -> WorkSchedule:
+def work_schedule_save(*, actor: Actor, unit, hours: str, cutoff: dt.time | None) -> WorkSchedule:
     if not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied("Bạn không có quyền sửa giờ làm việc của đơn vị này.")
     try:

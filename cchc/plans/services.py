@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
@@ -61,7 +62,7 @@ TARGET_FIELDS = [
 ]
 
 
-def _require_manager(actor, unit: Unit) -> None:
+def _require_manager(actor: Actor, unit: Unit) -> None:
     if not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied("Bạn không có quyền quản lý kế hoạch của đơn vị này.")
 
@@ -86,7 +87,7 @@ def _validate_period(from_year: int, to_year: int, kind: str) -> None:
 @transaction.atomic
 def plan_create(
     *,
-    actor,
+    actor: Actor,
     issuer: Unit,
     title: str,
     from_year: int,
@@ -124,7 +125,7 @@ def nfc_multiline(text: str) -> str:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: Plan, **changes) -> Plan:
+def plan_update(*, actor: Actor, plan: Plan, **changes) -> Plan:
     _require_manager(actor, plan.issuer)
     _require_editable(plan)
     before = snapshot(plan, PLAN_FIELDS)
@@ -158,7 +159,9 @@ def plan_update(*, actor, plan: Plan, **changes) -> Plan:
 
 
 @transaction.atomic
-def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: str | None = None) -> Plan:
+def plan_issue(
+    *, actor: Actor, plan: Plan, issued_on: dt.date | None = None, number: str | None = None
+) -> Plan:
     """Issue a draft plan: every task must have a lead unit; each lead unit gets an assignment
     (tracking, as an observer of the plan)."""
     _require_manager(actor, plan.issuer)
@@ -195,7 +198,7 @@ def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: s
 
 
 @transaction.atomic
-def plan_close(*, actor, plan: Plan) -> Plan:
+def plan_close(*, actor: Actor, plan: Plan) -> Plan:
     _require_manager(actor, plan.issuer)
     if plan.status != PlanStatus.ISSUED:
         raise ServiceError("Chỉ kế hoạch đã ban hành mới có thể kết thúc.", code="plan_wrong_state")
@@ -214,7 +217,7 @@ def plan_close(*, actor, plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def plan_delete(*, actor, plan: Plan) -> None:
+def plan_delete(*, actor: Actor, plan: Plan) -> None:
     _require_manager(actor, plan.issuer)
     if plan.status != PlanStatus.DRAFT:
         raise ServiceError("Chỉ xóa được kế hoạch đang dự thảo.", code="plan_wrong_state")
@@ -248,7 +251,7 @@ def _validate_target(data: dict) -> dict:
 
 
 @transaction.atomic
-def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> Target:
+def target_save(*, actor: Actor, plan: Plan, target: Target | None = None, **data) -> Target:
     _require_manager(actor, plan.issuer)
     _require_editable(plan)
     data = _validate_target(data)
@@ -280,7 +283,7 @@ def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> T
 
 
 @transaction.atomic
-def target_delete(*, actor, target: Target) -> None:
+def target_delete(*, actor: Actor, target: Target) -> None:
     plan = target.plan
     _require_manager(actor, plan.issuer)
     _require_editable(plan)
@@ -308,7 +311,7 @@ def _apply_deadline(task: Task, plan: Plan) -> None:
 @transaction.atomic
 def task_save(
     *,
-    actor,
+    actor: Actor,
     plan: Plan,
     task: Task | None = None,
     content: str,
@@ -391,7 +394,7 @@ def task_save(
 
 
 @transaction.atomic
-def task_delete(*, actor, task: Task) -> None:
+def task_delete(*, actor: Actor, task: Task) -> None:
     plan = task.plan
     _require_manager(actor, plan.issuer)
     _require_editable(plan)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit, UnitKind
 from cchc.orgs.resolve import UnitResolver
 
@@ -31,7 +32,7 @@ from .models import PlanStatus
 SESSION_KEY = "plan_import"
 
 
-def _require_coordinator(request):
+def _require_coordinator(request: AuthedRequest):
     access = Access.for_user(request.user)
     issuers = access.managed_units().current()
     if not issuers.exists():
@@ -71,7 +72,7 @@ def _province_of(unit: Unit) -> Unit:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_import_upload(request):
+def plan_import_upload(request: AuthedRequest):
     _access, issuers = _require_coordinator(request)
     parents = selectors.plan_list(user=request.user).exclude(status=PlanStatus.DRAFT)
     form = UploadForm(
@@ -180,7 +181,7 @@ def _resolution_preview(resolver: UnitResolver, task_forms) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_import_review(request):
+def plan_import_review(request: AuthedRequest):
     _access, issuers = _require_coordinator(request)
     state = request.session.get(SESSION_KEY)
     if not state:
@@ -284,7 +285,7 @@ def plan_import_review(request):
 
 
 @require_POST
-def plan_import_cancel(request):
+def plan_import_cancel(request: AuthedRequest):
     request.session.pop(SESSION_KEY, None)
     messages.info(request, "Đã hủy nhập văn bản; không có gì được lưu.")
     return redirect("plans:list")

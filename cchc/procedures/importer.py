@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from cchc.core.actors import SYSTEM
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
@@ -463,7 +463,9 @@ def _shown(field_name: str, value: Any) -> str:
     return str(value)
 
 
-def preview(*, actor, filename: str, content: bytes, default_agency: Unit | None = None) -> ImportPreview:
+def preview(
+    *, actor: Actor, filename: str, content: bytes, default_agency: Unit | None = None
+) -> ImportPreview:
     """Read the file and compare it with the catalogue; writes nothing."""
     rows = read_table(filename, content)
     result = ImportPreview(filename=filename, rows=len(rows))

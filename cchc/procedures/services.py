@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Sum
 
-from cchc.core.actors import SYSTEM
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import fold, nfc
@@ -115,14 +115,14 @@ def validate_code(code: str | None) -> str:
     )
 
 
-def _require_manager(actor, unit: Unit) -> None:
+def _require_manager(actor: Actor, unit: Unit) -> None:
     if actor is SYSTEM:  # commands and the demo loader
         return
     if not Access.for_user(actor).can_manage_unit(unit):
         raise PermissionDenied(f"Bạn không có quyền quản lý thủ tục hành chính của {unit.body_name}.")
 
 
-def can_manage(actor, procedure: Procedure) -> bool:
+def can_manage(actor: Actor, procedure: Procedure) -> bool:
     return actor is SYSTEM or Access.for_user(actor).can_manage_unit(procedure.agency)
 
 
@@ -245,7 +245,7 @@ def _steps_total(procedure: Procedure | None) -> Decimal | None:
 
 
 @transaction.atomic
-def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Procedure:
+def procedure_save(*, actor: Actor, procedure: Procedure | None = None, **data) -> Procedure:
     """Create a procedure (needs code, name, agency) or change the given fields of one.
 
     Fields: see EDITABLE_FIELDS. Saving an unchanged procedure writes nothing."""
@@ -295,7 +295,7 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
 
 
 @transaction.atomic
-def procedure_delete(*, actor, procedure: Procedure) -> None:
+def procedure_delete(*, actor: Actor, procedure: Procedure) -> None:
     _require_manager(actor, procedure.agency)
     audit_record(
         actor=actor,
@@ -332,7 +332,7 @@ def _check_step(procedure: Procedure, name: str, actor_role: str, time_allowed, 
 @transaction.atomic
 def step_save(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     step: Step | None = None,
     name: str,
@@ -374,7 +374,7 @@ def _renumber(items) -> None:
 
 
 @transaction.atomic
-def step_delete(*, actor, step: Step) -> None:
+def step_delete(*, actor: Actor, step: Step) -> None:
     procedure = step.procedure
     _require_manager(actor, procedure.agency)
     audit_record(
@@ -389,7 +389,7 @@ def step_delete(*, actor, step: Step) -> None:
 
 
 @transaction.atomic
-def step_move(*, actor, step: Step, offset: int) -> Step:
+def step_move(*, actor: Actor, step: Step, offset: int) -> Step:
     """Move a step up (offset -1) or down (+1) in the process."""
     procedure = step.procedure
     _require_manager(actor, procedure.agency)
@@ -428,7 +428,7 @@ def _check_component(name: str, copies) -> dict:
 @transaction.atomic
 def component_save(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     component: Component | None = None,
     name: str,
@@ -462,7 +462,7 @@ def component_save(
 
 
 @transaction.atomic
-def component_delete(*, actor, component: Component) -> None:
+def component_delete(*, actor: Actor, component: Component) -> None:
     procedure = component.procedure
     _require_manager(actor, procedure.agency)
     audit_record(
@@ -479,7 +479,7 @@ def component_delete(*, actor, component: Component) -> None:
 @transaction.atomic
 def procedure_set_parts(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     steps: Iterable[Mapping[str, Any]],
     components: Iterable[Mapping[str, Any]],
@@ -548,7 +548,7 @@ def procedure_set_parts(
 
 @transaction.atomic
 def catalogue_import(
-    *, actor, filename: str, content: bytes, default_agency: Unit | None = None, dry_run: bool = False
+    *, actor: Actor, filename: str, content: bytes, default_agency: Unit | None = None, dry_run: bool = False
 ):
     """Import a catalogue file (CSV or XLSX, see docs/procedures.md): every good row creates or
     updates one procedure, every bad row is reported with its line and reason and skipped. One

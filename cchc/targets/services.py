@@ -8,12 +8,11 @@ the year-end evaluation often comes after the plan is closed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from cchc.core import indicator_sources
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.orgs.access import Access
@@ -27,7 +26,7 @@ from .suggest import suggest_target
 BIND_FIELDS = ["indicator", "suggested", "confirmed_by_id", "confirmed_at", "measured_unit_id"]
 
 
-def _require_coordinator(actor, plan: Plan) -> None:
+def _require_coordinator(actor: Actor, plan: Plan) -> None:
     if not Access.for_user(actor).can_manage_unit(plan.issuer):
         raise PermissionDenied(
             "Chỉ cán bộ đầu mối CCHC (điều phối) của cơ quan ban hành kế hoạch được gắn chỉ số cho chỉ tiêu."
@@ -42,7 +41,9 @@ def _locked(target: Target) -> tuple[Target, TargetBinding]:
 
 
 @transaction.atomic
-def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | None = None) -> TargetBinding:
+def target_bind(
+    *, actor: Actor, target: Target, indicator: str, measured_unit: Unit | None = None
+) -> TargetBinding:
     """Bind (or re-bind) a target to an indicator, measured at ``measured_unit`` (default: the
     plan's issuer, which must contain it); the actor's confirmation is recorded."""
     target, binding = _locked(target)
@@ -74,7 +75,7 @@ def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | 
 
 
 @transaction.atomic
-def target_unbind(*, actor, target: Target) -> TargetBinding:
+def target_unbind(*, actor: Actor, target: Target) -> TargetBinding:
     target, binding = _locked(target)
     _require_coordinator(actor, target.plan)
     if not binding.indicator:
@@ -97,7 +98,7 @@ def target_unbind(*, actor, target: Target) -> TargetBinding:
 
 
 @transaction.atomic
-def targets_suggest(*, actor, plan: Plan) -> int:
+def targets_suggest(*, actor: Actor, plan: Plan) -> int:
     """Record what the system suggests for every target of the plan (after an import, say);
     bindings stay as they are. Returns how many targets got a suggestion."""
     _require_coordinator(actor, plan)
@@ -127,7 +128,7 @@ def targets_suggest(*, actor, plan: Plan) -> int:
 class SuggestOnImport(PlanObserver):
     """An imported plan's targets get their suggested indicator at once (a person confirms)."""
 
-    def targets_imported(self, *, actor: Any, plan: Plan) -> None:
+    def targets_imported(self, *, actor: Actor, plan: Plan) -> None:
         targets_suggest(actor=actor, plan=plan)
 
 

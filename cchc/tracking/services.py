@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.uploads import check_upload
@@ -20,7 +21,7 @@ ASSIGNMENT_SUMMARY = ["percent", "last_reported_on", "completed_on", "updates_co
 
 
 @transaction.atomic
-def assignments_sync(*, actor, task: Task) -> int:
+def assignments_sync(*, actor: Actor, task: Task) -> int:
     """Make the task's assignments match its lead units; returns how many were created.
 
     A lead unit that was removed loses its assignment only if it has reported nothing;
@@ -53,7 +54,7 @@ def assignments_sync(*, actor, task: Task) -> int:
 @transaction.atomic
 def progress_post(
     *,
-    actor,
+    actor: Actor,
     assignment: Assignment,
     percent: int,
     narrative: str,

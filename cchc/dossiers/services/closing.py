@@ -29,7 +29,7 @@ def _checked_file(upload):
         ) from None
 
 
-def _attach(d: Dossier, checked, *, actor, at: dt.datetime) -> None:
+def _attach(d: Dossier, checked, *, actor: Actor, at: dt.datetime) -> None:
     """Store the file under a random name, then record it; the file goes if anything fails."""
     d.result_file.save(checked.name, checked.upload, save=False)
     try:
@@ -59,7 +59,7 @@ def _attach(d: Dossier, checked, *, actor, at: dt.datetime) -> None:
 @transaction.atomic
 def dossier_decide(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     granted: bool,
     reason: str = "",
@@ -85,7 +85,7 @@ def dossier_decide(
 
 @transaction.atomic
 def dossier_attach_result_file(
-    *, actor, dossier: Dossier, result_file, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, result_file, at: dt.datetime | None = None
 ) -> Dossier:
     """Attach the electronic result to a dossier that already has its result."""
     d = lock(dossier)
@@ -102,7 +102,7 @@ def dossier_attach_result_file(
 
 
 @transaction.atomic
-def dossier_return(*, actor, dossier: Dossier, method: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_return(*, actor: Actor, dossier: Dossier, method: str, at: dt.datetime | None = None) -> Dossier:
     """Hand the result back: at the desk, by post, or online (needs the electronic result)."""
     d = lock(dossier)
     require(actor, d, what="trả kết quả")
@@ -125,7 +125,7 @@ def dossier_return(*, actor, dossier: Dossier, method: str, at: dt.datetime | No
 @transaction.atomic
 def dossier_stop(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     reason: str,
     requested_at: dt.datetime | None = None,

@@ -190,7 +190,7 @@ def feedback_receive(
 
 @transaction.atomic
 def feedback_request_info(
-    *, actor, feedback: Feedback, request: str, at: dt.datetime | None = None
+    *, actor: Actor, feedback: Feedback, request: str, at: dt.datetime | None = None
 ) -> Feedback:
     """Ask the sender for more information (once; within 5 working days). The handling clock
     waits until it arrives."""
@@ -240,7 +240,9 @@ def feedback_info_received(
 
 
 @transaction.atomic
-def feedback_refuse(*, actor, feedback: Feedback, reason: str, at: dt.datetime | None = None) -> Feedback:
+def feedback_refuse(
+    *, actor: Actor, feedback: Feedback, reason: str, at: dt.datetime | None = None
+) -> Feedback:
     """Refuse to handle it (not within the unit's remit, …), within 2 working days of receipt."""
     fb, at = _begin(feedback, actor=actor, kind=K.REFUSED, at=at)
     fb.refusal_reason = required_text(reason, "reason", "Ghi lý do từ chối xử lý.")
@@ -259,7 +261,9 @@ def feedback_refuse(*, actor, feedback: Feedback, reason: str, at: dt.datetime |
 
 
 @transaction.atomic
-def feedback_answer(*, actor, feedback: Feedback, answer: str, at: dt.datetime | None = None) -> Feedback:
+def feedback_answer(
+    *, actor: Actor, feedback: Feedback, answer: str, at: dt.datetime | None = None
+) -> Feedback:
     """Record the result of handling, within 15 working days; it must then be published."""
     fb, at = _begin(feedback, actor=actor, kind=K.ANSWERED, at=at)
     fb.answer = required_text(answer, "answer", "Ghi kết quả xử lý.")
@@ -279,7 +283,7 @@ def feedback_answer(*, actor, feedback: Feedback, answer: str, at: dt.datetime |
 
 
 @transaction.atomic
-def feedback_publish(*, actor, feedback: Feedback, at: dt.datetime | None = None) -> Feedback:
+def feedback_publish(*, actor: Actor, feedback: Feedback, at: dt.datetime | None = None) -> Feedback:
     """Publish the answer, within 2 working days of answering."""
     fb, at = _begin(feedback, actor=actor, kind=K.PUBLISHED, at=at)
     fb.published_at, fb.state = at, S.PUBLISHED

@@ -45,7 +45,7 @@ def pause_closure(dossier: Dossier, at: dt.datetime, policy=None) -> dict:
 
 @transaction.atomic
 def dossier_request_supplement(
-    *, actor, dossier: Dossier, missing: Iterable, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, missing: Iterable, at: dt.datetime | None = None
 ) -> Dossier:
     """Ask the applicant for a supplement after acceptance: the clock pauses until it arrives.
     Each request is counted (more than one makes the dossier late in the 766 index)."""
@@ -82,7 +82,7 @@ def dossier_supplement_received(
 
 @transaction.atomic
 def dossier_apologise(
-    *, actor, dossier: Dossier, new_due_at: dt.datetime, reason: str, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, new_due_at: dt.datetime, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
     """Send the apology with a new appointment: once, and at the latest one working day before
     the due time in force."""

@@ -103,7 +103,7 @@ def payment_confirm(*, reference: str, payload: dict | None = None, at: dt.datet
 
 
 @transaction.atomic
-def payment_record_at_desk(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Payment:
+def payment_record_at_desk(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> Payment:
     """The fee was paid at the desk (cash or card): it does not count as paid online."""
     d = lock(dossier)
     require(actor, d, what="ghi nhận thanh toán cho")

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.core.working_calendar import policy_for_unit
@@ -47,7 +48,7 @@ def _facts(procedure: Procedure, flags: dict) -> dict:
     return {"fee_amount": procedure.fee_amount or 0} | {k: bool(v) for k, v in flags.items() if v is not None}
 
 
-def _start_clock(dossier: Dossier, *, actor, at: dt.datetime, facts: dict) -> None:
+def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict) -> None:
     procedure = dossier.procedure
     if procedure.processing_time is None:
         raise ServiceError(
@@ -117,7 +118,7 @@ def _check_receipt(
 @transaction.atomic
 def dossier_receive(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     handling_unit: Unit,
     receiving_unit: Unit,
@@ -207,7 +208,7 @@ def dossier_receive(
 @transaction.atomic
 def dossier_accept(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     received_at: dt.datetime | None = None,
     data_reused: bool | None = None,

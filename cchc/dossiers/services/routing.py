@@ -7,9 +7,10 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
-from cchc.orgs.models import Membership, Unit
+from cchc.orgs.models import Membership, Unit, User
 
 from ..choices import EventKind as E
 from ..deadlines import dossier_policy, step_due
@@ -37,7 +38,7 @@ def _target_step(dossier: Dossier, to_step) -> dict:
     return next(s for s in dossier.steps if s["position"] == position)
 
 
-def _check_receiver(dossier: Dossier, unit: Unit, user) -> None:
+def _check_receiver(dossier: Dossier, unit: Unit, user: User | None) -> None:
     if unit.pk != dossier.receiving_unit_id and not unit.is_in_subtree_of(dossier.handling_unit):
         raise ServiceError(
             {
@@ -52,11 +53,11 @@ def _check_receiver(dossier: Dossier, unit: Unit, user) -> None:
 @transaction.atomic
 def dossier_handover(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     to_step,
     to_unit: Unit | None = None,
-    to_user=None,
+    to_user: User | None = None,
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Handover:
