@@ -251,7 +251,12 @@ def report_save(
         try:
             with transaction.atomic():
                 report = ManualReport.objects.create(
-                    indicator=definition, unit=unit, period=key, reported_by=actor, reported_at=now, **figures
+                    indicator=definition,
+                    unit=unit,
+                    period=key,
+                    reported_by=user_of(actor),
+                    reported_at=now,
+                    **figures,
                 )
         except IntegrityError:
             raise ServiceError(
@@ -272,7 +277,7 @@ def report_save(
     before = snapshot(report, REPORT_FIELDS)
     for k, val in figures.items():
         setattr(report, k, val)
-    report.reported_by = actor
+    report.reported_by = user_of(actor)
     report.reported_at = now
     report.corrections += 1
     report.save()

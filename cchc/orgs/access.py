@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from cchc.core.actors import Actor
 
-from .models import Membership, Role, Unit
+from .models import Membership, Role, Unit, User
 
 SUBTREE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
 MANAGE_ROLES = (Role.ADMIN, Role.COORDINATOR)
@@ -45,16 +45,18 @@ class Access:
 
     @classmethod
     def for_user(cls, user: Actor | AnonymousUser) -> Access:
-        cached = getattr(user, "_cchc_access", None)
+        """The rules for `user`: a signed-in user's roles; `SYSTEM`, `CITIZEN` and an anonymous
+        visitor are granted nothing (services that accept the system skip the check)."""
+        cached: Access | None = getattr(user, "_cchc_access", None)
         if cached is not None:
             return cached
         grants: list[Grant] = []
-        if getattr(user, "is_authenticated", False):
+        if isinstance(user, User):  # signed in (an Agent or an AnonymousUser has no roles)
             rows = Membership.objects.filter(user=user).values_list("role", "unit_id", "unit__path")
             grants = [Grant(role, unit_id, path) for role, unit_id, path in rows]
         access = cls(user, grants)
-        if getattr(user, "is_authenticated", False):
-            user._cchc_access = access
+        if isinstance(user, User):
+            user._cchc_access = access  # type: ignore[attr-defined]  # a cache on the user object, per request
         return access
 
     # --- roles -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from .models import Membership, Role, Unit, UnitKind, User
 
 
 def _set_path(unit: Unit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else ""
+    parent_path = unit.parent.path if unit.parent is not None else ""
     unit.path = f"{parent_path}{unit.pk}/"
     unit.depth = parent_path.count("/")
 

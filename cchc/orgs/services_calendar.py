@@ -16,7 +16,7 @@ from cchc.core.text import nfc
 from cchc.core.workingtime import WorkingHours
 
 from .access import Access
-from .models import Role
+from .models import Role, user_of
 
 
 def _require_admin(actor: Actor) -> None:
@@ -48,7 +48,7 @@ def calendar_day_save(
         nfc(name),
         nfc(legal_reference),
         enabled,
-        actor,
+        user_of(actor),
     )
     row.save()
     audit_record(actor=actor, action="calendar.save", obj=row, before=before, after=snapshot(row))
@@ -70,7 +70,7 @@ def work_schedule_save(*, actor: Actor, unit, hours: str, cutoff: dt.time | None
     schedule = WorkSchedule.objects.filter(unit=unit).first()
     before = snapshot(schedule) if schedule else None
     schedule = schedule or WorkSchedule(unit=unit)
-    schedule.hours, schedule.cutoff, schedule.updated_by = hours, cutoff, actor
+    schedule.hours, schedule.cutoff, schedule.updated_by = hours, cutoff, user_of(actor)
     schedule.save()
     audit_record(
         actor=actor,

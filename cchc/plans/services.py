@@ -14,7 +14,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 
 from .deadlines import parse_deadline
 from .models import Plan, PlanKind, PlanStatus, ReformArea, Target, Task, TaskRole, TaskUnit
@@ -113,7 +113,7 @@ def plan_create(
         issued_on=issued_on,
         summary=nfc_multiline(summary),
         parent=parent,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     audit_record(actor=actor, action="plan.create", obj=plan, unit=issuer, after=snapshot(plan, PLAN_FIELDS))
     return plan

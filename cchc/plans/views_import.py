@@ -207,8 +207,9 @@ def plan_import_review(request: AuthedRequest):
         and task_forms.is_valid()
     ):
         m = meta_form.cleaned_data
+        parsed: StructuredPlan = state["structured"]
         structured: StructuredPlan = {
-            **state["structured"],
+            **parsed,
             "number": m["number"] or None,
             "issued_date": m["issued_on"].isoformat() if m["issued_on"] else None,
             "period": {"from_year": m["from_year"], "to_year": m["to_year"]},

@@ -16,7 +16,7 @@ from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 from cchc.plans.models import Plan, Target
 from cchc.plans.observers import PlanObserver
 
@@ -59,7 +59,7 @@ def target_bind(
     before = snapshot(binding, BIND_FIELDS)
     binding.indicator = source.code
     binding.suggested = suggest_target(target).code or ""
-    binding.confirmed_by = actor
+    binding.confirmed_by = user_of(actor)
     binding.confirmed_at = timezone.now()
     binding.measured_unit = unit
     binding.save()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.uploads import check_upload
 from cchc.orgs.access import Access
+from cchc.orgs.models import user_of
 from cchc.plans.models import PlanStatus, Task, TaskRole
 
 from .models import Assignment, Evidence, ProgressUpdate
@@ -79,7 +81,7 @@ def progress_post(
         )
     today = timezone.localdate()
     reported_on = reported_on or today
-    errors = {}
+    errors: dict[str, Any] = {}
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         errors["percent"] = "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100."
     narrative = "\n".join(nfc(line) for line in (narrative or "").splitlines()).strip()
@@ -102,7 +104,11 @@ def progress_post(
 
     before = snapshot(assignment, ASSIGNMENT_SUMMARY)
     update = ProgressUpdate.objects.create(
-        assignment=assignment, author=actor, reported_on=reported_on, percent=percent, narrative=narrative
+        assignment=assignment,
+        author=user_of(actor),
+        reported_on=reported_on,
+        percent=percent,
+        narrative=narrative,
     )
     saved: list[Evidence] = []
     try:

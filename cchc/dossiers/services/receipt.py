@@ -14,7 +14,7 @@ from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.core.working_calendar import policy_for_unit
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 from cchc.procedures.models import Component, OnlineMode, Procedure
 from cchc.procedures.selectors import procedures_for_unit
 
@@ -185,7 +185,7 @@ def dossier_receive(
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     facts = _facts(
         procedure,

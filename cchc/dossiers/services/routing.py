@@ -10,7 +10,7 @@ from django.db import transaction
 from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
-from cchc.orgs.models import Membership, Unit, User
+from cchc.orgs.models import Membership, Unit, User, user_of
 
 from ..choices import EventKind as E
 from ..deadlines import dossier_policy, step_due
@@ -81,7 +81,7 @@ def dossier_handover(
         from_step=current["position"],
         from_step_name=current["name"],
         from_unit_id=d.current_unit_id or d.receiving_unit_id,
-        from_user=actor,
+        from_user=user_of(actor),
         to_step=step["position"],
         to_step_name=step["name"],
         to_unit=to_unit,

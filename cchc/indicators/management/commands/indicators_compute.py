@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail  # one line on stderr, exit status 2
+        parser.error = _fail  # type: ignore[method-assign]  # one line on stderr, exit status 2
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail
+        parser.error = _fail  # type: ignore[method-assign]
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -19,7 +20,7 @@ from cchc.plans.importer import PlanImportError, StructuredPlan, parse_plan_file
 EXIT_BAD_INPUT = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     sys.stderr.write("cchc plan import: " + " ".join(str(message).split()) + "\n")
     sys.stderr.flush()
     sys.exit(EXIT_BAD_INPUT)
@@ -31,7 +32,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _fail
+        parser.error = _fail  # type: ignore[method-assign]
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
