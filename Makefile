@@ -41,6 +41,8 @@ test: venv
 	$(VENV)/bin/ruff check --quiet . || exit 1; \
 	echo "==> Kiểm tra phân lớp giữa các ứng dụng (import-linter)"; \
 	$(VENV)/bin/lint-imports --no-cache >/dev/null || { $(VENV)/bin/lint-imports --no-cache; exit 1; }; \
+	echo "==> Kiểm tra kiểu (mypy, django-stubs)"; \
+	$(VENV)/bin/mypy --no-error-summary || exit 1; \
 	echo "==> Kiểm tra migration đầy đủ"; \
 	$(CCHC) makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy 'cchc makemigrations'"; exit 1; }; \
 	echo "==> Kiểm thử trên SQLite"; \
@@ -81,4 +83,4 @@ format: venv
 
 clean:
 	@scripts/stop-postgres.sh || true
-	rm -rf .data .pytest_cache .hypothesis
+	rm -rf .data .pytest_cache .hypothesis .mypy_cache

@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cchc.core.actors import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_bench_receipt"
@@ -89,13 +91,13 @@ def engine_main(database_url: str, count: int, seed: str, runs: int, http_runs: 
     setup_test_environment()
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # served by WhiteNoise; none needed here
     call_command("migrate", interactive=False, verbosity=0)
-    units_load_administrative(actor=None)
+    units_load_administrative(actor=SYSTEM)
     province = Unit.objects.get(code=PROVINCE)
-    province_agencies_create(actor=None, province=province)
-    load_demo_catalogue(province=province, actor=None)
+    province_agencies_create(actor=SYSTEM, province=province)
+    load_demo_catalogue(province=province, actor=SYSTEM)
     now = timezone.now()
     t0 = time.perf_counter()
-    report = dossiers_import(actor=None, path=dossiers_file(count, seed, now.year), as_of_time=now)
+    report = dossiers_import(actor=SYSTEM, path=dossiers_file(count, seed, now.year), as_of_time=now)
     imported = time.perf_counter() - t0
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -110,7 +112,7 @@ def engine_main(database_url: str, count: int, seed: str, runs: int, http_runs: 
     commune = Unit.objects.get(pk=busiest["handling_unit"])
     offered = procedures_for_unit(commune).filter(level=Level.COMMUNE, processing_time__isnull=False)
     procedure = offered.filter(code=PROCEDURE).first() or offered.order_by("code").first()
-    officer = user_create(actor=None, username="bench-desk", password=None, roles=[(commune, Role.OFFICER)])
+    officer = user_create(actor=SYSTEM, username="bench-desk", password=None, roles=[(commune, Role.OFFICER)])
     counter = [0]
 
     def applicant() -> Applicant:

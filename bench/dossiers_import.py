@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cchc.core.actors import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_bench_dossiers"
@@ -103,10 +105,10 @@ def phase_setup(url: str) -> dict:
 
     t0 = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
-    units_load_administrative(actor=None)
+    units_load_administrative(actor=SYSTEM)
     province = Unit.objects.get(code=PROVINCE)
-    province_agencies_create(actor=None, province=province)
-    procedures = load_demo_catalogue(province=province, actor=None)
+    province_agencies_create(actor=SYSTEM, province=province)
+    procedures = load_demo_catalogue(province=province, actor=SYSTEM)
     return {"seconds": time.perf_counter() - t0, "units": Unit.objects.count(), "procedures": procedures}
 
 
@@ -132,10 +134,10 @@ def phase_import(url: str, source: str, count: int, seed: str, year: int, path: 
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     if source == "file":
-        report = dossiers_import(actor=None, path=path, batch_size=batch_size, progress=progress)
+        report = dossiers_import(actor=SYSTEM, path=path, batch_size=batch_size, progress=progress)
     else:
         report = dossiers_generate(
-            actor=None,
+            actor=SYSTEM,
             count=count,
             seed=seed,
             units=province_units(PROVINCE),

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from cchc.core.actors import SYSTEM
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -155,7 +157,7 @@ def main(argv=None) -> int:
 
         for key in ("2026", "2026-Q1", "2026-03"):
             t = time.perf_counter()
-            report = index766_compute(actor=None, period_keys=[key])
+            report = index766_compute(actor=SYSTEM, period_keys=[key])
             print(f"compute {key}: {report.units} units in {time.perf_counter() - t:.2f} s "
                   f"(total of the province {report.roots[0][2]})")  # fmt: skip
         connection.close()

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cchc.core.actors import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_bench_live"
@@ -83,11 +85,13 @@ def phase_load(url: str, count: int, seed: str) -> dict:
     from cchc.procedures.demo import load_demo_catalogue
 
     call_command("migrate", interactive=False, verbosity=0)
-    units_load_administrative(actor=None)
+    units_load_administrative(actor=SYSTEM)
     province = Unit.objects.get(code=PROVINCE)
-    province_agencies_create(actor=None, province=province)
-    load_demo_catalogue(province=province, actor=None)
-    user_create(actor=None, username="bench-coordinator", password=None, roles=[(province, Role.COORDINATOR)])
+    province_agencies_create(actor=SYSTEM, province=province)
+    load_demo_catalogue(province=province, actor=SYSTEM)
+    user_create(
+        actor=SYSTEM, username="bench-coordinator", password=None, roles=[(province, Role.COORDINATOR)]
+    )
     year = timezone.localdate().year
     cache = Path(tempfile.gettempdir()) / f"cchc-bench-dossiers-{count}-{seed}-{year}.csv"
     t0 = time.perf_counter()
@@ -105,7 +109,7 @@ def phase_load(url: str, count: int, seed: str) -> dict:
             rate = lines / (last[0] - t1)
             print(f"    … {lines:,} dòng ({rate:,.0f}/s)", file=sys.stderr, flush=True)
 
-    report = dossiers_import(actor=None, path=cache, as_of_time=timezone.now(), progress=progress)
+    report = dossiers_import(actor=SYSTEM, path=cache, as_of_time=timezone.now(), progress=progress)
     imported = time.perf_counter() - t1
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -58,6 +58,7 @@ def framework_csv() -> str:
 def build():
     from django.db import transaction
 
+    from cchc.core.actors import SYSTEM
     from cchc.evaluation import services
     from cchc.evaluation.models import Method, Participant, Score
     from cchc.orgs.models import Role, UnitKind
@@ -65,10 +66,10 @@ def build():
 
     rng = random.Random(42)
     with transaction.atomic():
-        province = unit_create(actor=None, name="Tỉnh Thử nghiệm", kind=UnitKind.PROVINCE, code="BP")
+        province = unit_create(actor=SYSTEM, name="Tỉnh Thử nghiệm", kind=UnitKind.PROVINCE, code="BP")
         units = [
             unit_create(
-                actor=None,
+                actor=SYSTEM,
                 name=f"{'Sở' if i < 30 else 'Xã'} thử nghiệm {i:03d}",
                 kind=UnitKind.AGENCY if i < 30 else UnitKind.COMMUNE,
                 parent=province,
@@ -77,10 +78,10 @@ def build():
             for i in range(130)
         ]
         coordinator = user_create(
-            actor=None, username="bench-coord", password=None, roles=[(province, Role.COORDINATOR)]
+            actor=SYSTEM, username="bench-coord", password=None, roles=[(province, Role.COORDINATOR)]
         )
         officer = user_create(
-            actor=None, username="bench-officer", password=None, roles=[(units[0], Role.OFFICER)]
+            actor=SYSTEM, username="bench-officer", password=None, roles=[(units[0], Role.OFFICER)]
         )
         framework = services.framework_import(
             actor=coordinator,

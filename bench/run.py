@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cchc.core.actors import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -51,19 +53,23 @@ def build(tasks: int, units: int, updates: int):
     with transaction.atomic():
         code = f"B{Plan.objects.count()}"
         province = unit_create(
-            actor=None, name=f"Tỉnh Thử nghiệm {code}", kind=UnitKind.PROVINCE, code=f"{code}-P"
+            actor=SYSTEM, name=f"Tỉnh Thử nghiệm {code}", kind=UnitKind.PROVINCE, code=f"{code}-P"
         )
         members = [
             unit_create(
-                actor=None, name=f"Đơn vị {i:03d}", kind=UnitKind.AGENCY, parent=province, code=f"{code}-U{i}"
+                actor=SYSTEM,
+                name=f"Đơn vị {i:03d}",
+                kind=UnitKind.AGENCY,
+                parent=province,
+                code=f"{code}-U{i}",
             )
             for i in range(units)
         ]
         coordinator = user_create(
-            actor=None, username=f"coord-{code}", password=None, roles=[(province, Role.COORDINATOR)]
+            actor=SYSTEM, username=f"coord-{code}", password=None, roles=[(province, Role.COORDINATOR)]
         )
         officer = user_create(
-            actor=None, username=f"officer-{code}", password=None, roles=[(members[0], Role.OFFICER)]
+            actor=SYSTEM, username=f"officer-{code}", password=None, roles=[(members[0], Role.OFFICER)]
         )
         plan = Plan.objects.create(
             issuer=province,
@@ -205,7 +211,7 @@ def bench_units() -> None:
     from cchc.orgs.services import units_load_administrative
 
     started = time.perf_counter()
-    result = units_load_administrative(actor=None)
+    result = units_load_administrative(actor=SYSTEM)
     elapsed = time.perf_counter() - started
     print(
         f"\n## Administrative units\nloaded {result['created']:,} units (34 provinces, 3,321 communes, 29 former provinces) in {elapsed:.2f} s; "

@@ -40,7 +40,7 @@ def serve(argv: list[str]) -> int:
         call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]  # no types shipped
 
     from config.wsgi import application
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
+from cchc.core.actors import SYSTEM
+from cchc.core.errors import ServiceError
 from cchc.orgs.models import Role, Unit, UnitKind
 from cchc.orgs.services import province_agencies_create, unit_create, user_create
 from cchc.plans import services as plan_services
@@ -14,25 +18,33 @@ from cchc.plans.models import PlanKind
 PASSWORD = "Mat-khau-thu-nghiem-1"
 
 
+@contextmanager
+def raises_code(code: str) -> Iterator[pytest.ExceptionInfo[ServiceError]]:
+    """The block is refused by the rule `code` (a ServiceError code, docs/errors.md)."""
+    with pytest.raises(ServiceError) as excinfo:
+        yield excinfo
+    assert excinfo.value.code == code, f"refused with {excinfo.value.code!r}: {excinfo.value.messages}"
+
+
 @pytest.fixture
 def tree(db):
     """Two provinces; the first with its standard agencies and three communes."""
     province = unit_create(
-        actor=None, name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, code="P75", gso_code="75"
+        actor=SYSTEM, name="Tỉnh Đồng Nai", kind=UnitKind.PROVINCE, code="P75", gso_code="75"
     )
     other_province = unit_create(
-        actor=None, name="Tỉnh Tây Ninh", kind=UnitKind.PROVINCE, code="P80", gso_code="80"
+        actor=SYSTEM, name="Tỉnh Tây Ninh", kind=UnitKind.PROVINCE, code="P80", gso_code="80"
     )
-    province_agencies_create(actor=None, province=province)
+    province_agencies_create(actor=SYSTEM, province=province)
     communes = [
-        unit_create(actor=None, name=name, kind=UnitKind.COMMUNE, parent=province, code=f"W{i:05d}")
+        unit_create(actor=SYSTEM, name=name, kind=UnitKind.COMMUNE, parent=province, code=f"W{i:05d}")
         for i, name in enumerate(["Phường Đồng Xoài", "Phường Biên Hòa", "Xã Lộc Ninh"], start=1)
     ]
     other_commune = unit_create(
-        actor=None, name="Phường Tân Ninh", kind=UnitKind.COMMUNE, parent=other_province, code="W09999"
+        actor=SYSTEM, name="Phường Tân Ninh", kind=UnitKind.COMMUNE, parent=other_province, code="W09999"
     )
     former = unit_create(
-        actor=None,
+        actor=SYSTEM,
         name="Tỉnh Bình Phước",
         short_name="Bình Phước",
         kind=UnitKind.PROVINCE,
@@ -59,7 +71,9 @@ def tree(db):
 @pytest.fixture
 def users(tree):
     def make(username, *roles, superuser=False):
-        user = user_create(actor=None, username=username, password=PASSWORD, full_name=username, roles=roles)
+        user = user_create(
+            actor=SYSTEM, username=username, password=PASSWORD, full_name=username, roles=roles
+        )
         if superuser:
             user.is_superuser = True
             user.save()

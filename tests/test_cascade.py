@@ -1,11 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.errors import PermissionDenied
 from cchc.plans.cascade import cascade_candidates, plan_cascade, plan_coverage
 from cchc.plans.models import TaskRole
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, raises_code
 
 
 def test_a_commune_starts_its_plan_from_the_province_plan(issued_plan, users, tree):
@@ -31,9 +31,9 @@ def test_coordinating_units_take_up_tasks_too(issued_plan, users, tree):
 def test_cascade_refusals(plan, issued_plan, users, tree):
     with pytest.raises(PermissionDenied):
         plan_cascade(actor=users.commune_coordinator, superior=issued_plan, unit=tree.communes[1])
-    with pytest.raises(ServiceError, match="không giao nhiệm vụ"):
+    with raises_code("nothing_assigned"):
         plan_cascade(actor=users.coordinator, superior=issued_plan, unit=tree.agency("SYT"))
-    with pytest.raises(ServiceError, match="không thuộc phạm vi"):
+    with raises_code("not_in_subtree"):
         plan_cascade(actor=users.admin, superior=issued_plan, unit=tree.other_commune)
 
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.core.actors import CITIZEN, SYSTEM
 from cchc.dossiers import services
 from cchc.orgs.models import Role
 from cchc.orgs.services import user_create
@@ -145,7 +146,7 @@ def objects(tree, users):
         applicant=APPLICANT,
     )
     o.fb = services.feedback_receive(
-        content="Góp ý", sender=services.Sender(name="A", phone="0911222333"), unit=w.agency
+        actor=CITIZEN, content="Góp ý", sender=services.Sender(name="A", phone="0911222333"), unit=w.agency
     )
     o.today = timezone.localdate().strftime("%d/%m/%Y")
     return o
@@ -171,7 +172,7 @@ def test_public_pages_open_without_an_account(client, objects, row):
 
 def test_the_receipt_form_offers_only_the_users_own_units(client, tree, users, objects):
     other = user_create(
-        actor=None, username="motcua.xa2", password=PASSWORD, roles=[(tree.communes[1], Role.OFFICER)]
+        actor=SYSTEM, username="motcua.xa2", password=PASSWORD, roles=[(tree.communes[1], Role.OFFICER)]
     )
     client.login(username=other.username, password=PASSWORD)
     response = client.get(reverse("dossiers:receive"))

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from docx import Document
 
+from cchc.core.actors import CITIZEN
 from cchc.dossiers import services
 from cchc.dossiers.choices import State
 from cchc.dossiers.models import Dossier, Feedback, PaymentStatus
@@ -372,6 +373,7 @@ def test_pdf_without_libreoffice_offers_the_docx(client, w, d, monkeypatch):
 
 def test_feedback_pages_and_actions(client, w, users):
     fb = services.feedback_receive(
+        actor=CITIZEN,
         content="Cán bộ hướng dẫn chưa rõ.",
         sender=services.Sender(name="Phạm Văn C", phone="0911222333"),
         procedure=w.procedure,
@@ -529,6 +531,7 @@ def test_the_sender_follows_a_feedback_and_rates_it_on_the_public_site(client, w
     from cchc.dossiers.services import Sender
 
     fb = services.feedback_receive(
+        actor=CITIZEN,
         content="Thủ tục yêu cầu bản sao không cần thiết.",
         sender=Sender(name="Phạm Thị Cúc", phone="0987654321"),
         procedure=w.procedure,

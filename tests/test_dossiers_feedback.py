@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from cchc.core.actors import CITIZEN
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.dossiers import services
 from cchc.dossiers.models import Feedback, FeedbackState
 from cchc.dossiers.selectors import feedback_get, feedback_list
 from cchc.dossiers.services import Sender
 
+from .conftest import raises_code
 from .test_dossiers_support import local, make_world
 
 SENDER = Sender(name="Phạm Thị Cúc", phone="0987654321", email="cuc@example.vn", address="Xã Lộc Ninh")
@@ -26,6 +28,7 @@ def w(tree, users):
 def fb(w):
     """About the procedure, from the public site, Monday 2/3/2026 09:00."""
     return services.feedback_receive(
+        actor=CITIZEN,
         content="Thủ tục yêu cầu bản sao không cần thiết.",
         sender=SENDER,
         procedure=w.procedure,
@@ -47,13 +50,13 @@ def test_information_request_moves_the_handling_deadline_then_answer_and_publish
         actor=users.officer, feedback=fb, request="Nêu rõ giấy tờ nào.", at=local(2026, 3, 3, 9)
     )
     assert fb.state == FeedbackState.INFO_REQUESTED and not fb.late
-    with pytest.raises(ServiceError, match="chờ người gửi bổ sung"):
+    with raises_code("feedback_wrong_state"):
         services.feedback_answer(actor=users.officer, feedback=fb, answer="X")
     services.feedback_info_received(
-        feedback=fb, content="Bản sao giấy khai sinh của cha mẹ.", at=local(2026, 3, 5, 9)
+        actor=CITIZEN, feedback=fb, content="Bản sao giấy khai sinh của cha mẹ.", at=local(2026, 3, 5, 9)
     )
     assert fb.handle_due_at == local(2026, 3, 25, 9)  # 16 working hours waited
-    with pytest.raises(ServiceError, match="một lần"):
+    with raises_code("feedback_info_already_requested"):
         services.feedback_request_info(actor=users.officer, feedback=fb, request="Lần hai")
     services.feedback_answer(
         actor=users.officer, feedback=fb, answer="Đã bỏ yêu cầu bản sao.", at=local(2026, 3, 24, 10)
@@ -68,7 +71,7 @@ def test_information_request_moves_the_handling_deadline_then_answer_and_publish
         "answered",
         "published",
     ]
-    with pytest.raises(ServiceError, match="đã công khai"):
+    with raises_code("feedback_wrong_state"):
         services.feedback_publish(actor=users.officer, feedback=fb)
 
 
@@ -77,7 +80,7 @@ def test_refusal_within_two_working_days(users, fb):
         actor=users.officer, feedback=fb, reason="Không thuộc thẩm quyền.", at=local(2026, 3, 4, 9)
     )
     assert fb.state == FeedbackState.REFUSED and fb.on_time is True
-    with pytest.raises(ServiceError, match="đã từ chối"):
+    with raises_code("feedback_wrong_state"):
         services.feedback_answer(actor=users.officer, feedback=fb, answer="X")
 
 
@@ -90,10 +93,10 @@ def test_a_late_refusal_is_allowed_but_marked(users, fb):
 
 def test_sender_and_content_are_checked(w):
     with pytest.raises(ServiceError) as exc:
-        services.feedback_receive(content=" ", sender=Sender(name=""), procedure=w.procedure)
+        services.feedback_receive(actor=CITIZEN, content=" ", sender=Sender(name=""), procedure=w.procedure)
     assert set(exc.value.message_dict) == {"content", "sender_name", "sender_phone"}
-    with pytest.raises(ServiceError, match="Chọn cơ quan"):
-        services.feedback_receive(content="X", sender=SENDER)
+    with raises_code("feedback_unit_required"):
+        services.feedback_receive(actor=CITIZEN, content="X", sender=SENDER)
     assert not Feedback.objects.exists()
 
 
@@ -118,7 +121,7 @@ def test_feedback_about_a_dossier_goes_to_its_handling_unit_and_the_sender_is_to
     d = w.receive(at=local(2026, 3, 2, 9))
     with django_capture_on_commit_callbacks(execute=True):
         fb = services.feedback_receive(
-            content="Hồ sơ chậm.", sender=SENDER, dossier=d, received_at=local(2026, 3, 3, 9)
+            actor=CITIZEN, content="Hồ sơ chậm.", sender=SENDER, dossier=d, received_at=local(2026, 3, 3, 9)
         )
     assert fb.unit == w.agency and fb.procedure == w.procedure and fb.dossier == d
     assert mail.outbox[-1].to == ["cuc@example.vn"] and fb.code in mail.outbox[-1].subject
@@ -132,22 +135,22 @@ def test_feedback_about_a_dossier_goes_to_its_handling_unit_and_the_sender_is_to
 def test_the_sender_rates_the_handling_once_after_it_is_closed(w, users, fb):
     from cchc.core.models import AuditEntry
 
-    with pytest.raises(ServiceError, match="đang xử lý, chưa có kết quả"):
-        services.feedback_rate(feedback=fb, rating="hai_long")
+    with raises_code("feedback_wrong_state"):
+        services.feedback_rate(actor=CITIZEN, feedback=fb, rating="hai_long")
     services.feedback_answer(actor=users.officer, feedback=fb, answer="Đã sửa.", at=local(2026, 3, 10, 9))
-    with pytest.raises(ServiceError, match="chưa công khai"):
-        services.feedback_rate(feedback=fb, rating="hai_long")
+    with raises_code("feedback_wrong_state"):
+        services.feedback_rate(actor=CITIZEN, feedback=fb, rating="hai_long")
     services.feedback_publish(actor=users.officer, feedback=fb, at=local(2026, 3, 10, 10))
     with pytest.raises(ServiceError) as exc:
-        services.feedback_rate(feedback=fb, rating="tuyet_voi", at=local(2026, 3, 11, 9))
+        services.feedback_rate(actor=CITIZEN, feedback=fb, rating="tuyet_voi", at=local(2026, 3, 11, 9))
     assert exc.value.message_dict == {"rating": ["Chọn một mức độ hài lòng."]}
-    services.feedback_rate(feedback=fb, rating="khong_hai_long", at=local(2026, 3, 11, 9))
+    services.feedback_rate(actor=CITIZEN, feedback=fb, rating="khong_hai_long", at=local(2026, 3, 11, 9))
     fb.refresh_from_db()
     assert fb.sender_rating == "khong_hai_long"
     assert fb.events.order_by("-sequence").first().kind == "rated"
     assert AuditEntry.objects.filter(action="feedback.rated", object_id=str(fb.pk)).exists()
-    with pytest.raises(ServiceError, match="chỉ đánh giá một lần"):
-        services.feedback_rate(feedback=fb, rating="hai_long")
+    with raises_code("feedback_already_rated"):
+        services.feedback_rate(actor=CITIZEN, feedback=fb, rating="hai_long")
     fb.refresh_from_db()
     assert fb.sender_rating == "khong_hai_long"
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.core.actors import CITIZEN
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.dossiers import services
 from cchc.dossiers.choices import EventKind, Result, State
@@ -29,11 +30,13 @@ def d(w):
     return w.receive(at=local(2026, 3, 2, 9, 0))
 
 
-def refused(call, dossier, match=None, error=ServiceError):
-    """The call is refused and changes nothing."""
+def refused(call, dossier, code=None, error=ServiceError):
+    """The call is refused (by the rule `code`, for a ServiceError) and changes nothing."""
     before = trace(dossier)
-    with pytest.raises(error, match=match):
+    with pytest.raises(error) as excinfo:
         call()
+    if code is not None:
+        assert excinfo.value.code == code, f"refused with {excinfo.value.code!r}: {excinfo.value.messages}"
     assert trace(dossier) == before
 
 
@@ -68,24 +71,26 @@ def test_handover_moves_step_by_step_with_due_times_and_the_control_slip(w, user
 
 
 def test_handover_refuses_skipping_going_back_and_strangers(w, users, tree, d):
-    refused(lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=3), d, "bỏ qua bước")
+    refused(lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=3), d, "step_skipped")
     refused(
-        lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=1), d, "đang ở bước B1"
+        lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=1), d, "step_is_current"
     )
-    refused(lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=9), d, "B1…B3")
+    refused(
+        lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=9), d, "step_out_of_range"
+    )
     refused(
         lambda: services.dossier_handover(
             actor=w.desk_officer, dossier=d, to_step=2, to_unit=tree.agency("SCT")
         ),
         d,
-        "cơ quan giải quyết",
+        "receiver_out_of_scope",
     )
     refused(
         lambda: services.dossier_handover(
             actor=w.desk_officer, dossier=d, to_step=2, to_user=users.officer_other
         ),
         d,
-        "không thuộc",
+        "user_not_in_unit",
     )
     refused(
         lambda: services.dossier_handover(actor=users.leader, dossier=d, to_step=2), d, error=PermissionDenied
@@ -96,7 +101,7 @@ def test_handover_refuses_skipping_going_back_and_strangers(w, users, tree, d):
         error=PermissionDenied,
     )
     services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=2, at=local(2026, 3, 2, 11))
-    refused(lambda: services.dossier_handover(actor=users.officer, dossier=d, to_step=1), d, "chuyển ngược")
+    refused(lambda: services.dossier_handover(actor=users.officer, dossier=d, to_step=1), d, "step_backwards")
 
 
 def test_events_cannot_be_backdated_before_the_last_one(w, d):
@@ -105,7 +110,7 @@ def test_events_cannot_be_backdated_before_the_last_one(w, d):
             actor=w.desk_officer, dossier=d, to_step=2, at=local(2026, 3, 2, 8)
         ),
         d,
-        "trước sự việc gần nhất",
+        "moment_before_last_event",
     )
 
 
@@ -128,17 +133,23 @@ def test_supplement_pauses_the_clock_and_moves_due_times_by_the_paused_working_t
     refused(
         lambda: services.dossier_request_supplement(actor=users.officer, dossier=d, missing=["X"]),
         d,
-        "tạm dừng",
+        "dossier_wrong_state",
     )
-    refused(lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True), d, "tạm dừng")
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 5, 14))  # online, by the applicant
+    refused(
+        lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True),
+        d,
+        "dossier_wrong_state",
+    )
+    services.dossier_supplement_received(
+        actor=CITIZEN, dossier=d, at=local(2026, 3, 5, 14)
+    )  # online, by the applicant
     # Tue 10:00 → Thu 14:00 is 18.5 working hours; the appointment on the receipt does not move
     assert d.paused_hours == Decimal("18.5") and d.paused_elapsed_hours == Decimal(52)
     assert d.due_at == local(2026, 3, 9, 9) and d.current_due_at == local(2026, 3, 11, 11, 30)
     assert d.step_due_at == local(2026, 3, 10, 9, 30)  # B2 was due Thursday 16:30
     assert d.state == State.IN_PROGRESS and d.paused_since is None
     assert dossier_due_explained(d).due == d.current_due_at
-    refused(lambda: services.dossier_supplement_received(dossier=d), d, "đang giải quyết")
+    refused(lambda: services.dossier_supplement_received(actor=CITIZEN, dossier=d), d, "dossier_wrong_state")
     # a second request is allowed and counted (it makes the dossier late in the 766 index)
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Giấy chứng sinh"], at=local(2026, 3, 6, 9)
@@ -159,7 +170,7 @@ def test_a_pause_after_the_due_time_adds_nothing(w, users, d):
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Tờ khai"], at=local(2026, 3, 10, 9)
     )
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 12, 9))
+    services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 12, 9))
     assert d.current_due_at == local(2026, 3, 9, 9) and d.paused_hours == 0 and d.paused_elapsed_hours == 0
 
 
@@ -167,13 +178,13 @@ def test_supplement_needs_a_list_and_is_refused_after_the_result(w, users, d):
     refused(
         lambda: services.dossier_request_supplement(actor=users.officer, dossier=d, missing=[" "]),
         d,
-        "Liệt kê",
+        "supplement_items_required",
     )
     services.dossier_decide(actor=users.officer, dossier=d, granted=True, at=local(2026, 3, 4, 9))
     refused(
         lambda: services.dossier_request_supplement(actor=users.officer, dossier=d, missing=["Tờ khai"]),
         d,
-        "đã có kết quả",
+        "dossier_wrong_state",
     )
 
 
@@ -191,7 +202,7 @@ def test_apology_once_and_no_later_than_one_working_day_before_the_due_time(w, u
             at=local(2026, 3, 6, 9, 1),
         ),
         d,
-        r"chậm nhất 09:00 ngày 06/03/2026",
+        "apology_too_late",
     )
     refused(
         lambda: services.dossier_apologise(
@@ -213,13 +224,14 @@ def test_apology_once_and_no_later_than_one_working_day_before_the_due_time(w, u
             at=local(2026, 3, 5, 9),
         ),
         d,
-        "phải sau hạn hiện tại",
+        "new_due_not_later",
     )
     refused(
         lambda: services.dossier_apologise(
             actor=users.officer, dossier=d, new_due_at=new_due, reason=" ", at=local(2026, 3, 5, 9)
         ),
         d,
+        "text_required",
     )
     services.dossier_apologise(
         actor=users.officer,
@@ -238,13 +250,13 @@ def test_apology_once_and_no_later_than_one_working_day_before_the_due_time(w, u
             at=local(2026, 3, 9, 8),
         ),
         d,
-        "chỉ được hẹn lại một lần",
+        "apology_already_sent",
     )
     # a pause after the apology moves the new date; the explanation agrees with the stored date
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Tờ khai"], at=local(2026, 3, 10, 9)
     )
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 10, 11))
+    services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 10, 11))
     assert d.current_due_at == local(2026, 3, 16, 9, 30) == dossier_due_explained(d).due
 
 
@@ -261,7 +273,7 @@ def test_apology_is_refused_while_paused(w, users, d):
             at=local(2026, 3, 3, 10),
         ),
         d,
-        "tạm dừng",
+        "dossier_wrong_state",
     )
 
 
@@ -270,7 +282,9 @@ def test_apology_is_refused_while_paused(w, users, d):
 
 def test_result_granted_with_an_electronic_file_then_returned_online(w, users, d):
     refused(
-        lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="desk"), d, "chưa có kết quả"
+        lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="desk"),
+        d,
+        "dossier_wrong_state",
     )
     services.dossier_decide(
         actor=users.officer, dossier=d, granted=True, result_file=pdf(), at=local(2026, 3, 6, 10)
@@ -286,20 +300,30 @@ def test_result_granted_with_an_electronic_file_then_returned_online(w, users, d
     refused(
         lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=False, reason="X"),
         d,
-        "đã có kết quả",
+        "dossier_wrong_state",
     )
-    refused(lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="fax"), d)
+    refused(
+        lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="fax"),
+        d,
+        "return_method_invalid",
+    )
     services.dossier_return(actor=w.desk_officer, dossier=d, method="online", at=local(2026, 3, 6, 11))
     assert (
         d.state == State.RETURNED and d.returned_at == local(2026, 3, 6, 11) and d.return_method == "online"
     )
     refused(
-        lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="desk"), d, "đã trả kết quả"
+        lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="desk"),
+        d,
+        "dossier_wrong_state",
     )
 
 
 def test_refusal_needs_a_reason_and_online_return_needs_the_electronic_result(w, users, d):
-    refused(lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=False), d, "lý do")
+    refused(
+        lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=False),
+        d,
+        "refusal_reason_required",
+    )
     services.dossier_decide(
         actor=users.officer, dossier=d, granted=False, reason="Không đủ điều kiện", at=local(2026, 3, 4, 9)
     )
@@ -307,7 +331,7 @@ def test_refusal_needs_a_reason_and_online_return_needs_the_electronic_result(w,
     refused(
         lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="online"),
         d,
-        "tệp kết quả điện tử",
+        "online_return_without_file",
     )
     services.dossier_attach_result_file(
         actor=w.desk_officer, dossier=d, result_file=pdf("van-ban.pdf"), at=local(2026, 3, 4, 10)
@@ -316,7 +340,7 @@ def test_refusal_needs_a_reason_and_online_return_needs_the_electronic_result(w,
     refused(
         lambda: services.dossier_attach_result_file(actor=w.desk_officer, dossier=d, result_file=pdf()),
         d,
-        "đã có tệp",
+        "result_file_exists",
     )
     services.dossier_return(actor=w.desk_officer, dossier=d, method="post", at=local(2026, 3, 4, 11))
 
@@ -326,7 +350,7 @@ def test_a_bad_result_file_is_refused_and_leaves_nothing(w, users, d):
     refused(
         lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True, result_file=fake),
         d,
-        "không đúng định dạng",
+        "result_file_refused",
     )
     exe = SimpleUploadedFile("ket-qua.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     with pytest.raises(ServiceError) as exc:
@@ -352,7 +376,7 @@ def test_stop_on_request_closes_the_pause_and_freezes_the_dossier(w, users, d):
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Tờ khai"], at=local(2026, 3, 3, 9)
     )
-    refused(lambda: services.dossier_stop(actor=w.desk_officer, dossier=d, reason=""), d, "đề nghị dừng")
+    refused(lambda: services.dossier_stop(actor=w.desk_officer, dossier=d, reason=""), d, "text_required")
     services.dossier_stop(
         actor=w.desk_officer,
         dossier=d,
@@ -367,7 +391,7 @@ def test_stop_on_request_closes_the_pause_and_freezes_the_dossier(w, users, d):
     assert d.events.get(kind=EventKind.STOP_REQUESTED).at == local(2026, 3, 4, 8)
     for call in (
         lambda: services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=2),
-        lambda: services.dossier_supplement_received(dossier=d),
+        lambda: services.dossier_supplement_received(actor=CITIZEN, dossier=d),
         lambda: services.dossier_request_supplement(actor=users.officer, dossier=d, missing=["X"]),
         lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True),
         lambda: services.dossier_apologise(
@@ -375,23 +399,25 @@ def test_stop_on_request_closes_the_pause_and_freezes_the_dossier(w, users, d):
         ),
         lambda: services.dossier_return(actor=w.desk_officer, dossier=d, method="desk"),
         lambda: services.dossier_stop(actor=w.desk_officer, dossier=d, reason="lần hai"),
-        lambda: services.dossier_withdraw(dossier=d),
+        lambda: services.dossier_withdraw(actor=CITIZEN, dossier=d),
         lambda: services.dossier_rate(dossier=d, rating="hai_long"),
         lambda: services.dossier_mark_digitised(actor=w.desk_officer, dossier=d),
-        lambda: services.payment_start(dossier=d),
+        lambda: services.payment_start(actor=CITIZEN, dossier=d),
     ):
-        refused(call, d, "dừng giải quyết theo đề nghị")
+        refused(call, d, "dossier_wrong_state")
 
 
 def test_applicant_withdraws_online_even_before_acceptance(w, d):
-    services.dossier_withdraw(dossier=d, reason="Không còn nhu cầu", at=local(2026, 3, 3, 9))
+    services.dossier_withdraw(actor=CITIZEN, dossier=d, reason="Không còn nhu cầu", at=local(2026, 3, 3, 9))
     assert (
         d.state == State.WITHDRAWN and d.result == Result.WITHDRAWN and d.finished_at == local(2026, 3, 3, 9)
     )
     pending = w.receive(at=local(2026, 3, 3, 9), complete=False, missing=["Giấy chứng sinh"])
     services.dossier_withdraw(actor=w.desk_officer, dossier=pending, at=local(2026, 3, 3, 10))
     assert pending.state == State.WITHDRAWN and pending.received_at is None
-    refused(lambda: services.dossier_accept(actor=w.desk_officer, dossier=pending), pending, "đã được rút")
+    refused(
+        lambda: services.dossier_accept(actor=w.desk_officer, dossier=pending), pending, "dossier_wrong_state"
+    )
 
 
 def test_officer_of_another_unit_cannot_touch_the_dossier(w, users, d):
@@ -404,7 +430,7 @@ def test_officer_of_another_unit_cannot_touch_the_dossier(w, users, d):
     ):
         refused(call, d, error=PermissionDenied)
     refused(
-        lambda: services.dossier_request_supplement(actor=None, dossier=d, missing=["X"]),
+        lambda: services.dossier_request_supplement(actor=CITIZEN, dossier=d, missing=["X"]),
         d,
         error=PermissionDenied,
     )

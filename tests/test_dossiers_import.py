@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Prefetch
 
+from cchc.core.actors import SYSTEM
 from cchc.core.models import AuditEntry
 from cchc.dossiers.imports import (
     FastPathMismatch,
@@ -65,7 +66,7 @@ EDGE_ROWS = [
 @pytest.fixture
 def procedure(tree):
     return procedure_save(
-        actor=None,
+        actor=SYSTEM,
         code="1.000001",
         name="Đăng ký khai sinh",
         agency=tree.province,
@@ -359,7 +360,7 @@ def generated(tree, tmp_path):
     """A 2,500-row generated file for the test province, and its procedures in the catalogue."""
     for p, agency, time, unit in CATALOGUE:
         procedure_save(
-            actor=None,
+            actor=SYSTEM,
             code=p.code,
             name=p.name,
             agency=tree.province if agency in (None, "") else tree.agency(agency),
@@ -429,7 +430,7 @@ def test_generate_database_equals_the_csv_and_is_reproducible(tree, users, tmp_p
     """Same seed → the same dossiers as importing the CSV of that seed, and again the same."""
     for code in ("1.001193", "2.000635", "1.004873", "2.001035"):  # the most common commune procedures
         procedure_save(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=f"Thủ tục {code}",
             agency=tree.province,

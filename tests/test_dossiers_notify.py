@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from cchc.core.errors import ServiceError
+from cchc.core.actors import CITIZEN
 from cchc.dossiers import services
 from cchc.dossiers.notify import LoggingSmsBackend, Message, deliver, sms_backend
 
+from .conftest import raises_code
 from .test_dossiers_support import APPLICANT, local, make_world
 
 SENT: list[tuple[str, str]] = []
@@ -60,7 +61,7 @@ def test_status_changes_reach_the_configured_sms_backend(w, users, django_captur
         services.dossier_request_supplement(
             actor=users.officer, dossier=d, missing=["Giấy chứng sinh"], at=local(2026, 3, 3, 9)
         )
-        services.dossier_supplement_received(dossier=d, at=local(2026, 3, 4, 9))
+        services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 4, 9))
         services.dossier_decide(actor=users.officer, dossier=d, granted=True, at=local(2026, 3, 5, 9))
         services.dossier_return(actor=w.desk_officer, dossier=d, method="desk", at=local(2026, 3, 5, 10))
     assert [phone for phone, _ in SENT] == [APPLICANT.phone] * 5
@@ -71,7 +72,7 @@ def test_status_changes_reach_the_configured_sms_backend(w, users, django_captur
 def test_a_refused_operation_notifies_nobody(w, users, django_capture_on_commit_callbacks):
     d = w.receive(at=local(2026, 3, 2, 9))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ServiceError):
+        with raises_code("dossier_wrong_state"):
             services.dossier_return(actor=w.desk_officer, dossier=d, method="desk")
     assert callbacks == []
 

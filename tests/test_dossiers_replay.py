@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cchc.core.actors import CITIZEN, SYSTEM
 from cchc.core.errors import ServiceError
 from cchc.dossiers import services
 from cchc.dossiers.choices import EventKind, State
@@ -37,7 +38,7 @@ def actions(w):
     officer, desk = w.users.officer, w.desk_officer
 
     def pay_online(d, at):
-        started = services.payment_start(dossier=d, at=at)
+        started = services.payment_start(actor=CITIZEN, dossier=d, at=at)
         paid = random.random() < 0.7
         services.payment_confirm(
             reference=started.payment.reference,
@@ -67,7 +68,7 @@ def actions(w):
         ),
         "supplement_received": (
             E.SUPPLEMENT_RECEIVED,
-            lambda d, at: services.dossier_supplement_received(dossier=d, at=at),
+            lambda d, at: services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=at),
         ),
         "apologise": (E.APOLOGY_SENT, apologise),
         "grant": (
@@ -104,7 +105,7 @@ def actions(w):
             E.STOPPED,
             lambda d, at: services.dossier_stop(actor=desk, dossier=d, reason="Theo đề nghị", at=at),
         ),
-        "withdraw": (E.WITHDRAWN, lambda d, at: services.dossier_withdraw(dossier=d, at=at)),
+        "withdraw": (E.WITHDRAWN, lambda d, at: services.dossier_withdraw(actor=CITIZEN, dossier=d, at=at)),
         "pay_online": (E.PAYMENT_STARTED, pay_online),
         "pay_desk": (
             E.PAYMENT_MADE,
@@ -124,7 +125,7 @@ def actions(w):
             E.DATA_STORE_LINKED,
             lambda d, at: services.dossier_mark_linked_to_data_store(actor=desk, dossier=d, at=at),
         ),
-        "sync": (E.SYNCED, lambda d, at: services.dossier_mark_synced(dossier=d, at=at)),
+        "sync": (E.SYNCED, lambda d, at: services.dossier_mark_synced(actor=SYSTEM, dossier=d, at=at)),
         "intruder": (
             E.HANDED_OVER,
             lambda d, at: services.dossier_handover(actor=w.users.leader, dossier=d, to_step=2, at=at),

@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from cchc.core.actors import CITIZEN, SYSTEM
 from cchc.core.errors import PermissionDenied
 from cchc.dossiers import services
 from cchc.dossiers.exchange import exchange_record, on_time_q
@@ -175,12 +176,12 @@ def test_public_lookup_shows_progress_and_nothing_personal(w, users):
 
 def test_apology_warnings_list_dossiers_whose_apology_deadline_is_near(w, users):
     d = w.receive(at=local(2026, 3, 2, 9))  # due Monday 9/3 09:00, apology by Friday 6/3 09:00
-    assert [x.dossier for x in dossier_apology_warnings(now=local(2026, 3, 5, 10))] == [d]
+    assert [x.dossier for x in dossier_apology_warnings(user=SYSTEM, now=local(2026, 3, 5, 10))] == [d]
     warning = dossier_apology_warnings(user=users.officer, now=local(2026, 3, 5, 10))[0]
     assert warning.deadline == local(2026, 3, 6, 9) and warning.left.total_seconds() == 7 * 3600
-    assert dossier_apology_warnings(now=local(2026, 3, 4, 10)) == []  # 15 working hours left
-    assert dossier_apology_warnings(now=local(2026, 3, 4, 10), within_hours=16)[0].dossier == d
-    assert dossier_apology_warnings(now=local(2026, 3, 6, 9, 30)) == []  # too late to apologise
+    assert dossier_apology_warnings(user=SYSTEM, now=local(2026, 3, 4, 10)) == []  # 15 working hours left
+    assert dossier_apology_warnings(user=SYSTEM, now=local(2026, 3, 4, 10), within_hours=16)[0].dossier == d
+    assert dossier_apology_warnings(user=SYSTEM, now=local(2026, 3, 6, 9, 30)) == []  # too late to apologise
     assert dossier_apology_warnings(user=users.officer_other, now=local(2026, 3, 5, 10)) == []
     services.dossier_apologise(
         actor=users.officer,
@@ -189,7 +190,7 @@ def test_apology_warnings_list_dossiers_whose_apology_deadline_is_near(w, users)
         reason="Chờ xác minh",
         at=local(2026, 3, 5, 9),
     )
-    assert dossier_apology_warnings(now=local(2026, 3, 5, 10)) == []
+    assert dossier_apology_warnings(user=SYSTEM, now=local(2026, 3, 5, 10)) == []
 
 
 def test_every_exchange_column_comes_from_the_model(w, users):
@@ -197,7 +198,7 @@ def test_every_exchange_column_comes_from_the_model(w, users):
     services.dossier_request_supplement(
         actor=users.officer, dossier=d, missing=["Tờ khai"], at=local(2026, 3, 3, 10)
     )
-    services.dossier_supplement_received(dossier=d, at=local(2026, 3, 5, 14))
+    services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 5, 14))
     services.dossier_apologise(
         actor=users.officer,
         dossier=d,

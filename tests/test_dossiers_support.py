@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.core.actors import SYSTEM
 from cchc.core.models import AuditEntry
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
@@ -49,7 +50,7 @@ def make_procedure(
         "fee_amount": 50_000,
         "online_mode": OnlineMode.FULL,
     } | extra
-    p = procedure_services.procedure_save(actor=None, code=code, name=name, agency=agency, **data)
+    p = procedure_services.procedure_save(actor=SYSTEM, code=code, name=name, agency=agency, **data)
     if steps:
         for step_name, role, time in (
             ("Tiếp nhận, kiểm tra và chuyển hồ sơ", "Bộ phận một cửa", "0.5"),
@@ -57,10 +58,10 @@ def make_procedure(
             ("Phê duyệt kết quả", "Lãnh đạo cơ quan", "1"),
         ):
             procedure_services.step_save(
-                actor=None, procedure=p, name=step_name, actor_role=role, time_allowed=time
+                actor=SYSTEM, procedure=p, name=step_name, actor_role=role, time_allowed=time
             )
     for component in ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh"):
-        procedure_services.component_save(actor=None, procedure=p, name=component)
+        procedure_services.component_save(actor=SYSTEM, procedure=p, name=component)
     return p
 
 
@@ -90,7 +91,7 @@ def make_world(tree, users) -> World:
     agency = tree.agency("STP")
     desk = Unit.objects.get(code="P75.TTPVHCC")
     desk_officer = user_create(
-        actor=None,
+        actor=SYSTEM,
         username="motcua.tinh",
         password=PASSWORD,
         full_name="Trần Thị Bình",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cchc.core.actors import SYSTEM
 from cchc.core.models import AuditEntry
 from cchc.index766.compute import index766_compute
 from cchc.index766.models import CertifiedCopyOffer, Snapshot
@@ -60,7 +61,7 @@ def _unit(tree, name):
 
 @pytest.mark.parametrize("role, target, status", READ_MATRIX)
 def test_who_may_read_which_unit(client, world, users, role, target, status):
-    index766_compute(actor=None, period_keys=[Q1])
+    index766_compute(actor=SYSTEM, period_keys=[Q1])
     response = login(client, getattr(users, role)).get(unit_url(_unit(world, target)))
     assert response.status_code == status
     if status == 403:
@@ -124,7 +125,7 @@ def test_the_province_page_shows_groups_indicators_ranking_and_chart(client, wor
 
 
 def test_index_opens_the_users_highest_unit_and_a_bad_period_is_explained(client, world, users):
-    index766_compute(actor=None, period_keys=[Q1])
+    index766_compute(actor=SYSTEM, period_keys=[Q1])
     html = login(client, users.coordinator).get(reverse("index766:index")).content.decode()
     assert "Tỉnh Đồng Nai" in html and "Quý I/2026" in html
     response = client.get(reverse("index766:index"), {"ky": "2026-Q9"})
@@ -174,7 +175,7 @@ def test_certified_copy_form(client, world, users):
 
 
 def test_the_page_needs_a_bounded_number_of_queries(client, world, users, django_assert_max_num_queries):
-    index766_compute(actor=None, period_keys=[Q1])
+    index766_compute(actor=SYSTEM, period_keys=[Q1])
     c = login(client, users.coordinator)
     c.get(unit_url(world.province))  # warm the session
     with django_assert_max_num_queries(20):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cchc.core.actors import SYSTEM
 from cchc.core.indicator_sources import readings
 from cchc.core.models import AuditEntry
 from cchc.dossiers import services as dossier_services
@@ -116,7 +117,7 @@ def test_access_matrix(client, tree, users, world, role, which):
 
 def test_anonymous_and_roleless_users_are_kept_out(client, tree, users):
     assert client.get(dash(tree.province)).status_code == 302
-    nobody = user_create(actor=None, username="khach", password=PASSWORD, full_name="Khách", roles=[])
+    nobody = user_create(actor=SYSTEM, username="khach", password=PASSWORD, full_name="Khách", roles=[])
     login(client, nobody)
     assert client.get(reverse("indicators:dashboard")).status_code == 403
 
@@ -159,7 +160,7 @@ def test_dashboard_sorts_children_worst_first(client, tree, users, world):
 def _subunits(parent, count, start=0):
     for i in range(start, start + count):
         unit_create(
-            actor=None, name=f"Phòng chuyên môn số {i + 1:02d}", kind=UnitKind.SUBUNIT, parent=parent,
+            actor=SYSTEM, name=f"Phòng chuyên môn số {i + 1:02d}", kind=UnitKind.SUBUNIT, parent=parent,
             code=f"{parent.code}.P{i:02d}",
         )  # fmt: skip
 
@@ -243,7 +244,7 @@ def test_drill_down_lists_only_what_the_user_may_read(client, tree, users, world
     # a dossier of an office under Sở Tư pháp counts in the agency's figure, but the officer
     # reads his own unit only: it is left out of his list, and the page says so
     office = unit_create(
-        actor=None,
+        actor=SYSTEM,
         name="Phòng Hành chính tư pháp",
         kind=UnitKind.SUBUNIT,
         parent=tree.agency("STP"),

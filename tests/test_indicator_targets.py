@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.indicator_sources import readings, source_of
 from cchc.core.models import AuditEntry
@@ -38,6 +39,7 @@ from cchc.targets.status import (
 )
 from cchc.targets.suggest import suggest, suggest_target
 
+from .conftest import raises_code
 from .test_dossiers_support import local, make_world, pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
@@ -261,7 +263,7 @@ def test_bind_is_confirmed_and_audited(annual, users, tree):
     assert (b.indicator, b.measured_unit, b.confirmed_by) == ("", None, None)
     assert AuditEntry.objects.filter(action="target.unbind", object_id=str(target.pk)).exists()
     before = _trace(target)
-    with pytest.raises(ServiceError, match="chưa được gắn"):
+    with raises_code("target_not_bound"):
         target_unbind(actor=users.coordinator, target=target)
     assert _trace(target) == before
 
@@ -451,7 +453,7 @@ def test_status_on_dossiers_through_the_services(annual, users, w, tree):
     assert not hidden.visible and hidden.value is None
     # unbound targets carry the suggestion
     target_unbind(actor=users.coordinator, target=targets[0])
-    fresh = target_status(Target.objects.get(pk=targets[0].pk), today=april)
+    fresh = target_status(Target.objects.get(pk=targets[0].pk), today=april, user=SYSTEM)
     assert fresh.status == UNBOUND and fresh.suggestion.code == "dung_han"
 
 
@@ -490,6 +492,7 @@ def test_reduction_targets_against_last_year(users, w, tree):
         plan,
         [Target.objects.get(pk=relative.pk), Target.objects.get(pk=ceiling.pk)],
         today=dt.date(2027, 2, 1),
+        user=SYSTEM,
     )
     assert (got[0].baseline, got[0].reading.value, got[0].value) == (
         Decimal("50.00"),
@@ -505,7 +508,7 @@ def test_reduction_targets_against_last_year(users, w, tree):
         comparator=">=", value=30,
         reduction=True, year=2025,
     )  # fmt: skip
-    st = target_status(Target.objects.get(pk=relative.pk), today=dt.date(2026, 2, 1))
+    st = target_status(Target.objects.get(pk=relative.pk), today=dt.date(2026, 2, 1), user=SYSTEM)
     assert (st.status, st.baseline, st.value) == (NO_DATA, None, None) and "2024" in st.why
 
 
@@ -516,7 +519,7 @@ def test_processing_time_is_lower_better(annual, users, w):
         comparator="=", value=3, unit_of_measure="ngày", year=2026,
     )  # fmt: skip
     target_bind(actor=users.coordinator, target=target, indicator="tg_giai_quyet_tb")
-    st = target_status(Target.objects.get(pk=target.pk), today=dt.date(2027, 1, 2))
+    st = target_status(Target.objects.get(pk=target.pk), today=dt.date(2027, 1, 2), user=SYSTEM)
     assert st.reading.value == Decimal("1.00") and st.status == MET and st.gap == Decimal("2.00")
     assert st.value_label == "1,00 ngày"
 
@@ -555,7 +558,7 @@ def test_manual_indicator_targets_read_the_reports(tree, users):
     bound = target_bind(actor=users.coordinator, target=target, indicator="manual:ty-le-van-ban-ky-so")
     assert bound.suggested == "manual:ty-le-van-ban-ky-so"  # recorded with the binding
     assert source_of("manual:ty-le-van-ban-ky-so").name.startswith("Tỷ lệ văn bản được ký số")
-    st = target_status(Target.objects.get(pk=target.pk), today=timezone.localdate())
+    st = target_status(Target.objects.get(pk=target.pk), today=timezone.localdate(), user=SYSTEM)
     assert st.reading.value == Decimal("90.00") and st.value_key == f"BC-{year}-Q1"
     assert st.status == (NOT_MET if timezone.localdate().year > year else AT_RISK)
     got = readings("manual:ty-le-van-ban-ky-so", tree.province, [f"BC-{year}-Q1", f"{year}-05"])
@@ -571,18 +574,19 @@ def test_766_targets_read_the_index_when_it_is_there(annual, users):
 
     target = annual.targets.first()
     target_bind(actor=users.coordinator, target=target, indicator="766")
-    st = target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1))
+    st = target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1), user=SYSTEM)
     assert st.source.name.startswith("Chỉ số phục vụ người dân, doanh nghiệp (766)")
     assert st.status in {MET, ON_TRACK, AT_RISK, NO_DATA}
     providers.unregister(INDEX766_SOURCE)  # as if the app were gone
     try:
-        why = target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1)).why
+        why = target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1), user=SYSTEM).why
     finally:
         providers.register(INDEX766_SOURCE)
     assert "không còn hợp lệ" in why
     TargetBinding.objects.filter(pk=target.pk).update(indicator="khong-con")  # a stale code
     assert (
-        "không còn hợp lệ" in target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1)).why
+        "không còn hợp lệ"
+        in target_status(Target.objects.get(pk=target.pk), today=dt.date(2026, 6, 1), user=SYSTEM).why
     )
 
 
@@ -591,7 +595,7 @@ def test_766_groups_are_named_and_checked(annual, users):
     target = annual.targets.first()
     target_bind(actor=users.coordinator, target=target, indicator="766:progress")
     assert source_of("766:progress").name.endswith("nhóm “Tiến độ giải quyết” (tối đa 20 điểm)")
-    with pytest.raises(ServiceError, match="không có nhóm"):
+    with raises_code("indicator_code_invalid"):
         target_bind(actor=users.coordinator, target=target, indicator="766:khong_co")
 
 

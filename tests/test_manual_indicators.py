@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import ServiceError
 from cchc.core.models import AuditEntry
 from cchc.core.periods import PeriodError, parse_reporting_window
@@ -18,6 +19,8 @@ from cchc.manual_indicators.periods import check_period, current_period, open_pe
 from cchc.manual_indicators.rollup import manual_value, manual_value_by_code, round_half_up
 from cchc.orgs.models import Role, Unit, UnitKind
 from cchc.orgs.services import user_create
+
+from .conftest import raises_code
 
 TODAY = timezone.localdate()
 PY = TODAY.year - 1  # every period of last year is open for reporting
@@ -174,7 +177,7 @@ def test_delete_only_without_reports(tree, users, ratio):
     assert not ManualIndicator.objects.filter(pk=other.pk).exists()
     assert AuditEntry.objects.filter(action="manual_indicator.delete", object_id=str(other.pk)).exists()
     report(users.officer, ratio, tree.agency("STP"), numerator=1, denominator=2)
-    with pytest.raises(ServiceError, match="ngừng áp dụng"):
+    with raises_code("indicator_has_reports"):
         services.definition_delete(actor=users.coordinator, definition=ratio)
     assert ManualIndicator.objects.filter(pk=ratio.pk).exists()
 
@@ -269,7 +272,7 @@ def test_period_scope_and_state_rules(tree, users, ratio):
     assert report(users.coordinator, ratio, former, "BC-2025-Q1", numerator=1, denominator=2).value == 50
     ManualReport.objects.all().delete()
     services.definition_update(actor=users.coordinator, definition=ratio, active=False)
-    with pytest.raises(ServiceError, match="ngừng áp dụng"):
+    with raises_code("indicator_inactive"):
         report(users.officer, ratio, stp, numerator=1, denominator=2)
     assert not ManualReport.objects.exists()
 
@@ -463,7 +466,7 @@ def test_demo_is_deterministic_and_goes_through_the_services(tree, users):
     from cchc.manual_indicators.demo import load_demo
 
     officer = user_create(
-        actor=None, username="canbo.sxd", password=None, roles=[(tree.agency("SXD"), Role.OFFICER)]
+        actor=SYSTEM, username="canbo.sxd", password=None, roles=[(tree.agency("SXD"), Role.OFFICER)]
     )
     created = load_demo(tree.province, users.coordinator)
     assert created["definitions"] == 4 and created["reports"] > 20 and created["corrections"] == 1

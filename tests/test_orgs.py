@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
 from cchc.orgs.access import Access, require_manager
@@ -9,10 +10,12 @@ from cchc.orgs.models import Unit, UnitKind
 from cchc.orgs.resolve import UnitResolver, resolved_units
 from cchc.orgs.services import unit_create, units_load_administrative
 
+from .conftest import raises_code
+
 
 @pytest.mark.django_db
 def test_load_administrative_units_is_complete_and_idempotent():
-    first = units_load_administrative(actor=None)
+    first = units_load_administrative(actor=SYSTEM)
     assert Unit.objects.filter(kind=UnitKind.PROVINCE, valid_to__isnull=True).count() == 34
     assert Unit.objects.filter(kind=UnitKind.COMMUNE).count() == 3321
     former = Unit.objects.filter(kind=UnitKind.PROVINCE, valid_to__isnull=False)
@@ -24,7 +27,7 @@ def test_load_administrative_units_is_complete_and_idempotent():
     dong_nai = Unit.objects.get(code="P75")
     assert Unit.objects.subtree_of(dong_nai).filter(kind=UnitKind.COMMUNE).count() == 95
     assert all(u.path.startswith(dong_nai.path) for u in dong_nai.children.all())
-    again = units_load_administrative(actor=None)
+    again = units_load_administrative(actor=SYSTEM)
     assert again == {"created": 0, "updated": 0}
     assert Unit.objects.count() == first["created"]
 
@@ -32,11 +35,13 @@ def test_load_administrative_units_is_complete_and_idempotent():
 @pytest.mark.django_db
 def test_unit_create_validates_and_audits(tree):
     with pytest.raises(ServiceError) as exc:
-        unit_create(actor=None, name="  ", kind=UnitKind.AGENCY, parent=tree.province)
+        unit_create(actor=SYSTEM, name="  ", kind=UnitKind.AGENCY, parent=tree.province)
     assert "name" in exc.value.message_dict
-    with pytest.raises(ServiceError):
-        unit_create(actor=None, name="Sở Nội vụ", kind=UnitKind.AGENCY, parent=tree.province, code="P75.SNV")
-    unit = unit_create(actor=None, name="Phòng Tổ chức", kind=UnitKind.SUBUNIT, parent=tree.agency("SNV"))
+    with raises_code("unit_code_taken"):
+        unit_create(
+            actor=SYSTEM, name="Sở Nội vụ", kind=UnitKind.AGENCY, parent=tree.province, code="P75.SNV"
+        )
+    unit = unit_create(actor=SYSTEM, name="Phòng Tổ chức", kind=UnitKind.SUBUNIT, parent=tree.agency("SNV"))
     assert unit.path == f"{tree.agency('SNV').path}{unit.pk}/" and unit.depth == 2
     assert AuditEntry.objects.filter(action="unit.create", object_id=str(unit.pk)).exists()
 
@@ -102,8 +107,8 @@ def test_resolver_flags_what_it_cannot_resolve(tree):
 
 def test_province_is_the_unit_or_its_nearest_province_ancestor(tree, django_assert_num_queries):
     agency = tree.agency("STP")
-    subunit = unit_create(actor=None, name="Phòng Hành chính", kind=UnitKind.SUBUNIT, parent=agency)
-    other = unit_create(actor=None, name="Hội Luật gia", kind=UnitKind.OTHER, code="O1")
+    subunit = unit_create(actor=SYSTEM, name="Phòng Hành chính", kind=UnitKind.SUBUNIT, parent=agency)
+    other = unit_create(actor=SYSTEM, name="Hội Luật gia", kind=UnitKind.OTHER, code="O1")
     with django_assert_num_queries(0):
         assert tree.province.province() == tree.province
         assert other.province() is None  # nothing above it

@@ -6,7 +6,7 @@ from cchc.core.models import AuditEntry
 from cchc.orgs.models import Membership, Role, UnitKind, User
 from cchc.orgs.services import membership_revoke, unit_add, user_add
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, raises_code
 
 
 def test_coordinator_adds_units_and_officers_in_own_subtree(tree, users):
@@ -73,7 +73,7 @@ def test_revoke(tree, users):
     membership_revoke(actor=users.coordinator, membership=membership)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     own = Membership.objects.get(user=users.commune_coordinator)
-    with pytest.raises(ServiceError):
+    with raises_code("own_role_revoke"):
         membership_revoke(actor=users.commune_coordinator, membership=own)
 
 

@@ -9,6 +9,8 @@ from cchc.plans.models import Plan, PlanStatus, Target, Task, TaskRole
 from cchc.plans.selectors import plan_list, plan_tasks_by_area
 from cchc.tracking.models import Assignment
 
+from .conftest import raises_code
+
 
 def test_plan_create_validates_period_and_title(tree, users):
     with pytest.raises(ServiceError) as exc:
@@ -147,7 +149,7 @@ def test_issue_assigns_each_task_to_its_lead_units(plan, users, tree):
         and entry.after["status"] == "issued"
         and entry.actor == users.coordinator
     )
-    with pytest.raises(ServiceError):
+    with raises_code("plan_wrong_state"):
         services.plan_issue(actor=users.coordinator, plan=plan)
 
 
@@ -155,7 +157,7 @@ def test_issue_refuses_a_plan_without_tasks(tree, users):
     plan = services.plan_create(
         actor=users.coordinator, issuer=tree.province, title="KH trống", from_year=2026, to_year=2026
     )
-    with pytest.raises(ServiceError, match="chưa có nhiệm vụ"):
+    with raises_code("plan_without_tasks"):
         services.plan_issue(actor=users.coordinator, plan=plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -181,7 +183,7 @@ def test_editing_an_issued_task_syncs_assignments_and_keeps_reported_work(issued
         percent=50,
         narrative="Đang rà soát",
     )
-    with pytest.raises(ServiceError, match="đã báo cáo"):
+    with raises_code("lead_has_reported"):
         services.task_save(
             actor=users.coordinator,
             plan=issued_plan,
@@ -198,7 +200,7 @@ def test_editing_an_issued_task_syncs_assignments_and_keeps_reported_work(issued
 
 def test_closed_plan_is_read_only(issued_plan, users):
     services.plan_close(actor=users.coordinator, plan=issued_plan)
-    with pytest.raises(ServiceError, match="kết thúc"):
+    with raises_code("plan_closed"):
         services.plan_update(actor=users.coordinator, plan=issued_plan, title="Đổi tên")
 
 
@@ -232,7 +234,7 @@ def test_tasks_grouped_by_area_in_official_order(plan):
 
 def test_delete_draft_only(plan, users):
     services.plan_issue(actor=users.coordinator, plan=plan)
-    with pytest.raises(ServiceError):
+    with raises_code("plan_wrong_state"):
         services.plan_delete(actor=users.coordinator, plan=plan)
     assert Task.objects.filter(plan=plan).count() == 3
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cchc.core.actors import SYSTEM
 from cchc.procedures import services
 from cchc.procedures.models import Level, Procedure
 
@@ -120,7 +121,7 @@ class Objects:
 def objects(tree, users):
     def make(agency, code, level=Level.PROVINCE):
         return services.procedure_save(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=f"Thủ tục {code}",
             agency=agency,
@@ -134,9 +135,9 @@ def objects(tree, users):
     o.commune = make(tree.communes[0], "1.000002", Level.COMMUNE)
     o.foreign = make(tree.other_province, "1.000003")
     o.step = services.step_save(
-        actor=None, procedure=o.stp, name="Thẩm định", actor_role="Chuyên viên", time_allowed=2
+        actor=SYSTEM, procedure=o.stp, name="Thẩm định", actor_role="Chuyên viên", time_allowed=2
     )
-    services.step_save(actor=None, procedure=o.stp, name="Ký", actor_role="Lãnh đạo", time_allowed=1)
+    services.step_save(actor=SYSTEM, procedure=o.stp, name="Ký", actor_role="Lãnh đạo", time_allowed=1)
     return o
 
 

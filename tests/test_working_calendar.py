@@ -8,7 +8,7 @@ from cchc.core.models import AuditEntry
 from cchc.core.working_calendar import current_calendar, policy_for_unit
 from cchc.orgs.services_calendar import calendar_day_save, work_schedule_save
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, raises_code
 
 
 def test_shipped_schedule_is_in_the_calendar(db):
@@ -59,7 +59,7 @@ def test_unit_schedule_applies_to_the_subtree(tree, users):
     assert policy.cutoff == dt.time(16, 0)
     due = policy.due_date(dt.datetime(2026, 3, 2, 15, 30), 1, "working_day")
     assert due.effective_start.hour == 15 and due.effective_start.minute == 30  # before the 16:00 cut-off
-    with pytest.raises(ServiceError):
+    with raises_code("working_hours_invalid"):
         work_schedule_save(actor=users.coordinator, unit=commune, hours="sáng", cutoff=None)
     with pytest.raises(PermissionDenied):
         work_schedule_save(actor=users.officer, unit=commune, hours="08:00-12:00", cutoff=None)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from .actors import Actor, actor_kind
 from .models import AuditEntry
 
 
@@ -36,24 +37,27 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
 
 def audit_record(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model,
-    unit=None,
-    before: dict | None = None,
-    after: dict | None = None,
+    unit: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """One audit row, in the caller's transaction; records who acted (a user, the system, or a
+    citizen on the public pages) and refuses a call that does not say (``TypeError``)."""
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_kind=actor_kind(actor),  # refuses what is not an actor
+        actor_id=actor.pk,  # None for SYSTEM and CITIZEN
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
-        unit=unit,
+        unit_id=unit.pk if unit is not None else None,
         before=_json_value(before) if before is not None else None,
         after=_json_value(after) if after is not None else None,
     )
 
 
-def changed_fields(before: dict, after: dict) -> dict[str, tuple[Any, Any]]:
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}

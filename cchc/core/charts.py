@@ -14,7 +14,7 @@ LINE = "#1d4e89"
 
 
 def sparkline(
-    points: list[tuple[str, Decimal | None, str]], *, label: str, width=120, height=30
+    points: list[tuple[str, Decimal | None, str]], *, label: str, width: int = 120, height: int = 30
 ) -> SafeString:
     """A small line over the periods: ``points`` are (period label, value, value as shown)."""
     values = [v for _, v, _ in points if v is not None]
@@ -29,7 +29,8 @@ def sparkline(
     lo, hi = min(values), max(values)
     span = (hi - lo) or Decimal(1)
     step = (width - 6) / max(len(points) - 1, 1)
-    parts, run = [], []
+    parts: list[list[str]] = []
+    run: list[str] = []
     last_xy = None
     for i, (_, v, _) in enumerate(points):
         if v is None:
@@ -54,7 +55,11 @@ def sparkline(
 
 
 def bar_chart(
-    rows: list[tuple[str, Decimal | None, str]], *, label: str, scale_max: Decimal | None = None, width=720
+    rows: list[tuple[str, Decimal | None, str]],
+    *,
+    label: str,
+    scale_max: Decimal | None = None,
+    width: int = 720,
 ) -> SafeString:
     """Horizontal bars, one per row: (name, value, value as shown); ``scale_max`` 100 for rates."""
     bar_h, gap, name_w, value_w = 16, 8, 250, 80

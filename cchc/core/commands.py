@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -24,9 +24,9 @@ class ToolCommand(BaseCommand):
     """A command run as `cchc <tool>`; its argument errors go through `fail` too."""
 
     tool = ""  # the words after `cchc` in its messages, e.g. "plan import"
-    requires_system_checks: list = []
+    requires_system_checks: list[str] = []
 
-    def create_parser(self, prog_name, subcommand, **kwargs) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.error = partial(fail, self.tool)  # type: ignore[method-assign]
         return parser

@@ -99,7 +99,9 @@ def provider_of(code: str) -> SourceProvider:
         if provider.owns(code):
             return provider
     forms = ", ".join(p.code_help for p in providers)
-    raise ServiceError({"indicator": f"Mã chỉ số “{code}” không hợp lệ: dùng {forms}."})
+    raise ServiceError(
+        {"indicator": f"Mã chỉ số “{code}” không hợp lệ: dùng {forms}."}, code="indicator_code_invalid"
+    )
 
 
 def source_of(code: str, unit: Any | None = None) -> Source:

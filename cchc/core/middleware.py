@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBase
+
+from .http import HtmxRequest
 
 PUBLIC_PREFIXES = (
     "/dang-nhap/",
@@ -16,10 +23,10 @@ class LoginRequiredMiddleware:
     """Every page needs a signed-in user unless it is explicitly public (secure by default:
     a new view cannot be left open by forgetting a decorator)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HtmxRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HtmxRequest) -> HttpResponseBase:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             if request.htmx:
                 from django.http import HttpResponse

@@ -1,19 +1,24 @@
 from django.conf import settings
 from django.db import models
 
+from .actors import ActorKind
+
 
 class AuditEntry(models.Model):
     """One write to the system: who, when, what, and the values before and after.
 
     Written by services inside the same transaction as the change, so a change without its
     audit row cannot exist. `unit` is the organisation unit the change belongs to; it scopes who
-    may read the entry (coordinators of that unit's subtree).
+    may read the entry (coordinators of that unit's subtree). `actor_kind` says who acted: a
+    user (then `actor` is that user, or null once the account is deleted), the system, or a
+    citizen on the public pages (`cchc.core.actors`).
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)

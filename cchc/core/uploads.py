@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from .errors import ServiceError
 from .text import nfc
@@ -37,41 +38,44 @@ ACCEPT_ATTR = ",".join(ALLOWED_TYPES)
 
 @dataclass(frozen=True)
 class CheckedFile:
-    upload: object  # a Django UploadedFile
+    upload: UploadedFile
     name: str
     content_type: str
     size: int
     sha256: str
 
 
-def check_upload(upload) -> CheckedFile:
+def check_upload(upload: UploadedFile) -> CheckedFile:
     """Refuse (ServiceError) a file of the wrong type or too large; say which file and why."""
     name = nfc(PurePath(upload.name or "tep").name)[:255]
     ext = PurePath(name).suffix.lower()
     limit = settings.EVIDENCE_MAX_BYTES
+    size = upload.size or 0  # an uploaded file always knows its size
     if ext not in ALLOWED_TYPES:
         allowed = ", ".join(e.lstrip(".").upper() for e in ALLOWED_TYPES)
-        raise ServiceError({"files": f"Tệp “{name}” không được chấp nhận: chỉ nhận {allowed}."})
-    if upload.size == 0:
-        raise ServiceError({"files": f"Tệp “{name}” rỗng."})
-    if upload.size > limit:
+        raise ServiceError(
+            {"files": f"Tệp “{name}” không được chấp nhận: chỉ nhận {allowed}."}, code="upload_type_refused"
+        )
+    if size == 0:
+        raise ServiceError({"files": f"Tệp “{name}” rỗng."}, code="upload_empty")
+    if size > limit:
         raise ServiceError(
             {
-                "files": f"Tệp “{name}” dung lượng {upload.size / 1048576:.1f} MB, vượt quá giới hạn {limit / 1048576:.0f} MB."
-            }
+                "files": f"Tệp “{name}” dung lượng {size / 1048576:.1f} MB, vượt quá giới hạn {limit / 1048576:.0f} MB."
+            },
+            code="upload_too_large",
         )
     mime, signatures = ALLOWED_TYPES[ext]
     upload.seek(0)
     head = upload.read(8)
     if not any(head.startswith(sig) for sig in signatures):
         raise ServiceError(
-            {"files": f"Nội dung tệp “{name}” không đúng định dạng {ext.lstrip('.').upper()}."}
+            {"files": f"Nội dung tệp “{name}” không đúng định dạng {ext.lstrip('.').upper()}."},
+            code="upload_content_mismatch",
         )
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(
-        upload=upload, name=name, content_type=mime, size=upload.size, sha256=digest.hexdigest()
-    )
+    return CheckedFile(upload=upload, name=name, content_type=mime, size=size, sha256=digest.hexdigest())

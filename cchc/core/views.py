@@ -1,9 +1,12 @@
 """Error pages in the site's layout (handler403/handler404 in config/urls.py)."""
 
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def forbidden(request, exception=None):
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,
         "core/error.html",
@@ -15,7 +18,7 @@ def forbidden(request, exception=None):
     )
 
 
-def not_found(request, exception=None):
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,
         "core/error.html",

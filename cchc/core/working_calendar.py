@@ -6,6 +6,7 @@ query per use); the audited writes, which need the access rules, are `cchc.orgs.
 from __future__ import annotations
 
 import threading
+from typing import Any, Protocol, cast
 
 from django.db.models import Count, Max
 
@@ -18,12 +19,19 @@ from .workingtime import (
     default_calendar,
     shipped_overrides,
 )
+from .workingtime.calendar import OverrideKind
 
 _lock = threading.Lock()
-_cache: dict = {"key": None, "calendar": None}
+_cache: dict[str, Any] = {"key": None, "calendar": None}
 
 
-def _table_version() -> tuple:
+class _Unit(Protocol):
+    """What a unit is to the calendar (`cchc.orgs.models.Unit`): a place in the tree."""
+
+    def ancestor_ids(self) -> list[int]: ...
+
+
+def _table_version() -> tuple[int, Any]:
     row = CalendarDay.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     return row["n"], row["last"]
 
@@ -33,7 +41,8 @@ def effective_overrides() -> list[CalendarOverride]:
     table = {row.date: row for row in CalendarDay.objects.all()}
     merged = {o.date: o for o in shipped_overrides()}
     for day, row in table.items():
-        merged[day] = CalendarOverride(row.date, row.kind, row.name, row.legal_reference, row.enabled)
+        kind = cast(OverrideKind, row.kind)  # CalendarDay.Kind: the same two values
+        merged[day] = CalendarOverride(row.date, kind, row.name, row.legal_reference, row.enabled)
     return sorted(merged.values(), key=lambda o: o.date)
 
 
@@ -43,10 +52,11 @@ def current_calendar() -> WorkingCalendar:
         if _cache["key"] != key or _cache["calendar"] is None:
             _cache["calendar"] = default_calendar(effective_overrides())
             _cache["key"] = key
-        return _cache["calendar"]
+        calendar: WorkingCalendar = _cache["calendar"]
+        return calendar
 
 
-def policy_for_unit(unit) -> DuePolicy:
+def policy_for_unit(unit: _Unit | None) -> DuePolicy:
     """The due-date policy of a unit: its own schedule or its nearest ancestor's."""
     ids = unit.ancestor_ids() if unit is not None else []
     schedules = {s.unit_id: s for s in WorkSchedule.objects.filter(unit_id__in=ids)}

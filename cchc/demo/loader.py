@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM
 from cchc.dossiers.imports import dossiers_import
 from cchc.evaluation.demo import load_demo as load_par_demo
 from cchc.exchange.generate import generate_files
@@ -182,16 +183,16 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     today = today or timezone.localdate()
     year = today.year
     log("Nạp đơn vị hành chính (34 tỉnh, 3.321 xã và các tỉnh cũ)…")
-    units_load_administrative(actor=None)
+    units_load_administrative(actor=SYSTEM)
     province = Unit.objects.get(code=PROVINCE_CODE)
     log(f"Tạo các cơ quan chuyên môn của {province.name}…")
-    province_agencies_create(actor=None, province=province)
+    province_agencies_create(actor=SYSTEM, province=province)
     former = Unit.objects.get(code=FORMER_PROVINCE_CODE)
     for i, name in enumerate(FORMER_DISTRICTS, start=1):
         code = f"{FORMER_PROVINCE_CODE}.D{i:02d}"
         if not Unit.objects.filter(code=code).exists():
             unit_create(
-                actor=None,
+                actor=SYSTEM,
                 name=name,
                 kind=UnitKind.DISTRICT,
                 parent=former,
@@ -201,7 +202,7 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
             )
 
     log("Nạp danh mục thủ tục hành chính của tỉnh…")
-    load_demo_catalogue(province=province, actor=None)
+    load_demo_catalogue(province=province, actor=SYSTEM)
 
     log(f"Sinh hồ sơ một cửa năm {today.year} đến hôm nay…")
     as_of = (
@@ -219,7 +220,7 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
         user = User.objects.filter(username=du.username).first()
         if user is None:
             user = user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=du.username,
                 password=DEMO_PASSWORD,
                 full_name=du.full_name,
@@ -318,7 +319,7 @@ def _load_dossiers(*, year: int, count: int, as_of: dt.datetime):
             count=count, seed=f"demo-{year}", out=str(path), province=PROVINCE_CODE, year=year, jobs=1
         )
         # codes of the generator's catalogue missing from the demo catalogue are skipped (~1 %)
-        return dossiers_import(actor=None, path=path, as_of_time=as_of)
+        return dossiers_import(actor=SYSTEM, path=path, as_of_time=as_of)
 
 
 def _simulate_progress(*, plan: Plan, users: dict[str, User], today: dt.date) -> dict:

@@ -8,7 +8,7 @@ import datetime as dt
 
 from cchc.core.documents import OfficialDocument
 from cchc.core.workingtime import to_local
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit, UnitKind, User
 from cchc.procedures.models import format_duration
 
 from . import tt03_forms as tt03
@@ -42,7 +42,7 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return to_local(value) if value else None
 
 
-def _person(user) -> str:
+def _person(user: User | None) -> str:
     return (getattr(user, "full_name", "") or str(user)) if user else ""
 
 

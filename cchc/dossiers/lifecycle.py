@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from .choices import EventKind, Result, State
 
@@ -31,7 +31,7 @@ EVERY_STATE = frozenset(State)
 NEW = None  # before the first event
 
 # kind -> (states it may happen in, the state it leads to: a State, a {from: to} map, or None = unchanged)
-TRANSITIONS: dict[str, tuple[frozenset, Any]] = {
+TRANSITIONS: dict[str, tuple[frozenset[str | None], str | dict[str | None, str] | None]] = {
     E.RECEIPT_INCOMPLETE: (frozenset({NEW}), State.INCOMPLETE_AT_RECEIPT),
     E.REFUSED_AT_RECEIPT: (frozenset({NEW}), State.REFUSED_AT_RECEIPT),
     E.RECEIVED: (frozenset({NEW, State.INCOMPLETE_AT_RECEIPT}), State.RECEIVED),
@@ -58,7 +58,7 @@ TRANSITIONS: dict[str, tuple[frozenset, Any]] = {
     E.SYNCED: (EVERY_STATE, None),
 }
 
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, str] = {
     E.RECEIPT_INCOMPLETE: "yêu cầu bổ sung, hoàn thiện trước khi tiếp nhận",
     E.REFUSED_AT_RECEIPT: "từ chối tiếp nhận",
     E.RECEIVED: "tiếp nhận",
@@ -83,7 +83,7 @@ ACTION_LABELS = {
     E.SYNCED: "ghi nhận đồng bộ",
 }
 
-STATE_REASONS = {
+STATE_REASONS: dict[str | None, str] = {
     NEW: "hồ sơ chưa được tạo",
     State.INCOMPLETE_AT_RECEIPT: "hồ sơ chưa được tiếp nhận (đang chờ người nộp bổ sung, hoàn thiện)",
     State.REFUSED_AT_RECEIPT: "hồ sơ đã bị từ chối tiếp nhận",
@@ -96,7 +96,7 @@ STATE_REASONS = {
     State.WITHDRAWN: "hồ sơ đã được rút",
 }
 
-RESULT_OF = {
+RESULT_OF: dict[str, str] = {
     E.RESULT_GRANTED: Result.GRANTED,
     E.RESULT_REFUSED: Result.REFUSED,
     E.STOPPED: Result.STOPPED,
@@ -138,7 +138,7 @@ class DossierState:
     duration_unit: str = ""
     fee_amount: int = 0
     fee_due: bool = False
-    steps: list = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
     current_step: int | None = None
     current_unit_id: int | None = None
     step_started_at: dt.datetime | None = None
@@ -180,9 +180,26 @@ class Event:
     sequence: int | None = None
 
 
+class EventLike(Protocol):
+    """What `apply` reads of an event: an `Event`, or a `DossierEvent` row."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def at(self) -> dt.datetime: ...
+
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
 def _dt(value: Any) -> dt.datetime | None:
     if value is None or value == "":
         return None
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+def _moment(value: dt.datetime | str) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
@@ -208,10 +225,10 @@ def _close_pause(s: DossierState, data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def apply(current: DossierState | None, event) -> DossierState:
+def apply(current: DossierState | None, event: EventLike) -> DossierState:
     """The state after `event`; ReplayError when the state machine does not allow it."""
     s = current or DossierState()
-    kind, at, data = event.kind, _dt(event.at), event.data or {}
+    kind, at, data = event.kind, _moment(event.at), event.data or {}
     if kind not in TRANSITIONS:
         raise ReplayError(f"loại sự kiện không xác định: {kind!r}")
     states, to = TRANSITIONS[kind]
@@ -276,7 +293,7 @@ def apply(current: DossierState | None, event) -> DossierState:
     return replace(s, **change)
 
 
-def dossier_replay(events: Iterable) -> DossierState:
+def dossier_replay(events: Iterable[EventLike]) -> DossierState:
     """Fold a dossier's events, in sequence order, into its state."""
     state: DossierState | None = None
     for index, event in enumerate(events, start=1):

@@ -29,7 +29,7 @@ def dossier_message(dossier, kind: str, data: dict) -> Message | None:
     """The message for an event that changes what the applicant should know, else None."""
     code, name = dossier.code, dossier.procedure.name
     due = moment(dossier.current_due_at)
-    texts = {
+    texts: dict[str, tuple[str, str]] = {
         E.RECEIVED: (
             "Đã tiếp nhận hồ sơ",
             f"Hồ sơ {code} ({name}) đã được tiếp nhận. Hẹn trả kết quả: {due}.",

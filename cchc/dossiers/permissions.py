@@ -5,33 +5,48 @@
   administrators of a subtree containing them;
 - decide the result and send the apology: only for the handling unit (the competent agency);
 - read: anyone who may read either unit (leaders read, never act).
-`actor=None` is the applicant through the public site or the system; only the services that
-say so accept it, the caller (public page, gateway callback) having authenticated it.
+`CITIZEN` (the applicant on the public site) and `SYSTEM` (the portal sync job) act only where
+the service says so (`applicant_ok`, `system_ok`), the caller (public page, job) having
+authenticated them; elsewhere they are refused like an anonymous visitor.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from cchc.core.actors import CITIZEN, SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
 from cchc.orgs.access import Access
 
+if TYPE_CHECKING:
+    from .models import Dossier
 
-def can_handle(user, dossier) -> bool:
+
+def can_handle(user: Actor, dossier: Dossier) -> bool:
     access = Access.for_user(user)
     return access.can_report_for(dossier.receiving_unit) or access.can_report_for(dossier.handling_unit)
 
 
-def can_decide(user, dossier) -> bool:
+def can_decide(user: Actor, dossier: Dossier) -> bool:
     return Access.for_user(user).can_report_for(dossier.handling_unit)
 
 
-def can_read(user, dossier) -> bool:
+def can_read(user: Actor, dossier: Dossier) -> bool:
     access = Access.for_user(user)
     return access.can_read_unit(dossier.handling_unit) or access.can_read_unit(dossier.receiving_unit)
 
 
-def require(actor, dossier, *, what: str, handling_only: bool = False, applicant_ok: bool = False) -> None:
-    if actor is None:
-        if applicant_ok:
+def require(
+    actor: Actor,
+    dossier: Dossier,
+    *,
+    what: str,
+    handling_only: bool = False,
+    applicant_ok: bool = False,
+    system_ok: bool = False,
+) -> None:
+    if actor is CITIZEN or actor is SYSTEM:
+        if (applicant_ok and actor is CITIZEN) or (system_ok and actor is SYSTEM):
             return
         raise PermissionDenied(f"Cần đăng nhập bằng tài khoản cán bộ để {what}.")
     allowed = can_decide(actor, dossier) if handling_only else can_handle(actor, dossier)

@@ -86,7 +86,7 @@ def clean_applicant(applicant: Applicant) -> Applicant:
     if len(address) > 500:
         errors["applicant_address"] = "Địa chỉ quá dài (tối đa 500 ký tự)."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="applicant_invalid")
     return Applicant(name=name, id_number=id_number, phone=phone, email=email, address=address, kind=kind)
 
 

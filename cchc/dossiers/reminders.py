@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
+from cchc.core.actors import SYSTEM
 from cchc.core.audit import audit_record
 from cchc.core.models import AuditEntry
 from cchc.orgs.models import Membership, Role
@@ -54,7 +55,7 @@ def _message(unit_name: str, items: list[ApologyWarning]) -> str:
 @transaction.atomic
 def apology_reminders_send(*, now: dt.datetime | None = None, within_hours: int = 8) -> tuple[int, int]:
     """Send the warnings not sent yet; returns (units e-mailed, dossiers warned about)."""
-    warnings = dossier_apology_warnings(user=None, now=now, within_hours=within_hours)
+    warnings = dossier_apology_warnings(user=SYSTEM, now=now, within_hours=within_hours)
     done = _already_warned(warnings)
     fresh = [w for w in warnings if str(w.dossier.pk) not in done]
     by_unit: dict[int, list[ApologyWarning]] = {}
@@ -73,7 +74,7 @@ def apology_reminders_send(*, now: dt.datetime | None = None, within_hours: int 
         unit = items[0].dossier.handling_unit
         for w in items:
             audit_record(
-                actor=None,
+                actor=SYSTEM,
                 action=ACTION,
                 obj=w.dossier,
                 unit=unit,

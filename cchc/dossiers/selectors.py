@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
 from cchc.core.working_calendar import policy_for_unit
 from cchc.core.workingtime import to_local
@@ -52,7 +53,7 @@ class DossierFilters:
 
 
 def dossier_list(
-    *, user, filters: DossierFilters | None = None, now: dt.datetime | None = None
+    *, user: Actor, filters: DossierFilters | None = None, now: dt.datetime | None = None
 ) -> QuerySet[Dossier]:
     """The dossiers the user may read, newest first (the register, form 07)."""
     f = filters or DossierFilters()
@@ -82,7 +83,7 @@ def dossier_list(
     return qs.order_by("-submitted_at", "-id")
 
 
-def dossier_get(*, user, code: str | None = None, pk: int | None = None) -> Dossier:
+def dossier_get(*, user: Actor, code: str | None = None, pk: int | None = None) -> Dossier:
     """One dossier with its history, hand-overs, payments and rating; marks what the user may
     do (`can_handle`, `can_decide`) and gives the applicant as the user may see it."""
     lookup = {"code": code} if code is not None else {"pk": pk}
@@ -107,7 +108,7 @@ def dossier_get(*, user, code: str | None = None, pk: int | None = None) -> Doss
     return dossier
 
 
-def mask_personal(dossier: Dossier, user) -> ApplicantView:
+def mask_personal(dossier: Dossier, user: Actor) -> ApplicantView:
     """The applicant as `user` may see them: in clear for those who handle the dossier, else
     masked (ID "0123******01", phone "09******12", e-mail masked, address hidden)."""
     return applicant_view(dossier, clear=can_handle(user, dossier))
@@ -231,11 +232,11 @@ class ApologyWarning:
 
 
 def dossier_apology_warnings(
-    *, user=None, now: dt.datetime | None = None, within_hours: int = 8
+    *, user: Actor, now: dt.datetime | None = None, within_hours: int = 8
 ) -> list[ApologyWarning]:
     """Open dossiers not yet apologised for whose apology deadline (one working day before the
     due time in force) falls within the next `within_hours` working hours — so the handling
-    unit can still send the apology. `user=None` is the system (a reminder job): every unit."""
+    unit can still send the apology. `SYSTEM` (the reminder job) sees every unit."""
     now = to_local(now or timezone.now())
     # A deadline within N working hours implies a due time within N hours + 1 working day, which
     # is less than this many calendar days even across Tết.
@@ -243,7 +244,7 @@ def dossier_apology_warnings(
     qs = Dossier.objects.filter(
         state__in=OPEN, apologised=False, current_due_at__gt=now, current_due_at__lte=horizon
     )
-    if user is not None:
+    if user is not SYSTEM:
         scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
         qs = qs.filter(scope) if scope is not None else qs
     policies: dict[int, object] = {}
@@ -264,7 +265,7 @@ def dossier_apology_warnings(
 # --- feedback ----------------------------------------------------------------------------------
 
 
-def feedback_list(*, user, state: str = "") -> QuerySet[Feedback]:
+def feedback_list(*, user: Actor, state: str = "") -> QuerySet[Feedback]:
     qs = Feedback.objects.select_related("unit", "procedure", "dossier")
     scope = _scope(Access.for_user(user), "unit__")
     if scope is not None:
@@ -274,7 +275,7 @@ def feedback_list(*, user, state: str = "") -> QuerySet[Feedback]:
     return qs.order_by("-received_at", "-id")
 
 
-def feedback_get(*, user, pk: int) -> Feedback:
+def feedback_get(*, user: Actor, pk: int) -> Feedback:
     fb = get_object_or_404(
         Feedback.objects.select_related("unit", "procedure", "dossier").prefetch_related("events"), pk=pk
     )

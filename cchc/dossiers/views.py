@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.orgs.access import Access
-from cchc.orgs.models import Role, Unit, UnitKind
+from cchc.orgs.http import AuthedRequest
+from cchc.orgs.models import Role, Unit, UnitKind, User
 from cchc.procedures.models import Procedure
 
 from . import forms as f
@@ -55,7 +56,7 @@ def service_messages(exc: ServiceError) -> list[str]:
 
 
 @require_GET
-def dossier_list(request):
+def dossier_list(request: AuthedRequest):
     g = request.GET
     deadline = g.get("han", "")
     filters = selectors.DossierFilters(
@@ -97,14 +98,14 @@ def dossier_list(request):
 # --- receipt at the desk ---------------------------------------------------------------------------
 
 
-def _receiving_units(user):
+def _receiving_units(user: User):
     """Units where the user may receive dossiers (officers, coordinators, administrators)."""
     units = Unit.objects.current().exclude(kind=UnitKind.DISTRICT)
     access = Access.for_user(user)
     return units if access.is_superuser else units.filter(access.units_q(DESK_ROLES))
 
 
-def _register_units(user):
+def _register_units(user: User):
     access = Access.for_user(user)
     return (
         Unit.objects.filter(memberships__user=user).distinct().order_by("path")
@@ -120,7 +121,7 @@ def _provinces_of(units) -> list[Unit]:
 
 
 @require_http_methods(["GET", "POST"])
-def dossier_receive(request):
+def dossier_receive(request: AuthedRequest):
     desks = _receiving_units(request.user)
     if not desks.exists():
         raise PermissionDenied("Chỉ cán bộ của nơi tiếp nhận (bộ phận một cửa) được tiếp nhận hồ sơ.")
@@ -278,7 +279,7 @@ def _forms_available(d) -> list[tuple[str, str]]:
 
 
 @require_GET
-def dossier_detail(request, code: str):
+def dossier_detail(request: AuthedRequest, code: str):
     d = selectors.dossier_get(user=request.user, code=code)
     events = list(d.events.all())
     explained = dossier_due_explained(d, events) if d.received_at else None
@@ -319,7 +320,7 @@ def _aware_day_end(day: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
-def _run(action: Action, request, d, form) -> str:
+def _run(action: Action, request: AuthedRequest, d, form) -> str:
     """Call the service for the action; returns the success message."""
     user, data = request.user, form.cleaned_data
     calls: dict[str, Callable[[], Any]] = {
@@ -373,7 +374,7 @@ def _run(action: Action, request, d, form) -> str:
 
 
 @require_POST
-def dossier_action(request, code: str, action: str):
+def dossier_action(request: AuthedRequest, code: str, action: str):
     if action not in ACTION_BY_SLUG:
         raise Http404
     a = ACTION_BY_SLUG[action]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from cchc.core.documents import DocumentError, docx_to_pdf
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
 
 from . import selectors
@@ -27,7 +28,7 @@ def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @require_GET
-def dossier_form(request, code: str, number: str, ext: str):
+def dossier_form(request: AuthedRequest, code: str, number: str, ext: str):
     d = selectors.dossier_get(user=request.user, code=code)
     if number not in FORMS:
         return render(
@@ -58,7 +59,7 @@ def dossier_form(request, code: str, number: str, ext: str):
 
 
 @require_GET
-def register(request):
+def register(request: AuthedRequest):
     form = RegisterForm(request.GET or None)
     access = Access.for_user(request.user)
     unit_id = request.GET.get("don_vi")

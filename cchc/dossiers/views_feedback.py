@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.core.errors import ServiceError
+from cchc.orgs.http import AuthedRequest
 
 from . import selectors, services
 from .choices import RatingValue
@@ -76,7 +77,7 @@ FEEDBACK_ACTIONS = {
 
 
 @require_GET
-def feedback_list(request):
+def feedback_list(request: AuthedRequest):
     state = request.GET.get("trang_thai", "")
     state = state if state in FeedbackState.values else ""
     page = Paginator(selectors.feedback_list(user=request.user, state=state), PAGE_SIZE).get_page(
@@ -95,7 +96,7 @@ def feedback_list(request):
 
 
 @require_GET
-def feedback_detail(request, pk: int):
+def feedback_detail(request: AuthedRequest, pk: int):
     fb = selectors.feedback_get(user=request.user, pk=pk)
     actions = []
     if fb.can_handle:
@@ -116,7 +117,7 @@ def feedback_detail(request, pk: int):
 
 
 @require_POST
-def feedback_action(request, pk: int, action: str):
+def feedback_action(request: AuthedRequest, pk: int, action: str):
     if action not in FEEDBACK_ACTIONS:
         raise Http404
     fb = selectors.feedback_get(user=request.user, pk=pk)

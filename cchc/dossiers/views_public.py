@@ -16,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cchc.core.actors import CITIZEN
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
+from cchc.core.http import HtmxRequest
 from cchc.procedures.models import Procedure
 
 from . import selectors, services
@@ -38,7 +40,7 @@ TOO_MANY = (
 )
 
 
-def _client_ip(request) -> str:
+def _client_ip(request: HtmxRequest) -> str:
     """The citizen's address. Behind reverse proxies (settings.CCHC_TRUSTED_PROXIES = how many),
     the address the nearest trusted proxy saw, from X-Forwarded-For; the rest of that header is
     written by the client and cannot be trusted."""
@@ -50,15 +52,15 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _failures_key(request) -> str:
+def _failures_key(request: HtmxRequest) -> str:
     return f"cchc:tra-cuu:sai:{_client_ip(request)}"
 
 
-def _blocked(request) -> bool:
+def _blocked(request: HtmxRequest) -> bool:
     return (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES
 
 
-def _count_failure(request) -> None:
+def _count_failure(request: HtmxRequest) -> None:
     key = _failures_key(request)
     if not cache.add(key, 1, LOOKUP_WINDOW):
         try:
@@ -67,7 +69,9 @@ def _count_failure(request) -> None:
             cache.add(key, 1, LOOKUP_WINDOW)
 
 
-def _public_lookup(request, form, *, find, grants_key: str, found_view: str, not_found: str, template: str):
+def _public_lookup(
+    request: HtmxRequest, form, *, find, grants_key: str, found_view: str, not_found: str, template: str
+):
     """The lookup by code and phone digits, for dossiers and feedback alike: rate-limited, the
     same answer for an unknown code and wrong digits, the grant remembered in the session."""
     error, status = "", 200
@@ -90,7 +94,7 @@ def _public_lookup(request, form, *, find, grants_key: str, found_view: str, not
 
 
 @require_http_methods(["GET", "POST"])
-def lookup(request):
+def lookup(request: HtmxRequest):
     return _public_lookup(
         request,
         LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")}),
@@ -102,7 +106,7 @@ def lookup(request):
     )
 
 
-def _granted(request, code: str):
+def _granted(request: HtmxRequest, code: str):
     """(public view, dossier) when this browser looked the dossier up; else None."""
     digits = request.session.get(SESSION_KEY, {}).get(code)
     if not digits:
@@ -118,7 +122,7 @@ def _back_to_lookup(code: str):
 
 
 @require_http_methods(["GET"])
-def lookup_result(request, code: str):
+def lookup_result(request: HtmxRequest, code: str):
     granted = _granted(request, code)
     if granted is None:
         return _back_to_lookup(code)
@@ -142,7 +146,7 @@ def lookup_result(request, code: str):
 
 
 @require_POST
-def rate(request, code: str):
+def rate(request: HtmxRequest, code: str):
     granted = _granted(request, code)
     if granted is None:
         return _back_to_lookup(code)
@@ -156,7 +160,7 @@ def rate(request, code: str):
     return redirect("lookup_result", code=code)
 
 
-def _save_rating(request, form, save, thanks: str) -> None:
+def _save_rating(request: HtmxRequest, form, save, thanks: str) -> None:
     """A citizen's rating (of a dossier or of a feedback's handling): saved once, or the reason
     it is not shown as a message on the page the citizen goes back to."""
     if not form.is_valid():
@@ -172,13 +176,13 @@ def _save_rating(request, form, save, thanks: str) -> None:
 
 
 @require_POST
-def pay(request, code: str):
+def pay(request: HtmxRequest, code: str):
     granted = _granted(request, code)
     if granted is None:
         return _back_to_lookup(code)
     _public, d = granted
     try:
-        started = services.payment_start(actor=None, dossier=d)
+        started = services.payment_start(actor=CITIZEN, dossier=d)
     except ServiceError as exc:
         for line in service_messages(exc):
             messages.error(request, line)
@@ -187,7 +191,7 @@ def pay(request, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-def simulated_gateway(request, reference: str):
+def simulated_gateway(request: HtmxRequest, reference: str):
     """The simulated gateway's payment page — moves no money, for demonstrations only."""
     gateway = get_gateway()
     if not gateway.is_simulated:
@@ -223,7 +227,7 @@ FEEDBACK_SESSION_KEY = "gop_y_da_gui"
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(request):
+def feedback(request: HtmxRequest):
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -260,7 +264,7 @@ def feedback(request):
         if not form.errors:
             try:
                 fb = services.feedback_receive(
-                    actor=None,
+                    actor=CITIZEN,
                     content=data["content"],
                     sender=services.Sender(
                         name=data["sender_name"],
@@ -284,7 +288,7 @@ def feedback(request):
     )
 
 
-def feedback_sent(request):
+def feedback_sent(request: HtmxRequest):
     sent = request.session.get(FEEDBACK_SESSION_KEY)
     if not sent:
         return redirect("feedback_public")
@@ -305,7 +309,7 @@ FEEDBACK_NOT_FOUND = (
 
 
 @require_http_methods(["GET", "POST"])
-def feedback_lookup(request):
+def feedback_lookup(request: HtmxRequest):
     return _public_lookup(
         request,
         FeedbackLookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")}),
@@ -317,7 +321,7 @@ def feedback_lookup(request):
     )
 
 
-def _feedback_granted(request, code: str):
+def _feedback_granted(request: HtmxRequest, code: str):
     digits = request.session.get(FEEDBACK_GRANTS_KEY, {}).get(code)
     if not digits:
         return None
@@ -325,7 +329,7 @@ def _feedback_granted(request, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-def feedback_status(request, code: str):
+def feedback_status(request: HtmxRequest, code: str):
     public = _feedback_granted(request, code)
     if public is None:
         return redirect(reverse("feedback_lookup") + f"?ma={code}")
@@ -335,7 +339,7 @@ def feedback_status(request, code: str):
             request,
             form,
             lambda data: services.feedback_rate(
-                feedback=Feedback.objects.get(code=public.code), rating=data["rating"]
+                actor=CITIZEN, feedback=Feedback.objects.get(code=public.code), rating=data["rating"]
             ),
             "Cảm ơn Ông/Bà đã đánh giá kết quả xử lý.",
         )

@@ -82,7 +82,7 @@ def framework_for(unit: Unit, year: int) -> Framework | None:
 
 
 def _scores_by_code(unit: Unit, year: int, *, finalised_only: bool) -> dict[str, Score]:
-    states = [Participant.State.FINALISED] if finalised_only else list(Participant.State.values)
+    states: list[str] = [Participant.State.FINALISED] if finalised_only else list(Participant.State.values)
     participant = (
         Participant.objects.filter(unit=unit, round__framework__year=year, state__in=states)
         .order_by("-round_id")

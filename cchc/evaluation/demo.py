@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM
 from cchc.core.audit import audit_record
 from cchc.orgs.models import Role, Unit, UnitKind
 
@@ -112,15 +113,16 @@ def _history(rounds: list[Round], rng: random.Random, strength: dict[int, float]
             level = strength[p.unit_id]
             for s in p.scores.select_related("criterion"):
                 c = s.criterion
-                top = float(c.max_points)
+                top = float(c.max_points or 0)
                 if c.method == Method.DEDUCTION:
                     s.appraised_points = _round2(top * 0.5) if rng.random() < 0.15 else None
                     s.self_points = None
                 elif c.method == Method.BONUS:
                     s.self_points = s.appraised_points = _round2(top) if rng.random() < 0.2 else None
                 elif c.method == Method.SELF:
-                    claimed = min(top, _round2(top * min(1.0, level + rng.uniform(0.0, 0.15))))
-                    s.self_points = Decimal(claimed)
+                    s.self_points = min(
+                        Decimal(str(top)), _round2(top * min(1.0, level + rng.uniform(0.0, 0.15)))
+                    )
                     s.explanation = rng.choice(EXPLANATIONS)
                     cut = rng.random() < 0.25
                     s.appraised_points = (
@@ -136,7 +138,7 @@ def _history(rounds: list[Round], rng: random.Random, strength: dict[int, float]
     )
     for round_ in rounds:
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action="par.demo_history",
             obj=round_,
             unit=round_.unit,
@@ -160,7 +162,8 @@ def _this_year(rounds: list[Round], users: dict, coordinator, rng: random.Random
                 c = s.criterion
                 if c.method != Method.SELF:
                     continue
-                points = min(float(c.max_points), float(_round2(float(c.max_points) * level)))
+                top = float(c.max_points or 0)
+                points = min(top, float(_round2(top * level)))
                 values.append((c, f"{points:g}", rng.choice(EXPLANATIONS)))
             services.self_scores_save(actor=actor, participant=p, values=values)
             if p.unit.code.endswith(".STP"):  # one unit has finished: evidence, submitted
@@ -174,8 +177,9 @@ def _this_year(rounds: list[Round], users: dict, coordinator, rng: random.Random
                         )
                 services.participant_submit(actor=actor, participant=p)
                 first = p.scores.select_related("criterion").filter(criterion__method=Method.SELF).first()
-                services.clarification_request(
-                    actor=coordinator,
-                    participant=p,
-                    questions={first.criterion: "Đề nghị bổ sung văn bản chứng minh thời điểm ban hành."},
-                )
+                if first is not None:
+                    services.clarification_request(
+                        actor=coordinator,
+                        participant=p,
+                        questions={first.criterion: "Đề nghị bổ sung văn bản chứng minh thời điểm ban hành."},
+                    )

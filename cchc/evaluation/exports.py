@@ -30,7 +30,7 @@ def _text(value: Decimal | None) -> str:
 
 def results_xlsx(res: RoundResults) -> bytes:
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty default sheet
     areas = res.framework.areas
     for group in Group:
         members = res.group(group.value)
@@ -74,7 +74,8 @@ def results_xlsx(res: RoundResults) -> bytes:
 def results_docx(res: RoundResults, *, place: str) -> bytes:
     round_ = res.round
     doc = OfficialDocument(landscape=True)
-    superior = round_.unit.parent.name if round_.unit.parent_id else ""
+    parent = round_.unit.parent
+    superior = parent.name if parent is not None else ""
     doc.header(superior=superior, body=round_.unit.name, number="", place=place, day=timezone.localdate())
     doc.title(
         f"Kết quả Chỉ số cải cách hành chính năm {round_.framework.year}",

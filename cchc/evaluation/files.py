@@ -171,8 +171,8 @@ def framework_xlsx(rows: Iterable[dict[str, str]], *, title: str) -> bytes:
 
     columns = FRAMEWORK_COLUMNS + FRAMEWORK_EXTRA_COLUMNS
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Bo chi so"
+    sheet = book.create_sheet("Bo chi so", 0)
+    book.remove(book.worksheets[1])  # the empty default sheet
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([FRAMEWORK_HEADERS[c] for c in columns])  # for people

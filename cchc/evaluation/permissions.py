@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role
@@ -21,30 +22,30 @@ from .models import Participant, Round
 SELF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OFFICER)
 
 
-def is_council(actor, round_: Round) -> bool:
+def is_council(actor: Actor, round_: Round) -> bool:
     return Access.for_user(actor).can_manage_unit(round_.unit)
 
 
-def require_council(actor, round_: Round) -> None:
+def require_council(actor: Actor, round_: Round) -> None:
     if not is_council(actor, round_):
         raise PermissionDenied(
             f"Chỉ hội đồng thẩm định (cán bộ điều phối CCHC của {round_.unit}) được thực hiện việc này."
         )
 
 
-def can_self_assess(actor, participant: Participant) -> bool:
+def can_self_assess(actor: Actor, participant: Participant) -> bool:
     access = Access.for_user(actor)
     if access.is_superuser:
         return True
     return any(g.role in SELF_ROLES and g.unit_id == participant.unit_id for g in access.grants)
 
 
-def require_self_assessor(actor, participant: Participant) -> None:
+def require_self_assessor(actor: Actor, participant: Participant) -> None:
     if not can_self_assess(actor, participant):
         raise PermissionDenied(f"Chỉ cán bộ của {participant.unit} được tự chấm điểm cho đơn vị.")
 
 
-def can_read_participant(actor, participant: Participant) -> bool:
+def can_read_participant(actor: Actor, participant: Participant) -> bool:
     """The unit itself always; the council and the round unit's leaders once it is submitted."""
     access = Access.for_user(actor)
     if can_self_assess(actor, participant):
@@ -57,11 +58,11 @@ def can_read_participant(actor, participant: Participant) -> bool:
     return access.covers(participant.round.unit, SUBTREE_ROLES)
 
 
-def require_reader(actor, participant: Participant) -> None:
+def require_reader(actor: Actor, participant: Participant) -> None:
     if not can_read_participant(actor, participant):
         raise PermissionDenied("Bạn không có quyền xem bản tự đánh giá này.")
 
 
-def can_read_round(actor, round_: Round) -> bool:
+def can_read_round(actor: Actor, round_: Round) -> bool:
     """The register and results of a round: the round unit's coordinators and leaders."""
     return Access.for_user(actor).can_oversee_unit(round_.unit)

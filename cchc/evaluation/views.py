@@ -186,7 +186,7 @@ def framework_action(request, pk: int, action: str):
         elif action == "sao":
             year = _year(request.POST.get("nam"))
             if year is None:
-                raise ServiceError({"nam": "Ghi năm của bản sao (4 chữ số)."})
+                raise ServiceError({"nam": "Ghi năm của bản sao (4 chữ số)."}, code="year_invalid")
             copy = services.framework_copy(
                 actor=request.user, framework=framework, year=year, name=request.POST.get("ten", "")
             )
@@ -342,7 +342,9 @@ def _survey_rows(data: bytes) -> list[tuple[int, str, str, str]]:
     try:
         rows = files.read_rows(data, ("ma_don_vi", "ma", "diem"))
     except formulas.ParErrors as exc:
-        raise ServiceError({"file": [f"Dòng {e.line}: {e.reason}" for e in exc.errors]}) from None
+        raise ServiceError(
+            {"file": [f"Dòng {e.line}: {e.reason}" for e in exc.errors]}, code="survey_file_invalid"
+        ) from None
     return [(line, r.get("ma_don_vi", ""), r.get("ma", ""), r.get("diem", "")) for line, r in rows]
 
 
@@ -382,7 +384,7 @@ def participant_detail(request, pk: int, participant_id: int):
     finals = {s.criterion.code: formulas.final_points(s.self_points, s.appraised_points) for s in scores}
     result = formulas.unit_result(frame, participant.unit.code, group_of(participant.unit), finals)
     criteria = {c.code: c for c in selectors.criteria_of(participant.round.framework)}
-    headings = {}
+    headings: dict[int, list[Criterion]] = {}
     for s in scores:
         parent = s.criterion.code.rsplit(".", 1)[0]
         headings.setdefault(s.pk, [criteria[c] for c in _ancestors(parent) if c in criteria])
@@ -427,11 +429,12 @@ def _ancestors(code: str) -> list[str]:
 
 
 def _leaf(participant: Participant, raw: str | None) -> Criterion:
+    raw = (raw or "").strip()
     criterion = Criterion.objects.filter(
-        framework=participant.round.framework, pk=int(raw) if (raw or "").isdigit() else 0, is_leaf=True
+        framework=participant.round.framework, pk=int(raw) if raw.isdigit() else 0, is_leaf=True
     ).first()
     if criterion is None:
-        raise ServiceError("Tiêu chí không thuộc bộ chỉ số của đợt đánh giá.")
+        raise ServiceError("Tiêu chí không thuộc bộ chỉ số của đợt đánh giá.", code="criterion_not_in_round")
     return criterion
 
 
@@ -543,9 +546,9 @@ def _results_context(res: selectors.RoundResults, *, previous: dict[str, Decimal
             label=f"Chỉ số CCHC {group.label.lower()}",
             scale_max=Decimal(100),
         )
-        area_avg = []
+        area_avg: list[tuple[formulas.Node, Decimal | None]] = []
         for i, area in enumerate(res.framework.areas):
-            rates = [r.areas[i].rate for r in members if r.areas[i].rate is not None]
+            rates = [rate for r in members if (rate := r.areas[i].rate) is not None]
             avg = sum(rates, Decimal(0)) / len(rates) if rates else None
             area_avg.append((area, avg))
         area_chart = bar_chart(

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cchc.core.text import fold
 from cchc.core.working_calendar import current_calendar
-from cchc.core.workingtime import WorkingTimeError
+from cchc.core.workingtime import WorkingCalendar, WorkingTimeError
 from cchc.orgs.models import Unit, UnitKind
 from cchc.procedures.models import ApplicantType, Component, Level, OnlineMode, Procedure, Step
 
@@ -25,7 +25,7 @@ class WorkingDays:
     """Counting working days on the calendar in force (read once per computation: the
     administrator's calendar table is a query), remembering the days already looked up."""
 
-    def __init__(self, calendar=None):
+    def __init__(self, calendar: WorkingCalendar | None = None) -> None:
         self.calendar = calendar or current_calendar()
         self._known: dict[dt.date, bool] = {}
 

@@ -13,12 +13,13 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.periods import CalendarPeriod, PeriodError, parse_calendar_period
 from cchc.indicators.definitions import round_half_up
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 
 from .conf import config
 from .facts import Gathered, gather
@@ -41,14 +42,17 @@ def parse_keys(period_keys) -> list[CalendarPeriod]:
     """The periods, in order, without repeats; a Vietnamese ServiceError for a bad key."""
     keys = [k.strip() for k in period_keys if k and k.strip()] if period_keys else []
     if not keys:
-        raise ServiceError({"period": "Chọn ít nhất một kỳ (ví dụ 2026, 2026-Q3, 2026-09)."})
+        raise ServiceError(
+            {"period": "Chọn ít nhất một kỳ (ví dụ 2026, 2026-Q3, 2026-09)."}, code="period_required"
+        )
     out: dict[str, CalendarPeriod] = {}
     for key in keys:
         try:
             out.setdefault(key, parse_calendar_period(key))
         except PeriodError as exc:
             raise ServiceError(
-                {"period": f"Kỳ không hợp lệ: “{key}” (dùng 2026, 2026-Q3, 2026-H1, 2026-9M hoặc 2026-09)."}
+                {"period": f"Kỳ không hợp lệ: “{key}” (dùng 2026, 2026-Q3, 2026-H1, 2026-9M hoặc 2026-09)."},
+                code="period_invalid",
             ) from exc
     return list(out.values())
 
@@ -74,7 +78,7 @@ def top_procedures(gathered: Gathered, unit_id: int, limit: int) -> list[dict]:
 
 
 def snapshot_for(
-    unit: Unit, period: CalendarPeriod, s: Score, gathered: Gathered, cfg, now, actor
+    unit: Unit, period: CalendarPeriod, s: Score, gathered: Gathered, cfg, now, actor: Actor
 ) -> Snapshot:
     f = gathered.facts[unit.pk]
     return Snapshot(
@@ -90,12 +94,12 @@ def snapshot_for(
             "is_commune": f.is_commune,
         },
         computed_at=now,
-        computed_by=actor if getattr(actor, "pk", None) else None,
+        computed_by=user_of(actor),
     )
 
 
-def _check_actor(actor, root: Unit | None) -> None:
-    if actor is None:  # the system: management command, demo loader
+def _check_actor(actor: Actor, root: Unit | None) -> None:
+    if actor is SYSTEM:  # management command, demo loader
         return
     access = Access.for_user(actor)
     if root is None:
@@ -106,10 +110,10 @@ def _check_actor(actor, root: Unit | None) -> None:
 
 
 @transaction.atomic
-def index766_compute(*, actor, period_keys, root: Unit | None = None) -> ComputeReport:
+def index766_compute(*, actor: Actor, period_keys, root: Unit | None = None) -> ComputeReport:
     """Recompute the index of every unit of ``root``'s subtree (all units when None) for the
     given period keys, replacing their snapshots. Coordinators and admins of ``root`` may do it;
-    ``actor=None`` is the system."""
+    ``SYSTEM`` (a command, the demo) is not checked."""
     _check_actor(actor, root)
     periods = parse_keys(period_keys)
     started = time.perf_counter()
@@ -130,7 +134,7 @@ def index766_compute(*, actor, period_keys, root: Unit | None = None) -> Compute
         tops = [s for s in snapshots if (s.unit_id == root.pk if root else s.unit.parent_id is None)]
         report.roots.extend((s.unit, period.key, s.total) for s in tops)
     if first is None:
-        raise ServiceError("Không có đơn vị nào trong phạm vi để tính Chỉ số 766.")
+        raise ServiceError("Không có đơn vị nào trong phạm vi để tính Chỉ số 766.", code="no_units_in_scope")
     report.seconds = time.perf_counter() - started
     audit_record(
         actor=actor,

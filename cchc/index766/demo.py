@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cchc.core.actors import CITIZEN, SYSTEM
 from cchc.core.audit import audit_record
 from cchc.core.text import fold
 from cchc.dossiers import services
@@ -250,7 +251,11 @@ def _feedback(province: Unit, now: dt.datetime, share: float) -> int:
             continue
         sender = Sender(name=f"Người phản ánh {d.code[-4:]}", phone=f"09{rng.randrange(10**7, 10**8)}")
         fb = services.feedback_receive(
-            content="Đề nghị kiểm tra việc giải quyết hồ sơ.", sender=sender, dossier=d, received_at=received
+            actor=CITIZEN,
+            content="Đề nghị kiểm tra việc giải quyết hồ sơ.",
+            sender=sender,
+            dossier=d,
+            received_at=received,
         )
         made += 1
         if handler is None:
@@ -277,9 +282,9 @@ def _feedback(province: Unit, now: dt.datetime, share: float) -> int:
         services.feedback_publish(actor=actor, feedback=fb, at=published)
         rating = rng.choices(["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"], [2, 11, 3, 4])[0]
         rated = min(now, published + dt.timedelta(hours=rng.randrange(1, 48)))
-        services.feedback_rate(feedback=fb, rating=rating, at=rated)
+        services.feedback_rate(actor=CITIZEN, feedback=fb, rating=rating, at=rated)
         if rating == "khong_hai_long" and rng.random() < 0.5 and published + dt.timedelta(days=3) < now:
-            services.feedback_receive(content="Tiếp tục phản ánh: chưa đồng ý với kết quả trả lời.", sender=sender,
+            services.feedback_receive(actor=CITIZEN, content="Tiếp tục phản ánh: chưa đồng ý với kết quả trả lời.", sender=sender,
                                       dossier=d, received_at=published + dt.timedelta(days=3))  # fmt: skip
             made += 1
     return made
@@ -302,9 +307,9 @@ def load_demo_facts(
         report["certified_copies"] = _certified_copies(province, today)
         report |= _dossiers(province)
         report["feedback"] = _feedback(province, now, feedback_share)
-        audit_record(actor=None, action="index766.demo_facts", obj=province, unit=province, after=report)
+        audit_record(actor=SYSTEM, action="index766.demo_facts", obj=province, unit=province, after=report)
     if compute:
         report["computed"] = index766_compute(
-            actor=None, period_keys=demo_periods(today), root=province
+            actor=SYSTEM, period_keys=demo_periods(today), root=province
         ).units
     return report

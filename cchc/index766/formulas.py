@@ -15,11 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from cchc.indicators.definitions import round_half_up
 
 from .results import Result, UnitFacts
 
+# the thresholds and weights of `conf.config()` (read from JSON; numbers as Decimal)
+Config = dict[str, Any]
 ZERO = Decimal("0.00")
 
 
@@ -31,7 +34,7 @@ class Indicator:
     max_points: Decimal
     source: str  # where the facts come from in this system
     formula: str  # as people read it
-    compute: Callable[[UnitFacts, dict], Result]
+    compute: Callable[[UnitFacts, Config], Result]
 
 
 @dataclass(frozen=True)
@@ -54,18 +57,18 @@ GROUP_CODES = tuple(g.code for g in GROUPS)
 # --- arithmetic ----------------------------------------------------------------------------------
 
 
-def share(max_points, n: int, d: int) -> Decimal:
+def share(max_points: Decimal | int, n: int, d: int) -> Decimal:
     """max × n / d, rounded half-up to 2 decimals (d > 0)."""
     return round_half_up(Fraction(Decimal(max_points)) * n / d)
 
 
-def capped(max_points, n: int, d: int, full_at: Decimal) -> Decimal:
+def capped(max_points: Decimal | int, n: int, d: int, full_at: Decimal) -> Decimal:
     """min(max, max × (n / d) / full_at): full marks from the ratio `full_at` up."""
     m = Fraction(Decimal(max_points))
     return round_half_up(min(m, m * Fraction(n, d) / Fraction(full_at)))
 
 
-def payment_points(max_points, a: Fraction, b: Fraction, c: Fraction, w: dict) -> Decimal:
+def payment_points(max_points: Decimal | int, a: Fraction, b: Fraction, c: Fraction, w: Config) -> Decimal:
     """min(max, wa·A + min(b_cap, wb·B) + wc·C) — the portal's online-payment formula."""
     f = {k: Fraction(v) for k, v in w.items()}
     raw = f["a"] * a + min(f["b_cap"], f["b"] * b) + f["c"] * c
@@ -85,13 +88,17 @@ NO_DOSSIERS = "Không có hồ sơ tiếp nhận trong kỳ."
 COMMUNE_NOTE = "Không áp dụng với cấp xã (việc công bố, công khai do cấp tỉnh thực hiện): tính đủ điểm."
 
 
-def _ratio_result(code, max_points, n, d, reason, note="") -> Result:
+def _ratio_result(
+    code: str, max_points: Decimal | int, n: int, d: int, reason: str, note: str = ""
+) -> Result:
     if not d:
         return Result(code, n, d, None, reason)
     return Result(code, n, d, share(max_points, n, d), note=note)
 
 
-def _capped_result(code, max_points, n, d, full_at, reason) -> Result:
+def _capped_result(
+    code: str, max_points: Decimal | int, n: int, d: int, full_at: Decimal, reason: str
+) -> Result:
     if not d:
         return Result(code, n, d, None, reason)
     pct = f"{full_at * 100:.0f}%"
@@ -101,7 +108,7 @@ def _capped_result(code, max_points, n, d, full_at, reason) -> Result:
 # --- the indicators ------------------------------------------------------------------------------
 
 
-def published_on_time(f: UnitFacts, cfg: dict) -> Result:
+def published_on_time(f: UnitFacts, cfg: Config) -> Result:
     days = cfg["publish_lead_working_days"][cfg["authority"]]
     unknown = (
         f" {f.publish_unknown} thủ tục chưa ghi ngày hiệu lực của căn cứ pháp lý."
@@ -119,7 +126,7 @@ def published_on_time(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def made_public_on_time(f: UnitFacts, cfg: dict) -> Result:
+def made_public_on_time(f: UnitFacts, cfg: Config) -> Result:
     days = cfg["make_public_working_days"][cfg["authority"]]
     return _ratio_result(
         "made_public_on_time",
@@ -132,7 +139,7 @@ def made_public_on_time(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def public_in_full(f: UnitFacts, cfg: dict) -> Result:
+def public_in_full(f: UnitFacts, cfg: Config) -> Result:
     return _ratio_result(
         "public_in_full",
         2,
@@ -142,7 +149,7 @@ def public_in_full(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def synced_dossiers(f: UnitFacts, cfg: dict) -> Result:
+def synced_dossiers(f: UnitFacts, cfg: Config) -> Result:
     minutes = cfg["sync_realtime_minutes"]
     return _ratio_result(
         "synced_dossiers",
@@ -154,11 +161,11 @@ def synced_dossiers(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def on_time(f: UnitFacts, cfg: dict) -> Result:
+def on_time(f: UnitFacts, cfg: Config) -> Result:
     return _ratio_result("on_time", 20, f.S_on_time, f.S, "Không có hồ sơ giải quyết trong kỳ.")
 
 
-def online_procedures(f: UnitFacts, cfg: dict) -> Result:
+def online_procedures(f: UnitFacts, cfg: Config) -> Result:
     return _capped_result(
         "online_procedures",
         cfg["online_split"]["procedures"],
@@ -169,7 +176,7 @@ def online_procedures(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def online_dossiers(f: UnitFacts, cfg: dict) -> Result:
+def online_dossiers(f: UnitFacts, cfg: Config) -> Result:
     return _capped_result(
         "online_dossiers",
         cfg["online_split"]["dossiers"],
@@ -180,7 +187,7 @@ def online_dossiers(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def electronic_result(f: UnitFacts, cfg: dict) -> Result:
+def electronic_result(f: UnitFacts, cfg: Config) -> Result:
     return _ratio_result(
         "electronic_result",
         6,
@@ -190,11 +197,11 @@ def electronic_result(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def digitised(f: UnitFacts, cfg: dict) -> Result:
+def digitised(f: UnitFacts, cfg: Config) -> Result:
     return _capped_result("digitised", 4, f.R_digitised, f.R, cfg["digitised_full_at"], NO_DOSSIERS)
 
 
-def certified_copies(f: UnitFacts, cfg: dict) -> Result:
+def certified_copies(f: UnitFacts, cfg: Config) -> Result:
     return _ratio_result(
         "certified_copies",
         2,
@@ -204,19 +211,19 @@ def certified_copies(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def data_reuse(f: UnitFacts, cfg: dict) -> Result:
+def data_reuse(f: UnitFacts, cfg: Config) -> Result:
     return _capped_result("data_reuse", 2, f.R_reused, f.R, cfg["reuse_full_at"], NO_DOSSIERS)
 
 
-def data_store(f: UnitFacts, cfg: dict) -> Result:
+def data_store(f: UnitFacts, cfg: Config) -> Result:
     return _ratio_result("data_store", 4, f.R_data_store, f.R, NO_DOSSIERS)
 
 
-def population_data(f: UnitFacts, cfg: dict) -> Result:
+def population_data(f: UnitFacts, cfg: Config) -> Result:
     return _ratio_result("population_data", 2, f.R_vneid, f.R, NO_DOSSIERS)
 
 
-def population_procedures(f: UnitFacts, cfg: dict) -> Result:
+def population_procedures(f: UnitFacts, cfg: Config) -> Result:
     unknown = f" {f.applicant_unknown} thủ tục chưa ghi đối tượng thực hiện." if f.applicant_unknown else ""
     return _ratio_result(
         "population_procedures",
@@ -228,7 +235,7 @@ def population_procedures(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def feedback_on_time(f: UnitFacts, cfg: dict) -> Result:
+def feedback_on_time(f: UnitFacts, cfg: Config) -> Result:
     if not f.feedback:
         return Result("feedback_on_time", 0, 0, Decimal("6.00"), note="Không có phản ánh, kiến nghị: 6 điểm.")
     return Result(
@@ -236,7 +243,7 @@ def feedback_on_time(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def feedback_satisfaction(f: UnitFacts, cfg: dict) -> Result:
+def feedback_satisfaction(f: UnitFacts, cfg: Config) -> Result:
     if not f.feedback:
         return Result(
             "feedback_satisfaction", 0, 0, Decimal("6.00"), note="Không có phản ánh, kiến nghị: 6 điểm."
@@ -245,7 +252,7 @@ def feedback_satisfaction(f: UnitFacts, cfg: dict) -> Result:
     return Result("feedback_satisfaction", good, f.feedback, share(6, good, f.feedback))
 
 
-def dossier_satisfaction(f: UnitFacts, cfg: dict) -> Result:
+def dossier_satisfaction(f: UnitFacts, cfg: Config) -> Result:
     """100% − (late share + complaint-or-unsatisfied share), full marks at 90%; the two shares
     are added as the formula says (a late dossier with a complaint counts in both), and a
     negative result scores 0."""
@@ -264,7 +271,7 @@ def dossier_satisfaction(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def online_payment(f: UnitFacts, cfg: dict) -> Result:
+def online_payment(f: UnitFacts, cfg: Config) -> Result:
     if not f.fee_procedures:
         return Result("online_payment", reason="Đơn vị không có thủ tục nào thu phí, lệ phí.")
     a = ratio(f.R_fee_paid_online, f.R_fee)
@@ -285,7 +292,15 @@ def online_payment(f: UnitFacts, cfg: dict) -> Result:
     )
 
 
-def _i(code, group, name, max_points, source, formula, fn) -> Indicator:
+def _i(
+    code: str,
+    group: str,
+    name: str,
+    max_points: int,
+    source: str,
+    formula: str,
+    fn: Callable[[UnitFacts, Config], Result],
+) -> Indicator:
     return Indicator(code, group, name, Decimal(max_points), source, formula, fn)
 
 
@@ -347,9 +362,10 @@ INDICATORS: tuple[Indicator, ...] = (
 )  # fmt: skip
 
 
-def max_points(indicator: Indicator, cfg: dict) -> Decimal:
+def max_points(indicator: Indicator, cfg: Config) -> Decimal:
     if indicator.code in ("online_procedures", "online_dossiers"):
-        return cfg["online_split"][indicator.code.split("_")[1]]
+        split: Decimal = cfg["online_split"][indicator.code.split("_")[1]]
+        return split
     return indicator.max_points
 
 
@@ -361,7 +377,7 @@ class Score:
     max_computable: dict[str, Decimal]
 
 
-def score(f: UnitFacts, cfg: dict) -> Score:
+def score(f: UnitFacts, cfg: Config) -> Score:
     """Every indicator for one unit and period, the group sums and the total."""
     results: dict[str, Result] = {}
     for indicator in INDICATORS:
@@ -375,7 +391,7 @@ def score(f: UnitFacts, cfg: dict) -> Score:
     reachable = dict.fromkeys(GROUP_CODES, ZERO)
     for indicator in INDICATORS:
         r = results[indicator.code]
-        if r.computable:
+        if r.points is not None:  # computable
             groups[indicator.group] += r.points
             reachable[indicator.group] += max_points(indicator, cfg)
     return Score(sum(groups.values(), ZERO), groups, results, reachable)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied
 from cchc.core.periods import parse_calendar_period
 from cchc.orgs.access import Access
@@ -34,14 +35,14 @@ def unit_score(unit: Unit, period_key: str) -> dict | None:
     }
 
 
-def readable_unit(*, user, pk: int) -> Unit:
+def readable_unit(*, user: Actor, pk: int) -> Unit:
     unit = get_object_or_404(Unit, pk=pk)
     if not Access.for_user(user).can_read_unit(unit):
         raise PermissionDenied("Bạn không có quyền xem Chỉ số 766 của đơn vị này.")
     return unit
 
 
-def default_unit(*, user) -> Unit | None:
+def default_unit(*, user: Actor) -> Unit | None:
     """The highest unit the user may read (the province for its coordinators and leaders)."""
     return Access.for_user(user).readable_units().current().order_by("depth", "path").first()
 
@@ -110,7 +111,7 @@ def _groups(s: Snapshot, cfg: dict) -> list[dict]:
     return out
 
 
-def unit_page(*, user, unit: Unit, period_key: str) -> dict:
+def unit_page(*, user: Actor, unit: Unit, period_key: str) -> dict:
     """Everything the unit's 766 page shows for a period (access checked by the caller through
     `readable_unit`)."""
     access = Access.for_user(user)

@@ -34,7 +34,9 @@ class Index766Source:
         name = TOTAL_NAME
         if m[1]:
             if m[1] not in GROUP_NAMES:
-                raise ServiceError({"indicator": f"Chỉ số 766 không có nhóm “{m[1]}”."})
+                raise ServiceError(
+                    {"indicator": f"Chỉ số 766 không có nhóm “{m[1]}”."}, code="indicator_code_invalid"
+                )
             name = f"Chỉ số phục vụ người dân, doanh nghiệp (766): nhóm {GROUP_NAMES[m[1]]}"
         return Source(code, name, self.family, POINTS, True, "điểm", cadence=CALENDAR)
 

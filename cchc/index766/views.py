@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.periods import PeriodError, parse_calendar_period
+from cchc.orgs.http import AuthedRequest
 
 from . import selectors, services
 from .charts import group_bars
@@ -26,7 +27,7 @@ def _key(value: str | None) -> str | None:
         return None
 
 
-def _page(request, unit, form=None, status=200):
+def _page(request: AuthedRequest, unit, form=None, status=200):
     asked = (request.GET.get("ky") or "").strip()
     key = _key(asked) if asked else selectors.default_period(unit)
     error = ""
@@ -46,7 +47,7 @@ def _page(request, unit, form=None, status=200):
 
 
 @require_GET
-def index(request):
+def index(request: AuthedRequest):
     pk = request.GET.get("don_vi")
     if pk:
         if not pk.isdigit():
@@ -60,7 +61,7 @@ def index(request):
 
 
 @require_GET
-def unit_detail(request, pk: int):
+def unit_detail(request: AuthedRequest, pk: int):
     return _page(request, selectors.readable_unit(user=request.user, pk=pk))
 
 
@@ -70,7 +71,7 @@ def _back(unit, key: str | None):
 
 
 @require_POST
-def recompute(request, pk: int):
+def recompute(request: AuthedRequest, pk: int):
     unit = selectors.readable_unit(user=request.user, pk=pk)
     asked = (request.POST.get("ky") or "").strip()
     try:
@@ -84,7 +85,7 @@ def recompute(request, pk: int):
 
 
 @require_POST
-def certified_copy(request, pk: int):
+def certified_copy(request: AuthedRequest, pk: int):
     unit = selectors.readable_unit(user=request.user, pk=pk)
     form = CertifiedCopyForm(request.POST)
     if form.is_valid():

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from cchc.core.actors import Actor
 from cchc.core.numbers import format_number
 from cchc.orgs.access import Access
 from cchc.orgs.models import KIND_ORDER, Unit, UnitKind
@@ -45,7 +46,7 @@ def numerator_shown(value: IndicatorValue) -> str:
     return format_number(value.raw_numerator, 0)
 
 
-def default_unit(user) -> Unit | None:
+def default_unit(user: Actor) -> Unit | None:
     """The user's top readable unit (the shortest path among their roles)."""
     access = Access.for_user(user)
     if access.grants:
@@ -56,7 +57,7 @@ def default_unit(user) -> Unit | None:
     return None
 
 
-def unit_for(user, unit_id) -> Unit:
+def unit_for(user: Actor, unit_id) -> Unit:
     """The unit asked for by id ("12") or by code ("P75", "P75.STP": codes always hold a letter),
     if the user may read its figures (404 unknown, 403 not allowed)."""
     given = str(unit_id or "").strip()
@@ -66,7 +67,7 @@ def unit_for(user, unit_id) -> Unit:
     return unit
 
 
-def picker_units(user, unit: Unit) -> list[Unit]:
+def picker_units(user: Actor, unit: Unit) -> list[Unit]:
     """Units offered by the picker: the user's readable current units down to one level below
     their top units (deeper units are reached through the children table)."""
     access = Access.for_user(user)
@@ -132,7 +133,7 @@ class UnitDashboard:
     months: list[str] = field(default_factory=list)
 
 
-def unit_dashboard(*, user, unit: Unit, period_key: str, sort: str, today: dt.date) -> UnitDashboard:
+def unit_dashboard(*, user: Actor, unit: Unit, period_key: str, sort: str, today: dt.date) -> UnitDashboard:
     """Every indicator of ``unit`` for the period with its monthly trend, and the children's
     figures sorted worst first on ``sort`` (the caller checked access with `unit_for`)."""
     period = live_period(period_key)  # PeriodError for a bad key

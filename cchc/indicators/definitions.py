@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, Protocol
 
 from cchc.exchange.formats import FLAG_COLUMNS, SATISFIED, datetime_to_local_us
 
@@ -37,7 +38,7 @@ PAUSE_NS_PER_UNIT = 3600  # tam_dung_gio is held in 1e-9 hours: × 3600 = nanose
 # A condition: (field, op, value). Fields are exchange columns, plus "dung_han" (the on-time
 # rule above, which depends on the period's end b). Ops: "eq" (equal), "in" (one of), "set"
 # (not empty).
-Cond = tuple[str, str, object]
+Cond = tuple[str, str, Any]
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ OUTPUT_COLUMNS = ("ma_don_vi", "ky", "chi_so", "tu_so", "mau_so", "gia_tri")
 def round_ratio(n: int, d: int, places: int = 2) -> int:
     """n / d (d > 0) rounded half-up — away from zero at exactly half — to ``places`` decimals,
     as an integer count of 10^-places: 2/3 → 67 (0.67), 1/8 → 13 (0.13), 100/8 → 1250 (12.50)."""
-    r = (2 * abs(n) * 10**places + d) // (2 * d)
+    r: int = (2 * abs(n) * 10**places + d) // (2 * d)
     return -r if n < 0 else r
 
 
@@ -162,7 +163,17 @@ class IndicatorValue:
 
     __slots__ = ("unit", "period", "code", "raw_numerator", "divisor", "denominator", "units", "kind")
 
-    def __init__(self, unit, period, code, raw_numerator, divisor, denominator, units, kind):
+    def __init__(
+        self,
+        unit: str,
+        period: str,
+        code: str,
+        raw_numerator: int,
+        divisor: int,
+        denominator: int | None,
+        units: int | None,
+        kind: str,
+    ) -> None:
         self.unit = unit
         self.period = period
         self.code = code
@@ -205,7 +216,7 @@ def indicator_value(indicator: Indicator, unit: str, period: str, totals: dict[s
     raw = int(totals.get(indicator.numerator, 0))
     if indicator.kind == COUNT:
         return IndicatorValue(unit, period, indicator.code, raw, 1, None, raw, COUNT)
-    denominator = int(totals.get(indicator.denominator, 0))
+    denominator = int(totals.get(indicator.denominator or "", 0))
     divisor = indicator.numerator_divisor
     units = round_ratio(raw * indicator.scale, denominator * divisor, 2) if denominator else None
     return IndicatorValue(unit, period, indicator.code, raw, divisor, denominator, units, indicator.kind)
@@ -225,24 +236,48 @@ def indicator_rows(
 
 # --- the reference implementation ------------------------------------------------------------------
 
+# A dossier as the measures read it: field name → value (datetimes as local microseconds).
+Facts = dict[str, Any]
 
-def _local_us(value) -> int | None:
+
+class _Tree(Protocol):
+    """The organisation tree of a file (`cchc.exchange.OrgTree`)."""
+
+    def codes(self) -> list[str]: ...
+
+    def ancestors(self, code: str, *, include_self: bool = False) -> list[str]: ...
+
+
+class _Period(Protocol):
+    """A period in file mode (`cchc.indicators.periods.IndicatorPeriod`)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def a_us(self) -> int: ...
+
+    @property
+    def b_us(self) -> int: ...
+
+
+def _local_us(value: Any) -> int | None:
     if value is None:
         return None
     return value if isinstance(value, int) else datetime_to_local_us(value)
 
 
-def _pause_units(value) -> int:
+def _pause_units(value: Any) -> int:
     if isinstance(value, int):
         return value
     return int(Decimal(value) * 10**9)
 
 
-def dossier_facts(row) -> dict[str, object]:
+def dossier_facts(row: Any) -> Facts:
     """A row (a `cchc.exchange.DossierRow` or a mapping of the same fields) as the values the
     measures read: datetimes in local microseconds, tam_dung_gio in 1e-9 hours."""
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
-    facts = {
+    facts: Facts = {
         name: get(name)
         for name in ("ma_don_vi", "kenh", "ket_qua", "so_lan_bo_sung", *FLAG_COLUMNS, "danh_gia")
     }
@@ -253,43 +288,45 @@ def dossier_facts(row) -> dict[str, object]:
     return facts
 
 
-def _holds(cond: Cond, facts: dict[str, object], on_time: bool) -> bool:
+def _holds(cond: Cond, facts: Facts, on_time: bool) -> bool:
     name, op, expected = cond
     actual = on_time if name == "dung_han" else facts[name]
     if op == "eq":
-        return actual == expected
+        return bool(actual == expected)
     if op == "in":
-        return actual in expected  # type: ignore[operator]
+        return actual in expected
     if op == "set":
         return actual not in (None, "")
     raise ValueError(f"unknown condition op {op!r}")
 
 
-def measures_for(facts: dict[str, object], a_us: int, b_us: int) -> dict[str, int] | None:
+def measures_for(facts: Facts, a_us: int, b_us: int) -> dict[str, int] | None:
     """The measure contributions of one dossier to one period (None when it is not in S)."""
     receipt, end = facts["tiep_nhan_luc"], facts["ket_thuc_luc"]
-    in_r = a_us <= receipt < b_us  # type: ignore[operator]
-    in_f = end is not None and a_us <= end < b_us  # type: ignore[operator]
+    in_r = a_us <= receipt < b_us
+    in_f = end is not None and a_us <= end < b_us
     if not (in_r or in_f):
         return None
     pause = facts["tam_dung_gio"]
-    judged_at = end if end is not None and end < b_us else b_us  # type: ignore[operator]
+    judged_at = end if end is not None and end < b_us else b_us
     on_time = (
         facts["so_lan_bo_sung"] <= 1 and (judged_at - facts["han_tra"]) * 1000 <= pause * PAUSE_NS_PER_UNIT
-    )  # type: ignore[operator]
+    )
     bases = {"R": in_r, "F": in_f, "S": True}
     out: dict[str, int] = {}
     for measure in MEASURES:
         if not bases[measure.base] or not all(_holds(c, facts, on_time) for c in measure.where):
             continue
         if measure.sum_of == "thoi_gian_ns":
-            out[measure.code] = (end - receipt) * 1000 - pause * PAUSE_NS_PER_UNIT  # type: ignore[operator]
+            out[measure.code] = (end - receipt) * 1000 - pause * PAUSE_NS_PER_UNIT
         else:
             out[measure.code] = 1
     return out
 
 
-def compute_reference(orgs, rows: Iterable, periods) -> dict[tuple[str, str], dict[str, int]]:
+def compute_reference(
+    orgs: _Tree, rows: Iterable[Any], periods: Iterable[_Period]
+) -> dict[tuple[str, str], dict[str, int]]:
     """Rolled-up measures per (unit code, period key), straight from the spec's definitions:
     every dossier counts for its unit and for every ancestor of it. ``orgs`` is an
     `cchc.exchange.OrgTree`; ``periods`` `cchc.core.periods.CalendarPeriod` objects."""
@@ -299,9 +336,9 @@ def compute_reference(orgs, rows: Iterable, periods) -> dict[tuple[str, str], di
     for row in rows:
         facts = dossier_facts(row)
         unit = facts["ma_don_vi"]
-        chain = ancestors.get(unit)  # type: ignore[arg-type]
+        chain = ancestors.get(unit)
         if chain is None:
-            chain = ancestors[unit] = orgs.ancestors(unit, include_self=True)  # type: ignore[index]
+            chain = ancestors[unit] = orgs.ancestors(unit, include_self=True)
         for key, a_us, b_us in bounds:
             found = measures_for(facts, a_us, b_us)
             if found is None:
@@ -313,6 +350,6 @@ def compute_reference(orgs, rows: Iterable, periods) -> dict[tuple[str, str], di
     return totals
 
 
-def reference_rows(orgs, rows: Iterable, periods) -> list[IndicatorValue]:
+def reference_rows(orgs: _Tree, rows: Iterable[Any], periods: Sequence[_Period]) -> list[IndicatorValue]:
     totals = compute_reference(orgs, rows, periods)
     return list(indicator_rows(orgs.codes(), [p.key for p in periods], totals))

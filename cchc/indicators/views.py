@@ -23,6 +23,7 @@ from cchc.core.periods import PeriodError
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers.exchange import on_time_q
 from cchc.orgs.access import SUBTREE_ROLES, Access
+from cchc.orgs.http import AuthedRequest
 
 from . import sources
 from .dashboard import (
@@ -71,7 +72,7 @@ class CountedPaginator(Paginator):
         return self._known
 
 
-def bad_request(request, message: str):
+def bad_request(request: AuthedRequest, message: str):
     return render(
         request, "core/error.html", {"title": "Yêu cầu không hợp lệ", "message": message}, status=400
     )
@@ -104,7 +105,7 @@ def _cells(row, prefix: str, sort: str) -> SafeString:
 
 
 @require_GET
-def dashboard(request):
+def dashboard(request: AuthedRequest):
     today = timezone.localdate()
     g = request.GET
     unit = unit_for(request.user, g["don_vi"]) if g.get("don_vi") else default_unit(request.user)
@@ -172,7 +173,7 @@ def dashboard(request):
 
 
 @require_GET
-def dossiers(request):
+def dossiers(request: AuthedRequest):
     """The dossiers behind one number: exactly those the figure counts, as far as the user may
     read them, with personal data masked for whoever does not handle the dossier."""
     g = request.GET

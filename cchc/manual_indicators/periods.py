@@ -69,16 +69,21 @@ def check_period(periodicity: str, key: str, today: dt.date) -> ReportingWindow:
         period = parse_reporting_window(key)
     except PeriodError:
         raise ServiceError(
-            {"period": f"Kỳ báo cáo “{key}” không hợp lệ; chỉ số {label} dùng các kỳ {allowed}."}
+            {"period": f"Kỳ báo cáo “{key}” không hợp lệ; chỉ số {label} dùng các kỳ {allowed}."},
+            code="period_invalid",
         ) from None
     if period.part not in PARTS[periodicity]:
         raise ServiceError(
-            {"period": f"Kỳ báo cáo {period.label} không thuộc chỉ số {label} (các kỳ: {allowed})."}
+            {"period": f"Kỳ báo cáo {period.label} không thuộc chỉ số {label} (các kỳ: {allowed})."},
+            code="period_not_of_indicator",
         )
     if period.year < FIRST_YEAR:
-        raise ServiceError({"period": f"Kỳ báo cáo phải từ năm {FIRST_YEAR} trở đi."})
+        raise ServiceError(
+            {"period": f"Kỳ báo cáo phải từ năm {FIRST_YEAR} trở đi."}, code="period_too_early"
+        )
     if period.opens_on > today:
         raise ServiceError(
-            {"period": f"Kỳ báo cáo {period.label} chưa đến: được báo cáo từ {period.opens_on:%d/%m/%Y}."}
+            {"period": f"Kỳ báo cáo {period.label} chưa đến: được báo cáo từ {period.opens_on:%d/%m/%Y}."},
+            code="period_in_future",
         )
     return period

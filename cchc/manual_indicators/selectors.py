@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from cchc.core.actors import Actor
 from cchc.core.periods import ReportingWindow
 from cchc.core.text import fold
 from cchc.orgs.access import SUBTREE_ROLES, Access
@@ -61,7 +62,7 @@ def _officer_only_grants(access: Access) -> dict[int, Unit]:
     return Unit.objects.in_bulk(ids) if ids else {}
 
 
-def visible_definitions(*, user) -> list[ManualIndicator]:
+def visible_definitions(*, user: Actor) -> list[ManualIndicator]:
     access = Access.for_user(user)
     definitions = list(
         ManualIndicator.objects.filter(_visibility_q(access))
@@ -84,7 +85,7 @@ def visible_definitions(*, user) -> list[ManualIndicator]:
     return [d for d in definitions if visible(d)]
 
 
-def definition_get(*, user, pk: int, manage: bool = False) -> ManualIndicator:
+def definition_get(*, user: Actor, pk: int, manage: bool = False) -> ManualIndicator:
     definition = get_object_or_404(ManualIndicator.objects.select_related("unit"), pk=pk)
     access = Access.for_user(user)
     if manage:
@@ -95,7 +96,7 @@ def definition_get(*, user, pk: int, manage: bool = False) -> ManualIndicator:
     return definition
 
 
-def definition_units(*, user):
+def definition_units(*, user: Actor):
     """Units the user may define indicators for: current units they coordinate (provinces,
     communes, agencies, and the units of their own grants)."""
     access = Access.for_user(user)
@@ -123,7 +124,7 @@ class IndexRow:
         return self.period.due_on
 
 
-def index_rows(*, user, today: dt.date) -> list[IndexRow]:
+def index_rows(*, user: Actor, today: dt.date) -> list[IndexRow]:
     """Each visible definition with its current period and, over the units of its scope the
     user may read, how many have reported. A fixed number of queries."""
     access = Access.for_user(user)
@@ -203,7 +204,7 @@ class Overview:
         return self.value.definition
 
 
-def overview_root(*, user, definition: ManualIndicator, unit_id: int | None) -> Unit:
+def overview_root(*, user: Actor, definition: ManualIndicator, unit_id: int | None) -> Unit:
     """The unit whose subtree the overview shows: the one asked for, else the definition's
     unit for those who oversee it, else the user's own highest unit in the definition's scope."""
     access = Access.for_user(user)
@@ -227,7 +228,9 @@ def overview_root(*, user, definition: ManualIndicator, unit_id: int | None) -> 
     return own
 
 
-def overview(*, user, definition: ManualIndicator, root: Unit, period_key: str, today: dt.date) -> Overview:
+def overview(
+    *, user: Actor, definition: ManualIndicator, root: Unit, period_key: str, today: dt.date
+) -> Overview:
     """Units of `root`'s subtree with their figures for the period; the root's figure on top.
     An officer sees only their own unit's row."""
     access = Access.for_user(user)
@@ -261,7 +264,7 @@ def overview(*, user, definition: ManualIndicator, root: Unit, period_key: str, 
     return Overview(value, rows, open_periods(definition.periodicity, today, years=3), can_report)
 
 
-def report_units(*, user, definition: ManualIndicator, period: ReportingWindow):
+def report_units(*, user: Actor, definition: ManualIndicator, period: ReportingWindow):
     """Units of the definition's scope the user may report for in the period."""
     access = Access.for_user(user)
     return scope_units(definition, period).filter(access.units_q(REPORT_ROLES)).order_by("path")

@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, changed_fields, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.orgs.access import Access, require_manager
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit, UnitKind, user_of
 
 from .models import ManualIndicator, ManualReport
 from .periods import check_period
@@ -41,7 +42,7 @@ REPORT_FIELDS = ["numerator", "denominator", "value", "note", "reported_by_id", 
 MAX_NOTE = 4000
 
 
-def _check_manager(actor, unit: Unit) -> None:
+def _check_manager(actor: Actor, unit: Unit) -> None:
     require_manager(
         actor,
         unit,
@@ -58,7 +59,7 @@ def _check_code_free(unit: Unit, code: str, exclude_pk: int | None, errors: dict
 @transaction.atomic
 def definition_create(
     *,
-    actor,
+    actor: Actor,
     unit: Unit,
     code: str,
     name: str,
@@ -95,10 +96,8 @@ def definition_create(
         )
     _check_code_free(unit, data["code"], None, errors)
     if errors:
-        raise ServiceError(errors)
-    definition = ManualIndicator.objects.create(
-        unit=unit, created_by=actor if actor and actor.pk else None, **data
-    )
+        raise ServiceError(errors, code="indicator_definition_invalid")
+    definition = ManualIndicator.objects.create(unit=unit, created_by=user_of(actor), **data)
     audit_record(
         actor=actor,
         action="manual_indicator.create",
@@ -140,7 +139,7 @@ def _frozen_changes(definition: ManualIndicator, data: dict) -> dict[str, str]:
 
 
 @transaction.atomic
-def definition_update(*, actor, definition: ManualIndicator, **fields) -> ManualIndicator:
+def definition_update(*, actor: Actor, definition: ManualIndicator, **fields) -> ManualIndicator:
     """Edit a definition (its unit never changes). `fields` are those of `definition_create`."""
     definition = ManualIndicator.objects.select_for_update().select_related("unit").get(pk=definition.pk)
     _check_manager(actor, definition.unit)
@@ -152,7 +151,7 @@ def definition_update(*, actor, definition: ManualIndicator, **fields) -> Manual
     _check_code_free(definition.unit, data["code"], definition.pk, errors)
     errors = _frozen_changes(definition, data) | errors
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="indicator_definition_invalid")
     before = snapshot(definition, DEFINITION_FIELDS)
     for name, value in data.items():
         setattr(definition, name, value)
@@ -172,7 +171,7 @@ def definition_update(*, actor, definition: ManualIndicator, **fields) -> Manual
 
 
 @transaction.atomic
-def definition_delete(*, actor, definition: ManualIndicator) -> None:
+def definition_delete(*, actor: Actor, definition: ManualIndicator) -> None:
     """Delete a definition nobody has reported on; one with reports is deactivated instead."""
     definition = ManualIndicator.objects.select_for_update().select_related("unit").get(pk=definition.pk)
     _check_manager(actor, definition.unit)
@@ -180,7 +179,8 @@ def definition_delete(*, actor, definition: ManualIndicator) -> None:
     if count:
         raise ServiceError(
             f"Chỉ số “{definition.name}” đã có {count} báo cáo nên không thể xóa; "
-            "hãy bỏ chọn “Đang áp dụng” để ngừng áp dụng chỉ số."
+            "hãy bỏ chọn “Đang áp dụng” để ngừng áp dụng chỉ số.",
+            code="indicator_has_reports",
         )
     audit_record(
         actor=actor,
@@ -205,7 +205,7 @@ def _scope_error(definition: ManualIndicator, unit: Unit, period) -> str | None:
 @transaction.atomic
 def report_save(
     *,
-    actor,
+    actor: Actor,
     definition: ManualIndicator,
     unit: Unit,
     period: str,
@@ -220,7 +220,9 @@ def report_save(
         raise PermissionDenied(f"Bạn không có quyền báo cáo số liệu cho {unit}.")
     definition = ManualIndicator.objects.select_related("unit").get(pk=definition.pk)
     if not definition.active:
-        raise ServiceError(f"Chỉ số “{definition.name}” đã ngừng áp dụng, không nhận báo cáo.")
+        raise ServiceError(
+            f"Chỉ số “{definition.name}” đã ngừng áp dụng, không nhận báo cáo.", code="indicator_inactive"
+        )
     today = timezone.localdate()
     errors: dict[str, str] = {}
     try:
@@ -238,7 +240,7 @@ def report_save(
     if len(note) > MAX_NOTE:
         errors["note"] = f"Ghi chú dài quá {MAX_NOTE} ký tự."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="manual_report_invalid")
 
     key = checked.key
     figures = {"numerator": n, "denominator": d, "value": v, "note": note}
@@ -250,12 +252,18 @@ def report_save(
         try:
             with transaction.atomic():
                 report = ManualReport.objects.create(
-                    indicator=definition, unit=unit, period=key, reported_by=actor, reported_at=now, **figures
+                    indicator=definition,
+                    unit=unit,
+                    period=key,
+                    reported_by=user_of(actor),
+                    reported_at=now,
+                    **figures,
                 )
         except IntegrityError:
             raise ServiceError(
                 f"Số liệu kỳ {checked.label} của {unit} vừa được người khác báo cáo; hãy tải lại trang, "
-                "kiểm tra và điều chỉnh nếu cần."
+                "kiểm tra và điều chỉnh nếu cần.",
+                code="manual_report_conflict",
             ) from None
         audit_record(
             actor=actor,
@@ -270,7 +278,7 @@ def report_save(
     before = snapshot(report, REPORT_FIELDS)
     for k, val in figures.items():
         setattr(report, k, val)
-    report.reported_by = actor
+    report.reported_by = user_of(actor)
     report.reported_at = now
     report.corrections += 1
     report.save()

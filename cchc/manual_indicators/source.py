@@ -56,7 +56,8 @@ class ManualSource:
         name = code.split(":", 1)[1]
         if not ManualIndicator.objects.filter(code=name, unit_id__in=unit.ancestor_ids()).exists():
             raise ServiceError(
-                {"indicator": f"Không có chỉ số báo cáo thủ công mã “{name}” áp dụng cho {unit.name}."}
+                {"indicator": f"Không có chỉ số báo cáo thủ công mã “{name}” áp dụng cho {unit.name}."},
+                code="indicator_not_applicable",
             )
 
     def drill_url(self, code: str, unit: Unit, period_key: str) -> str:

@@ -14,6 +14,7 @@ from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.params import int_param
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
 
 from . import selectors, services
@@ -25,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
-def index(request):
+def index(request: AuthedRequest):
     today = timezone.localdate()
     rows = selectors.index_rows(user=request.user, today=today)
     return render(
@@ -40,7 +41,7 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
-def definition_create(request):
+def definition_create(request: AuthedRequest):
     units = selectors.definition_units(user=request.user)
     first = units.order_by("depth", "path").first()
     if first is None:
@@ -62,7 +63,7 @@ def definition_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def definition_edit(request, pk: int):
+def definition_edit(request: AuthedRequest, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk, manage=True)
     form = DefinitionForm(
         request.POST or None,
@@ -87,7 +88,7 @@ def definition_edit(request, pk: int):
 
 
 @require_POST
-def definition_delete(request, pk: int):
+def definition_delete(request: AuthedRequest, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk, manage=True)
     try:
         services.definition_delete(actor=request.user, definition=definition)
@@ -99,7 +100,7 @@ def definition_delete(request, pk: int):
 
 
 @require_GET
-def overview(request, pk: int):
+def overview(request: AuthedRequest, pk: int):
     definition = selectors.definition_get(user=request.user, pk=pk)
     today = timezone.localdate()
     root = selectors.overview_root(
@@ -132,7 +133,7 @@ def overview(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def report(request, pk: int):
+def report(request: AuthedRequest, pk: int):
     """Choose the unit and period (GET), then file or correct its figures (POST)."""
     definition = selectors.definition_get(user=request.user, pk=pk)
     if not definition.active:

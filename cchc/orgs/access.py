@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied
 
-from .models import Membership, Role, Unit
+from .models import Membership, Role, Unit, User
 
 SUBTREE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
 MANAGE_ROLES = (Role.ADMIN, Role.COORDINATOR)
@@ -37,23 +39,25 @@ _NOTHING = Q(pk__in=[])
 
 
 class Access:
-    def __init__(self, user, grants: list[Grant]):
+    def __init__(self, user: Actor | AnonymousUser, grants: list[Grant]):
         self.user = user
         self.grants = grants
         self.is_superuser = bool(getattr(user, "is_superuser", False))
 
     @classmethod
-    def for_user(cls, user) -> Access:
-        cached = getattr(user, "_cchc_access", None)
+    def for_user(cls, user: Actor | AnonymousUser) -> Access:
+        """The rules for `user`: a signed-in user's roles; `SYSTEM`, `CITIZEN` and an anonymous
+        visitor are granted nothing (services that accept the system skip the check)."""
+        cached: Access | None = getattr(user, "_cchc_access", None)
         if cached is not None:
             return cached
         grants: list[Grant] = []
-        if getattr(user, "is_authenticated", False):
+        if isinstance(user, User):  # signed in (an Agent or an AnonymousUser has no roles)
             rows = Membership.objects.filter(user=user).values_list("role", "unit_id", "unit__path")
             grants = [Grant(role, unit_id, path) for role, unit_id, path in rows]
         access = cls(user, grants)
-        if getattr(user, "is_authenticated", False):
-            user._cchc_access = access
+        if isinstance(user, User):
+            user._cchc_access = access  # type: ignore[attr-defined]  # a cache on the user object, per request
         return access
 
     # --- roles -----------------------------------------------------------------
@@ -117,7 +121,7 @@ class Access:
         return Unit.objects.filter(self.units_q(MANAGE_ROLES))
 
 
-def require_manager(user, unit: Unit, message: str = "Bạn không có quyền quản lý đơn vị này.") -> None:
+def require_manager(user: Actor, unit: Unit, message: str = "Bạn không có quyền quản lý đơn vị này.") -> None:
     """Refuse with `PermissionDenied(message)` unless the user may manage the unit
     (`Access.can_manage_unit`): the check every service that changes a unit's things starts with."""
     if not Access.for_user(user).can_manage_unit(unit):

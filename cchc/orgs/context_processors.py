@@ -1,3 +1,5 @@
+from django.http import HttpRequest
+
 from .access import Access
 from .models import Role
 
@@ -5,7 +7,7 @@ from .models import Role
 INDICATOR_APPS = ("indicators", "index766", "manual_indicators")
 
 
-def navigation(request):
+def navigation(request: HttpRequest):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from cchc.core.actors import Actor, actor_kind
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", "Tỉnh, thành phố"
@@ -122,6 +124,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+def user_of(actor: Actor) -> User | None:
+    """The user to store in a foreign key ("created by", "acted by"): None for `SYSTEM` and
+    `CITIZEN`. Refuses what is not an actor (`TypeError`), like the audit log."""
+    actor_kind(actor)
+    return actor if isinstance(actor, User) else None
 
 
 class Membership(models.Model):

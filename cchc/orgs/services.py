@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
@@ -18,7 +19,7 @@ from .models import Membership, Role, Unit, UnitKind, User
 
 
 def _set_path(unit: Unit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else ""
+    parent_path = unit.parent.path if unit.parent is not None else ""
     unit.path = f"{parent_path}{unit.pk}/"
     unit.depth = parent_path.count("/")
 
@@ -26,7 +27,7 @@ def _set_path(unit: Unit) -> None:
 @transaction.atomic
 def unit_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     kind: str,
     parent: Unit | None = None,
@@ -40,12 +41,12 @@ def unit_create(
 ) -> Unit:
     name = nfc(name)
     if not name:
-        raise ServiceError({"name": "Tên đơn vị không được để trống."})
+        raise ServiceError({"name": "Tên đơn vị không được để trống."}, code="unit_name_required")
     if kind not in UnitKind.values:
-        raise ServiceError({"kind": f"Loại đơn vị không hợp lệ: {kind}."})
+        raise ServiceError({"kind": f"Loại đơn vị không hợp lệ: {kind}."}, code="unit_kind_invalid")
     code = code or f"U{Unit.objects.count() + 1:06d}"
     if Unit.objects.filter(code=code).exists():
-        raise ServiceError({"code": f"Mã đơn vị {code} đã tồn tại."})
+        raise ServiceError({"code": f"Mã đơn vị {code} đã tồn tại."}, code="unit_code_taken")
     unit = Unit(
         code=code,
         gso_code=gso_code,
@@ -67,7 +68,7 @@ def unit_create(
 
 
 @transaction.atomic
-def units_load_administrative(*, actor=None) -> dict[str, int]:
+def units_load_administrative(*, actor: Actor) -> dict[str, int]:
     """Load the 34 provinces and 3,321 communes of `vietnam-provinces`, and the 29 former
     provinces as historical units with their successors. Idempotent: existing units (by code)
     keep their ids and get the current name."""
@@ -155,11 +156,11 @@ def units_load_administrative(*, actor=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def province_agencies_create(*, actor, province: Unit) -> list[Unit]:
+def province_agencies_create(*, actor: Actor, province: Unit) -> list[Unit]:
     """Create the standard post-2025 agencies of a province (idempotent by code), the units
     under them, and the former agencies as historical units pointing at their successors."""
     if province.kind != UnitKind.PROVINCE:
-        raise ServiceError(f"{province} không phải là tỉnh, thành phố.")
+        raise ServiceError(f"{province} không phải là tỉnh, thành phố.", code="not_a_province")
     reorganised = dt.date.fromisoformat(AGENCIES_REORGANISED_ON)
     by_suffix: dict[str, Unit] = {}
     made: list[Unit] = []
@@ -207,7 +208,7 @@ def province_agencies_create(*, actor, province: Unit) -> list[Unit]:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: Actor,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -217,7 +218,7 @@ def user_create(
 ) -> User:
     username = nfc(username)
     if User.objects.filter(username=username).exists():
-        raise ServiceError({"username": f"Tên đăng nhập {username} đã được dùng."})
+        raise ServiceError({"username": f"Tên đăng nhập {username} đã được dùng."}, code="username_taken")
     user = User(username=username, full_name=nfc(full_name), email=email, position=nfc(position))
     if password:
         user.set_password(password)
@@ -236,9 +237,9 @@ def user_create(
 
 
 @transaction.atomic
-def membership_grant(*, actor, user: User, unit: Unit, role: str) -> Membership:
+def membership_grant(*, actor: Actor, user: User, unit: Unit, role: str) -> Membership:
     if role not in Role.values:
-        raise ServiceError({"role": f"Vai trò không hợp lệ: {role}."})
+        raise ServiceError({"role": f"Vai trò không hợp lệ: {role}."}, code="role_invalid")
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit_record(
@@ -251,17 +252,20 @@ ADDABLE_KINDS = (UnitKind.AGENCY, UnitKind.SUBUNIT, UnitKind.OTHER)
 
 
 @transaction.atomic
-def unit_add(*, actor, parent: Unit, name: str, kind: str, short_name: str = "") -> Unit:
+def unit_add(*, actor: Actor, parent: Unit, name: str, kind: str, short_name: str = "") -> Unit:
     """A coordinator or administrator adds an agency, a unit under an agency, or another body.
     Provinces and communes come only from the national list (`units_load_administrative`)."""
     require_manager(actor, parent)
     if kind not in ADDABLE_KINDS:
-        raise ServiceError({"kind": "Chỉ thêm được cơ quan, phòng/đơn vị trực thuộc hoặc tổ chức khác."})
+        raise ServiceError(
+            {"kind": "Chỉ thêm được cơ quan, phòng/đơn vị trực thuộc hoặc tổ chức khác."},
+            code="unit_kind_invalid",
+        )
     if parent.valid_to is not None:
-        raise ServiceError("Đơn vị cấp trên đã hết hiệu lực.")
+        raise ServiceError("Đơn vị cấp trên đã hết hiệu lực.", code="unit_dissolved")
     name = nfc(name)
     if parent.children.filter(name__iexact=name, valid_to__isnull=True).exists():
-        raise ServiceError({"name": f"{parent.name} đã có đơn vị “{name}”."})
+        raise ServiceError({"name": f"{parent.name} đã có đơn vị “{name}”."}, code="unit_name_taken")
     return unit_create(
         actor=actor,
         name=name,
@@ -275,7 +279,7 @@ def unit_add(*, actor, parent: Unit, name: str, kind: str, short_name: str = "")
 @transaction.atomic
 def user_add(
     *,
-    actor,
+    actor: Actor,
     unit: Unit,
     username: str,
     password: str,
@@ -298,11 +302,13 @@ def user_add(
     ):
         raise PermissionDenied("Chỉ quản trị hệ thống được cấp vai trò điều phối hoặc quản trị.")
     if not nfc(username) or not nfc(username).replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ServiceError({"username": "Tên đăng nhập chỉ gồm chữ, số và các dấu . _ -"})
+        raise ServiceError(
+            {"username": "Tên đăng nhập chỉ gồm chữ, số và các dấu . _ -"}, code="username_invalid"
+        )
     try:
         validate_password(password, User(username=username, full_name=full_name, email=email))
     except ValidationError as exc:
-        raise ServiceError({"password": exc.messages}) from exc
+        raise ServiceError({"password": exc.messages}, code="password_invalid") from exc
     return user_create(
         actor=actor,
         username=username,
@@ -315,11 +321,13 @@ def user_add(
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership: Membership) -> None:
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     require_manager(actor, membership.unit)
     access = Access.for_user(actor)
-    if membership.user_id == getattr(actor, "pk", None) and membership.role in (Role.COORDINATOR, Role.ADMIN):
-        raise ServiceError("Không thể tự thu hồi vai trò điều phối, quản trị của chính mình.")
+    if membership.user_id == actor.pk and membership.role in (Role.COORDINATOR, Role.ADMIN):
+        raise ServiceError(
+            "Không thể tự thu hồi vai trò điều phối, quản trị của chính mình.", code="own_role_revoke"
+        )
     if (
         membership.role in (Role.COORDINATOR, Role.ADMIN)
         and not access.is_superuser

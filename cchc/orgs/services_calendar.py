@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import CalendarDay, WorkSchedule
@@ -15,17 +16,17 @@ from cchc.core.text import nfc
 from cchc.core.workingtime import WorkingHours
 
 from .access import Access, require_manager
-from .models import Role
+from .models import Role, user_of
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: Actor) -> None:
     if not Access.for_user(actor).has_role(Role.ADMIN):
         raise PermissionDenied("Chỉ quản trị hệ thống được sửa lịch làm việc.")
 
 
 @transaction.atomic
 def calendar_day_save(
-    *, actor, date: dt.date, kind: str, name: str, legal_reference: str, enabled: bool = True
+    *, actor: Actor, date: dt.date, kind: str, name: str, legal_reference: str, enabled: bool = True
 ) -> CalendarDay:
     _require_admin(actor)
     errors = {}
@@ -38,7 +39,7 @@ def calendar_day_save(
     if kind == CalendarDay.Kind.WORKING_DAY and date.weekday() < 5 and enabled:
         errors["kind"] = "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="calendar_day_invalid")
     row = CalendarDay.objects.filter(date=date).first()
     before = snapshot(row) if row else None
     row = row or CalendarDay(date=date)
@@ -47,7 +48,7 @@ def calendar_day_save(
         nfc(name),
         nfc(legal_reference),
         enabled,
-        actor,
+        user_of(actor),
     )
     row.save()
     audit_record(actor=actor, action="calendar.save", obj=row, before=before, after=snapshot(row))
@@ -55,18 +56,20 @@ def calendar_day_save(
 
 
 @transaction.atomic
-def work_schedule_save(*, actor, unit, hours: str, cutoff: dt.time | None) -> WorkSchedule:
+def work_schedule_save(*, actor: Actor, unit, hours: str, cutoff: dt.time | None) -> WorkSchedule:
     require_manager(actor, unit, "Bạn không có quyền sửa giờ làm việc của đơn vị này.")
     try:
         parsed = WorkingHours.parse(hours)
     except (ValueError, TypeError) as exc:
-        raise ServiceError({"hours": "Ghi giờ làm việc dạng 07:30-11:30,13:00-17:00."}) from exc
+        raise ServiceError(
+            {"hours": "Ghi giờ làm việc dạng 07:30-11:30,13:00-17:00."}, code="working_hours_invalid"
+        ) from exc
     if cutoff and not any(a <= cutoff <= b for a, b in parsed.periods):
-        raise ServiceError({"cutoff": "Giờ chốt phải nằm trong giờ làm việc."})
+        raise ServiceError({"cutoff": "Giờ chốt phải nằm trong giờ làm việc."}, code="cutoff_outside_hours")
     schedule = WorkSchedule.objects.filter(unit=unit).first()
     before = snapshot(schedule) if schedule else None
     schedule = schedule or WorkSchedule(unit=unit)
-    schedule.hours, schedule.cutoff, schedule.updated_by = hours, cutoff, actor
+    schedule.hours, schedule.cutoff, schedule.updated_by = hours, cutoff, user_of(actor)
     schedule.save()
     audit_record(
         actor=actor,

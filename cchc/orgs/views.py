@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.working_calendar import policy_for_unit
+from cchc.orgs.http import AuthedRequest
 
 from . import selectors, services
 from .access import Access, require_manager
@@ -16,11 +17,11 @@ from .services_calendar import work_schedule_save
 
 
 @require_GET
-def tree(request):
+def tree(request: AuthedRequest):
     return render(request, "orgs/tree.html", {"roots": selectors.unit_roots(user=request.user)})
 
 
-def _detail(request, unit, unit_form=None, user_form=None, status=200):
+def _detail(request: AuthedRequest, unit, unit_form=None, user_form=None, status=200):
     can_manage = Access.for_user(request.user).can_manage_unit(unit) and unit.valid_to is None
     children = Paginator(selectors.unit_children(unit=unit), 100).get_page(request.GET.get("trang"))
     return render(
@@ -49,18 +50,18 @@ def _schedule_form(unit):
 
 
 @require_GET
-def unit_detail(request, pk: int):
+def unit_detail(request: AuthedRequest, pk: int):
     return _detail(request, selectors.unit_get(user=request.user, pk=pk))
 
 
-def _managed_unit(request, pk: int):
+def _managed_unit(request: AuthedRequest, pk: int):
     unit = selectors.unit_get(user=request.user, pk=pk)
     require_manager(request.user, unit)
     return unit
 
 
 @require_POST
-def unit_add(request, pk: int):
+def unit_add(request: AuthedRequest, pk: int):
     parent = _managed_unit(request, pk)
     form = UnitAddForm(request.POST)
     if form.is_valid():
@@ -75,7 +76,7 @@ def unit_add(request, pk: int):
 
 
 @require_POST
-def user_add(request, pk: int):
+def user_add(request: AuthedRequest, pk: int):
     unit = _managed_unit(request, pk)
     form = UserAddForm(request.POST)
     if form.is_valid():
@@ -90,7 +91,7 @@ def user_add(request, pk: int):
 
 
 @require_POST
-def membership_revoke(request, membership_id: int):
+def membership_revoke(request: AuthedRequest, membership_id: int):
     membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=membership_id)
     require_manager(request.user, membership.unit)
     try:
@@ -103,7 +104,7 @@ def membership_revoke(request, membership_id: int):
 
 
 @require_POST
-def work_schedule(request, pk: int):
+def work_schedule(request: AuthedRequest, pk: int):
 
     unit = _managed_unit(request, pk)
     form = WorkScheduleForm(request.POST)

@@ -17,6 +17,7 @@ from cchc.core.params import int_param
 from cchc.core.working_calendar import current_calendar, effective_overrides, policy_for_unit
 from cchc.core.workingtime import WorkingTimeError
 from cchc.core.workingtime.calendar import MAX_YEAR, MIN_YEAR
+from cchc.orgs.http import AuthedRequest
 
 from .access import Access
 from .forms_calendar import CalendarDayForm, DueDateForm
@@ -25,7 +26,7 @@ from .services_calendar import calendar_day_save
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_page(request):
+def calendar_page(request: AuthedRequest):
     year = int_param(request.GET, "nam", timezone.localdate().year, minimum=MIN_YEAR, maximum=MAX_YEAR)
     can_edit = Access.for_user(request.user).has_role(Role.ADMIN)
     form = CalendarDayForm(request.POST or None)
@@ -79,7 +80,7 @@ def calendar_page(request):
 
 
 @require_GET
-def due_date_preview(request):
+def due_date_preview(request: AuthedRequest):
     """HTMX: the due date of a receipt, explained, under the default policy."""
     form = DueDateForm(request.GET)
     if not form.is_valid():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit
@@ -16,7 +17,7 @@ from .models import Plan, PlanStatus, Target, Task, TaskRole, TaskUnit
 from .selectors import plan_list
 
 
-def cascade_candidates(*, user, plan: Plan) -> list[Unit]:
+def cascade_candidates(*, user: Actor, plan: Plan) -> list[Unit]:
     """Units the user manages that lead or coordinate tasks of the plan (who can start a plan from it)."""
     access = Access.for_user(user)
     ids = set(plan.tasks.values_list("task_units__unit_id", flat=True))
@@ -28,15 +29,17 @@ def cascade_candidates(*, user, plan: Plan) -> list[Unit]:
 
 
 @transaction.atomic
-def plan_cascade(*, actor, superior: Plan, unit: Unit, title: str = "") -> Plan:
+def plan_cascade(*, actor: Actor, superior: Plan, unit: Unit, title: str = "") -> Plan:
     """Start `unit`'s draft plan implementing `superior`: every target of the superior (the unit
     deletes those that do not concern it) and every task the unit leads or coordinates, each
     linked back to its source. The unit is the lead of each copied task in its own plan."""
     if superior.status != PlanStatus.ISSUED:
-        raise ServiceError("Chỉ triển khai được từ kế hoạch đã ban hành.")
+        raise ServiceError("Chỉ triển khai được từ kế hoạch đã ban hành.", code="plan_wrong_state")
     require_manager(actor, unit, "Bạn không có quyền lập kế hoạch cho đơn vị này.")
     if unit.pk == superior.issuer_id or not unit.is_in_subtree_of(superior.issuer):
-        raise ServiceError(f"{unit.name} không thuộc phạm vi của {superior.issuer.body_name}.")
+        raise ServiceError(
+            f"{unit.name} không thuộc phạm vi của {superior.issuer.body_name}.", code="not_in_subtree"
+        )
     roles: dict[int, str] = {}
     for task_id, role in TaskUnit.objects.filter(task__plan=superior, unit=unit).values_list(
         "task_id", "role"
@@ -44,7 +47,9 @@ def plan_cascade(*, actor, superior: Plan, unit: Unit, title: str = "") -> Plan:
         if roles.get(task_id) != TaskRole.LEAD:  # leading wins over coordinating
             roles[task_id] = role
     if not roles:
-        raise ServiceError(f"Kế hoạch cấp trên không giao nhiệm vụ nào cho {unit.name}.")
+        raise ServiceError(
+            f"Kế hoạch cấp trên không giao nhiệm vụ nào cho {unit.name}.", code="nothing_assigned"
+        )
     year_label = (
         str(superior.from_year)
         if superior.from_year == superior.to_year
@@ -120,7 +125,7 @@ class Coverage:
         return sum(r.taken_up_by_none for r in self.tasks)
 
 
-def plan_coverage(*, user, plan: Plan) -> Coverage:
+def plan_coverage(*, user: Actor, plan: Plan) -> Coverage:
     """For a superior plan: which targets and tasks each subordinate plan (that the user may
     see) takes up, and which none does. Four queries, whatever the sizes."""
     children = list(plan_list(user=user).filter(parent=plan).order_by("issuer__name"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cchc.core.actors import Actor
 from cchc.core.observers import Registry
 
 if TYPE_CHECKING:
@@ -21,40 +22,40 @@ if TYPE_CHECKING:
 class PlanObserver:
     """Every hook does nothing by default; override the ones you need."""
 
-    def plan_issued(self, *, actor: Any, plan: Plan, tasks: Sequence[Task]) -> dict[str, Any]:
+    def plan_issued(self, *, actor: Actor, plan: Plan, tasks: Sequence[Task]) -> dict[str, Any]:
         """The plan was just issued; returns facts worth recording in the plan's audit row."""
         return {}
 
-    def task_units_changed(self, *, actor: Any, task: Task) -> None:
+    def task_units_changed(self, *, actor: Actor, task: Task) -> None:
         """The lead or coordinating units of a task of an issued plan changed."""
 
-    def task_deleting(self, *, actor: Any, task: Task) -> None:
+    def task_deleting(self, *, actor: Actor, task: Task) -> None:
         """The task is about to be deleted: raise ServiceError to refuse."""
 
-    def targets_imported(self, *, actor: Any, plan: Plan) -> None:
+    def targets_imported(self, *, actor: Actor, plan: Plan) -> None:
         """A document import has just saved the plan's targets."""
 
 
 observers: Registry[PlanObserver] = Registry("plans")
 
 
-def publish_plan_issued(*, actor: Any, plan: Plan, tasks: Sequence[Task]) -> dict[str, Any]:
+def publish_plan_issued(*, actor: Actor, plan: Plan, tasks: Sequence[Task]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     for observer in observers:
         facts |= observer.plan_issued(actor=actor, plan=plan, tasks=tasks)
     return facts
 
 
-def publish_task_units_changed(*, actor: Any, task: Task) -> None:
+def publish_task_units_changed(*, actor: Actor, task: Task) -> None:
     for observer in observers:
         observer.task_units_changed(actor=actor, task=task)
 
 
-def publish_task_deleting(*, actor: Any, task: Task) -> None:
+def publish_task_deleting(*, actor: Actor, task: Task) -> None:
     for observer in observers:
         observer.task_deleting(actor=actor, task=task)
 
 
-def publish_targets_imported(*, actor: Any, plan: Plan) -> None:
+def publish_targets_imported(*, actor: Actor, plan: Plan) -> None:
     for observer in observers:
         observer.targets_imported(actor=actor, plan=plan)

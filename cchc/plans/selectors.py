@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from cchc.core.actors import Actor
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role
 
@@ -26,7 +27,7 @@ def plan_visibility_q(access: Access) -> Q:
     return issued_here | (Q(Exists(lead_units)) & ~Q(status=PlanStatus.DRAFT))
 
 
-def plan_list(*, user, status: str | None = None, year: int | None = None) -> QuerySet[Plan]:
+def plan_list(*, user: Actor, status: str | None = None, year: int | None = None) -> QuerySet[Plan]:
     access = Access.for_user(user)
     qs = (
         Plan.objects.filter(plan_visibility_q(access))
@@ -40,7 +41,7 @@ def plan_list(*, user, status: str | None = None, year: int | None = None) -> Qu
     return qs.order_by("-from_year", "-issued_on", "-id")
 
 
-def plan_get(*, user, pk: int, manage: bool = False) -> Plan:
+def plan_get(*, user: Actor, pk: int, manage: bool = False) -> Plan:
     """The plan if the user may see it (and manage it, when asked); 404 if it does not exist."""
     plan = get_object_or_404(Plan.objects.select_related("issuer", "parent"), pk=pk)
     access = Access.for_user(user)

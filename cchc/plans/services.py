@@ -9,11 +9,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.orgs.access import require_manager
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 
 from .deadlines import parse_deadline
 from .models import Plan, PlanKind, PlanStatus, ReformArea, Target, Task, TaskRole, TaskUnit
@@ -66,7 +67,7 @@ DENIED = "Bạn không có quyền quản lý kế hoạch của đơn vị này
 
 def _require_editable(plan: Plan) -> None:
     if plan.status == PlanStatus.CLOSED:
-        raise ServiceError("Kế hoạch đã kết thúc, không thể sửa.")
+        raise ServiceError("Kế hoạch đã kết thúc, không thể sửa.", code="plan_closed")
 
 
 def _validate_period(from_year: int, to_year: int, kind: str) -> None:
@@ -78,13 +79,13 @@ def _validate_period(from_year: int, to_year: int, kind: str) -> None:
     elif kind == PlanKind.ANNUAL and to_year != from_year:
         errors["to_year"] = "Kế hoạch năm chỉ gồm một năm."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="plan_period_invalid")
 
 
 @transaction.atomic
 def plan_create(
     *,
-    actor,
+    actor: Actor,
     issuer: Unit,
     title: str,
     from_year: int,
@@ -99,7 +100,7 @@ def plan_create(
     _validate_period(from_year, to_year, kind)
     title = nfc(title)
     if not title:
-        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."})
+        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."}, code="plan_title_required")
     plan = Plan.objects.create(
         issuer=issuer,
         title=title,
@@ -110,7 +111,7 @@ def plan_create(
         issued_on=issued_on,
         summary=nfc_multiline(summary),
         parent=parent,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     audit_record(actor=actor, action="plan.create", obj=plan, unit=issuer, after=snapshot(plan, PLAN_FIELDS))
     return plan
@@ -122,22 +123,22 @@ def nfc_multiline(text: str) -> str:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: Plan, **changes) -> Plan:
+def plan_update(*, actor: Actor, plan: Plan, **changes) -> Plan:
     require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     before = snapshot(plan, PLAN_FIELDS)
     allowed = {"number", "issued_on", "title", "summary", "kind", "from_year", "to_year", "parent"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.")
+        raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.", code="field_not_editable")
     if changes.get("parent") is not None and changes["parent"].pk == plan.pk:
-        raise ServiceError({"parent": "Kế hoạch không thể thực hiện chính nó."})
+        raise ServiceError({"parent": "Kế hoạch không thể thực hiện chính nó."}, code="plan_parent_self")
     for field, value in changes.items():
         setattr(plan, field, nfc(value) if field in {"number", "title"} else value)
     if "summary" in changes:
         plan.summary = nfc_multiline(changes["summary"])
     if not plan.title:
-        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."})
+        raise ServiceError({"title": "Trích yếu kế hoạch không được để trống."}, code="plan_title_required")
     _validate_period(plan.from_year, plan.to_year, plan.kind)
     plan.save()
     if {"from_year", "to_year"} & set(changes):
@@ -156,22 +157,26 @@ def plan_update(*, actor, plan: Plan, **changes) -> Plan:
 
 
 @transaction.atomic
-def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: str | None = None) -> Plan:
+def plan_issue(
+    *, actor: Actor, plan: Plan, issued_on: dt.date | None = None, number: str | None = None
+) -> Plan:
     """Issue a draft plan: every task must have a lead unit; each lead unit gets an assignment
     (tracking, as an observer of the plan)."""
     require_manager(actor, plan.issuer, DENIED)
     if plan.status != PlanStatus.DRAFT:
-        raise ServiceError("Chỉ kế hoạch đang dự thảo mới có thể ban hành.")
+        raise ServiceError("Chỉ kế hoạch đang dự thảo mới có thể ban hành.", code="plan_wrong_state")
     tasks = list(plan.tasks.prefetch_related("task_units"))
     if not tasks:
-        raise ServiceError("Kế hoạch chưa có nhiệm vụ nào, không thể ban hành.")
+        raise ServiceError("Kế hoạch chưa có nhiệm vụ nào, không thể ban hành.", code="plan_without_tasks")
     missing = [
         t.number or str(t.position)
         for t in tasks
         if not any(tu.role == TaskRole.LEAD for tu in t.task_units.all())
     ]
     if missing:
-        raise ServiceError(f"Các nhiệm vụ sau chưa có cơ quan chủ trì: {', '.join(missing)}.")
+        raise ServiceError(
+            f"Các nhiệm vụ sau chưa có cơ quan chủ trì: {', '.join(missing)}.", code="tasks_without_lead"
+        )
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.ISSUED
     plan.issued_on = issued_on or plan.issued_on or timezone.localdate()
@@ -191,10 +196,10 @@ def plan_issue(*, actor, plan: Plan, issued_on: dt.date | None = None, number: s
 
 
 @transaction.atomic
-def plan_close(*, actor, plan: Plan) -> Plan:
+def plan_close(*, actor: Actor, plan: Plan) -> Plan:
     require_manager(actor, plan.issuer, DENIED)
     if plan.status != PlanStatus.ISSUED:
-        raise ServiceError("Chỉ kế hoạch đã ban hành mới có thể kết thúc.")
+        raise ServiceError("Chỉ kế hoạch đã ban hành mới có thể kết thúc.", code="plan_wrong_state")
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status", "updated_at"])
@@ -210,10 +215,10 @@ def plan_close(*, actor, plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def plan_delete(*, actor, plan: Plan) -> None:
+def plan_delete(*, actor: Actor, plan: Plan) -> None:
     require_manager(actor, plan.issuer, DENIED)
     if plan.status != PlanStatus.DRAFT:
-        raise ServiceError("Chỉ xóa được kế hoạch đang dự thảo.")
+        raise ServiceError("Chỉ xóa được kế hoạch đang dự thảo.", code="plan_wrong_state")
     audit_record(
         actor=actor, action="plan.delete", obj=plan, unit=plan.issuer, before=snapshot(plan, PLAN_FIELDS)
     )
@@ -239,22 +244,25 @@ def _validate_target(data: dict) -> dict:
         if data.get("unit_of_measure", "%") == "%" and not (0 <= data["value"] <= 100):
             errors["value"] = "Tỷ lệ phần trăm phải trong khoảng 0–100."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="target_invalid")
     return data
 
 
 @transaction.atomic
-def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> Target:
+def target_save(*, actor: Actor, plan: Plan, target: Target | None = None, **data) -> Target:
     require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     data = _validate_target(data)
     if data.get("year") and not plan.from_year <= data["year"] <= plan.to_year:
-        raise ServiceError({"year": f"Năm của chỉ tiêu phải trong kỳ kế hoạch {plan.period_label}."})
+        raise ServiceError(
+            {"year": f"Năm của chỉ tiêu phải trong kỳ kế hoạch {plan.period_label}."},
+            code="target_year_outside_plan",
+        )
     before = snapshot(target, TARGET_FIELDS) if target else None
     if target is None:
         target = Target(plan=plan, position=plan.targets.count() + 1)
     elif target.plan_id != plan.pk:
-        raise ServiceError("Chỉ tiêu không thuộc kế hoạch này.")
+        raise ServiceError("Chỉ tiêu không thuộc kế hoạch này.", code="not_in_plan")
     for field in TARGET_FIELDS:
         if field in data:
             setattr(target, field, data[field])
@@ -273,7 +281,7 @@ def target_save(*, actor, plan: Plan, target: Target | None = None, **data) -> T
 
 
 @transaction.atomic
-def target_delete(*, actor, target: Target) -> None:
+def target_delete(*, actor: Actor, target: Target) -> None:
     plan = target.plan
     require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
@@ -301,7 +309,7 @@ def _apply_deadline(task: Task, plan: Plan) -> None:
 @transaction.atomic
 def task_save(
     *,
-    actor,
+    actor: Actor,
     plan: Plan,
     task: Task | None = None,
     content: str,
@@ -336,14 +344,14 @@ def task_save(
             f"Hạn hoàn thành phải trong kỳ kế hoạch ({period_start:%d/%m/%Y}–{period_end:%d/%m/%Y})."
         )
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="task_invalid")
 
     before = None
     if task is None:
         task = Task(plan=plan, position=(plan.tasks.count() + 1))
     else:
         if task.plan_id != plan.pk:
-            raise ServiceError("Nhiệm vụ không thuộc kế hoạch này.")
+            raise ServiceError("Nhiệm vụ không thuộc kế hoạch này.", code="not_in_plan")
         before = snapshot(task, TASK_FIELDS)
         before["lead_units"] = sorted(
             task.task_units.filter(role=TaskRole.LEAD).values_list("unit_id", flat=True)
@@ -384,7 +392,7 @@ def task_save(
 
 
 @transaction.atomic
-def task_delete(*, actor, task: Task) -> None:
+def task_delete(*, actor: Actor, task: Task) -> None:
     plan = task.plan
     require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)

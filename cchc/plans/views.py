@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 
 from . import cascade, selectors, services
 from .deadlines import parse_deadline
@@ -18,7 +19,7 @@ from .forms import PlanForm, TargetForm, TaskForm, assignable_units
 from .models import Plan, PlanStatus, Target, Task, TaskRole
 
 
-def _plan_context(request, plan: Plan) -> dict:
+def _plan_context(request: AuthedRequest, plan: Plan) -> dict:
     access = Access.for_user(request.user)
     return {
         "plan": plan,
@@ -28,7 +29,7 @@ def _plan_context(request, plan: Plan) -> dict:
 
 
 @require_GET
-def plan_list(request):
+def plan_list(request: AuthedRequest):
     status = request.GET.get("trang_thai") or None
     plans = selectors.plan_list(user=request.user, status=status)
     can_create = Access.for_user(request.user).managed_units().exists()
@@ -40,7 +41,7 @@ def plan_list(request):
 
 
 @require_GET
-def plan_detail(request, pk: int):
+def plan_detail(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
     context = _plan_context(request, plan) | {
         "cascade_units": cascade.cascade_candidates(user=request.user, plan=plan)
@@ -53,7 +54,7 @@ def plan_detail(request, pk: int):
     return render(request, "plans/plan_detail.html", context)
 
 
-def _plan_form(request, plan: Plan | None):
+def _plan_form(request: AuthedRequest, plan: Plan | None):
     access = Access.for_user(request.user)
     issuers = access.managed_units().current()
     parents = selectors.plan_list(user=request.user).exclude(status=PlanStatus.DRAFT)
@@ -85,7 +86,7 @@ def _plan_form(request, plan: Plan | None):
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request):
+def plan_create(request: AuthedRequest):
     if not Access.for_user(request.user).managed_units().exists():
         raise PermissionDenied("Chỉ cán bộ điều phối CCHC được tạo kế hoạch.")
     form = _plan_form(request, None)
@@ -101,7 +102,7 @@ def plan_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def plan_edit(request, pk: int):
+def plan_edit(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     form = _plan_form(request, plan)
     form.fields["issuer"].disabled = True
@@ -117,7 +118,7 @@ def plan_edit(request, pk: int):
     return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
 
 
-def _run_action(request, plan: Plan, action, success: str):
+def _run_action(request: AuthedRequest, plan: Plan, action, success: str):
     try:
         action(actor=request.user, plan=plan)
     except ServiceError as exc:
@@ -128,7 +129,7 @@ def _run_action(request, plan: Plan, action, success: str):
 
 
 @require_POST
-def plan_issue(request, pk: int):
+def plan_issue(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     _run_action(
         request, plan, services.plan_issue, "Đã ban hành kế hoạch và giao nhiệm vụ cho các cơ quan chủ trì."
@@ -137,14 +138,14 @@ def plan_issue(request, pk: int):
 
 
 @require_POST
-def plan_close(request, pk: int):
+def plan_close(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     _run_action(request, plan, services.plan_close, "Đã kết thúc kế hoạch.")
     return redirect("plans:detail", pk=plan.pk)
 
 
 @require_POST
-def plan_delete(request, pk: int):
+def plan_delete(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     try:
         services.plan_delete(actor=request.user, plan=plan)
@@ -156,7 +157,7 @@ def plan_delete(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def target_edit(request, pk: int, target_id: int | None = None):
+def target_edit(request: AuthedRequest, pk: int, target_id: int | None = None):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     target = get_object_or_404(Target, pk=target_id, plan=plan) if target_id else None
     initial = {"year": plan.from_year if plan.from_year == plan.to_year else None, "unit_of_measure": "%"}
@@ -178,7 +179,7 @@ def target_edit(request, pk: int, target_id: int | None = None):
 
 
 @require_POST
-def target_delete(request, pk: int, target_id: int):
+def target_delete(request: AuthedRequest, pk: int, target_id: int):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     target = get_object_or_404(Target, pk=target_id, plan=plan)
     try:
@@ -191,7 +192,7 @@ def target_delete(request, pk: int, target_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def task_edit(request, pk: int, task_id: int | None = None):
+def task_edit(request: AuthedRequest, pk: int, task_id: int | None = None):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     task = get_object_or_404(Task, pk=task_id, plan=plan) if task_id else None
     initial = {}
@@ -227,7 +228,7 @@ def task_edit(request, pk: int, task_id: int | None = None):
 
 
 @require_POST
-def task_delete(request, pk: int, task_id: int):
+def task_delete(request: AuthedRequest, pk: int, task_id: int):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     task = get_object_or_404(Task, pk=task_id, plan=plan)
     try:
@@ -240,7 +241,7 @@ def task_delete(request, pk: int, task_id: int):
 
 
 @require_GET
-def deadline_preview(request, pk: int):
+def deadline_preview(request: AuthedRequest, pk: int):
     """HTMX: how the deadline phrase being typed will be read, shown under the field."""
     plan = selectors.plan_get(user=request.user, pk=pk)
     if not request.htmx:
@@ -253,7 +254,7 @@ def deadline_preview(request, pk: int):
 
 
 @require_POST
-def plan_cascade(request, pk: int):
+def plan_cascade(request: AuthedRequest, pk: int):
     """A unit starts its own plan from this one (its tasks copied, linked back)."""
     superior = selectors.plan_get(user=request.user, pk=pk)
     candidates = {u.pk: u for u in cascade.cascade_candidates(user=request.user, plan=superior)}
@@ -273,7 +274,7 @@ def plan_cascade(request, pk: int):
 
 
 @require_GET
-def plan_coverage(request, pk: int):
+def plan_coverage(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
     if not Access.for_user(request.user).can_oversee_unit(plan.issuer):
         raise PermissionDenied("Chỉ cơ quan ban hành xem được mức độ triển khai của kế hoạch.")

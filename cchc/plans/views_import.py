@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
 from cchc.orgs.resolve import UnitResolver
 
 from . import selectors
 from .forms_import import MetadataForm, TargetFormSet, TaskFormSet, UploadForm
-from .importer import PlanImportError, parse_plan_bytes
+from .importer import PlanImportError, StructuredPlan, parse_plan_bytes
 from .importer.extract import extract
 from .importer.model import Table
 from .importer.save import plan_import_save
@@ -31,7 +32,7 @@ from .models import PlanStatus
 SESSION_KEY = "plan_import"
 
 
-def _require_coordinator(request):
+def _require_coordinator(request: AuthedRequest):
     access = Access.for_user(request.user)
     issuers = access.managed_units().current()
     if not issuers.exists():
@@ -65,7 +66,7 @@ def locate(text: str, folded_lines: list[str]) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_import_upload(request):
+def plan_import_upload(request: AuthedRequest):
     _access, issuers = _require_coordinator(request)
     parents = selectors.plan_list(user=request.user).exclude(status=PlanStatus.DRAFT)
     form = UploadForm(
@@ -95,7 +96,7 @@ def plan_import_upload(request):
     return render(request, "plans/import_upload.html", {"form": form})
 
 
-def _initial(structured: dict, lines: list[str], issuer: Unit):
+def _initial(structured: StructuredPlan, lines: list[str], issuer: Unit):
     folded = [" ".join(fold(line).split()) for line in lines]
     period = structured.get("period") or {}
     year = timezone.localdate().year
@@ -174,7 +175,7 @@ def _resolution_preview(resolver: UnitResolver, task_forms) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_import_review(request):
+def plan_import_review(request: AuthedRequest):
     _access, issuers = _require_coordinator(request)
     state = request.session.get(SESSION_KEY)
     if not state:
@@ -200,8 +201,9 @@ def plan_import_review(request):
         and task_forms.is_valid()
     ):
         m = meta_form.cleaned_data
-        structured = {
-            **state["structured"],
+        parsed: StructuredPlan = state["structured"]
+        structured: StructuredPlan = {
+            **parsed,
             "number": m["number"] or None,
             "issued_date": m["issued_on"].isoformat() if m["issued_on"] else None,
             "period": {"from_year": m["from_year"], "to_year": m["to_year"]},
@@ -278,7 +280,7 @@ def plan_import_review(request):
 
 
 @require_POST
-def plan_import_cancel(request):
+def plan_import_cancel(request: AuthedRequest):
     request.session.pop(SESSION_KEY, None)
     messages.info(request, "Đã hủy nhập văn bản; không có gì được lưu.")
     return redirect("plans:list")

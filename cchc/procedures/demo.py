@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.text import fold
 from cchc.orgs.models import Unit, UnitKind
 
@@ -275,7 +276,7 @@ def catalogue_rows() -> list[dict]:
 
 
 @transaction.atomic
-def load_demo_catalogue(*, province: Unit, actor=None) -> int:
+def load_demo_catalogue(*, province: Unit, actor: Actor) -> int:
     """Create the demo catalogue for `province` (its agencies must exist:
     `cchc.orgs.services.province_agencies_create`); returns how many procedures were created."""
     rng = random.Random(f"cchc-procedures-{province.code}")

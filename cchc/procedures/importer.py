@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
@@ -190,7 +191,8 @@ def _read_csv(content: bytes) -> list[tuple[int, list[str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "Tệp CSV không ở mã UTF-8: khi lưu từ Excel, chọn “CSV UTF-8 (Comma delimited)”."
+            "Tệp CSV không ở mã UTF-8: khi lưu từ Excel, chọn “CSV UTF-8 (Comma delimited)”.",
+            code="import_not_utf8",
         ) from exc
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ","
@@ -203,7 +205,9 @@ def _read_csv(content: bytes) -> list[tuple[int, list[str]]]:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportFileError(f"Tệp CSV hỏng ở dòng {reader.line_num}: {exc}.") from exc
+        raise ImportFileError(
+            f"Tệp CSV hỏng ở dòng {reader.line_num}: {exc}.", code="import_csv_broken"
+        ) from exc
     return rows
 
 
@@ -214,7 +218,8 @@ def _read_xlsx(content: bytes) -> list[tuple[int, list[Any]]]:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(
-            "Không đọc được tệp Excel (.xlsx): tệp hỏng hoặc không phải định dạng XLSX."
+            "Không đọc được tệp Excel (.xlsx): tệp hỏng hoặc không phải định dạng XLSX.",
+            code="import_xlsx_broken",
         ) from exc
     sheet = book.worksheets[0]
     rows = [
@@ -229,29 +234,36 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, Any]]
     """The data rows as (line, {column: cell}) with canonical column names; raises
     ImportFileError when the file cannot be used at all."""
     if not content:
-        raise ImportFileError("Tệp rỗng.")
+        raise ImportFileError("Tệp rỗng.", code="import_file_empty")
     if len(content) > MAX_BYTES:
-        raise ImportFileError(f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")
+        raise ImportFileError(
+            f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).", code="import_file_too_large"
+        )
     name = (filename or "").lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":
         table = _read_xlsx(content)
     elif name.endswith((".csv", ".txt")) or not name:
         table = _read_csv(content)
     else:
-        raise ImportFileError(f"Không đọc được “{filename}”: chỉ nhận tệp .csv hoặc .xlsx.")
+        raise ImportFileError(
+            f"Không đọc được “{filename}”: chỉ nhận tệp .csv hoặc .xlsx.", code="import_file_type"
+        )
     table = [(line, cells) for line, cells in table if any(str(c).strip() for c in cells)]
     if not table:
-        raise ImportFileError("Tệp không có dữ liệu.")
+        raise ImportFileError("Tệp không có dữ liệu.", code="import_file_empty")
     header_line, header = table[0]
     keys = [_header_key(h) for h in header]
     missing = [c for c in REQUIRED if c not in keys]
     if missing:
         raise ImportFileError(
             f"Dòng tiêu đề (dòng {header_line}) thiếu cột bắt buộc: {', '.join(missing)}. "
-            "Các cột: " + ", ".join(COLUMNS) + "."
+            "Các cột: " + ", ".join(COLUMNS) + ".",
+            code="import_columns_missing",
         )
     if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,}).".replace(",", "."))
+        raise ImportFileError(
+            f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,}).".replace(",", "."), code="import_too_many_rows"
+        )
     rows = []
     for line, cells in table[1:]:
         row = {}
@@ -451,7 +463,9 @@ def _shown(field_name: str, value: Any) -> str:
     return str(value)
 
 
-def preview(*, actor, filename: str, content: bytes, default_agency: Unit | None = None) -> ImportPreview:
+def preview(
+    *, actor: Actor, filename: str, content: bytes, default_agency: Unit | None = None
+) -> ImportPreview:
     """Read the file and compare it with the catalogue; writes nothing."""
     rows = read_table(filename, content)
     result = ImportPreview(filename=filename, rows=len(rows))
@@ -466,7 +480,7 @@ def preview(*, actor, filename: str, content: bytes, default_agency: Unit | None
         .select_related("agency")
         .annotate(steps_total=Sum("steps__time_allowed"))
     }
-    access = Access.for_user(actor) if actor is not None else None
+    access = None if actor is SYSTEM else Access.for_user(actor)
     seen: dict[tuple[str, int], int] = {}
 
     for line, data, cell_errors, agency_code in parsed:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
+from cchc.core.actors import Actor
 from cchc.core.text import fold
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
@@ -35,7 +36,7 @@ class Filters:
         return bool(self.q or self.field or self.level or self.agency or self.online_mode)
 
 
-def procedure_list(*, user, filters: Filters | None = None) -> QuerySet[Procedure]:
+def procedure_list(*, user: Actor, filters: Filters | None = None) -> QuerySet[Procedure]:
     """The catalogue, searched and filtered. Search is accent- and case-insensitive over code,
     name and field: every word typed must appear ("dang ky khai sinh", "1.001193"); names with
     the words side by side come first."""
@@ -64,7 +65,7 @@ def procedure_list(*, user, filters: Filters | None = None) -> QuerySet[Procedur
     return qs.order_by("code", "agency__path", "id")
 
 
-def mark_manageable(*, user, procedures) -> list[Procedure]:
+def mark_manageable(*, user: Actor, procedures) -> list[Procedure]:
     """Set `can_manage` on each procedure (no query: the user's grants are cached)."""
     access = Access.for_user(user)
     items = list(procedures)
@@ -73,7 +74,7 @@ def mark_manageable(*, user, procedures) -> list[Procedure]:
     return items
 
 
-def procedure_get(*, user, pk: int, manage: bool = False) -> Procedure:
+def procedure_get(*, user: Actor, pk: int, manage: bool = False) -> Procedure:
     """The procedure with its agency; with `manage`, only for those who may change it."""
     procedure = get_object_or_404(Procedure.objects.select_related("agency", "created_by"), pk=pk)
     if manage and not Access.for_user(user).can_manage_unit(procedure.agency):
@@ -81,7 +82,7 @@ def procedure_get(*, user, pk: int, manage: bool = False) -> Procedure:
     return procedure
 
 
-def procedure_detail(*, user, pk: int) -> Procedure:
+def procedure_detail(*, user: Actor, pk: int) -> Procedure:
     """The procedure with its components and steps in order, and the user's right to change it."""
     procedure = get_object_or_404(
         Procedure.objects.select_related("agency").prefetch_related(
@@ -130,7 +131,7 @@ def agency_choices() -> QuerySet[Unit]:
     return Unit.objects.filter(Exists(Procedure.objects.filter(agency=OuterRef("pk")))).order_by("path")
 
 
-def manageable_agencies(*, user) -> QuerySet[Unit]:
+def manageable_agencies(*, user: Actor) -> QuerySet[Unit]:
     """Current units whose catalogue the user may change, province first, then agencies and
     communes alphabetically."""
     kind_order = Case(

@@ -1,6 +1,6 @@
 """Writes to the procedure catalogue. Keyword-only, one transaction each, audited.
 
-`actor=None` is the system itself (management commands, the demo loader): it is not checked
+`SYSTEM` is the system itself (management commands, the demo loader): it is not checked
 against the organisation tree. Every other actor must coordinate or administer the competent
 agency's subtree (`Access.can_manage_unit`).
 """
@@ -14,11 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access, require_manager
-from cchc.orgs.models import Unit, UnitKind
+from cchc.orgs.models import Unit, UnitKind, user_of
 
 from .models import (
     CODE_RE,
@@ -85,7 +86,9 @@ def validate_code(code: str | None) -> str:
     raw = nfc(code)
     text = raw
     if not text:
-        raise ServiceError({"code": "Nhập mã thủ tục, ví dụ 1.001234 hoặc 1.012753.H19."})
+        raise ServiceError(
+            {"code": "Nhập mã thủ tục, ví dụ 1.001234 hoặc 1.012753.H19."}, code="procedure_code_required"
+        )
     parts = text.split(".")
     if len(parts) == 3 and parts[2][:1] in ("h", "H"):
         parts[2] = "H" + parts[2][1:]
@@ -107,18 +110,20 @@ def validate_code(code: str | None) -> str:
         reason = f"phần sau dấu chấm phải có đúng 6 chữ số (đang có “{parts[1]}”)"
     else:
         reason = f"hậu tố địa phương phải có dạng .H và 2 chữ số (đang có “.{parts[2]}”)"
-    raise ServiceError({"code": f"Mã thủ tục “{raw}” không đúng: {reason}.{example}"})
+    raise ServiceError(
+        {"code": f"Mã thủ tục “{raw}” không đúng: {reason}.{example}"}, code="procedure_code_invalid"
+    )
 
 
-def _require_manager(actor, unit: Unit) -> None:
-    """`orgs.access.require_manager` with this app's message; `None`, the system (commands and
-    the demo loader), is not checked."""
-    if actor is not None:
+def _require_manager(actor: Actor, unit: Unit) -> None:
+    """`orgs.access.require_manager` with this app's message; the system (commands and the demo
+    loader) is not checked."""
+    if actor is not SYSTEM:
         require_manager(actor, unit, f"Bạn không có quyền quản lý thủ tục hành chính của {unit.body_name}.")
 
 
-def can_manage(actor, procedure: Procedure) -> bool:
-    return actor is None or Access.for_user(actor).can_manage_unit(procedure.agency)
+def can_manage(actor: Actor, procedure: Procedure) -> bool:
+    return actor is SYSTEM or Access.for_user(actor).can_manage_unit(procedure.agency)
 
 
 def default_level(agency: Unit) -> str:
@@ -211,7 +216,7 @@ def normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     """NFC text, canonical code, Decimal times; unknown fields refused."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ServiceError(f"Không thể ghi trường: {', '.join(sorted(unknown))}.")
+        raise ServiceError(f"Không thể ghi trường: {', '.join(sorted(unknown))}.", code="field_not_editable")
     out = dict(data)
     for key in TEXT_FIELDS & set(out):
         out[key] = nfc(out[key])
@@ -240,7 +245,7 @@ def _steps_total(procedure: Procedure | None) -> Decimal | None:
 
 
 @transaction.atomic
-def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Procedure:
+def procedure_save(*, actor: Actor, procedure: Procedure | None = None, **data) -> Procedure:
     """Create a procedure (needs code, name, agency) or change the given fields of one.
 
     Fields: see EDITABLE_FIELDS. Saving an unchanged procedure writes nothing."""
@@ -267,10 +272,10 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
         _require_manager(actor, state["agency"])
     errors = check_procedure(state, existing=procedure, steps_total=_steps_total(procedure))
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="procedure_invalid")
     before = snapshot(procedure, PROCEDURE_FIELDS) if procedure else None
     if procedure is None:
-        procedure = Procedure(created_by=actor if getattr(actor, "pk", None) else None)
+        procedure = Procedure(created_by=user_of(actor))
     for key, value in state.items():
         setattr(procedure, key, value)
     after = snapshot(procedure, PROCEDURE_FIELDS)
@@ -290,7 +295,7 @@ def procedure_save(*, actor, procedure: Procedure | None = None, **data) -> Proc
 
 
 @transaction.atomic
-def procedure_delete(*, actor, procedure: Procedure) -> None:
+def procedure_delete(*, actor: Actor, procedure: Procedure) -> None:
     _require_manager(actor, procedure.agency)
     audit_record(
         actor=actor,
@@ -327,7 +332,7 @@ def _check_step(procedure: Procedure, name: str, actor_role: str, time_allowed, 
 @transaction.atomic
 def step_save(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     step: Step | None = None,
     name: str,
@@ -338,12 +343,12 @@ def step_save(
     longer than the procedure's processing time."""
     _require_manager(actor, procedure.agency)
     if step is not None and step.procedure_id != procedure.pk:
-        raise ServiceError("Bước xử lý không thuộc thủ tục này.")
+        raise ServiceError("Bước xử lý không thuộc thủ tục này.", code="not_in_procedure")
     name, actor_role = nfc(name), nfc(actor_role)
     others = procedure.steps.exclude(pk=getattr(step, "pk", None)).aggregate(t=Sum("time_allowed"))["t"]
     errors = _check_step(procedure, name, actor_role, time_allowed, others or Decimal(0))
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="step_invalid")
     before = snapshot(step, STEP_FIELDS) if step else None
     if step is None:
         last = procedure.steps.aggregate(m=Max("position"))["m"] or 0
@@ -369,7 +374,7 @@ def _renumber(items) -> None:
 
 
 @transaction.atomic
-def step_delete(*, actor, step: Step) -> None:
+def step_delete(*, actor: Actor, step: Step) -> None:
     procedure = step.procedure
     _require_manager(actor, procedure.agency)
     audit_record(
@@ -384,7 +389,7 @@ def step_delete(*, actor, step: Step) -> None:
 
 
 @transaction.atomic
-def step_move(*, actor, step: Step, offset: int) -> Step:
+def step_move(*, actor: Actor, step: Step, offset: int) -> Step:
     """Move a step up (offset -1) or down (+1) in the process."""
     procedure = step.procedure
     _require_manager(actor, procedure.agency)
@@ -392,7 +397,7 @@ def step_move(*, actor, step: Step, offset: int) -> Step:
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     target = index + offset
     if not 0 <= target < len(steps):
-        raise ServiceError("Không thể di chuyển bước ra ngoài quy trình.")
+        raise ServiceError("Không thể di chuyển bước ra ngoài quy trình.", code="step_move_outside")
     steps[index], steps[target] = steps[target], steps[index]
     before = [s.pk for s in sorted(steps, key=lambda s: s.position)]
     _renumber(steps)
@@ -423,7 +428,7 @@ def _check_component(name: str, copies) -> dict:
 @transaction.atomic
 def component_save(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     component: Component | None = None,
     name: str,
@@ -433,11 +438,11 @@ def component_save(
 ) -> Component:
     _require_manager(actor, procedure.agency)
     if component is not None and component.procedure_id != procedure.pk:
-        raise ServiceError("Thành phần hồ sơ không thuộc thủ tục này.")
+        raise ServiceError("Thành phần hồ sơ không thuộc thủ tục này.", code="not_in_procedure")
     name = nfc(name)
     errors = _check_component(name, copies)
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="component_invalid")
     before = snapshot(component, COMPONENT_FIELDS) if component else None
     if component is None:
         last = procedure.components.aggregate(m=Max("position"))["m"] or 0
@@ -457,7 +462,7 @@ def component_save(
 
 
 @transaction.atomic
-def component_delete(*, actor, component: Component) -> None:
+def component_delete(*, actor: Actor, component: Component) -> None:
     procedure = component.procedure
     _require_manager(actor, procedure.agency)
     audit_record(
@@ -474,7 +479,7 @@ def component_delete(*, actor, component: Component) -> None:
 @transaction.atomic
 def procedure_set_parts(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     steps: Iterable[Mapping[str, Any]],
     components: Iterable[Mapping[str, Any]],
@@ -496,7 +501,7 @@ def procedure_set_parts(
         problem = _check_component(nfc(c.get("name")), c.get("copies", 1))
         errors += [f"Thành phần {i}: {m}" for m in problem.values()]
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="procedure_process_invalid")
     before = {
         "steps": [snapshot(s, STEP_FIELDS) for s in procedure.steps.all()],
         "components": [snapshot(c, COMPONENT_FIELDS) for c in procedure.components.all()],
@@ -543,7 +548,7 @@ def procedure_set_parts(
 
 @transaction.atomic
 def catalogue_import(
-    *, actor, filename: str, content: bytes, default_agency: Unit | None = None, dry_run: bool = False
+    *, actor: Actor, filename: str, content: bytes, default_agency: Unit | None = None, dry_run: bool = False
 ):
     """Import a catalogue file (CSV or XLSX, see docs/procedures.md): every good row creates or
     updates one procedure, every bad row is reported with its line and reason and skipped. One

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.params import int_param
+from cchc.orgs.http import AuthedRequest
 
 from . import selectors, services
 from .forms import ComponentForm, ImportForm, ProcedureForm, StepForm
@@ -25,7 +26,7 @@ IMPORT_SESSION_KEY = "procedures_import"
 PROCEDURE_FORM_FIELDS = list(services.EDITABLE_FIELDS)
 
 
-def _require_some_catalogue(request) -> None:
+def _require_some_catalogue(request: AuthedRequest) -> None:
     if not selectors.manageable_agencies(user=request.user).exists():
         raise PermissionDenied(
             "Chỉ cán bộ điều phối hoặc quản trị của cơ quan thực hiện được quản lý danh mục thủ tục."
@@ -37,7 +38,7 @@ def _plain(value: Decimal) -> Decimal:
 
 
 @require_GET
-def procedure_list(request):
+def procedure_list(request: AuthedRequest):
     g = request.GET
     filters = selectors.Filters(
         q=g.get("q", "").strip(),
@@ -69,12 +70,12 @@ def procedure_list(request):
 
 
 @require_GET
-def procedure_detail(request, pk: int):
+def procedure_detail(request: AuthedRequest, pk: int):
     procedure = selectors.procedure_detail(user=request.user, pk=pk)
     return render(request, "procedures/procedure_detail.html", {"procedure": procedure})
 
 
-def _procedure_form(request, procedure: Procedure | None) -> ProcedureForm:
+def _procedure_form(request: AuthedRequest, procedure: Procedure | None) -> ProcedureForm:
     initial = {"level": Level.PROVINCE, "time_unit": "working_day", "online_mode": OnlineMode.NONE}
     if procedure:
         initial = {f: getattr(procedure, f) for f in PROCEDURE_FORM_FIELDS}
@@ -85,7 +86,7 @@ def _procedure_form(request, procedure: Procedure | None) -> ProcedureForm:
     )
 
 
-def _save_procedure(request, procedure: Procedure | None):
+def _save_procedure(request: AuthedRequest, procedure: Procedure | None):
     form = _procedure_form(request, procedure)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,18 +104,18 @@ def _save_procedure(request, procedure: Procedure | None):
 
 
 @require_http_methods(["GET", "POST"])
-def procedure_create(request):
+def procedure_create(request: AuthedRequest):
     _require_some_catalogue(request)
     return _save_procedure(request, None)
 
 
 @require_http_methods(["GET", "POST"])
-def procedure_edit(request, pk: int):
+def procedure_edit(request: AuthedRequest, pk: int):
     return _save_procedure(request, selectors.procedure_get(user=request.user, pk=pk, manage=True))
 
 
 @require_POST
-def procedure_delete(request, pk: int):
+def procedure_delete(request: AuthedRequest, pk: int):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     try:
         services.procedure_delete(actor=request.user, procedure=procedure)
@@ -129,7 +130,7 @@ def procedure_delete(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def component_edit(request, pk: int, component_id: int | None = None):
+def component_edit(request: AuthedRequest, pk: int, component_id: int | None = None):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     component = get_object_or_404(Component, pk=component_id, procedure=procedure) if component_id else None
     initial = (
@@ -156,7 +157,7 @@ def component_edit(request, pk: int, component_id: int | None = None):
 
 
 @require_POST
-def component_delete(request, pk: int, component_id: int):
+def component_delete(request: AuthedRequest, pk: int, component_id: int):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     component = get_object_or_404(Component, pk=component_id, procedure=procedure)
     services.component_delete(actor=request.user, component=component)
@@ -168,7 +169,7 @@ def component_delete(request, pk: int, component_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def step_edit(request, pk: int, step_id: int | None = None):
+def step_edit(request: AuthedRequest, pk: int, step_id: int | None = None):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     step = get_object_or_404(Step, pk=step_id, procedure=procedure) if step_id else None
     initial = (
@@ -194,7 +195,7 @@ def step_edit(request, pk: int, step_id: int | None = None):
 
 
 @require_POST
-def step_delete(request, pk: int, step_id: int):
+def step_delete(request: AuthedRequest, pk: int, step_id: int):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     step = get_object_or_404(Step, pk=step_id, procedure=procedure)
     services.step_delete(actor=request.user, step=step)
@@ -203,7 +204,7 @@ def step_delete(request, pk: int, step_id: int):
 
 
 @require_POST
-def step_move(request, pk: int, step_id: int):
+def step_move(request: AuthedRequest, pk: int, step_id: int):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     step = get_object_or_404(Step, pk=step_id, procedure=procedure)
     try:
@@ -218,7 +219,7 @@ def step_move(request, pk: int, step_id: int):
 # --- import -----------------------------------------------------------------------------------
 
 
-def _import_page(request, form, preview=None, sha256="", status=200):
+def _import_page(request: AuthedRequest, form, preview=None, sha256="", status=200):
     return render(
         request,
         "procedures/import.html",
@@ -228,7 +229,7 @@ def _import_page(request, form, preview=None, sha256="", status=200):
 
 
 @require_http_methods(["GET", "POST"])
-def catalogue_import(request):
+def catalogue_import(request: AuthedRequest):
     """Upload → preview of every row (nothing written) → confirm (see import_confirm)."""
     _require_some_catalogue(request)
     agencies = selectors.manageable_agencies(user=request.user)
@@ -256,7 +257,7 @@ def catalogue_import(request):
 
 
 @require_POST
-def import_confirm(request):
+def import_confirm(request: AuthedRequest):
     _require_some_catalogue(request)
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or stored.get("sha256") != request.POST.get("sha256"):

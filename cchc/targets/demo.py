@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
+
 from .models import TargetBinding
 from .services import target_bind, targets_suggest
 
 
 @transaction.atomic
-def bind_demo_targets(plan, actor) -> list[TargetBinding]:
+def bind_demo_targets(plan, actor: Actor) -> list[TargetBinding]:
     """Record the suggestions, then bind each suggested target not yet bound; returns them."""
     targets_suggest(actor=actor, plan=plan)
     unbound = (

@@ -8,16 +8,15 @@ the year-end evaluation often comes after the plan is closed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from cchc.core import indicator_sources
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import ServiceError
 from cchc.orgs.access import require_manager
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 from cchc.plans.models import Plan, Target
 from cchc.plans.observers import PlanObserver
 
@@ -27,7 +26,7 @@ from .suggest import suggest_target
 BIND_FIELDS = ["indicator", "suggested", "confirmed_by_id", "confirmed_at", "measured_unit_id"]
 
 
-def _require_coordinator(actor, plan: Plan) -> None:
+def _require_coordinator(actor: Actor, plan: Plan) -> None:
     require_manager(
         actor,
         plan.issuer,
@@ -43,7 +42,9 @@ def _locked(target: Target) -> tuple[Target, TargetBinding]:
 
 
 @transaction.atomic
-def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | None = None) -> TargetBinding:
+def target_bind(
+    *, actor: Actor, target: Target, indicator: str, measured_unit: Unit | None = None
+) -> TargetBinding:
     """Bind (or re-bind) a target to an indicator, measured at ``measured_unit`` (default: the
     plan's issuer, which must contain it); the actor's confirmation is recorded."""
     target, binding = _locked(target)
@@ -52,13 +53,14 @@ def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | 
     unit = measured_unit or plan.issuer
     if not unit.path.startswith(plan.issuer.path):
         raise ServiceError(
-            {"measured_unit": f"Đơn vị lấy số liệu phải là {plan.issuer.name} hoặc một đơn vị trực thuộc."}
+            {"measured_unit": f"Đơn vị lấy số liệu phải là {plan.issuer.name} hoặc một đơn vị trực thuộc."},
+            code="not_in_subtree",
         )
     source = indicator_sources.check_bindable(indicator, unit)
     before = snapshot(binding, BIND_FIELDS)
     binding.indicator = source.code
     binding.suggested = suggest_target(target).code or ""
-    binding.confirmed_by = actor
+    binding.confirmed_by = user_of(actor)
     binding.confirmed_at = timezone.now()
     binding.measured_unit = unit
     binding.save()
@@ -74,11 +76,11 @@ def target_bind(*, actor, target: Target, indicator: str, measured_unit: Unit | 
 
 
 @transaction.atomic
-def target_unbind(*, actor, target: Target) -> TargetBinding:
+def target_unbind(*, actor: Actor, target: Target) -> TargetBinding:
     target, binding = _locked(target)
     _require_coordinator(actor, target.plan)
     if not binding.indicator:
-        raise ServiceError("Chỉ tiêu này chưa được gắn chỉ số.")
+        raise ServiceError("Chỉ tiêu này chưa được gắn chỉ số.", code="target_not_bound")
     before = snapshot(binding, BIND_FIELDS)
     binding.indicator = ""
     binding.confirmed_by = None
@@ -97,7 +99,7 @@ def target_unbind(*, actor, target: Target) -> TargetBinding:
 
 
 @transaction.atomic
-def targets_suggest(*, actor, plan: Plan) -> int:
+def targets_suggest(*, actor: Actor, plan: Plan) -> int:
     """Record what the system suggests for every target of the plan (after an import, say);
     bindings stay as they are. Returns how many targets got a suggestion."""
     _require_coordinator(actor, plan)
@@ -127,7 +129,7 @@ def targets_suggest(*, actor, plan: Plan) -> int:
 class SuggestOnImport(PlanObserver):
     """An imported plan's targets get their suggested indicator at once (a person confirms)."""
 
-    def targets_imported(self, *, actor: Any, plan: Plan) -> None:
+    def targets_imported(self, *, actor: Actor, plan: Plan) -> None:
         targets_suggest(actor=actor, plan=plan)
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cchc.core import indicator_sources
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import ServiceError
 from cchc.core.indicator_sources import EMPTY, REPORTING, Reading, Source, SourceUnavailable, format_value
 from cchc.core.numbers import format_number
@@ -234,11 +235,12 @@ def _fill(st: TargetStatus, got: dict[str, Reading], rule: Rule, today: dt.date)
         st.why = f"Chưa có số liệu năm {year}."
 
 
-def target_statuses(plan, targets, *, user=None, today: dt.date) -> list[TargetStatus]:
+def target_statuses(plan, targets, *, user: Actor, today: dt.date) -> list[TargetStatus]:
     """The status of each target of ``plan``, every figure asked of its source in one batch
     (`indicator_sources.readings_many`: the dossier figures cost one query per measured unit).
-    Figures of a unit the user may not read are not computed (``visible`` False)."""
-    access = Access.for_user(user) if user is not None else None
+    Figures of a unit the user may not read are not computed (``visible`` False); ``SYSTEM``
+    reads every unit."""
+    access = None if user is SYSTEM else Access.for_user(user)
     out: list[TargetStatus] = []
     for target in targets:
         st = TargetStatus(target)
@@ -278,7 +280,7 @@ def target_statuses(plan, targets, *, user=None, today: dt.date) -> list[TargetS
     return out
 
 
-def target_status(target, *, user=None, today: dt.date) -> TargetStatus:
+def target_status(target, *, user: Actor, today: dt.date) -> TargetStatus:
     return target_statuses(target.plan, [target], user=user, today=today)[0]
 
 

@@ -18,6 +18,7 @@ from cchc.core import indicator_sources
 from cchc.core.charts import sparkline
 from cchc.core.errors import ServiceError
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import KIND_ORDER, Unit
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Target
@@ -28,7 +29,7 @@ from .status import LABELS, goal_text, target_statuses
 
 
 @require_GET
-def plan_targets(request, pk: int):
+def plan_targets(request: AuthedRequest, pk: int):
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
     today = timezone.localdate()
     targets = list(plan.targets.select_related("binding__measured_unit", "binding__confirmed_by"))
@@ -79,14 +80,14 @@ def plan_targets(request, pk: int):
     )
 
 
-def _back(request, plan) -> str:
+def _back(request: AuthedRequest, plan) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse("targets:plan_targets", args=[plan.pk]) + "#chi-tieu"
 
 
-def _report(request, exc: ServiceError) -> None:
+def _report(request: AuthedRequest, exc: ServiceError) -> None:
     found = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
     for msgs in found:
         for message in msgs:
@@ -94,7 +95,7 @@ def _report(request, exc: ServiceError) -> None:
 
 
 @require_POST
-def target_bind(request, pk: int, target_id: int):
+def target_bind(request: AuthedRequest, pk: int, target_id: int):
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
     target = get_object_or_404(Target, pk=target_id, plan=plan)
     unit_id = request.POST.get("measured_unit") or ""
@@ -120,7 +121,7 @@ def target_bind(request, pk: int, target_id: int):
 
 
 @require_POST
-def target_unbind(request, pk: int, target_id: int):
+def target_unbind(request: AuthedRequest, pk: int, target_id: int):
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
     target = get_object_or_404(Target, pk=target_id, plan=plan)
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.plans.models import Plan, Task
 from cchc.plans.observers import PlanObserver
@@ -16,15 +17,17 @@ from .services import assignments_sync
 
 
 class AssignmentsFollowPlans(PlanObserver):
-    def plan_issued(self, *, actor: Any, plan: Plan, tasks: Sequence[Task]) -> dict[str, Any]:
+    def plan_issued(self, *, actor: Actor, plan: Plan, tasks: Sequence[Task]) -> dict[str, Any]:
         return {"assignments_created": sum(assignments_sync(actor=actor, task=t) for t in tasks)}
 
-    def task_units_changed(self, *, actor: Any, task: Task) -> None:
+    def task_units_changed(self, *, actor: Actor, task: Task) -> None:
         assignments_sync(actor=actor, task=task)
 
-    def task_deleting(self, *, actor: Any, task: Task) -> None:
+    def task_deleting(self, *, actor: Actor, task: Task) -> None:
         if Assignment.objects.filter(task=task, updates_count__gt=0).exists():
-            raise ServiceError("Nhiệm vụ đã có đơn vị báo cáo tiến độ, không thể xóa.")
+            raise ServiceError(
+                "Nhiệm vụ đã có đơn vị báo cáo tiến độ, không thể xóa.", code="task_has_reports"
+            )
 
 
 ASSIGNMENTS_FOLLOW_PLANS = AssignmentsFollowPlans()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied
 from cchc.core.periods import reporting_window
@@ -79,9 +80,9 @@ def _message(plan: Plan, r: UnitReminder, window_label: str) -> str:
 
 
 @transaction.atomic
-def reminders_send(*, actor, plan: Plan, today: dt.date | None = None) -> tuple[int, int]:
+def reminders_send(*, actor: Actor, plan: Plan, today: dt.date | None = None) -> tuple[int, int]:
     """Send the reminders of a plan; returns (units reminded, units without an e-mail address)."""
-    if actor is not None and not Access.for_user(actor).can_manage_unit(plan.issuer):
+    if actor is not SYSTEM and not Access.for_user(actor).can_manage_unit(plan.issuer):
         raise PermissionDenied("Chỉ cơ quan ban hành kế hoạch được gửi nhắc nhở.")
     if plan.status != PlanStatus.ISSUED:
         return 0, 0

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.periods import reporting_window
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
@@ -36,7 +37,7 @@ def _base(today: dt.date) -> QuerySet[Assignment]:
 
 
 def my_assignments(
-    *, user, status: str | None = None, plan_id: int | None = None, today: dt.date | None = None
+    *, user: Actor, status: str | None = None, plan_id: int | None = None, today: dt.date | None = None
 ) -> QuerySet[Assignment]:
     """The assignments of the units the user personally reports for (their own units)."""
     today = today or timezone.localdate()
@@ -50,12 +51,12 @@ def my_assignments(
     return qs.order_by("task__final_due", "task__plan_id", "task__position", "unit__name")
 
 
-def my_status_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+def my_status_counts(*, user: Actor, today: dt.date | None = None) -> dict[str, int]:
     rows = my_assignments(user=user, today=today).order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
 
 
-def assignment_get(*, user, pk: int, today: dt.date | None = None) -> Assignment:
+def assignment_get(*, user: Actor, pk: int, today: dt.date | None = None) -> Assignment:
     access = Access.for_user(user)
     assignment = get_object_or_404(_base(today or timezone.localdate()), pk=pk)
     if not Assignment.objects.filter(assignment_visibility_q(access), pk=pk).exists():
@@ -69,7 +70,7 @@ def assignment_updates(*, assignment: Assignment) -> QuerySet[ProgressUpdate]:
     )
 
 
-def evidence_get(*, user, pk: int) -> Evidence:
+def evidence_get(*, user: Actor, pk: int) -> Evidence:
     evidence = get_object_or_404(
         Evidence.objects.select_related("update__assignment__unit", "update__assignment__task__plan__issuer"),
         pk=pk,
@@ -126,7 +127,7 @@ class Dashboard:
         return [(s, s.label, self.totals.get(s, 0)) for s in STATUS_ORDER]
 
 
-def dashboard_scope(*, user, plan: Plan) -> Q:
+def dashboard_scope(*, user: Actor, plan: Plan) -> Q:
     access = Access.for_user(user)
     if access.can_oversee_unit(plan.issuer):
         return Q()
@@ -136,7 +137,9 @@ def dashboard_scope(*, user, plan: Plan) -> Q:
     return scope
 
 
-def plan_dashboard(*, user, plan: Plan, today: dt.date | None = None, overdue_limit: int = 50) -> Dashboard:
+def plan_dashboard(
+    *, user: Actor, plan: Plan, today: dt.date | None = None, overdue_limit: int = 50
+) -> Dashboard:
     """Progress of a plan by status, reform area and unit; overdue work; units that have not
     reported in the current CCHC reporting window. Three queries, whatever the plan's size."""
     today = today or timezone.localdate()

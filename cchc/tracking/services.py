@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.uploads import check_upload
 from cchc.orgs.access import Access
+from cchc.orgs.models import user_of
 from cchc.plans.models import PlanStatus, Task, TaskRole
 
 from .models import Assignment, Evidence, ProgressUpdate
@@ -20,7 +23,7 @@ ASSIGNMENT_SUMMARY = ["percent", "last_reported_on", "completed_on", "updates_co
 
 
 @transaction.atomic
-def assignments_sync(*, actor, task: Task) -> int:
+def assignments_sync(*, actor: Actor, task: Task) -> int:
     """Make the task's assignments match its lead units; returns how many were created.
 
     A lead unit that was removed loses its assignment only if it has reported nothing;
@@ -31,7 +34,9 @@ def assignments_sync(*, actor, task: Task) -> int:
     removed = set(existing) - leads
     reported = [u for u in removed if existing[u] > 0]
     if reported:
-        raise ServiceError("Không thể bỏ cơ quan chủ trì đã báo cáo tiến độ nhiệm vụ này.")
+        raise ServiceError(
+            "Không thể bỏ cơ quan chủ trì đã báo cáo tiến độ nhiệm vụ này.", code="lead_has_reported"
+        )
     if removed:
         Assignment.objects.filter(task=task, unit_id__in=removed).delete()
     new = [Assignment(task=task, unit_id=u) for u in sorted(leads - set(existing))]
@@ -51,7 +56,7 @@ def assignments_sync(*, actor, task: Task) -> int:
 @transaction.atomic
 def progress_post(
     *,
-    actor,
+    actor: Actor,
     assignment: Assignment,
     percent: int,
     narrative: str,
@@ -70,10 +75,13 @@ def progress_post(
     if not Access.for_user(actor).can_report_for(assignment.unit):
         raise PermissionDenied("Bạn không có quyền báo cáo tiến độ cho đơn vị này.")
     if plan.status != PlanStatus.ISSUED:
-        raise ServiceError("Kế hoạch không còn nhận báo cáo tiến độ (chưa ban hành hoặc đã kết thúc).")
+        raise ServiceError(
+            "Kế hoạch không còn nhận báo cáo tiến độ (chưa ban hành hoặc đã kết thúc).",
+            code="plan_not_reporting",
+        )
     today = timezone.localdate()
     reported_on = reported_on or today
-    errors = {}
+    errors: dict[str, Any] = {}
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         errors["percent"] = "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100."
     narrative = "\n".join(nfc(line) for line in (narrative or "").splitlines()).strip()
@@ -92,11 +100,15 @@ def progress_post(
         except ServiceError as exc:
             errors.update(exc.message_dict)
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="progress_report_invalid")
 
     before = snapshot(assignment, ASSIGNMENT_SUMMARY)
     update = ProgressUpdate.objects.create(
-        assignment=assignment, author=actor, reported_on=reported_on, percent=percent, narrative=narrative
+        assignment=assignment,
+        author=user_of(actor),
+        reported_on=reported_on,
+        percent=percent,
+        narrative=narrative,
     )
     saved: list[Evidence] = []
     try:

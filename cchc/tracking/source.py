@@ -42,7 +42,10 @@ class TaskSource:
 
     def source(self, code: str, unit: Unit | None = None) -> Source:
         if code not in CODES:
-            raise ServiceError({"indicator": f"Không có chỉ số nhiệm vụ “{code}” (dùng: {self.code_help})."})
+            raise ServiceError(
+                {"indicator": f"Không có chỉ số nhiệm vụ “{code}” (dùng: {self.code_help})."},
+                code="indicator_code_invalid",
+            )
         return Source(code, CODES[code], self.family, PERCENT, True, "%", cadence=CALENDAR)
 
     def choices(self, unit: Unit) -> list[tuple[str, str]]:

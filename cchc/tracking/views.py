@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.orgs.access import Access
+from cchc.orgs.http import AuthedRequest
 from cchc.plans.selectors import plan_get
 
 from . import exports, selectors, services
@@ -30,7 +31,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-def my_tasks(request):
+def my_tasks(request: AuthedRequest):
     status = request.GET.get("trang_thai") or None
     if status not in Status.values:
         status = None
@@ -54,7 +55,7 @@ def my_tasks(request):
 
 
 @require_http_methods(["GET", "POST"])
-def assignment_detail(request, pk: int):
+def assignment_detail(request: AuthedRequest, pk: int):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
     access = Access.for_user(request.user)
     can_report = access.can_report_for(assignment.unit) and assignment.task.plan.status == "issued"
@@ -93,7 +94,7 @@ def assignment_detail(request, pk: int):
 
 
 @require_GET
-def evidence_download(request, pk: int):
+def evidence_download(request: AuthedRequest, pk: int):
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     response = FileResponse(
         evidence.file.open("rb"),
@@ -106,7 +107,7 @@ def evidence_download(request, pk: int):
 
 
 @require_GET
-def plan_dashboard(request, pk: int):
+def plan_dashboard(request: AuthedRequest, pk: int):
     plan = plan_get(user=request.user, pk=pk)
     dashboard = selectors.plan_dashboard(user=request.user, plan=plan)
     if request.GET.get("xuat") == "xlsx":
@@ -131,7 +132,7 @@ def plan_dashboard(request, pk: int):
 
 
 @require_POST
-def plan_remind(request, pk: int):
+def plan_remind(request: AuthedRequest, pk: int):
     from .reminders import reminders_send
 
     plan = plan_get(user=request.user, pk=pk, manage=True)

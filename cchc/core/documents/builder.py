@@ -15,12 +15,15 @@ import io
 from collections.abc import Sequence
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 
@@ -52,8 +55,16 @@ class OfficialDocument:
 
     # --- building blocks ---------------------------------------------------------------------
     def _para(
-        self, cell_or_doc, text: str = "", *, bold=False, italic=False, size=None, align=None, underline=False
-    ):
+        self,
+        cell_or_doc: DocxDocument | _Cell,
+        text: str = "",
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: float | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+        underline: bool = False,
+    ) -> Paragraph:
         p = cell_or_doc.add_paragraph()
         if align is not None:
             p.alignment = align
@@ -103,7 +114,7 @@ class OfficialDocument:
             self._para(self.doc, subtitle, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         self.doc.add_paragraph()
 
-    def paragraph(self, text: str, *, bold=False, italic=False, indent: bool = True) -> None:
+    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True) -> None:
         p = self._para(self.doc, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if indent:
             p.paragraph_format.first_line_indent = Mm(10)
@@ -150,7 +161,7 @@ class OfficialDocument:
     def signatures(self, *blocks: tuple[str, str, str]) -> None:
         """Side by side signature blocks: (role in capitals, instruction in italics, name)."""
         table = self.doc.add_table(rows=1, cols=len(blocks))
-        width = 165 if self.doc.sections[0].page_width < Mm(250) else 252
+        width = 165 if (self.doc.sections[0].page_width or Mm(210)) < Mm(250) else 252
         _fix_widths(table, [width / len(blocks)] * len(blocks))
         for cell, (role, note, name) in zip(table.rows[0].cells, blocks, strict=True):
             cell.paragraphs[0].text = ""
@@ -175,7 +186,7 @@ class OfficialDocument:
         return out.getvalue()
 
 
-def _fix_widths(table, widths_mm) -> None:
+def _fix_widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths that both Word and LibreOffice honour (grid columns and cells)."""
     table.autofit = False
     for column, w in zip(table.columns, widths_mm, strict=False):
@@ -185,7 +196,7 @@ def _fix_widths(table, widths_mm) -> None:
             cell.width = Mm(w)
 
 
-def _repeat_header(table) -> None:
+def _repeat_header(table: Table) -> None:
     """Repeat the header row on every page (Word's "Repeat as header row")."""
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")

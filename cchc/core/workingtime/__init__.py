@@ -8,6 +8,9 @@
 See docs/working-time.md and docs/specs/working-time.md.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from .calendar import DAY_OFF, WORKING_DAY, CalendarOverride, WorkingCalendar
 from .errors import ExtensionError, OutOfRange, WorkingTimeError
 from .overrides_vn import AnnouncedDay, announced_days, default_calendar, shipped_overrides
@@ -23,7 +26,7 @@ from .policy import (
 )
 
 
-def default_policy(overrides=None) -> DuePolicy:
+def default_policy(overrides: Iterable[Any] | None = None) -> DuePolicy:
     """The default policy (07:30–11:30, 13:00–17:00, cut-off 15:00) on ``default_calendar``."""
     return DuePolicy(default_calendar(overrides))
 

@@ -75,10 +75,10 @@ def coerce_override(obj: Any) -> CalendarOverride:
     if isinstance(obj, CalendarOverride):
         return obj
     get = obj.get if isinstance(obj, Mapping) else (lambda key, default=None: getattr(obj, key, default))
-    date = get("date")
+    date: Any = get("date")
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
-    kind = get("kind")
+    kind: Any = get("kind")
     kind = getattr(kind, "value", kind)
     enabled = get("enabled", None)
     if enabled is None:

@@ -77,7 +77,7 @@ def package_agrees(day: AnnouncedDay) -> bool:
 
 
 @functools.cache
-def _package_calendar_for(years: tuple[int, ...]) -> tuple[dict, frozenset]:
+def _package_calendar_for(years: tuple[int, ...]) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
     h = holidays.country_holidays("VN", years=years, language="vi")
     return dict(h), frozenset(getattr(h, "weekend_workdays", ()))
 
@@ -111,7 +111,7 @@ def _date_or_id(value: str | dt.date) -> str | dt.date:
     return value
 
 
-def annotations() -> list[CalendarOverride]:
+def announced_annotations() -> list[CalendarOverride]:
     """Every announced day as an annotation (reason + legal reference for explanations)."""
     return [day.as_override() for day in announced_days()]
 
@@ -133,4 +133,4 @@ def default_calendar(
     if years is None:
         this_year = dt.date.today().year
         years = (min(2025, this_year - 1), this_year + 1)
-    return WorkingCalendar(years, overrides, annotations=annotations())
+    return WorkingCalendar(years, overrides, annotations=announced_annotations())

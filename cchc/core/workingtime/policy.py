@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from .calendar import WorkingCalendar, format_date
+from .calendar import WorkingCalendar, _State, format_date
 from .errors import ExtensionError, WorkingTimeError
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -257,7 +258,7 @@ class DueDate:
 
     # -- output ------------------------------------------------------------------------------------
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON object of the `cchc due-date` contract."""
         return {
             "received": self.received.isoformat(),
@@ -311,7 +312,7 @@ class DueDate:
             lines.append(f"Tạm dừng: từ {format_moment(start)} đến {format_moment(end)}.")
         if self.pauses:
             lines.append(f"Thời gian tạm dừng cộng thêm vào thời hạn: {format_working_time(self.paused)}.")
-        if self.extended_from is not None:
+        if self.extended_from is not None and self.extension is not None:
             lines.append(
                 f"Gia hạn (một lần, sau văn bản xin lỗi): hạn cũ {format_moment(self.extended_from)}, "
                 f"hạn mới {format_moment(self.extension[0])}."
@@ -393,14 +394,14 @@ class DuePolicy:
         st = cal._with_index(index)
         return st.working[index], hours.start, rule or "after_hours"
 
-    def _w(self, st, o: int, s: int) -> int:
+    def _w(self, st: _State, o: int, s: int) -> int:
         i = o - st.base
         r = st.rank[i]
         if st.is_working[i]:
             return r * self._day + self.hours.within(s)
         return r * self._day
 
-    def _from_w(self, st, x: int) -> tuple[int, int]:
+    def _from_w(self, st: _State, x: int) -> tuple[int, int]:
         """The earliest moment whose working-time coordinate (relative to ``st``) is ``x`` > 0."""
         k, rem = divmod(x, self._day)
         if rem == 0:
@@ -429,7 +430,7 @@ class DuePolicy:
                 index, s2 = st.rank[i + 1], hours.start
             else:
                 index = st.rank[i]
-                s2 = s if hours.contains(s) else hours.next_start(s)
+                s2 = s if hours.contains(s) else cast(int, hours.next_start(s))  # s < end: a period follows
             j = index + n
             shift = self.start_as_previous_end and s2 == hours.start
             if j - (1 if shift else 0) >= 0:
@@ -586,7 +587,7 @@ class DuePolicy:
         for o in range(a, b + 1):
             if not isw[o - st.base] and o % 7 not in (6, 0):  # ordinal % 7: 6 = Saturday, 0 = Sunday
                 d = dt.date.fromordinal(o)
-                out.append((d, cal.why_not_working(d)))
+                out.append((d, cal.why_not_working(d) or ""))  # never None: d is not worked
         return out
 
     # -- bulk ----------------------------------------------------------------------------------------
@@ -610,7 +611,7 @@ class DuePolicy:
             self._start_table = bytes(table)
         return self._start_table
 
-    def _midnight_list(self, st) -> list[dt.datetime]:
+    def _midnight_list(self, st: _State) -> list[dt.datetime]:
         if self._midnights is None or self._midnights[0] != id(st):
             first = dt.datetime(st.first_year, 1, 1, tzinfo=TZ)
             day = dt.timedelta(days=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from cchc.core.actors import Actor
 from cchc.exchange.generate import generate_lines
 from cchc.orgs.models import Unit
 
@@ -19,7 +20,7 @@ from .run import BATCH_SIZE, ImportReport, dossiers_import_lines
 
 def dossiers_generate(
     *,
-    actor,
+    actor: Actor,
     count: int,
     seed: int | str,
     units: Sequence[tuple[str, str, str]],

@@ -27,6 +27,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record
 from cchc.exchange.dossiers import BadRow
 from cchc.exchange.errors import ExchangeError
@@ -57,7 +58,7 @@ class ImportReport:
 
 def dossiers_import(
     *,
-    actor,
+    actor: Actor,
     path: str | Path,
     batch_size: int = BATCH_SIZE,
     strict: bool = False,
@@ -86,7 +87,7 @@ def dossiers_import(
 
 def dossiers_import_lines(
     *,
-    actor,
+    actor: Actor,
     lines: Iterable[str],
     source: str,
     batch_size: int = BATCH_SIZE,
@@ -162,7 +163,7 @@ def _batches(lines, source, units, procs, store: Store, *, batch_size, strict, c
         yield _Batch(rows, bad, verifier.checked)
 
 
-def _write(actor, source: str, store: Store, rows: list[tuple], report: ImportReport) -> None:
+def _write(actor: Actor, source: str, store: Store, rows: list[tuple], report: ImportReport) -> None:
     """One batch in one transaction: the dossiers not in the database yet, their events, the live
     indicator totals and one audit row."""
     with transaction.atomic():

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.workingtime import to_local
+from cchc.orgs.models import user_of
 
 from ..lifecycle import STATE_FIELDS, DossierState, Event, ReplayError, allowed, apply, refusal
 from ..messages import dossier_message
@@ -30,7 +32,9 @@ def moment(at: dt.datetime | None, field: str = "at") -> dt.datetime:
     now = timezone.now()
     value = to_local(at if at is not None else now)
     if value > now + CLOCK_SKEW:
-        raise ServiceError({field: f"Thời điểm {show(value)} chưa tới: không ghi trước sự việc."})
+        raise ServiceError(
+            {field: f"Thời điểm {show(value)} chưa tới: không ghi trước sự việc."}, code="moment_in_future"
+        )
     return value
 
 
@@ -71,13 +75,16 @@ def state_of(dossier: Dossier) -> DossierState | None:
 
 def check(dossier: Dossier, kind: str) -> None:
     if not allowed(kind, dossier.state or None):
-        raise ServiceError(refusal(kind, dossier.state or None, dossier.code))
+        raise ServiceError(refusal(kind, dossier.state or None, dossier.code), code="dossier_wrong_state")
 
 
 def check_order(dossier: Dossier, at: dt.datetime, field: str = "at") -> None:
     if dossier.last_event_at is not None and at < dossier.last_event_at:
         raise ServiceError(
-            {field: f"Thời điểm {show(at)} trước sự việc gần nhất của hồ sơ ({show(dossier.last_event_at)})."}
+            {
+                field: f"Thời điểm {show(at)} trước sự việc gần nhất của hồ sơ ({show(dossier.last_event_at)})."
+            },
+            code="moment_before_last_event",
         )
 
 
@@ -88,7 +95,9 @@ def when(dossier: Dossier, at: dt.datetime | None, field: str = "at") -> dt.date
     return value
 
 
-def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | None = None) -> DossierEvent:
+def record(
+    dossier: Dossier, *, actor: Actor, kind: str, at: dt.datetime, data: dict | None = None
+) -> DossierEvent:
     """Append one event to the dossier and store its effect (lifecycle.apply), in the caller's
     transaction; a new dossier is saved with its first event."""
     data = jsonable(data or {})
@@ -97,7 +106,7 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
     try:
         after = apply(before, Event(kind, at, data))
     except ReplayError as exc:  # the services check first; this is the last line of defence
-        raise ServiceError(str(exc)) from exc
+        raise ServiceError(str(exc), code="dossier_event_refused") from exc
     for name in STATE_FIELDS:
         setattr(dossier, name, getattr(after, name))
     if dossier.pk is None:
@@ -106,9 +115,8 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
         dossier.save(update_fields=[n.removesuffix("_id") for n in STATE_FIELDS])
     # whoever counts dossiers (the live indicators) moves with it, in this transaction
     publish_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
-    user = actor if getattr(actor, "pk", None) else None
     event = DossierEvent.objects.create(
-        dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user, data=data
+        dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user_of(actor), data=data
     )
     changed = [n for n in STATE_FIELDS if before is None or getattr(before, n) != getattr(after, n)]
     changed = [n for n in changed if n not in ("event_count", "last_event_at", "steps")]
@@ -127,7 +135,7 @@ def record(dossier: Dossier, *, actor, kind: str, at: dt.datetime, data: dict | 
 def required_text(value: str | None, field: str, message: str) -> str:
     text = "\n".join(nfc(line) for line in (value or "").splitlines()).strip()
     if not text:
-        raise ServiceError({field: message})
+        raise ServiceError({field: message}, code="text_required")
     if len(text) > 4000:
-        raise ServiceError({field: "Nội dung quá dài (tối đa 4.000 ký tự)."})
+        raise ServiceError({field: "Nội dung quá dài (tối đa 4.000 ký tự)."}, code="text_too_long")
     return text

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.uploads import check_upload
@@ -23,10 +24,12 @@ def _checked_file(upload):
     try:
         return check_upload(upload)
     except ServiceError as exc:
-        raise ServiceError({"result_file": exc.message_dict.get("files", exc.messages)[0]}) from None
+        raise ServiceError(
+            {"result_file": exc.message_dict.get("files", exc.messages)[0]}, code="result_file_refused"
+        ) from None
 
 
-def _attach(d: Dossier, checked, *, actor, at: dt.datetime) -> None:
+def _attach(d: Dossier, checked, *, actor: Actor, at: dt.datetime) -> None:
     """Store the file under a random name, then record it; the file goes if anything fails."""
     d.result_file.save(checked.name, checked.upload, save=False)
     try:
@@ -56,7 +59,7 @@ def _attach(d: Dossier, checked, *, actor, at: dt.datetime) -> None:
 @transaction.atomic
 def dossier_decide(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     granted: bool,
     reason: str = "",
@@ -72,7 +75,7 @@ def dossier_decide(
     check(d, kind)
     reason = nfc(reason)
     if not granted and not reason:
-        raise ServiceError({"reason": "Ghi lý do từ chối giải quyết."})
+        raise ServiceError({"reason": "Ghi lý do từ chối giải quyết."}, code="refusal_reason_required")
     checked = _checked_file(result_file) if result_file is not None else None
     record(d, actor=actor, kind=kind, at=at, data={"reason": reason} if reason else {})
     if checked is not None:
@@ -82,7 +85,7 @@ def dossier_decide(
 
 @transaction.atomic
 def dossier_attach_result_file(
-    *, actor, dossier: Dossier, result_file, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, result_file, at: dt.datetime | None = None
 ) -> Dossier:
     """Attach the electronic result to a dossier that already has its result."""
     d = lock(dossier)
@@ -91,14 +94,15 @@ def dossier_attach_result_file(
     check(d, E.RESULT_FILE_ATTACHED)
     if d.electronic_result:
         raise ServiceError(
-            {"result_file": f"Hồ sơ {d.code} đã có tệp kết quả điện tử ({d.result_file_name})."}
+            {"result_file": f"Hồ sơ {d.code} đã có tệp kết quả điện tử ({d.result_file_name})."},
+            code="result_file_exists",
         )
     _attach(d, _checked_file(result_file), actor=actor, at=at)
     return copy_back(dossier, d)
 
 
 @transaction.atomic
-def dossier_return(*, actor, dossier: Dossier, method: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_return(*, actor: Actor, dossier: Dossier, method: str, at: dt.datetime | None = None) -> Dossier:
     """Hand the result back: at the desk, by post, or online (needs the electronic result)."""
     d = lock(dossier)
     require(actor, d, what="trả kết quả")
@@ -106,10 +110,14 @@ def dossier_return(*, actor, dossier: Dossier, method: str, at: dt.datetime | No
     check(d, E.RETURNED)
     if method not in ReturnMethod.values:
         raise ServiceError(
-            {"method": "Chọn hình thức trả kết quả: tại bộ phận một cửa, bưu chính hoặc trực tuyến."}
+            {"method": "Chọn hình thức trả kết quả: tại bộ phận một cửa, bưu chính hoặc trực tuyến."},
+            code="return_method_invalid",
         )
     if method == ReturnMethod.ONLINE and not d.electronic_result:
-        raise ServiceError({"method": "Chưa có tệp kết quả điện tử: không thể trả kết quả trực tuyến."})
+        raise ServiceError(
+            {"method": "Chưa có tệp kết quả điện tử: không thể trả kết quả trực tuyến."},
+            code="online_return_without_file",
+        )
     record(d, actor=actor, kind=E.RETURNED, at=at, data={"method": method})
     return copy_back(dossier, d)
 
@@ -117,7 +125,7 @@ def dossier_return(*, actor, dossier: Dossier, method: str, at: dt.datetime | No
 @transaction.atomic
 def dossier_stop(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     reason: str,
     requested_at: dt.datetime | None = None,
@@ -132,7 +140,10 @@ def dossier_stop(
     reason = required_text(reason, "reason", "Ghi nội dung đề nghị dừng giải quyết của người nộp.")
     asked = moment(requested_at, "requested_at") if requested_at is not None else at
     if asked > at:
-        raise ServiceError({"requested_at": "Ngày đề nghị dừng không được sau ngày ra thông báo dừng."})
+        raise ServiceError(
+            {"requested_at": "Ngày đề nghị dừng không được sau ngày ra thông báo dừng."},
+            code="stop_request_after_notice",
+        )
     record(d, actor=actor, kind=E.STOP_REQUESTED, at=asked, data={"reason": reason})
     closure = pause_closure(d, at)
     record(d, actor=actor, kind=E.STOPPED, at=at, data={"reason": reason} | _counted(closure))
@@ -141,9 +152,9 @@ def dossier_stop(
 
 @transaction.atomic
 def dossier_withdraw(
-    *, actor=None, dossier: Dossier, reason: str = "", at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, reason: str = "", at: dt.datetime | None = None
 ) -> Dossier:
-    """The applicant withdraws the dossier (at the desk, or online with `actor=None`)."""
+    """The applicant withdraws the dossier (at the desk, or online: `CITIZEN`)."""
     d = lock(dossier)
     require(actor, d, what="rút", applicant_ok=True)
     at = when(d, at)

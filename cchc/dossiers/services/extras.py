@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import CITIZEN, Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 
@@ -28,19 +29,33 @@ def dossier_rate(
     at = when(d, at)
     check(d, E.RATED)
     if d.rating:
-        raise ServiceError(f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.")
+        raise ServiceError(
+            f"Hồ sơ {d.code} đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.", code="dossier_already_rated"
+        )
     if rating not in RatingValue.values:
-        raise ServiceError({"rating": "Chọn mức: rất hài lòng, hài lòng, bình thường hoặc không hài lòng."})
+        raise ServiceError(
+            {"rating": "Chọn mức: rất hài lòng, hài lòng, bình thường hoặc không hài lòng."},
+            code="rating_invalid",
+        )
     comment = "\n".join(nfc(line) for line in (comment or "").splitlines()).strip()[:4000]
     entry = Rating.objects.create(dossier=d, value=rating, comment=comment, at=at)
-    record(d, actor=None, kind=E.RATED, at=at, data={"rating": rating})
+    record(d, actor=CITIZEN, kind=E.RATED, at=at, data={"rating": rating})
     copy_back(dossier, d)
     return entry
 
 
-def _mark(*, actor, dossier: Dossier, kind: str, flag: str, what: str, at, applicant_ok=False) -> Dossier:
+def _mark(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    kind: str,
+    flag: str,
+    what: str,
+    at: dt.datetime | None,
+    system_ok: bool = False,
+) -> Dossier:
     d = lock(dossier)
-    require(actor, d, what=what, applicant_ok=applicant_ok)
+    require(actor, d, what=what, system_ok=system_ok)
     at = when(d, at)
     check(d, kind)
     if getattr(d, flag):
@@ -50,7 +65,7 @@ def _mark(*, actor, dossier: Dossier, kind: str, flag: str, what: str, at, appli
 
 
 @transaction.atomic
-def dossier_mark_digitised(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
+def dossier_mark_digitised(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
     """The dossier's components and result are digitised."""
     return _mark(
         actor=actor, dossier=dossier, kind=E.DIGITISED, flag="digitised", what="ghi nhận số hóa", at=at
@@ -58,7 +73,9 @@ def dossier_mark_digitised(*, actor, dossier: Dossier, at: dt.datetime | None = 
 
 
 @transaction.atomic
-def dossier_mark_linked_to_data_store(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
+def dossier_mark_linked_to_data_store(
+    *, actor: Actor, dossier: Dossier, at: dt.datetime | None = None
+) -> Dossier:
     """A component was taken from, or the result linked to, the applicant's personal data store."""
     return _mark(
         actor=actor,
@@ -71,8 +88,8 @@ def dossier_mark_linked_to_data_store(*, actor, dossier: Dossier, at: dt.datetim
 
 
 @transaction.atomic
-def dossier_mark_synced(*, actor=None, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
-    """The dossier reached the national public service portal (`actor=None`: the sync job)."""
+def dossier_mark_synced(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
+    """The dossier reached the national public service portal (`SYSTEM`: the sync job)."""
     return _mark(
         actor=actor,
         dossier=dossier,
@@ -80,5 +97,5 @@ def dossier_mark_synced(*, actor=None, dossier: Dossier, at: dt.datetime | None 
         flag="synced_to_national_portal",
         what="ghi nhận đồng bộ",
         at=at,
-        applicant_ok=True,
+        system_ok=True,
     )

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cchc.core.actors import CITIZEN, Actor
 from cchc.core.audit import audit_record
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.core.working_calendar import policy_for_unit
 from cchc.orgs.access import Access
+from cchc.orgs.models import user_of
 
 from ..choices import RatingValue
 from ..codes import feedback_code
@@ -61,17 +63,17 @@ def _working_days(unit, start: dt.datetime, days: int) -> dt.datetime:
     return policy_for_unit(unit).due_date(start, days, "working_day").due
 
 
-def _require(actor, feedback: Feedback, what: str, applicant_ok: bool = False) -> None:
-    if actor is None and applicant_ok:
+def _require(actor: Actor, feedback: Feedback, what: str, applicant_ok: bool = False) -> None:
+    if actor is CITIZEN and applicant_ok:
         return
-    if actor is None or not Access.for_user(actor).can_report_for(feedback.unit):
+    if not Access.for_user(actor).can_report_for(feedback.unit):
         raise PermissionDenied(
             f"Bạn không có quyền {what} phản ánh, kiến nghị gửi {feedback.unit.body_name}."
         )
 
 
 def _begin(
-    feedback: Feedback, *, actor, kind: str, at, applicant_ok: bool = False
+    feedback: Feedback, *, actor: Actor, kind: str, at: dt.datetime | None, applicant_ok: bool = False
 ) -> tuple[Feedback, dt.datetime]:
     fb = Feedback.objects.select_for_update().select_related("unit").get(pk=feedback.pk)
     label, states = _ACTIONS[kind]
@@ -79,13 +81,19 @@ def _begin(
     at = moment(at)
     last = fb.events.order_by("-sequence").values_list("at", flat=True).first()
     if last is not None and at < last:
-        raise ServiceError({"at": f"Thời điểm {show(at)} trước sự việc gần nhất ({show(last)})."})
+        raise ServiceError(
+            {"at": f"Thời điểm {show(at)} trước sự việc gần nhất ({show(last)})."},
+            code="moment_before_last_event",
+        )
     if fb.state not in states:
-        raise ServiceError(f"Không thể {label} phản ánh, kiến nghị {fb.code}: {_REASONS[fb.state]}.")
+        raise ServiceError(
+            f"Không thể {label} phản ánh, kiến nghị {fb.code}: {_REASONS[fb.state]}.",
+            code="feedback_wrong_state",
+        )
     return fb, at
 
 
-def _event(fb: Feedback, *, actor, kind: str, at: dt.datetime, data: dict, changed: list[str]) -> None:
+def _event(fb: Feedback, *, actor: Actor, kind: str, at: dt.datetime, data: dict, changed: list[str]) -> None:
     fb.save(update_fields=changed)
     sequence = fb.events.count() + 1
     data = jsonable(data)
@@ -94,7 +102,7 @@ def _event(fb: Feedback, *, actor, kind: str, at: dt.datetime, data: dict, chang
         sequence=sequence,
         kind=kind,
         at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_of(actor),
         data=data,
     )
     audit_record(
@@ -112,7 +120,7 @@ def _done(original: Feedback, fresh: Feedback) -> Feedback:
 @transaction.atomic
 def feedback_receive(
     *,
-    actor=None,
+    actor: Actor,
     content: str,
     sender: Sender,
     unit=None,
@@ -120,15 +128,18 @@ def feedback_receive(
     dossier=None,
     received_at: dt.datetime | None = None,
 ) -> Feedback:
-    """Receive a feedback about a procedure or a dossier (from the public site: `actor=None`).
+    """Receive a feedback about a procedure or a dossier (from the public site: `CITIZEN`).
     The unit defaults to the dossier's handling unit, else the procedure's agency."""
     procedure = procedure or (dossier.procedure if dossier is not None else None)
     unit = (
         unit or (dossier.handling_unit if dossier is not None else None) or getattr(procedure, "agency", None)
     )
     if unit is None:
-        raise ServiceError({"unit": "Chọn cơ quan, thủ tục hoặc hồ sơ mà phản ánh, kiến nghị đề cập."})
-    if actor is not None and not Access.for_user(actor).can_report_for(unit):
+        raise ServiceError(
+            {"unit": "Chọn cơ quan, thủ tục hoặc hồ sơ mà phản ánh, kiến nghị đề cập."},
+            code="feedback_unit_required",
+        )
+    if actor is not CITIZEN and not Access.for_user(actor).can_report_for(unit):
         raise PermissionDenied(f"Bạn không có quyền tiếp nhận phản ánh, kiến nghị cho {unit.body_name}.")
     at = moment(received_at, "received_at")
     errors: dict[str, str] = {}
@@ -146,7 +157,7 @@ def feedback_receive(
     except ServiceError as exc:
         errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="feedback_invalid")
     fb = Feedback.objects.create(
         code=feedback_code(unit, at),
         unit=unit,
@@ -162,7 +173,7 @@ def feedback_receive(
         refuse_due_at=_working_days(unit, at, REFUSE_WITHIN),
         info_due_at=_working_days(unit, at, INFO_WITHIN),
         handle_due_at=_working_days(unit, at, HANDLE_WITHIN),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_of(actor),
     )
     _event(
         fb, actor=actor, kind=K.RECEIVED, at=at, data={"handle_due_at": fb.handle_due_at}, changed=["state"]
@@ -179,13 +190,16 @@ def feedback_receive(
 
 @transaction.atomic
 def feedback_request_info(
-    *, actor, feedback: Feedback, request: str, at: dt.datetime | None = None
+    *, actor: Actor, feedback: Feedback, request: str, at: dt.datetime | None = None
 ) -> Feedback:
     """Ask the sender for more information (once; within 5 working days). The handling clock
     waits until it arrives."""
     fb, at = _begin(feedback, actor=actor, kind=K.INFO_REQUESTED, at=at)
     if fb.info_requested_at is not None:
-        raise ServiceError(f"Phản ánh, kiến nghị {fb.code} đã được đề nghị bổ sung thông tin một lần.")
+        raise ServiceError(
+            f"Phản ánh, kiến nghị {fb.code} đã được đề nghị bổ sung thông tin một lần.",
+            code="feedback_info_already_requested",
+        )
     fb.info_request = required_text(request, "request", "Ghi nội dung cần người gửi bổ sung.")
     fb.info_requested_at, fb.state = at, S.INFO_REQUESTED
     fb.late = fb.late or at > fb.info_due_at
@@ -203,7 +217,7 @@ def feedback_request_info(
 
 @transaction.atomic
 def feedback_info_received(
-    *, actor=None, feedback: Feedback, content: str, at: dt.datetime | None = None
+    *, actor: Actor, feedback: Feedback, content: str, at: dt.datetime | None = None
 ) -> Feedback:
     """The sender's information arrived: the handling deadline moves by the working time waited."""
     fb, at = _begin(feedback, actor=actor, kind=K.INFO_RECEIVED, at=at, applicant_ok=True)
@@ -226,7 +240,9 @@ def feedback_info_received(
 
 
 @transaction.atomic
-def feedback_refuse(*, actor, feedback: Feedback, reason: str, at: dt.datetime | None = None) -> Feedback:
+def feedback_refuse(
+    *, actor: Actor, feedback: Feedback, reason: str, at: dt.datetime | None = None
+) -> Feedback:
     """Refuse to handle it (not within the unit's remit, …), within 2 working days of receipt."""
     fb, at = _begin(feedback, actor=actor, kind=K.REFUSED, at=at)
     fb.refusal_reason = required_text(reason, "reason", "Ghi lý do từ chối xử lý.")
@@ -245,7 +261,9 @@ def feedback_refuse(*, actor, feedback: Feedback, reason: str, at: dt.datetime |
 
 
 @transaction.atomic
-def feedback_answer(*, actor, feedback: Feedback, answer: str, at: dt.datetime | None = None) -> Feedback:
+def feedback_answer(
+    *, actor: Actor, feedback: Feedback, answer: str, at: dt.datetime | None = None
+) -> Feedback:
     """Record the result of handling, within 15 working days; it must then be published."""
     fb, at = _begin(feedback, actor=actor, kind=K.ANSWERED, at=at)
     fb.answer = required_text(answer, "answer", "Ghi kết quả xử lý.")
@@ -265,7 +283,7 @@ def feedback_answer(*, actor, feedback: Feedback, answer: str, at: dt.datetime |
 
 
 @transaction.atomic
-def feedback_publish(*, actor, feedback: Feedback, at: dt.datetime | None = None) -> Feedback:
+def feedback_publish(*, actor: Actor, feedback: Feedback, at: dt.datetime | None = None) -> Feedback:
     """Publish the answer, within 2 working days of answering."""
     fb, at = _begin(feedback, actor=actor, kind=K.PUBLISHED, at=at)
     fb.published_at, fb.state = at, S.PUBLISHED
@@ -282,19 +300,22 @@ def feedback_publish(*, actor, feedback: Feedback, at: dt.datetime | None = None
 
 
 @transaction.atomic
-def feedback_rate(*, actor=None, feedback: Feedback, rating: str, at: dt.datetime | None = None) -> Feedback:
+def feedback_rate(
+    *, actor: Actor, feedback: Feedback, rating: str, at: dt.datetime | None = None
+) -> Feedback:
     """The sender's opinion of how the feedback was handled, once, after the answer is published
-    or the feedback refused. ``actor`` None is the sender on the public page (who proved the
+    or the feedback refused. ``CITIZEN`` is the sender on the public page (who proved the
     phone's last digits); an officer of the unit may record what the sender said by phone.
     The 766 index counts unsatisfied senders against the unit (docs/index-766.md)."""
     fb, at = _begin(feedback, actor=actor, kind=K.RATED, at=at, applicant_ok=True)
     if fb.sender_rating:
         raise ServiceError(
             f"Phản ánh, kiến nghị {fb.code} đã được đánh giá ({fb.get_sender_rating_display()}); "
-            "mỗi phản ánh chỉ đánh giá một lần."
+            "mỗi phản ánh chỉ đánh giá một lần.",
+            code="feedback_already_rated",
         )
     if rating not in RatingValue.values:
-        raise ServiceError({"rating": "Chọn một mức độ hài lòng."})
+        raise ServiceError({"rating": "Chọn một mức độ hài lòng."}, code="rating_invalid")
     fb.sender_rating = rating
     _event(fb, actor=actor, kind=K.RATED, at=at, data={"rating": rating}, changed=["sender_rating"])
     return _done(feedback, fb)

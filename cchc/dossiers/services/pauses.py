@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.workingtime import ExtensionError, to_local
@@ -44,7 +45,7 @@ def pause_closure(dossier: Dossier, at: dt.datetime, policy=None) -> dict:
 
 @transaction.atomic
 def dossier_request_supplement(
-    *, actor, dossier: Dossier, missing: Iterable, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, missing: Iterable, at: dt.datetime | None = None
 ) -> Dossier:
     """Ask the applicant for a supplement after acceptance: the clock pauses until it arrives.
     Each request is counted (more than one makes the dossier late in the 766 index)."""
@@ -54,16 +55,19 @@ def dossier_request_supplement(
     check(d, E.SUPPLEMENT_REQUESTED)
     items = clean_missing(missing, d.procedure)
     if not items:
-        raise ServiceError({"missing": "Liệt kê đầy đủ, một lần, các nội dung cần bổ sung."})
+        raise ServiceError(
+            {"missing": "Liệt kê đầy đủ, một lần, các nội dung cần bổ sung."},
+            code="supplement_items_required",
+        )
     record(d, actor=actor, kind=E.SUPPLEMENT_REQUESTED, at=at, data={"missing": items})
     return copy_back(dossier, d)
 
 
 @transaction.atomic
 def dossier_supplement_received(
-    *, actor=None, dossier: Dossier, at: dt.datetime | None = None, note: str = ""
+    *, actor: Actor, dossier: Dossier, at: dt.datetime | None = None, note: str = ""
 ) -> Dossier:
-    """The supplement arrived (at the desk, or online with `actor=None`): the clock resumes and
+    """The supplement arrived (at the desk, or online: `CITIZEN`): the clock resumes and
     the due times move by exactly the working time the pause lasted."""
     d = lock(dossier)
     require(actor, d, what="nhận bổ sung", applicant_ok=True)
@@ -78,7 +82,7 @@ def dossier_supplement_received(
 
 @transaction.atomic
 def dossier_apologise(
-    *, actor, dossier: Dossier, new_due_at: dt.datetime, reason: str, at: dt.datetime | None = None
+    *, actor: Actor, dossier: Dossier, new_due_at: dt.datetime, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
     """Send the apology with a new appointment: once, and at the latest one working day before
     the due time in force."""
@@ -89,7 +93,8 @@ def dossier_apologise(
     if d.apologised:
         raise ServiceError(
             f"Hồ sơ {d.code} đã gửi thư xin lỗi và hẹn lại ngày trả ({show(d.new_due_at)}); "
-            "chỉ được hẹn lại một lần."
+            "chỉ được hẹn lại một lần.",
+            code="apology_already_sent",
         )
     reason = required_text(reason, "reason", "Ghi lý do chậm trả kết quả.")
     policy = dossier_policy(d)
@@ -97,13 +102,15 @@ def dossier_apologise(
     if at > deadline:
         raise ServiceError(
             f"Đã quá thời hạn gửi thư xin lỗi: chậm nhất {show(deadline)}, 01 ngày làm việc trước hạn trả "
-            f"{show(d.current_due_at)}."
+            f"{show(d.current_due_at)}.",
+            code="apology_too_late",
         )
     try:
         extended = running(policy, start=d.received_at, due=d.current_due_at).extend(new_due_at, at=at)
     except ExtensionError:
         raise ServiceError(
-            {"new_due_at": f"Ngày hẹn mới phải sau hạn hiện tại {show(d.current_due_at)}."}
+            {"new_due_at": f"Ngày hẹn mới phải sau hạn hiện tại {show(d.current_due_at)}."},
+            code="new_due_not_later",
         ) from None
     record(
         d,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import ServiceError
 
 from ..choices import EventKind as E
@@ -27,13 +28,13 @@ class PaymentStarted:
 def _check_payable(d: Dossier, kind: str) -> None:
     check(d, kind)
     if not d.fee_due:
-        raise ServiceError(f"Hồ sơ {d.code} không có phí, lệ phí phải nộp.")
+        raise ServiceError(f"Hồ sơ {d.code} không có phí, lệ phí phải nộp.", code="no_fee_due")
     if d.payments.filter(status=PaymentStatus.PAID).exists():
-        raise ServiceError(f"Phí, lệ phí của hồ sơ {d.code} đã được thanh toán.")
+        raise ServiceError(f"Phí, lệ phí của hồ sơ {d.code} đã được thanh toán.", code="fee_already_paid")
 
 
 @transaction.atomic
-def payment_start(*, actor=None, dossier: Dossier, at: dt.datetime | None = None) -> PaymentStarted:
+def payment_start(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> PaymentStarted:
     """Open an online payment of the dossier's fee; the caller sends the payer to `redirect_url`."""
     d = lock(dossier)
     require(actor, d, what="thanh toán phí, lệ phí cho", applicant_ok=True)
@@ -46,7 +47,9 @@ def payment_start(*, actor=None, dossier: Dossier, at: dt.datetime | None = None
     try:
         started = gateway.start(payment)
     except GatewayError as exc:
-        raise ServiceError(f"Không tạo được giao dịch thanh toán: {exc}") from exc
+        raise ServiceError(
+            f"Không tạo được giao dịch thanh toán: {exc}", code="payment_start_failed"
+        ) from exc
     payment.reference = started.reference
     payment.save(update_fields=["reference"])
     record(
@@ -66,18 +69,21 @@ def payment_confirm(*, reference: str, payload: dict | None = None, at: dt.datet
     answers for a settled payment change nothing."""
     payment = Payment.objects.select_for_update().filter(reference=reference).first()
     if payment is None:
-        raise ServiceError({"reference": f"Không có giao dịch thanh toán mã {reference}."})
+        raise ServiceError(
+            {"reference": f"Không có giao dịch thanh toán mã {reference}."}, code="payment_unknown"
+        )
     if payment.status != PaymentStatus.PENDING:
         return payment
     gateway = get_gateway()
     if payment.gateway != gateway.name:
         raise ServiceError(
-            {"reference": f"Giao dịch {reference} được tạo qua cổng khác ({payment.gateway})."}
+            {"reference": f"Giao dịch {reference} được tạo qua cổng khác ({payment.gateway})."},
+            code="payment_other_gateway",
         )
     try:
         outcome = gateway.confirm(reference, payload)
     except GatewayError as exc:
-        raise ServiceError({"reference": str(exc)}) from exc
+        raise ServiceError({"reference": str(exc)}, code="payment_callback_invalid") from exc
     d = lock(payment.dossier)
     at = moment(at)
     at = max(at, d.last_event_at) if d.last_event_at else at  # the callback may lag behind the desk
@@ -88,7 +94,7 @@ def payment_confirm(*, reference: str, payload: dict | None = None, at: dt.datet
     payment.save(update_fields=["status", "paid_at"])
     record(
         d,
-        actor=None,
+        actor=SYSTEM,
         kind=kind,
         at=at,
         data={"payment": payment.pk, "amount": payment.amount, "online": True},
@@ -97,7 +103,7 @@ def payment_confirm(*, reference: str, payload: dict | None = None, at: dt.datet
 
 
 @transaction.atomic
-def payment_record_at_desk(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Payment:
+def payment_record_at_desk(*, actor: Actor, dossier: Dossier, at: dt.datetime | None = None) -> Payment:
     """The fee was paid at the desk (cash or card): it does not count as paid online."""
     d = lock(dossier)
     require(actor, d, what="ghi nhận thanh toán cho")

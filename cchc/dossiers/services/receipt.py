@@ -9,11 +9,12 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.core.working_calendar import policy_for_unit
 from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 from cchc.procedures.models import Component, OnlineMode, Procedure
 from cchc.procedures.selectors import procedures_for_unit
 
@@ -32,7 +33,10 @@ def clean_missing(missing: Iterable, procedure: Procedure) -> list[str]:
     for item in missing or ():
         if isinstance(item, Component):
             if item.procedure_id != procedure.pk:
-                raise ServiceError({"missing": f"“{item.name}” không phải thành phần hồ sơ của thủ tục này."})
+                raise ServiceError(
+                    {"missing": f"“{item.name}” không phải thành phần hồ sơ của thủ tục này."},
+                    code="missing_item_unknown",
+                )
             item = item.name
         text = nfc(str(item))
         if text and text not in items:
@@ -44,13 +48,14 @@ def _facts(procedure: Procedure, flags: dict) -> dict:
     return {"fee_amount": procedure.fee_amount or 0} | {k: bool(v) for k, v in flags.items() if v is not None}
 
 
-def _start_clock(dossier: Dossier, *, actor, at: dt.datetime, facts: dict) -> None:
+def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict) -> None:
     procedure = dossier.procedure
     if procedure.processing_time is None:
         raise ServiceError(
             {
                 "procedure": "Thủ tục chưa có thời hạn giải quyết: cập nhật danh mục thủ tục trước khi tiếp nhận."
-            }
+            },
+            code="procedure_without_time_limit",
         )
     policy = policy_for_unit(dossier.handling_unit)
     due = policy.due_date(at, procedure.processing_time, procedure.time_unit)
@@ -113,7 +118,7 @@ def _check_receipt(
 @transaction.atomic
 def dossier_receive(
     *,
-    actor,
+    actor: Actor,
     procedure: Procedure,
     handling_unit: Unit,
     receiving_unit: Unit,
@@ -137,7 +142,7 @@ def dossier_receive(
     """
     from ..personal import clean_applicant
 
-    if actor is None or not Access.for_user(actor).can_report_for(receiving_unit):
+    if not Access.for_user(actor).can_report_for(receiving_unit):
         raise PermissionDenied(f"Bạn không có quyền tiếp nhận hồ sơ tại {receiving_unit.name}.")
     at = moment(received_at, "received_at")
     errors = _check_receipt(
@@ -166,7 +171,7 @@ def dossier_receive(
             "Thủ tục chưa có thời hạn giải quyết: cập nhật danh mục thủ tục trước khi tiếp nhận."
         )
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="dossier_receipt_invalid")
 
     dossier = Dossier(
         code=dossier_code(handling_unit, at),
@@ -180,7 +185,7 @@ def dossier_receive(
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     facts = _facts(
         procedure,
@@ -203,7 +208,7 @@ def dossier_receive(
 @transaction.atomic
 def dossier_accept(
     *,
-    actor,
+    actor: Actor,
     dossier: Dossier,
     received_at: dt.datetime | None = None,
     data_reused: bool | None = None,

@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from cchc.core import indicator_sources
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
-from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
-from cchc.orgs.access import Access
-from cchc.orgs.models import Unit
+from cchc.orgs.access import require_manager
+from cchc.orgs.models import Unit, user_of
 
 from .. import files, formulas
 from ..models import Criterion, Framework, Group, Method
@@ -22,9 +23,8 @@ from ..models import Criterion, Framework, Group, Method
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def require_framework_manager(actor, unit: Unit) -> None:
-    if not Access.for_user(actor).can_manage_unit(unit):
-        raise PermissionDenied(f"Chỉ cán bộ điều phối CCHC của {unit} được quản lý bộ chỉ số của đơn vị.")
+def require_framework_manager(actor: Actor, unit: Unit) -> None:
+    require_manager(actor, unit, f"Chỉ cán bộ điều phối CCHC của {unit} được quản lý bộ chỉ số của đơn vị.")
 
 
 def sort_key(code: str) -> str:
@@ -48,7 +48,9 @@ def _criteria_from_rows(framework: Framework, rows: files.Rows) -> list[Criterio
     try:
         built = formulas.build_framework(rows)
     except formulas.ParErrors as exc:
-        raise ServiceError({"file": [f"Dòng {e.line}: {e.reason}" for e in exc.errors]}) from None
+        raise ServiceError(
+            {"file": [f"Dòng {e.line}: {e.reason}" for e in exc.errors]}, code="framework_file_invalid"
+        ) from None
     extras = {(row.get("ma") or "").strip(): (line, row) for line, row in rows}
     errors: list[str] = []
     criteria: list[Criterion] = []
@@ -104,7 +106,7 @@ def _criteria_from_rows(framework: Framework, rows: files.Rows) -> list[Criterio
                 f"{', '.join(other[:10])} chỉ áp dụng cho nhóm khác."
             )
     if errors:
-        raise ServiceError({"file": errors})
+        raise ServiceError({"file": errors}, code="framework_file_invalid")
     return criteria
 
 
@@ -132,32 +134,36 @@ def _read(data: bytes) -> files.Rows:
         return files.read_framework_rows(data)
     except formulas.ParErrors as exc:
         raise ServiceError(
-            {"file": [f"Dòng {e.line}: {e.reason}" if e.line else e.reason for e in exc.errors]}
+            {"file": [f"Dòng {e.line}: {e.reason}" if e.line else e.reason for e in exc.errors]},
+            code="framework_file_invalid",
         ) from None
 
 
 @transaction.atomic
 def framework_import(
-    *, actor, unit: Unit, year: int, name: str, data: bytes, group: str = "", note: str = ""
+    *, actor: Actor, unit: Unit, year: int, name: str, data: bytes, group: str = "", note: str = ""
 ) -> Framework:
     """A new draft framework from a framework file (CSV or XLSX, docs/specs/par-index.md columns
     plus the optional huong_dan, tai_lieu_kiem_chung, chi_so_nguon, dat_toi_da)."""
     require_framework_manager(actor, unit)
     name, note = nfc(name or "").strip(), nfc(note or "").strip()
     errors = _check_header(unit=unit, year=year, name=name, group=group)
-    if not errors and Framework.objects.filter(unit=unit, year=year, group=group).exists():
-        errors["year"] = (
-            f"{unit} đã có bộ chỉ số năm {year} cho nhóm này; sửa bản dự thảo đó hoặc sao sang năm khác."
-        )
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="framework_invalid")
+    if Framework.objects.filter(unit=unit, year=year, group=group).exists():
+        raise ServiceError(
+            {
+                "year": f"{unit} đã có bộ chỉ số năm {year} cho nhóm này; sửa bản dự thảo đó hoặc sao sang năm khác."
+            },
+            code="framework_exists",
+        )
     framework = Framework(
         unit=unit,
         year=year,
         group=group,
         name=name,
         note=note,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_of(actor),
     )
     criteria = _criteria_from_rows(framework, _read(data))
     framework.save()
@@ -173,12 +179,14 @@ def framework_import(
 
 
 @transaction.atomic
-def framework_replace(*, actor, framework: Framework, data: bytes) -> Framework:
+def framework_replace(*, actor: Actor, framework: Framework, data: bytes) -> Framework:
     """Replace a draft's criteria with a file's (the way to edit: export, change, import)."""
     framework = Framework.objects.select_for_update().select_related("unit").get(pk=framework.pk)
     require_framework_manager(actor, framework.unit)
     if framework.status != Framework.Status.DRAFT:
-        raise ServiceError("Bộ chỉ số đã ban hành; không sửa được. Sao sang bản mới để thay đổi.")
+        raise ServiceError(
+            "Bộ chỉ số đã ban hành; không sửa được. Sao sang bản mới để thay đổi.", code="framework_issued"
+        )
     criteria = _criteria_from_rows(framework, _read(data))
     before = len(framework.criteria.all())
     framework.criteria.all().delete()
@@ -195,18 +203,17 @@ def framework_replace(*, actor, framework: Framework, data: bytes) -> Framework:
 
 
 @transaction.atomic
-def framework_copy(*, actor, framework: Framework, year: int, name: str = "") -> Framework:
+def framework_copy(*, actor: Actor, framework: Framework, year: int, name: str = "") -> Framework:
     """A draft copy of a framework for another year (then replaced from a file where it changes)."""
     require_framework_manager(actor, framework.unit)
     name = nfc(name or "").strip() or f"{framework.name} (năm {year})"
     errors = _check_header(unit=framework.unit, year=year, name=name, group=framework.group)
-    if (
-        not errors
-        and Framework.objects.filter(unit=framework.unit, year=year, group=framework.group).exists()
-    ):
-        errors["year"] = f"{framework.unit} đã có bộ chỉ số năm {year} cho nhóm này."
     if errors:
-        raise ServiceError(errors)
+        raise ServiceError(errors, code="framework_invalid")
+    if Framework.objects.filter(unit=framework.unit, year=year, group=framework.group).exists():
+        raise ServiceError(
+            {"year": f"{framework.unit} đã có bộ chỉ số năm {year} cho nhóm này."}, code="framework_exists"
+        )
     copy = Framework.objects.create(
         unit=framework.unit,
         year=year,
@@ -214,7 +221,7 @@ def framework_copy(*, actor, framework: Framework, year: int, name: str = "") ->
         name=name,
         note=framework.note,
         copied_from=framework,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_of(actor),
     )
     criteria = [
         Criterion(
@@ -246,13 +253,13 @@ def framework_copy(*, actor, framework: Framework, year: int, name: str = "") ->
 
 
 @transaction.atomic
-def framework_issue(*, actor, framework: Framework) -> Framework:
+def framework_issue(*, actor: Actor, framework: Framework) -> Framework:
     framework = Framework.objects.select_for_update().select_related("unit").get(pk=framework.pk)
     require_framework_manager(actor, framework.unit)
     if framework.status == Framework.Status.ISSUED:
-        raise ServiceError("Bộ chỉ số đã ban hành.")
+        raise ServiceError("Bộ chỉ số đã ban hành.", code="framework_issued")
     if not framework.criteria.filter(is_leaf=True).exists():
-        raise ServiceError("Bộ chỉ số chưa có tiêu chí nào.")
+        raise ServiceError("Bộ chỉ số chưa có tiêu chí nào.", code="framework_empty")
     before = snapshot(framework)
     framework.status = Framework.Status.ISSUED
     framework.save(update_fields=["status"])
@@ -268,11 +275,13 @@ def framework_issue(*, actor, framework: Framework) -> Framework:
 
 
 @transaction.atomic
-def framework_delete(*, actor, framework: Framework) -> None:
+def framework_delete(*, actor: Actor, framework: Framework) -> None:
     framework = Framework.objects.select_for_update().select_related("unit").get(pk=framework.pk)
     require_framework_manager(actor, framework.unit)
     if framework.status != Framework.Status.DRAFT or framework.rounds.exists():
-        raise ServiceError("Chỉ xoá được bộ chỉ số dự thảo chưa dùng cho đợt đánh giá nào.")
+        raise ServiceError(
+            "Chỉ xoá được bộ chỉ số dự thảo chưa dùng cho đợt đánh giá nào.", code="framework_in_use"
+        )
     audit_record(
         actor=actor,
         action="par.framework_delete",

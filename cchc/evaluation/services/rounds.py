@@ -18,11 +18,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.uploads import check_upload
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, user_of
 
 from ..computed import computed
 from ..models import Criterion, Evidence, Framework, Group, Method, Participant, Round, Score, group_of
@@ -44,14 +45,19 @@ def _points(value, criterion: Criterion, field: str) -> Decimal | None:
     try:
         points = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ServiceError({field: f"Tiêu chí {criterion.code}: “{value}” không phải là số."}) from None
-    if not points.is_finite() or points != points.quantize(Decimal("0.01")):
-        raise ServiceError({field: f"Tiêu chí {criterion.code}: điểm ghi tối đa 2 chữ số thập phân."})
-    if points < 0 or points > criterion.max_points:
         raise ServiceError(
-            {
-                field: f"Tiêu chí {criterion.code}: điểm phải từ 0 đến {criterion.max_points:f} (đã ghi {points:f})."
-            }
+            {field: f"Tiêu chí {criterion.code}: “{value}” không phải là số."}, code="points_not_a_number"
+        ) from None
+    if not points.is_finite() or points != points.quantize(Decimal("0.01")):
+        raise ServiceError(
+            {field: f"Tiêu chí {criterion.code}: điểm ghi tối đa 2 chữ số thập phân."},
+            code="points_too_precise",
+        )
+    top = criterion.max_points if criterion.max_points is not None else Decimal(0)  # a leaf always has one
+    if points < 0 or points > top:
+        raise ServiceError(
+            {field: f"Tiêu chí {criterion.code}: điểm phải từ 0 đến {top:f} (đã ghi {points:f})."},
+            code="points_out_of_range",
         )
     return points
 
@@ -59,7 +65,9 @@ def _points(value, criterion: Criterion, field: str) -> Decimal | None:
 def _text(value: str | None, field: str) -> str:
     text = "\n".join(nfc(line) for line in (value or "").splitlines()).strip()
     if len(text) > MAX_TEXT:
-        raise ServiceError({field: f"Nội dung quá dài (tối đa {MAX_TEXT:,} ký tự).".replace(",", ".")})
+        raise ServiceError(
+            {field: f"Nội dung quá dài (tối đa {MAX_TEXT:,} ký tự).".replace(",", ".")}, code="text_too_long"
+        )
     return text
 
 
@@ -77,7 +85,7 @@ def _locked(participant: Participant) -> Participant:
 @transaction.atomic
 def round_open(
     *,
-    actor,
+    actor: Actor,
     framework: Framework,
     title: str,
     units: Sequence[Unit],
@@ -116,8 +124,8 @@ def round_open(
             f"Bộ chỉ số dành cho {Group(framework.group).label.lower()}: {', '.join(wrong[:5])}."
         )
     if errors:
-        raise ServiceError(errors)
-    round_.created_by = actor if getattr(actor, "pk", None) else None
+        raise ServiceError(errors, code="round_invalid")
+    round_.created_by = user_of(actor)
     round_.save()
     leaves = {g: leaves_for(framework, g) for g in Group.values}
     for unit in units:
@@ -142,12 +150,14 @@ def round_open(
 
 
 @transaction.atomic
-def computed_refresh(*, actor, participant: Participant) -> int:
+def computed_refresh(*, actor: Actor, participant: Participant) -> int:
     """Recompute the `du_lieu` points of a participant from today's data (before finalising)."""
     participant = _locked(participant)
     require_council(actor, participant.round)
     if participant.state == Participant.State.FINALISED:
-        raise ServiceError("Đơn vị đã thẩm định xong; không tính lại điểm từ dữ liệu.")
+        raise ServiceError(
+            "Đơn vị đã thẩm định xong; không tính lại điểm từ dữ liệu.", code="participant_finalised"
+        )
     scores = list(participant.scores.select_related("criterion").filter(criterion__method=Method.DATA))
     figures = computed([s.criterion for s in scores], participant.unit, participant.round.framework.year)
     changed = 0
@@ -172,21 +182,27 @@ def computed_refresh(*, actor, participant: Participant) -> int:
 
 @transaction.atomic
 def score_save(
-    *, actor, participant: Participant, criterion: Criterion, self_points, explanation: str = ""
+    *, actor: Actor, participant: Participant, criterion: Criterion, self_points, explanation: str = ""
 ) -> Score:
     """The unit's own score of a leaf, with its explanation (a draft until submitted)."""
     participant = _locked(participant)
     require_self_assessor(actor, participant)
     if participant.state != Participant.State.DRAFT:
-        raise ServiceError("Bản tự đánh giá đã nộp; không sửa được điểm tự chấm.")
+        raise ServiceError(
+            "Bản tự đánh giá đã nộp; không sửa được điểm tự chấm.", code="assessment_submitted"
+        )
     score = Score.objects.select_for_update().filter(participant=participant, criterion=criterion).first()
     if score is None:
-        raise ServiceError({"criterion": f"Tiêu chí {criterion.code} không áp dụng cho {participant.unit}."})
+        raise ServiceError(
+            {"criterion": f"Tiêu chí {criterion.code} không áp dụng cho {participant.unit}."},
+            code="criterion_not_applicable",
+        )
     if criterion.method not in SELF_SCORED:
         raise ServiceError(
             {
                 "self_points": f"Tiêu chí {criterion.code} được tính từ {Method(criterion.method).label.lower()}, đơn vị không tự chấm."
-            }
+            },
+            code="criterion_not_self_scored",
         )
     before = snapshot(score, SCORE_FIELDS)
     score.self_points = _points(self_points, criterion, "self_points")
@@ -205,18 +221,24 @@ def score_save(
 
 @transaction.atomic
 def evidence_add(
-    *, actor, score: Score, label: str = "", upload=None, url: str = "", progress=None
+    *, actor: Actor, score: Score, label: str = "", upload=None, url: str = "", progress=None
 ) -> Evidence:
     """Attach one proof to a score: a file (checked like every upload), a link, or a progress
     update already in the system (its evidence files are reused, not uploaded again)."""
     participant = _locked(score.participant)
     require_self_assessor(actor, participant)
     if participant.state not in (Participant.State.DRAFT, Participant.State.CLARIFY):
-        raise ServiceError("Chỉ bổ sung tài liệu khi đang tự chấm hoặc khi được đề nghị giải trình.")
+        raise ServiceError(
+            "Chỉ bổ sung tài liệu khi đang tự chấm hoặc khi được đề nghị giải trình.",
+            code="assessment_locked",
+        )
     given = [x for x in (upload, (url or "").strip(), progress) if x]
     if len(given) != 1:
-        raise ServiceError({"evidence": "Chọn một tài liệu: tệp, đường dẫn hoặc báo cáo tiến độ đã có."})
-    evidence = Evidence(score=score, added_by=actor if getattr(actor, "pk", None) else None)
+        raise ServiceError(
+            {"evidence": "Chọn một tài liệu: tệp, đường dẫn hoặc báo cáo tiến độ đã có."},
+            code="evidence_one_kind",
+        )
+    evidence = Evidence(score=score, added_by=user_of(actor))
     if upload:
         checked = check_upload(upload)
         evidence.label = _text(label, "label")[:255] or checked.name
@@ -224,7 +246,9 @@ def evidence_add(
         evidence.file.save(checked.name, checked.upload, save=False)
     elif progress:
         if progress.assignment.unit_id != participant.unit_id:
-            raise ServiceError({"evidence": "Báo cáo tiến độ phải là của chính đơn vị."})
+            raise ServiceError(
+                {"evidence": "Báo cáo tiến độ phải là của chính đơn vị."}, code="evidence_not_own"
+            )
         evidence.progress = progress
         evidence.label = (
             _text(label, "label")[:255] or f"Báo cáo tiến độ: {progress.assignment.task.content[:200]}"
@@ -233,7 +257,8 @@ def evidence_add(
         url = url.strip()
         if not url.startswith(("https://", "http://")) or len(url) > 500:
             raise ServiceError(
-                {"evidence": "Đường dẫn phải bắt đầu bằng http:// hoặc https:// (tối đa 500 ký tự)."}
+                {"evidence": "Đường dẫn phải bắt đầu bằng http:// hoặc https:// (tối đa 500 ký tự)."},
+                code="evidence_url_invalid",
             )
         evidence.url = url
         evidence.label = _text(label, "label")[:255] or url[:255]
@@ -255,11 +280,11 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, actor, evidence: Evidence) -> None:
+def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
     participant = _locked(evidence.score.participant)
     require_self_assessor(actor, participant)
     if participant.state not in (Participant.State.DRAFT, Participant.State.CLARIFY):
-        raise ServiceError("Bản tự đánh giá đã nộp; không gỡ được tài liệu.")
+        raise ServiceError("Bản tự đánh giá đã nộp; không gỡ được tài liệu.", code="assessment_locked")
     audit_record(
         actor=actor,
         action="par.evidence_remove",
@@ -298,18 +323,21 @@ def missing_for_submission(participant: Participant) -> list[str]:
 
 
 @transaction.atomic
-def participant_submit(*, actor, participant: Participant) -> Participant:
+def participant_submit(*, actor: Actor, participant: Participant) -> Participant:
     participant = _locked(participant)
     require_self_assessor(actor, participant)
     if participant.state != Participant.State.DRAFT:
-        raise ServiceError("Bản tự đánh giá đã được nộp.")
+        raise ServiceError("Bản tự đánh giá đã được nộp.", code="assessment_submitted")
     problems = missing_for_submission(participant)
     if problems:
-        raise ServiceError({"__all__": ["Chưa nộp được: còn thiếu ở các tiêu chí sau.", *problems]})
+        raise ServiceError(
+            {"__all__": ["Chưa nộp được: còn thiếu ở các tiêu chí sau.", *problems]},
+            code="assessment_incomplete",
+        )
     before = snapshot(participant)
     participant.state = Participant.State.SUBMITTED
     participant.submitted_at = timezone.now()
-    participant.submitted_by = actor
+    participant.submitted_by = user_of(actor)
     participant.save()
     audit_record(
         actor=actor,
@@ -330,16 +358,21 @@ APPRAISABLE = (Participant.State.SUBMITTED, Participant.State.CLARIFY, Participa
 
 @transaction.atomic
 def score_appraise(
-    *, actor, participant: Participant, criterion: Criterion, points, reason: str = ""
+    *, actor: Actor, participant: Participant, criterion: Criterion, points, reason: str = ""
 ) -> Score:
     """The council's score of a leaf; a reason is required when it differs from the unit's."""
     participant = _locked(participant)
     require_council(actor, participant.round)
     if participant.state not in APPRAISABLE:
-        raise ServiceError("Chỉ thẩm định bản tự đánh giá đã nộp và chưa chốt kết quả.")
+        raise ServiceError(
+            "Chỉ thẩm định bản tự đánh giá đã nộp và chưa chốt kết quả.", code="assessment_not_appraisable"
+        )
     score = Score.objects.select_for_update().filter(participant=participant, criterion=criterion).first()
     if score is None:
-        raise ServiceError({"criterion": f"Tiêu chí {criterion.code} không áp dụng cho {participant.unit}."})
+        raise ServiceError(
+            {"criterion": f"Tiêu chí {criterion.code} không áp dụng cho {participant.unit}."},
+            code="criterion_not_applicable",
+        )
     before = snapshot(score, SCORE_FIELDS)
     value = _points(points, criterion, "appraised_points")
     reason = _text(reason, "appraisal_reason")
@@ -352,7 +385,8 @@ def score_appraise(
         raise ServiceError(
             {
                 "appraisal_reason": f"Tiêu chí {criterion.code}: ghi lý do điều chỉnh từ {score.self_points or 0:f} xuống/lên {value:f} điểm."
-            }
+            },
+            code="appraisal_reason_required",
         )
     score.appraised_points, score.appraisal_reason = value, reason
     score.save()
@@ -369,21 +403,27 @@ def score_appraise(
 
 @transaction.atomic
 def clarification_request(
-    *, actor, participant: Participant, questions: Mapping[Criterion, str]
+    *, actor: Actor, participant: Participant, questions: Mapping[Criterion, str]
 ) -> Participant:
     """Ask the unit to explain some sub-criteria — once per unit and round."""
     participant = _locked(participant)
     require_council(actor, participant.round)
     if participant.state != Participant.State.SUBMITTED:
-        raise ServiceError("Chỉ đề nghị giải trình một lần, với bản tự đánh giá đã nộp.")
+        raise ServiceError(
+            "Chỉ đề nghị giải trình một lần, với bản tự đánh giá đã nộp.", code="clarification_once"
+        )
     asked = {c: _text(q, "question") for c, q in questions.items() if (q or "").strip()}
     if not asked:
-        raise ServiceError({"question": "Ghi nội dung đề nghị giải trình cho ít nhất một tiêu chí."})
+        raise ServiceError(
+            {"question": "Ghi nội dung đề nghị giải trình cho ít nhất một tiêu chí."},
+            code="clarification_empty",
+        )
     for criterion, question in asked.items():
         updated = Score.objects.filter(participant=participant, criterion=criterion).update(question=question)
         if not updated:
             raise ServiceError(
-                {"question": f"Tiêu chí {criterion.code} không áp dụng cho {participant.unit}."}
+                {"question": f"Tiêu chí {criterion.code} không áp dụng cho {participant.unit}."},
+                code="criterion_not_applicable",
             )
     participant.state = Participant.State.CLARIFY
     participant.save(update_fields=["state"])
@@ -398,17 +438,22 @@ def clarification_request(
 
 
 @transaction.atomic
-def clarification_answer(*, actor, participant: Participant, answers: Mapping[Criterion, str]) -> Participant:
+def clarification_answer(
+    *, actor: Actor, participant: Participant, answers: Mapping[Criterion, str]
+) -> Participant:
     """The unit's one answer to the council's questions (every question answered)."""
     participant = _locked(participant)
     require_self_assessor(actor, participant)
     if participant.state != Participant.State.CLARIFY:
-        raise ServiceError("Không có đề nghị giải trình đang chờ trả lời.")
+        raise ServiceError("Không có đề nghị giải trình đang chờ trả lời.", code="clarification_not_pending")
     asked = list(participant.scores.select_related("criterion").exclude(question=""))
     given = {c.pk: _text(a, "answer") for c, a in answers.items()}
     missing = [s.criterion.code for s in asked if not given.get(s.criterion_id)]
     if missing:
-        raise ServiceError({"answer": f"Chưa giải trình các tiêu chí: {', '.join(missing)}."})
+        raise ServiceError(
+            {"answer": f"Chưa giải trình các tiêu chí: {', '.join(missing)}."},
+            code="clarification_unanswered",
+        )
     for s in asked:
         s.answer = given[s.criterion_id]
         s.save(update_fields=["answer", "updated_at"])
@@ -425,13 +470,15 @@ def clarification_answer(*, actor, participant: Participant, answers: Mapping[Cr
 
 
 @transaction.atomic
-def participant_finalise(*, actor, participant: Participant) -> Participant:
+def participant_finalise(*, actor: Actor, participant: Participant) -> Participant:
     participant = _locked(participant)
     require_council(actor, participant.round)
     if participant.state == Participant.State.CLARIFY:
-        raise ServiceError("Đơn vị chưa giải trình; chờ giải trình trước khi chốt kết quả.")
+        raise ServiceError(
+            "Đơn vị chưa giải trình; chờ giải trình trước khi chốt kết quả.", code="clarification_pending"
+        )
     if participant.state not in (Participant.State.SUBMITTED, Participant.State.ANSWERED):
-        raise ServiceError("Chỉ chốt kết quả của bản tự đánh giá đã nộp.")
+        raise ServiceError("Chỉ chốt kết quả của bản tự đánh giá đã nộp.", code="assessment_not_submitted")
     before = snapshot(participant)
     participant.state = Participant.State.FINALISED
     participant.finalised_at = timezone.now()
@@ -448,19 +495,22 @@ def participant_finalise(*, actor, participant: Participant) -> Participant:
 
 
 @transaction.atomic
-def round_finalise(*, actor, round_: Round) -> Round:
+def round_finalise(*, actor: Actor, round_: Round) -> Round:
     """Close the appraisal: every participant finalised (a unit that never submitted keeps the
     points it has — the computed and survey ones — and 0 for the rest, and is finalised so)."""
     round_ = Round.objects.select_for_update().select_related("unit").get(pk=round_.pk)
     require_council(actor, round_)
     if round_.state not in (Round.State.OPEN, Round.State.APPRAISING):
-        raise ServiceError("Đợt đánh giá đã chốt kết quả.")
+        raise ServiceError("Đợt đánh giá đã chốt kết quả.", code="round_finalised")
     pending = round_.participants.filter(
         state__in=[Participant.State.SUBMITTED, Participant.State.CLARIFY, Participant.State.ANSWERED]
     )
     if pending.exists():
         names = ", ".join(p.unit.name for p in pending.select_related("unit")[:5])
-        raise ServiceError(f"Còn đơn vị đang thẩm định: {names}. Chốt kết quả từng đơn vị trước.")
+        raise ServiceError(
+            f"Còn đơn vị đang thẩm định: {names}. Chốt kết quả từng đơn vị trước.",
+            code="round_appraisal_pending",
+        )
     now = timezone.now()
     never = list(
         round_.participants.filter(state=Participant.State.DRAFT).values_list("unit__name", flat=True)
@@ -483,11 +533,11 @@ def round_finalise(*, actor, round_: Round) -> Round:
 
 
 @transaction.atomic
-def round_publish(*, actor, round_: Round) -> Round:
+def round_publish(*, actor: Actor, round_: Round) -> Round:
     round_ = Round.objects.select_for_update().select_related("unit").get(pk=round_.pk)
     require_council(actor, round_)
     if round_.state != Round.State.FINALISED:
-        raise ServiceError("Chỉ công bố đợt đánh giá đã chốt kết quả.")
+        raise ServiceError("Chỉ công bố đợt đánh giá đã chốt kết quả.", code="round_not_finalised")
     before = snapshot(round_)
     round_.state, round_.published_at = Round.State.PUBLISHED, timezone.now()
     round_.save(update_fields=["state", "published_at"])
@@ -501,13 +551,13 @@ def round_publish(*, actor, round_: Round) -> Round:
 
 
 @transaction.atomic
-def survey_scores_import(*, actor, round_: Round, rows: Iterable[tuple[int, str, str, str]]) -> int:
+def survey_scores_import(*, actor: Actor, round_: Round, rows: Iterable[tuple[int, str, str, str]]) -> int:
     """Survey points (method `khao_sat`) for the round's units from a file's rows
     (line, unit code, leaf code, points): every row checked first, all saved or none."""
     round_ = Round.objects.select_for_update().select_related("unit", "framework").get(pk=round_.pk)
     require_council(actor, round_)
     if round_.state not in (Round.State.OPEN, Round.State.APPRAISING):
-        raise ServiceError("Đợt đánh giá đã chốt kết quả; không nhập điểm khảo sát.")
+        raise ServiceError("Đợt đánh giá đã chốt kết quả; không nhập điểm khảo sát.", code="round_finalised")
     participants = {p.unit.code: p for p in round_.participants.select_related("unit")}
     leaves = {c.code: c for c in round_.framework.criteria.filter(is_leaf=True)}
     errors, updates, seen = [], [], set()
@@ -534,7 +584,7 @@ def survey_scores_import(*, actor, round_: Round, rows: Iterable[tuple[int, str,
         except ServiceError as exc:
             errors.append(f"dòng {line}: {exc.messages[0]}")
     if errors:
-        raise ServiceError({"file": errors})
+        raise ServiceError({"file": errors}, code="survey_file_invalid")
     for p, c, points in updates:
         Score.objects.filter(participant=p, criterion=c).update(
             appraised_points=points, updated_at=timezone.now()
@@ -562,12 +612,14 @@ def _each(participant: Participant, items, save) -> int:
                 f"{criterion.code}: {m}" if not m.startswith("Tiêu chí") else m for m in exc.messages
             )
     if errors:
-        raise ServiceError({"__all__": errors})
+        raise ServiceError({"__all__": errors}, code="scores_invalid")
     return saved
 
 
 @transaction.atomic
-def self_scores_save(*, actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]) -> int:
+def self_scores_save(
+    *, actor: Actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]
+) -> int:
     """The unit's scores of several leaves from one form: (criterion, points, explanation)."""
     current = {s.criterion_id: s for s in participant.scores.all()}
     changed = [
@@ -589,7 +641,9 @@ def self_scores_save(*, actor, participant: Participant, values: Sequence[tuple[
 
 
 @transaction.atomic
-def appraisals_save(*, actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]) -> int:
+def appraisals_save(
+    *, actor: Actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]
+) -> int:
     """The council's scores of several leaves from one form: (criterion, points, reason)."""
     current = {s.criterion_id: s for s in participant.scores.all()}
     changed = [

@@ -22,21 +22,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from .extract import check_supported, extract
-from .model import PlanImportError
+from .model import ImportedTarget, ImportedTask, PlanImportError, StructuredPlan
 from .parse import parse_document
 
-__all__ = ["PlanImportError", "parse_plan_bytes", "parse_plan_file"]
+__all__ = [
+    "ImportedTarget",
+    "ImportedTask",
+    "PlanImportError",
+    "StructuredPlan",
+    "parse_plan_bytes",
+    "parse_plan_file",
+]
 
 
-def parse_plan_bytes(data: bytes, filename: str) -> dict:
+def parse_plan_bytes(data: bytes, filename: str) -> StructuredPlan:
     """The structured plan read from a file's bytes; its name gives the format."""
     document = extract(data, filename)
-    structured = {"source": document.source}
-    structured.update(parse_document(document))
-    return structured
+    return {"source": document.source, **parse_document(document)}
 
 
-def parse_plan_file(path: Path) -> dict:
+def parse_plan_file(path: Path) -> StructuredPlan:
     path = Path(path)
     check_supported(path.name)
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .bodies import split_bodies
+from .model import ImportedTask
 from .outline import Context
 from .paragraphs import Paragraph
 from .vocab import area_of_text
@@ -63,7 +64,7 @@ def _inline(p: Paragraph) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def task_blocks(paras: list[tuple[Paragraph, Context]]) -> list[dict]:
+def task_blocks(paras: list[tuple[Paragraph, Context]]) -> list[ImportedTask]:
     tasks = []
     i, n = 0, len(paras)
     while i < n:
@@ -90,7 +91,7 @@ def task_blocks(paras: list[tuple[Paragraph, Context]]) -> list[dict]:
     return tasks
 
 
-def _task(item: Paragraph, ctx: Context, content: str, fields: dict[str, str]) -> dict:
+def _task(item: Paragraph, ctx: Context, content: str, fields: dict[str, str]) -> ImportedTask:
     stt = item.marker if item.kind in ("arabic", "multi", "letter") else ""
     content = content.strip().rstrip(":").strip()
     return {

@@ -1,7 +1,7 @@
 """From an extracted `Document` to the structured plan of the contract (docs/specs/plan-import.md).
 
 {"issuer", "province", "number", "issued_date", "period": {"from_year", "to_year"}, "kind",
- "reform_areas_present", "targets": [...], "tasks": [...]}
+ "reform_areas_present", "targets": [...], "tasks": [...]} — `model.ParsedPlan`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from .blocks import task_blocks
 from .columns import is_header_text
 from .metadata import Metadata
-from .model import Document, Line, Para, Table
+from .model import Document, ImportedTarget, Line, Para, ParsedPlan, Table
 from .outline import Context, Outline
 from .paragraphs import Paragraph, from_lines, from_paras
 from .tables import parse_tables
@@ -67,7 +67,7 @@ def _noise(p: Paragraph) -> bool:
     return len(p.text) < 40 and p.kind == "none" and not re.search(r"[.;:]$", p.text)
 
 
-def parse_document(doc: Document) -> dict:
+def parse_document(doc: Document) -> ParsedPlan:
     items = structure(doc)
     paragraphs = [it for it in items if isinstance(it, Paragraph)]
     head = [p.text for p in paragraphs[:80]]
@@ -83,7 +83,7 @@ def parse_document(doc: Document) -> dict:
 
     outline = Outline()
     contexts: list[tuple[Paragraph, Context]] = []
-    targets: list[dict] = []
+    targets: list[ImportedTarget] = []
     areas: set[str] = set()
     tables: list[tuple[Table, str, bool]] = []
     last_table_at = -10

@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from cchc.core.actors import Actor
 from cchc.core.errors import ServiceError
 from cchc.orgs.models import Unit
 from cchc.orgs.resolve import UnitResolver, resolved_units
@@ -20,14 +21,15 @@ from cchc.plans import services
 from cchc.plans.models import Plan, PlanKind, ReformArea
 from cchc.plans.observers import publish_targets_imported
 
+from .model import ImportedTask, StructuredPlan
 from .vocab import area_of_text
 
 FALLBACK_AREA = ReformArea.CHI_DAO_DIEU_HANH
 
 
-def default_title(structured: dict) -> str:
-    period = structured.get("period") or {}
-    start, end = period.get("from_year"), period.get("to_year")
+def default_title(structured: StructuredPlan) -> str:
+    period = structured.get("period")
+    start, end = (period["from_year"], period["to_year"]) if period else (None, None)
     when = f"năm {start}" if start == end else f"giai đoạn {start}–{end}"
     title = f"Kế hoạch cải cách hành chính {when}"
     if structured.get("issuer"):
@@ -39,7 +41,7 @@ def _message(exc: ServiceError) -> str:
     return "; ".join(" ".join(str(m).split()) for m in exc.messages)
 
 
-def _label(task: dict, position: int) -> str:
+def _label(task: ImportedTask, position: int) -> str:
     content = " ".join((task.get("content") or "").split())
     short = content if len(content) <= 80 else content[:77] + "…"
     return f"Nhiệm vụ {task.get('stt') or f'#{position}'} “{short}”"
@@ -47,13 +49,20 @@ def _label(task: dict, position: int) -> str:
 
 @transaction.atomic
 def plan_import_save(
-    *, actor, issuer: Unit, structured: dict, parent: Plan | None = None, title: str | None = None
+    *,
+    actor: Actor,
+    issuer: Unit,
+    structured: StructuredPlan,
+    parent: Plan | None = None,
+    title: str | None = None,
 ) -> tuple[Plan, list[str]]:
     """Create the draft plan with its targets and tasks; returns (plan, warnings)."""
-    period = structured.get("period") or {}
-    start, end = period.get("from_year"), period.get("to_year")
+    period = structured.get("period")
+    start, end = (period["from_year"], period["to_year"]) if period else (None, None)
     if not start or not end:
-        raise ServiceError("Không xác định được kỳ của kế hoạch (năm bắt đầu, năm kết thúc).")
+        raise ServiceError(
+            "Không xác định được kỳ của kế hoạch (năm bắt đầu, năm kết thúc).", code="plan_period_unknown"
+        )
     kind = structured.get("kind") or PlanKind.ANNUAL
     if kind == PlanKind.ANNUAL and end != start:
         kind = PlanKind.MULTI_YEAR
@@ -99,7 +108,7 @@ def plan_import_save(
 
 
 def _save_task(
-    actor, plan: Plan, issuer: Unit, resolver: UnitResolver, task: dict, position: int
+    actor: Actor, plan: Plan, issuer: Unit, resolver: UnitResolver, task: ImportedTask, position: int
 ) -> list[str]:
     warnings: list[str] = []
     label = _label(task, position)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .bodies import split_bodies
 from .columns import is_header_text, roles_of_header
-from .model import Table
+from .model import ImportedTarget, ImportedTask, Table
 from .targets import targets_in
 from .vocab import area_of_text, area_of_title, fold, join_lines
 
@@ -40,8 +40,8 @@ class _Task:
 
 @dataclass
 class TableResult:
-    tasks: list[dict] = field(default_factory=list)
-    targets: list[dict] = field(default_factory=list)
+    tasks: list[ImportedTask] = field(default_factory=list)
+    targets: list[ImportedTarget] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
 
 

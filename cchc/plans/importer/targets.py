@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from .model import ImportedTarget
 from .vocab import area_of_text
 
 _PCT = re.compile(r"(?<![\w/.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*%")
@@ -152,11 +153,11 @@ def targets_in(
     year: int | None,
     plan_year: int | None,
     period: tuple[int, int] | None,
-) -> list[dict]:
+) -> list[ImportedTarget]:
     """Targets in a paragraph or a cell. `plan_year` is set for annual plans (every target is of
     that year); otherwise `year` is the context year ("Đến năm 2025:") and a year written in the
     sentence before the number wins, unless "mỗi năm"/"hàng năm" comes in between."""
-    out = []
+    out: list[ImportedTarget] = []
     for unit in units(text):
         numbers = _numbers(unit)
         prev_end = 0
@@ -177,7 +178,7 @@ def targets_in(
                 if _EACH_YEAR.search(head[since:].lower()):
                     target_year = None
             local = unit[max(0, start - 60) : min(len(unit), end + 80)]
-            item = {
+            item: ImportedTarget = {
                 "text": unit,
                 "area": area or area_of_text(local) or area_of_text(unit),
                 "comparator": comparator,

@@ -9,6 +9,7 @@ Bad input exits with status 2 and a one-line message on stderr (contract: docs/s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.management.base import CommandParser
 
@@ -50,7 +51,7 @@ class Command(ToolCommand):
             help="khoảng tạm dừng 'BẮT ĐẦU/KẾT THÚC' (lặp lại được)",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             received = parse_moment(options["received"], "thời điểm tiếp nhận")
             duration = parse_duration(options["duration"])

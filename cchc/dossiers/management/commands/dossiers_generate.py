@@ -16,6 +16,7 @@ from collections import Counter
 
 from django.core.management.base import CommandParser
 
+from cchc.core.actors import SYSTEM
 from cchc.core.commands import ToolCommand
 from cchc.dossiers.imports import dossiers_generate
 from cchc.exchange.errors import ExchangeError
@@ -99,7 +100,7 @@ class Command(ToolCommand):
             if options["orgs_out"]:
                 write_orgs(options["orgs_out"], units)
             report = dossiers_generate(
-                actor=None, count=count, seed=seed, units=units, year=options["year"], progress=progress
+                actor=SYSTEM, count=count, seed=seed, units=units, year=options["year"], progress=progress
             )
         except (ExchangeError, ValueError, OSError) as exc:
             self.fail(str(exc))

@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from cchc.core.actors import SYSTEM
 from cchc.dossiers.imports import BATCH_SIZE, dossiers_import
 from cchc.exchange.errors import ExchangeError
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
         try:
             report = dossiers_import(
-                actor=None, path=file, batch_size=batch_size, strict=strict, progress=progress
+                actor=SYSTEM, path=file, batch_size=batch_size, strict=strict, progress=progress
             )
         except (ExchangeError, OSError) as exc:
             sys.stderr.write(f"cchc dossiers import: {' '.join(str(exc).split())}\n")

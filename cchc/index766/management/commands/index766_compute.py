@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.core.actors import SYSTEM
 from cchc.core.errors import ServiceError
 from cchc.index766.services import index766_compute
 from cchc.index766.templatetags.index766 import vn_number
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             if root is None:
                 raise CommandError(f"Không có đơn vị mã “{unit}”.", returncode=2)
         try:
-            report = index766_compute(actor=None, period_keys=period, root=root)
+            report = index766_compute(actor=SYSTEM, period_keys=period, root=root)
         except ServiceError as exc:
             raise CommandError(" ".join(exc.messages), returncode=2) from exc
         if verbosity:

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from cchc.core.actors import SYSTEM
 from cchc.orgs.services import units_load_administrative
 
 
@@ -10,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        result = units_load_administrative(actor=None)
+        result = units_load_administrative(actor=SYSTEM)
         self.stdout.write(
             f"Đã nạp đơn vị hành chính: {result['created']} mới, {result['updated']} cập nhật ({time.perf_counter() - started:.1f} giây)."
         )

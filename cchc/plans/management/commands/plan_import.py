@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import CommandParser
 
 from cchc.core.commands import ToolCommand
-from cchc.plans.importer import PlanImportError, parse_plan_file
+from cchc.plans.importer import PlanImportError, StructuredPlan, parse_plan_file
 
 
 class Command(ToolCommand):
@@ -40,7 +40,7 @@ class Command(ToolCommand):
             return
         self._save(structured, issuer, actor)
 
-    def _print_json(self, structured: dict) -> None:
+    def _print_json(self, structured: StructuredPlan) -> None:
         text = json.dumps(structured, ensure_ascii=False, indent=1)
         out = getattr(sys.stdout, "buffer", None)
         if out is not None:
@@ -50,7 +50,7 @@ class Command(ToolCommand):
         else:  # pragma: no cover - captured output in tests
             self.stdout.write(text)
 
-    def _save(self, structured: dict, issuer_code: str | None, username: str | None) -> None:
+    def _save(self, structured: StructuredPlan, issuer_code: str | None, username: str | None) -> None:
         from django.contrib.auth import get_user_model
 
         from cchc.core.errors import PermissionDenied, ServiceError

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.core.actors import SYSTEM
 from cchc.orgs.models import Unit
 from cchc.procedures.importer import ImportFileError
 from cchc.procedures.services import catalogue_import
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             if default_agency is None:
                 raise CommandError(f"Không có đơn vị mã “{agency}”.", returncode=2)
         arguments = {
-            "actor": None,
+            "actor": SYSTEM,
             "filename": path.name,
             "content": content,
             "default_agency": default_agency,

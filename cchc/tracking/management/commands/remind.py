@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from cchc.core.actors import SYSTEM
 from cchc.plans.models import Plan, PlanStatus
 from cchc.tracking.reminders import reminders_send
 
@@ -9,5 +10,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for plan in Plan.objects.filter(status=PlanStatus.ISSUED):
-            sent, missing = reminders_send(actor=None, plan=plan)
+            sent, missing = reminders_send(actor=SYSTEM, plan=plan)
             self.stdout.write(f"{plan}: nhắc {sent} đơn vị; {missing} đơn vị chưa có địa chỉ thư của cán bộ.")
