@@ -155,6 +155,8 @@ def test_points_at_risk_page(client, users, tree, issued):
     [
         ("evaluation:at_risk", [], "?don_vi=abc"),
         ("evaluation:at_risk", [], "?don_vi=999999"),
+        ("evaluation:at_risk", [], "?don_vi=99999999999999999999999999"),
+        ("evaluation:at_risk", [], "?don_vi=-1"),
         ("evaluation:index", [], "?trang=x"),
         ("evaluation:framework_export", ["FW"], "?dinh_dang=zzz"),
         ("evaluation:results", ["999"], ""),

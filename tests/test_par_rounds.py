@@ -10,10 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.errors import PermissionDenied
 from cchc.core.models import AuditEntry
 from cchc.evaluation import files, formulas, selectors, services
 from cchc.evaluation.models import Criterion, Framework, Participant, Round, Score
+
+from .conftest import raises_code
 
 FRAMEWORK = """ma,ten,diem_toi_da,phuong_phap,ap_dung,huong_dan,tai_lieu_kiem_chung,chi_so_nguon,dat_toi_da
 1,Công tác chỉ đạo điều hành,10,,,,,,
@@ -56,14 +58,14 @@ def test_a_bad_framework_leaves_no_trace_and_says_where(tree, users):
     bad = FRAMEWORK.replace("1,Công tác chỉ đạo điều hành,10", "1,Công tác chỉ đạo điều hành,12").replace(
         "dung_han,100", "khong_co_chi_so,100"
     )
-    with pytest.raises(ServiceError) as caught:
+    with raises_code("framework_file_invalid") as caught:
         services.framework_import(
             actor=users.coordinator, unit=tree.province, year=2026, name="X", data=bad.encode()
         )
     messages = caught.value.message_dict["file"]
     assert any(m.startswith("Dòng 2:") for m in messages)
     assert not Framework.objects.exists() and not Criterion.objects.exists()
-    with pytest.raises(ServiceError) as caught:
+    with raises_code("framework_file_invalid") as caught:
         services.framework_import(
             actor=users.coordinator,
             unit=tree.province,
@@ -81,7 +83,7 @@ def test_only_the_units_coordinators_manage_frameworks(tree, users, framework):
             services.framework_import(
                 actor=actor, unit=tree.province, year=2027, name="X", data=FRAMEWORK.encode()
             )
-    with pytest.raises(ServiceError):  # issued: no change
+    with raises_code("framework_issued"):  # issued: no change
         services.framework_replace(actor=users.coordinator, framework=framework, data=FRAMEWORK.encode())
 
 
@@ -93,7 +95,7 @@ def test_copy_to_a_new_year_then_change_from_a_file(framework, users):
     services.framework_replace(actor=users.coordinator, framework=copy, data=changed.encode())
     assert copy.criteria.get(code="1.2").name == "Báo cáo định kỳ đúng hạn"
     assert framework.criteria.get(code="1.2").name == "Báo cáo định kỳ"
-    with pytest.raises(ServiceError):
+    with raises_code("framework_exists"):
         services.framework_copy(actor=users.coordinator, framework=framework, year=2027)
 
 
@@ -132,12 +134,12 @@ def test_a_full_round_and_its_results_equal_the_command(tree, users, framework, 
         services.score_save(
             actor=users.officer_other, participant=stp, criterion=leaf(framework, "1.1"), self_points="4"
         )
-    with pytest.raises(ServiceError) as caught:
+    with raises_code("points_out_of_range") as caught:
         services.score_save(
             actor=users.officer, participant=stp, criterion=leaf(framework, "1.1"), self_points="4.5"
         )
-    assert "từ 0 đến 4" in str(caught.value)
-    with pytest.raises(ServiceError):  # computed: not self-scored
+    assert "từ 0 đến 4" in str(caught.value)  # and the message says the range
+    with raises_code("criterion_not_self_scored"):  # computed: not self-scored
         services.score_save(
             actor=users.officer, participant=stp, criterion=leaf(framework, "1.3"), self_points="3"
         )
@@ -154,7 +156,7 @@ def test_a_full_round_and_its_results_equal_the_command(tree, users, framework, 
         "1.1: thiếu tài liệu kiểm chứng (Quyết định ban hành kế hoạch).",
         "1.4: thiếu tài liệu kiểm chứng (Văn bản công nhận sáng kiến).",
     ]
-    with pytest.raises(ServiceError):
+    with raises_code("assessment_incomplete"):
         services.participant_submit(actor=users.officer, participant=stp)
     services.evidence_add(
         actor=users.officer,
@@ -169,13 +171,13 @@ def test_a_full_round_and_its_results_equal_the_command(tree, users, framework, 
         url="https://stp.example.vn/sang-kien",
     )
     services.participant_submit(actor=users.officer, participant=stp)
-    with pytest.raises(ServiceError):  # submitted: frozen
+    with raises_code("assessment_submitted"):  # submitted: frozen
         services.score_save(
             actor=users.officer, participant=stp, criterion=leaf(framework, "1.2"), self_points="3"
         )
 
     # the council appraises beside the unit's score, asks once, the unit answers once
-    with pytest.raises(ServiceError):  # a change needs a reason
+    with raises_code("appraisal_reason_required"):  # a change needs a reason
         services.score_appraise(
             actor=users.coordinator, participant=stp, criterion=leaf(framework, "1.2"), points="2"
         )
@@ -191,11 +193,11 @@ def test_a_full_round_and_its_results_equal_the_command(tree, users, framework, 
         participant=stp,
         questions={leaf(framework, "2.1"): "Bổ sung đường dẫn công khai."},
     )
-    with pytest.raises(ServiceError):
+    with raises_code("clarification_once"):
         services.clarification_request(
             actor=users.coordinator, participant=stp, questions={leaf(framework, "1.1"): "Lần hai?"}
         )
-    with pytest.raises(ServiceError):  # still waiting for the answer
+    with raises_code("clarification_pending"):  # still waiting for the answer
         services.participant_finalise(actor=users.coordinator, participant=stp)
     services.clarification_answer(
         actor=users.officer, participant=stp, answers={leaf(framework, "2.1"): "https://stp.example.vn/tthc"}
@@ -292,7 +294,7 @@ def test_drafts_are_private_and_the_council_sees_what_was_submitted(tree, users,
 def test_survey_import_is_all_or_nothing(tree, users, framework):
     round_ = open_round(tree, users, framework)
     stp_code = tree.agency("STP").code
-    with pytest.raises(ServiceError) as caught:
+    with raises_code("survey_file_invalid") as caught:
         services.survey_scores_import(
             actor=users.coordinator,
             round_=round_,
@@ -308,7 +310,7 @@ def test_survey_import_is_all_or_nothing(tree, users, framework):
 
 
 def test_round_units_must_belong_to_the_framework_unit(tree, users, framework):
-    with pytest.raises(ServiceError):
+    with raises_code("round_invalid"):
         services.round_open(
             actor=users.coordinator,
             framework=framework,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.charts import bar_chart
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.numbers import format_number
+from cchc.core.params import int_param
 from cchc.orgs.access import Access
 from cchc.orgs.models import KIND_ORDER, Unit, UnitKind
 from cchc.tracking.models import ProgressUpdate
@@ -110,8 +111,7 @@ def index(request):
 @require_POST
 def framework_import(request):
     data = _upload(request)
-    raw_unit = request.POST.get("don_vi", "")
-    unit = Unit.objects.filter(pk=int(raw_unit)).first() if raw_unit.isdigit() else None
+    unit = Unit.objects.filter(pk=int_param(request.POST, "don_vi", 0)).first()
     year = _year(request.POST.get("nam"))
     if data is None:
         return redirect("evaluation:index")
@@ -428,11 +428,8 @@ def _ancestors(code: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _leaf(participant: Participant, raw: str | None) -> Criterion:
-    raw = (raw or "").strip()
-    criterion = Criterion.objects.filter(
-        framework=participant.round.framework, pk=int(raw) if raw.isdigit() else 0, is_leaf=True
-    ).first()
+def _leaf(participant: Participant, pk: int) -> Criterion:
+    criterion = Criterion.objects.filter(framework=participant.round.framework, pk=pk, is_leaf=True).first()
     if criterion is None:
         raise ServiceError("Tiêu chí không thuộc bộ chỉ số của đợt đánh giá.", code="criterion_not_in_round")
     return criterion
@@ -457,15 +454,13 @@ def participant_action(request, pk: int, participant_id: int, action: str):
             messages.success(request, "Đã nộp bản tự đánh giá cho hội đồng thẩm định.")
         elif action == "tai-lieu":
             score = get_object_or_404(
-                Score, participant=participant, criterion=_leaf(participant, post.get("tieu_chi"))
+                Score, participant=participant, criterion=_leaf(participant, int_param(post, "tieu_chi", 0))
             )
-            progress = None
-            if (post.get("bao_cao") or "").isdigit():
-                progress = (
-                    ProgressUpdate.objects.filter(pk=int(post["bao_cao"]))
-                    .select_related("assignment")
-                    .first()
-                )
+            progress = (
+                ProgressUpdate.objects.filter(pk=int_param(post, "bao_cao", 0))
+                .select_related("assignment")
+                .first()
+            )
             services.evidence_add(
                 actor=request.user,
                 score=score,
@@ -478,7 +473,7 @@ def participant_action(request, pk: int, participant_id: int, action: str):
         elif action == "go-tai-lieu":
             evidence = get_object_or_404(
                 Evidence,
-                pk=int(post.get("tai_lieu", "0")) if post.get("tai_lieu", "").isdigit() else 0,
+                pk=int_param(post, "tai_lieu", 0),
                 score__participant=participant,
             )
             services.evidence_remove(actor=request.user, evidence=evidence)
@@ -613,11 +608,11 @@ def public_index(request):
 @require_GET
 def points_at_risk(request):
     access = Access.for_user(request.user)
-    raw = request.GET.get("don_vi", "")
+    wanted = int_param(request.GET, "don_vi")
     mine = Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, "name")
     unit = None
-    if raw.isdigit():
-        unit = Unit.objects.filter(pk=int(raw)).first()
+    if wanted is not None:
+        unit = Unit.objects.filter(pk=wanted).first()
         if unit is None or not (
             access.can_oversee_unit(unit) or unit.pk in {g.unit_id for g in access.grants}
         ):
