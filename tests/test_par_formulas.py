@@ -168,3 +168,15 @@ def test_decimal_comma_and_format():
         "0",
         "7.13",
     ]
+
+
+def test_classification_bands():
+    bands = formulas.parse_bands(formulas.DEFAULT_BANDS)
+    assert [label for _, label in bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
+    got = [formulas.classify(D(x), bands) for x in ("100", "90.00", "89.99", "70", "50", "49.99", "0")]
+    assert got == ["Xuất sắc", "Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu", "Yếu"]
+    assert formulas.classify(None, bands) == ""
+    assert formulas.parse_bands("85,5: Đạt; 0: Chưa đạt") == [(D("85.5"), "Đạt"), (D(0), "Chưa đạt")]
+    for bad in ("90 Tốt; 0: Yếu", "90: Tốt", "120: Tốt; 0: Yếu", "50: A; 50: B; 0: C", ""):
+        with pytest.raises(ValueError):
+            formulas.parse_bands(bad)

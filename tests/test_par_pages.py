@@ -134,6 +134,7 @@ def test_a_round_through_the_pages(client, users, tree, issued):
     assert zipfile.is_zipfile(io.BytesIO(xlsx.content))
     sheet = load_workbook(io.BytesIO(xlsx.content))["Cap so"]
     assert sheet["C5"].value == stp.name and sheet["A5"].value == 1
+    assert sheet.cell(5, sheet.max_column).value in ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
     client.post(reverse("evaluation:round_action", args=[round_.pk, "cong-bo"]))
     client.logout()
     page = client.get(public)

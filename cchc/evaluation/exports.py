@@ -46,7 +46,7 @@ def results_xlsx(res: RoundResults) -> bytes:
         )
         sheet.append([])
         header = ["Xếp hạng", "Mã đơn vị", "Đơn vị", *[f"Lĩnh vực {a.code} (điểm)" for a in areas]]
-        header += ["Tổng điểm", "Điểm tối đa", "Chỉ số (%)"]
+        header += ["Tổng điểm", "Điểm tối đa", "Chỉ số (%)", "Xếp loại"]
         sheet.append(header)
         for cell in sheet[4]:
             cell.font = Font(bold=True)
@@ -55,7 +55,7 @@ def results_xlsx(res: RoundResults) -> bytes:
         for r in members:
             unit = res.units[r.unit]
             row = [r.rank, r.unit, unit.name, *[_num(a.points) for a in r.areas]]
-            row += [_num(r.points), _num(r.maximum), _num(r.index)]
+            row += [_num(r.points), _num(r.maximum), _num(r.index), res.band(r)]
             sheet.append(row)
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str):
@@ -87,7 +87,7 @@ def results_docx(res: RoundResults, *, place: str) -> bytes:
         if not members:
             continue
         doc.paragraph(f"{group.label}: {len(members)} đơn vị", bold=True, indent=False)
-        header = ["Hạng", "Đơn vị", *[f"LV {a.code}" for a in areas], "Tổng điểm", "Chỉ số (%)"]
+        header = ["Hạng", "Đơn vị", *[f"LV {a.code}" for a in areas], "Tổng điểm", "Chỉ số (%)", "Xếp loại"]
         rows = [
             [
                 "" if r.rank is None else str(r.rank),
@@ -95,6 +95,7 @@ def results_docx(res: RoundResults, *, place: str) -> bytes:
                 *[_text(a.points) for a in r.areas],
                 f"{_text(r.points)}/{_text(r.maximum)}",
                 _text(r.index),
+                res.band(r),
             ]
             for r in members
         ]

@@ -334,6 +334,37 @@ def check_scores(framework: Framework, rows: Iterable[tuple[int, Row]]) -> dict[
     return units
 
 
+# --- classification ---------------------------------------------------------------------------
+
+# Xếp loại as provinces commonly band the index (the framework may set its own).
+DEFAULT_BANDS = "90: Xuất sắc; 80: Tốt; 70: Khá; 50: Trung bình; 0: Yếu"
+
+
+def parse_bands(text: str) -> list[tuple[Decimal, str]]:
+    """ "90: Xuất sắc; 80: Tốt; …" → [(90, "Xuất sắc"), (80, "Tốt"), …], highest first; ValueError
+    when a part is not "threshold: label", a threshold is outside 0–100, or none starts at 0."""
+    bands: list[tuple[Decimal, str]] = []
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        threshold, sep, label = part.partition(":")
+        value = parse_decimal(threshold) if sep else None
+        if value is None or not label.strip() or not ZERO <= value <= HUNDRED:
+            raise ValueError(part.strip())
+        bands.append((value, " ".join(label.split())))
+    bands.sort(key=lambda b: b[0], reverse=True)
+    if not bands or bands[-1][0] != ZERO or len({b[0] for b in bands}) != len(bands):
+        raise ValueError(text)
+    return bands
+
+
+def classify(index: Decimal | None, bands: list[tuple[Decimal, str]]) -> str:
+    """The band of an index: the first whose threshold it reaches ("" without an index)."""
+    if index is None:
+        return ""
+    return next((label for threshold, label in bands if index >= threshold), "")
+
+
 # --- results ---------------------------------------------------------------------------------
 
 

@@ -58,6 +58,12 @@ class Framework(models.Model):
     name = models.CharField("tên bộ chỉ số", max_length=255)
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.DRAFT)
     note = models.TextField("căn cứ, ghi chú", blank=True)
+    bands = models.CharField(
+        "xếp loại",
+        max_length=255,
+        default="90: Xuất sắc; 80: Tốt; 70: Khá; 50: Trung bình; 0: Yếu",
+        help_text="Ngưỡng chỉ số (%) và tên loại, cao xuống thấp, ngưỡng cuối là 0.",
+    )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="sao từ"
     )

@@ -117,6 +117,11 @@ class RoundResults:
     framework: formulas.Framework
     results: list[formulas.UnitResult]
     units: dict[str, Unit]
+    bands: list[tuple[Decimal, str]]
+
+    def band(self, result: formulas.UnitResult) -> str:
+        """Xếp loại of a unit's index."""
+        return formulas.classify(result.index, self.bands)
 
     def group(self, group: str) -> list[formulas.UnitResult]:
         """One group's results, best first (rank, then name)."""
@@ -130,7 +135,16 @@ def round_results(round_: Round) -> RoundResults:
     frame = framework_def(round_.framework)
     unit_scores = round_unit_scores(round_)
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_scores.keys())}
-    return RoundResults(round_, frame, formulas.compute_results(frame, unit_scores), units)
+    return RoundResults(
+        round_, frame, formulas.compute_results(frame, unit_scores), units, bands_of(round_.framework)
+    )
+
+
+def bands_of(framework: Framework) -> list[tuple[Decimal, str]]:
+    try:
+        return formulas.parse_bands(framework.bands)
+    except ValueError:  # checked when saved; a hand-edited row falls back to the usual bands
+        return formulas.parse_bands(formulas.DEFAULT_BANDS)
 
 
 def scores_rows(round_: Round) -> list[dict[str, str]]:

@@ -126,6 +126,7 @@ def framework_import(request):
             name=request.POST.get("ten", ""),
             group=request.POST.get("nhom", ""),
             note=request.POST.get("ghi_chu", ""),
+            bands=request.POST.get("xep_loai", ""),
             data=data,
         )
     except ServiceError as exc:
@@ -383,6 +384,7 @@ def participant_detail(request, pk: int, participant_id: int):
     frame = selectors.framework_def(participant.round.framework)
     finals = {s.criterion.code: formulas.final_points(s.self_points, s.appraised_points) for s in scores}
     result = formulas.unit_result(frame, participant.unit.code, group_of(participant.unit), finals)
+    band = formulas.classify(result.index, selectors.bands_of(participant.round.framework))
     criteria = {c.code: c for c in selectors.criteria_of(participant.round.framework)}
     headings: dict[int, list[Criterion]] = {}
     for s in scores:
@@ -417,6 +419,7 @@ def participant_detail(request, pk: int, participant_id: int):
             if own and participant.state == "draft"
             else [],
             "result": result,
+            "band": band,
             "progress": progress,
             "self_methods": (Method.SELF, Method.BONUS, Method.DEDUCTION),
         },
@@ -531,6 +534,7 @@ def _results_context(res: selectors.RoundResults, *, previous: dict[str, Decimal
                 {
                     "r": r,
                     "unit": res.units[r.unit],
+                    "band": res.band(r),
                     "previous": before,
                     "change": None if before is None or r.index is None else r.index - before,
                     "lost": selectors.lost_by_area(r)[:2],
@@ -552,7 +556,7 @@ def _results_context(res: selectors.RoundResults, *, previous: dict[str, Decimal
             scale_max=Decimal(100),
         )
         groups.append({"group": group, "rows": rows, "chart": chart, "area_chart": area_chart})
-    return {"groups": groups, "areas": res.framework.areas}
+    return {"groups": groups, "areas": res.framework.areas, "bands": res.round.framework.bands}
 
 
 @require_GET

@@ -31,8 +31,16 @@ def sort_key(code: str) -> str:
     return ".".join(f"{int(part):03d}" for part in code.split("."))
 
 
-def _check_header(*, unit: Unit, year: int, name: str, group: str) -> dict[str, str]:
+def _check_header(
+    *, unit: Unit, year: int, name: str, group: str, bands: str = formulas.DEFAULT_BANDS
+) -> dict[str, str]:
     errors = {}
+    try:
+        formulas.parse_bands(bands)
+    except ValueError:
+        errors["bands"] = (
+            "Xếp loại ghi dạng “90: Xuất sắc; 80: Tốt; 70: Khá; 50: Trung bình; 0: Yếu” (ngưỡng từ 0 đến 100, có ngưỡng 0)."
+        )
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         errors["year"] = f"Năm đánh giá phải từ {FIRST_YEAR} đến {LAST_YEAR}."
     if not name:
@@ -141,13 +149,23 @@ def _read(data: bytes) -> files.Rows:
 
 @transaction.atomic
 def framework_import(
-    *, actor: Actor, unit: Unit, year: int, name: str, data: bytes, group: str = "", note: str = ""
+    *,
+    actor: Actor,
+    unit: Unit,
+    year: int,
+    name: str,
+    data: bytes,
+    group: str = "",
+    note: str = "",
+    bands: str = "",
 ) -> Framework:
     """A new draft framework from a framework file (CSV or XLSX, docs/specs/par-index.md columns
-    plus the optional huong_dan, tai_lieu_kiem_chung, chi_so_nguon, dat_toi_da)."""
+    plus the optional huong_dan, tai_lieu_kiem_chung, chi_so_nguon, dat_toi_da); ``bands`` the
+    classification ("90: Xuất sắc; …", the usual one when empty)."""
     require_framework_manager(actor, unit)
     name, note = nfc(name or "").strip(), nfc(note or "").strip()
-    errors = _check_header(unit=unit, year=year, name=name, group=group)
+    bands = " ".join(nfc(bands or "").split()) or formulas.DEFAULT_BANDS
+    errors = _check_header(unit=unit, year=year, name=name, group=group, bands=bands)
     if errors:
         raise ServiceError(errors, code="framework_invalid")
     if Framework.objects.filter(unit=unit, year=year, group=group).exists():
@@ -163,6 +181,7 @@ def framework_import(
         group=group,
         name=name,
         note=note,
+        bands=bands,
         created_by=user_of(actor),
     )
     criteria = _criteria_from_rows(framework, _read(data))
@@ -220,6 +239,7 @@ def framework_copy(*, actor: Actor, framework: Framework, year: int, name: str =
         group=framework.group,
         name=name,
         note=framework.note,
+        bands=framework.bands,
         copied_from=framework,
         created_by=user_of(actor),
     )
