@@ -24,7 +24,7 @@ from cchc.core.periods import PeriodError, parse_calendar_period, parse_calendar
 from cchc.exchange import BadRow, iter_dossiers, read_orgs
 from cchc.exchange.formats import DOSSIER_COLUMNS
 from cchc.indicators import definitions as d
-from cchc.indicators.filemode import compute_file, run
+from cchc.indicators.filemode import compute_file, parse_as_of, run
 from cchc.indicators.management.commands.indicators_compute import Command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -474,6 +474,63 @@ def test_open_dossier_is_on_time_until_its_due_date(tmp_path):
     assert table[("W1", "2026-Q1", "dung_han")] == ("1", "1", "100.00")  # judged at 01/04 00:00
     assert table[("W1", "2026-04", "dung_han")] == ("0", "0", "")  # neither received nor finished in April
     assert table[("W1", "2026-Q2", "dung_han")] == ("0", "0", "")
+
+
+def test_a_running_period_is_judged_at_the_as_of_moment(tmp_path):
+    """The cut c = min(b, as-of): an open dossier not yet due is not late yet; a dossier received
+    after the as-of moment is not in the period; a closed period is unchanged."""
+    rows = [
+        row("open-not-due", "W1", "2026-12-01 08:00", "2026-12-20 17:00"),
+        row("open-due", "W1", "2026-12-01 08:00", "2026-12-05 17:00"),
+        row("later", "W1", "2026-12-15 08:00", "2026-12-18 17:00"),
+        row(
+            "done",
+            "W1",
+            "2026-11-02 08:00",
+            "2026-11-05 17:00",
+            ket_thuc_luc="2026-11-04 10:00",
+            ket_qua="chap_thuan",
+        ),
+    ]
+    org_path, path = write(tmp_path, rows)
+    periods = [parse_calendar_period(k) for k in ("2026-12", "2026-11", "2026")]
+    as_of = parse_as_of("2026-12-10 08:00")
+    table = {
+        (r.unit, r.period, r.code): r.as_csv()[3:]
+        for r in compute_file(org_path, path, periods, as_of_us=as_of).rows
+    }
+    assert table[("W1", "2026-12", "tiep_nhan")] == ("2", "", "2")
+    assert table[("W1", "2026-12", "dung_han")] == ("1", "2", "50.00")
+    assert table[("W1", "2026", "dung_han")] == ("2", "3", "66.67")
+    assert table[("W1", "2026-11", "dung_han")] == ("1", "1", "100.00")
+    # by default the period is judged at its end: every open dossier is late then
+    _, at_end = compute(org_path, path, "2026-12")
+    assert at_end[("W1", "2026-12", "tiep_nhan")] == ("3", "", "3")
+    assert at_end[("W1", "2026-12", "dung_han")] == ("0", "3", "0.00")
+    # the reference reading of the spec agrees, cut for cut
+    tree = read_orgs(org_path)
+    valid = [r for r in iter_dossiers(path, tree) if not isinstance(r, BadRow)]
+    ref = d.reference_rows(tree, valid, periods, as_of_us=as_of)
+    assert {(r.unit, r.period, r.code): r.as_csv()[3:] for r in ref} == table
+    # an as-of before a period's start leaves it empty
+    early = compute_file(
+        org_path, path, [parse_calendar_period("2026-12")], as_of_us=parse_as_of("2026-11-30 23:59")
+    )
+    assert {r.as_csv()[3:] for r in early.rows if r.code == "tiep_nhan"} == {("0", "", "0")}
+
+
+def test_as_of_through_the_command(tmp_path):
+    org_path, path = write(tmp_path, [row("o", "W1", "2026-12-01 08:00", "2026-12-20 17:00")])
+    common = ["--orgs", str(org_path), "--dossiers", str(path), "--period", "2026-12", "--quiet"]
+    proc = run_module(tmp_path, *common, "--as-of", "2026-12-10 08:00")
+    assert proc.returncode == 0, proc.stderr
+    assert "W1,2026-12,dung_han,1,1,100.00" in proc.stdout.splitlines()
+    proc = run_module(tmp_path, *common)
+    assert "W1,2026-12,dung_han,0,1,0.00" in proc.stdout.splitlines()
+    for bad in ("10/12/2026", "2026-12-10", "2026-13-01 08:00", "2026-12-10 25:00"):
+        proc = run_module(tmp_path, *common, "--as-of", bad)
+        assert proc.returncode == 2 and proc.stdout == "" and len(proc.stderr.splitlines()) == 1, bad
+        assert "--as-of" in proc.stderr
 
 
 # --- periods ------------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from cchc.core.periods import PeriodError
 from cchc.dossiers import services
 from cchc.dossiers.deadlines import apology_deadline, dossier_policy
 from cchc.dossiers.exchange import exchange_record
 from cchc.dossiers.models import Dossier
-from cchc.exchange.formats import DOSSIER_COLUMNS
+from cchc.exchange.formats import DOSSIER_COLUMNS, datetime_to_local_us
 from cchc.exchange.orgs import write_orgs
 from cchc.indicators import live
 from cchc.indicators.definitions import INDICATORS
@@ -157,7 +158,9 @@ def _file_mode(tmp_path, keys):
             record = exchange_record(d)
             if record:
                 writer.writerow(record)
-    return compute_file(str(orgs), str(path), [live_period(k) for k in keys])
+    # the live figures judge a running period as it stands now: so does the file, cut at now
+    now = datetime_to_local_us(timezone.now())
+    return compute_file(str(orgs), str(path), [live_period(k) for k in keys], as_of_us=now)
 
 
 KEYS = [
@@ -270,3 +273,27 @@ def test_imported_batches_add_what_the_events_added(w, users, monkeypatch, thres
     monkeypatch.setattr(live, "BATCH_IN_SQL", threshold)
     live.dossiers_added(Dossier.objects.all())
     assert _snapshot() == by_events
+
+
+def test_an_open_dossier_becomes_late_at_its_due_time_with_no_event(w, users, tree, monkeypatch):
+    """The running period is judged at min(its end, now): before the due time an open dossier is
+    on time, after it late — with no event in between, and the stored totals never change."""
+    now = timezone.now()
+    d = w.receive(at=now - dt.timedelta(minutes=30))
+    key = str(timezone.localtime(now).year)
+    before = live.unit_values(tree.province, key)["dung_han"]
+    assert (before.raw_numerator, before.denominator) == (1, 1)
+    assert live.dossiers_behind(tree.province, key, "dung_han", "numerator").count() == 1
+    stored = _snapshot()
+
+    later = d.on_time_until + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    if timezone.localtime(later).year != int(key):
+        pytest.skip("the due time falls in the next year")
+    after = live.unit_values(tree.province, key)
+    assert (after["dung_han"].raw_numerator, after["dung_han"].denominator) == (0, 1)
+    assert after["qua_han_co_xin_loi"].denominator == 1
+    assert live.children_values(tree.province, key, [tree.agency("STP")])[0][1]["dung_han"].raw_numerator == 0
+    assert live.dossiers_behind(tree.province, key, "dung_han", "numerator").count() == 0
+    assert _snapshot() == stored  # nothing was written: the figure moved because time did
+    assert rebuild(check=True).differences == []

@@ -19,9 +19,10 @@ UNSATISFIED = RatingValue.UNSATISFIED
 
 
 def bounds(period: CalendarPeriod) -> tuple[dt.datetime, dt.datetime]:
-    """The period's local-time bounds as aware datetimes (Asia/Ho_Chi_Minh)."""
+    """The period's start and its cut min(end, now) as aware datetimes (Asia/Ho_Chi_Minh): a
+    period still running is judged as it stands now (docs/specs/dossier-exchange.md, the cut)."""
     tz = timezone.get_default_timezone()
-    return timezone.make_aware(period.a, tz), timezone.make_aware(period.b, tz)
+    return timezone.make_aware(period.a, tz), min(timezone.make_aware(period.b, tz), timezone.now())
 
 
 def dossier_rows(root: Unit | None, a: dt.datetime, b: dt.datetime, cfg: dict):

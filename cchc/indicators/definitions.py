@@ -288,7 +288,7 @@ def dossier_facts(row: Any) -> Facts:
     return facts
 
 
-def _holds(cond: Cond, facts: Facts, on_time: bool) -> bool:
+def _holds(cond: Cond, facts: Facts, on_time: bool | None) -> bool:
     name, op, expected = cond
     actual = on_time if name == "dung_han" else facts[name]
     if op == "eq":
@@ -300,8 +300,18 @@ def _holds(cond: Cond, facts: Facts, on_time: bool) -> bool:
     raise ValueError(f"unknown condition op {op!r}")
 
 
-def measures_for(facts: Facts, a_us: int, b_us: int) -> dict[str, int] | None:
-    """The measure contributions of one dossier to one period (None when it is not in S)."""
+# The measures that depend on whether a dossier is on time: for a dossier still open they
+# depend on the moment it is judged, so the live totals leave them to be counted when read.
+ON_TIME_MEASURES = tuple(m.code for m in MEASURES if any(c[0] == "dung_han" for c in m.where))
+
+
+def measures_for(
+    facts: Facts, a_us: int, b_us: int, *, open_judged_later: bool = False
+) -> dict[str, int] | None:
+    """The measure contributions of one dossier to one period [a, b) — ``b`` being the cut
+    min(period end, as-of) of the spec — or None when it is not in S. With ``open_judged_later``
+    a dossier still open contributes nothing to `ON_TIME_MEASURES` (the live totals judge open
+    dossiers when they are read, at the moment of reading)."""
     receipt, end = facts["tiep_nhan_luc"], facts["ket_thuc_luc"]
     in_r = a_us <= receipt < b_us
     in_f = end is not None and a_us <= end < b_us
@@ -309,9 +319,11 @@ def measures_for(facts: Facts, a_us: int, b_us: int) -> dict[str, int] | None:
         return None
     pause = facts["tam_dung_gio"]
     judged_at = end if end is not None and end < b_us else b_us
-    on_time = (
+    on_time: bool | None = (
         facts["so_lan_bo_sung"] <= 1 and (judged_at - facts["han_tra"]) * 1000 <= pause * PAUSE_NS_PER_UNIT
     )
+    if open_judged_later and end is None:
+        on_time = None  # neither on time nor late here
     bases = {"R": in_r, "F": in_f, "S": True}
     out: dict[str, int] = {}
     for measure in MEASURES:
@@ -325,12 +337,13 @@ def measures_for(facts: Facts, a_us: int, b_us: int) -> dict[str, int] | None:
 
 
 def compute_reference(
-    orgs: _Tree, rows: Iterable[Any], periods: Iterable[_Period]
+    orgs: _Tree, rows: Iterable[Any], periods: Iterable[_Period], *, as_of_us: int | None = None
 ) -> dict[tuple[str, str], dict[str, int]]:
     """Rolled-up measures per (unit code, period key), straight from the spec's definitions:
     every dossier counts for its unit and for every ancestor of it. ``orgs`` is an
-    `cchc.exchange.OrgTree`; ``periods`` `cchc.core.periods.CalendarPeriod` objects."""
-    bounds = [(p.key, p.a_us, p.b_us) for p in periods]
+    `cchc.exchange.OrgTree`; ``periods`` `cchc.core.periods.CalendarPeriod` objects; each is read
+    up to its cut min(end, ``as_of_us``)."""
+    bounds = [(p.key, p.a_us, cut_us(p.b_us, as_of_us)) for p in periods]
     ancestors: dict[str, list[str]] = {}
     totals: dict[tuple[str, str], dict[str, int]] = {}
     for row in rows:
@@ -350,6 +363,13 @@ def compute_reference(
     return totals
 
 
-def reference_rows(orgs: _Tree, rows: Iterable[Any], periods: Sequence[_Period]) -> list[IndicatorValue]:
-    totals = compute_reference(orgs, rows, periods)
+def cut_us(b_us: int, as_of_us: int | None) -> int:
+    """The cut c = min(b, as-of) of a period (docs/specs/dossier-exchange.md)."""
+    return b_us if as_of_us is None else min(b_us, as_of_us)
+
+
+def reference_rows(
+    orgs: _Tree, rows: Iterable[Any], periods: Sequence[_Period], *, as_of_us: int | None = None
+) -> list[IndicatorValue]:
+    totals = compute_reference(orgs, rows, periods, as_of_us=as_of_us)
     return list(indicator_rows(orgs.codes(), [p.key for p in periods], totals))

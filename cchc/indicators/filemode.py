@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -39,13 +41,14 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from cchc.core.commands import fail
+from cchc.core.localtime import datetime_to_local_us
 from cchc.core.periods import CalendarPeriod, PeriodError, parse_calendar_periods
 from cchc.exchange import formats as f
 from cchc.exchange.dossiers import read_header
 from cchc.exchange.errors import ExchangeError
 from cchc.exchange.orgs import OrgTree, read_orgs
 
-from .definitions import MEASURES, OUTPUT_COLUMNS, IndicatorValue, indicator_rows
+from .definitions import MEASURES, OUTPUT_COLUMNS, IndicatorValue, cut_us, indicator_rows
 from .filemode_sql import SLOW_DATETIME_MACROS, check_sql, measures_sql, rollup_sql, sql_str
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -228,8 +231,10 @@ def compute_file(
     progress: Progress | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    as_of_us: int | None = None,
 ) -> FileResult:
-    """Compute every indicator for every unit of ``orgs`` and every period from dossiers.csv.
+    """Compute every indicator for every unit of ``orgs`` and every period from dossiers.csv,
+    each period read up to its cut min(end, ``as_of_us``) (local µs; None: the period's end).
 
     Raises `ExchangeError` for unusable files (orgs.csv errors, missing columns, unreadable CSV)."""
     import duckdb
@@ -320,7 +325,11 @@ def compute_file(
         if periods:
             con.execute(
                 "INSERT INTO cchc_periods SELECT unnest(?), unnest(?), unnest(?)",
-                [list(range(len(periods))), [p.a_us for p in periods], [p.b_us for p in periods]],
+                [
+                    list(range(len(periods))),
+                    [p.a_us for p in periods],
+                    [cut_us(p.b_us, as_of_us) for p in periods],
+                ],
             )
         con.execute("CREATE TEMP TABLE cchc_closure (uid INTEGER, anc INTEGER)")
         index = {c: i for i, c in enumerate(codes)}
@@ -362,9 +371,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="kỳ: YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M hoặc YYYY-MM (lặp lại được)",
     )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        help="thời điểm xét, giờ địa phương 'YYYY-MM-DD HH:MM' (mặc định: cuối kỳ); kỳ đang diễn ra "
+        "được xét như tại thời điểm này",
+    )
     parser.add_argument("--out", help="tệp kết quả CSV (mặc định: ra stdout)")
     parser.add_argument("--strict", action="store_true", help="dừng ở dòng lỗi đầu tiên (mã thoát 2)")
     parser.add_argument("--quiet", action="store_true", help="không in tiến độ")
+
+
+_AS_OF = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?", re.ASCII)
+
+
+def parse_as_of(text: str) -> int:
+    """``--as-of "YYYY-MM-DD HH:MM"`` (seconds optional), local time → local µs; ValueError."""
+    m = _AS_OF.fullmatch(text.strip())
+    try:
+        if m is None:
+            raise ValueError
+        moment = dt.datetime(*(int(g) for g in m.groups(default="0")))
+    except ValueError:
+        raise ValueError(
+            f"--as-of không hợp lệ: {text!r} (dùng dạng 'YYYY-MM-DD HH:MM', giờ địa phương)"
+        ) from None
+    return datetime_to_local_us(moment)
 
 
 def _fmt_int(n: int) -> str:
@@ -385,6 +417,12 @@ def run(options: dict, stdout=None, stderr=None) -> int:
         periods = parse_calendar_periods(list(options["period"]))
     except PeriodError as exc:
         return fail(str(exc))
+    as_of_us = None
+    if options.get("as_of"):
+        try:
+            as_of_us = parse_as_of(options["as_of"])
+        except ValueError as exc:
+            return fail(str(exc))
     progress = Progress(stderr, enabled=not options.get("quiet"))
     try:
         tree = read_orgs(options["orgs"])
@@ -393,7 +431,7 @@ def run(options: dict, stdout=None, stderr=None) -> int:
             stderr.write(f"{exc.path}: dòng {line}: {reason}\n" if line else f"{exc.path}: {reason}\n")
         return EXIT_BAD_INPUT
     try:
-        result = compute_file(tree, options["dossiers"], periods, progress=progress)
+        result = compute_file(tree, options["dossiers"], periods, progress=progress, as_of_us=as_of_us)
     except ExchangeError as exc:
         return fail(str(exc))
 

@@ -294,7 +294,7 @@ _ENUM_SQL = {"kenh": ("kenh", f.CHANNELS), "ket_qua": ("kq", f.RESULTS), "danh_g
 def _cond_sql(cond: tuple[str, str, object]) -> str:
     name, op, value = cond
     if name == "dung_han":
-        return "on_time" if value else "NOT on_time"
+        return "on_time" if value else "late"
     if name in f.FLAG_COLUMNS:
         if op != "eq":
             raise ValueError(f"unsupported condition {cond!r}")
@@ -322,8 +322,15 @@ def measure_sql(measure: Measure) -> str:
     return f"count_if({where}) AS {_ident(measure.code)}"  # twice as fast as count(*) FILTER
 
 
-def measures_sql(table: str, periods_table: str) -> str:
+def measures_sql(table: str, periods_table: str, *, open_judged_later: bool = False) -> str:
+    """Measures per (unit, period) over the periods table (pid, a, b), ``b`` being each period's
+    cut; with ``open_judged_later`` open dossiers are neither on time nor late (the live totals,
+    `definitions.measures_for`)."""
     cols = ",\n  ".join(measure_sql(m) for m in MEASURES)
+    judged = "d.fin IS NOT NULL" if open_judged_later else "TRUE"
+    rule = (
+        "d.so_lan <= 1 AND (CASE WHEN d.fin < p.b THEN d.fin ELSE p.b END - d.due) * 1000 <= d.pause * 3600"
+    )
     return f"""
 SELECT uid, pid,
   {cols}
@@ -331,7 +338,8 @@ FROM (
   SELECT d.*, p.pid,
     (d.recv >= p.a AND d.recv < p.b) AS in_r,
     coalesce(d.fin >= p.a AND d.fin < p.b, FALSE) AS in_f,
-    d.so_lan <= 1 AND (CASE WHEN d.fin < p.b THEN d.fin ELSE p.b END - d.due) * 1000 <= d.pause * 3600 AS on_time
+    ({judged}) AND ({rule}) AS on_time,
+    ({judged}) AND NOT ({rule}) AS late
   FROM {table} d JOIN {periods_table} p
     ON (d.recv >= p.a AND d.recv < p.b) OR (d.fin >= p.a AND d.fin < p.b)
   WHERE d.err IS NULL

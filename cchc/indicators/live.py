@@ -9,6 +9,11 @@ The figure is current the moment the event commits; nothing runs later, nothing 
 everything from the dossiers. Reading sums the rows of a unit's subtree (`Unit.path` prefix) and
 derives the indicators exactly as the file mode does (`definitions.indicator_value`).
 
+A period still running is judged at its cut min(end, now) (docs/specs/dossier-exchange.md): the
+stored totals hold everything except whether the dossiers *still open* are on time — that depends
+on the moment — and reading adds those, judged now, from the open dossiers (`open_judged`, one
+query by a partial index). So an open dossier becomes late at its due time with no event at all.
+
 The contribution of one dossier to one period is `definitions.measures_for` — the reference
 reading of the spec that the file mode is tested against — so live and file mode agree by
 construction; tests/test_indicators_live.py checks it end to end.
@@ -20,9 +25,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from cchc.dossiers.exchange import on_time_q
 from cchc.dossiers.models import Dossier
@@ -85,7 +92,7 @@ def contributions(facts: Mapping | None, sign: int = 1) -> dict[tuple[int, str],
         keys.update(keys_containing(_local(facts["ket_thuc_luc"])))
     for key in keys:
         period = live_period(key)
-        found = measures_for(facts, period.a_us, period.b_us)
+        found = measures_for(facts, period.a_us, period.b_us, open_judged_later=True)
         if found:
             out[(facts["ma_don_vi"], key)] = {code: sign * amount for code, amount in found.items()}
     return out
@@ -184,10 +191,69 @@ def _as_measures(row: Mapping[str, int | None]) -> dict[str, int]:
 
 
 def unit_totals(unit: Unit, period_key: str) -> dict[str, int]:
-    """The measures of ``unit``'s whole subtree in a period (one indexed query)."""
-    live_period(period_key)
+    """The measures of ``unit``'s whole subtree in a period: the stored totals (one indexed
+    query) and the open dossiers judged now (one more)."""
+    period = live_period(period_key)
     row = MeasureTotal.objects.filter(period=period_key, unit__path__startswith=unit.path).aggregate(**_SUMS)
-    return _as_measures(row)
+    totals = _as_measures(row)
+    for amounts in open_judged({period_key: period}, Q(handling_unit__path__startswith=unit.path)).values():
+        for code, amount in amounts.items():
+            totals[code] += amount
+    return totals
+
+
+# --- open dossiers, judged when read ----------------------------------------------------------------
+# A dossier still open is on time or late depending on *when* it is judged: at the cut
+# c = min(period end, now) of the spec. The stored totals leave it out of `ON_TIME_MEASURES`
+# (`measures_for(open_judged_later=True)`); reading adds it here, so a figure is right the moment
+# it is read — a dossier becomes late at its due time, with no event and no job.
+
+
+def cut(period) -> dt.datetime:
+    """The cut c = min(period end, now), aware."""
+    return min(_aware(period.b), timezone.now())
+
+
+def open_judged(
+    periods: Mapping[str, Any], where: Q, by: str | None = None
+) -> dict[tuple[str | None, str], dict[str, int]]:
+    """The on-time measures of the dossiers open now, for each period (key → period) those
+    received in [a, c) judged at its cut c: one aggregate query for every period at once (grouped
+    by the field ``by`` when given, e.g. the handling unit's path). → {(group, key): measures}."""
+    counts: dict[str, Count] = {}
+    spans = []
+    for key, period in periods.items():
+        a, c = _aware(period.a), cut(period)
+        if c <= a:
+            continue
+        i = len(spans)
+        spans.append((key, a, c))
+        received = Q(received_at__gte=a, received_at__lt=c)
+        on = on_time_q(c)
+        counts[f"n{i}"] = Count("id", filter=received)
+        counts[f"on{i}"] = Count("id", filter=received & on)
+        counts[f"ap{i}"] = Count("id", filter=received & Q(apologised=True))
+        counts[f"apon{i}"] = Count("id", filter=received & on & Q(apologised=True))
+    if not spans:
+        return {}
+    rows = Dossier.objects.filter(
+        where,
+        finished_at__isnull=True,
+        received_at__gte=min(a for _, a, _ in spans),
+        received_at__lt=max(c for _, _, c in spans),
+    )
+    found = rows.values(by).annotate(**counts).order_by() if by else [rows.aggregate(**counts)]
+    out: dict[tuple[str | None, str], dict[str, int]] = {}
+    for row in found:
+        group = row[by] if by else None
+        for i, (key, _, _) in enumerate(spans):
+            if row[f"n{i}"]:
+                out[(group, key)] = {
+                    "S_dung_han": row[f"on{i}"],
+                    "S_tre_han": row[f"n{i}"] - row[f"on{i}"],
+                    "S_tre_han_xin_loi": row[f"ap{i}"] - row[f"apon{i}"],
+                }
+    return out
 
 
 def values_from(
@@ -214,13 +280,19 @@ def subtree_totals(root: Unit, period_keys: Iterable[str]) -> dict[tuple[int, st
     )
     root_depth = root.path.count("/") - 1
     out: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURE_CODES, 0))
-    for row in rows:
-        measures = _as_measures(row)
-        ids = [int(p) for p in row["unit__path"].strip("/").split("/")][root_depth:]
-        for unit_id in ids:
-            bucket = out[(unit_id, row["period"])]
+
+    def add(path: str, key: str, measures: Mapping[str, int]) -> None:
+        for unit_id in [int(p) for p in path.strip("/").split("/")][root_depth:]:
+            bucket = out[(unit_id, key)]
             for code, amount in measures.items():
                 bucket[code] += amount
+
+    for row in rows:
+        add(row["unit__path"], row["period"], _as_measures(row))
+    where = Q(handling_unit__path__startswith=root.path)
+    judged = open_judged({key: live_period(key) for key in keys}, where, by="handling_unit__path")
+    for (path, key), measures in judged.items():
+        add(str(path), key, measures)
     return dict(out)
 
 
@@ -273,7 +345,7 @@ def measure_q(code: str, period_key: str) -> Q:
     """A Django filter selecting exactly the dossiers counted by measure ``code`` in a period."""
     measure = MEASURE_BY_CODE[code]
     period = live_period(period_key)
-    a, b = _aware(period.a), _aware(period.b)
+    a, b = _aware(period.a), cut(period)
     q = BASE_Q[measure.base](a, b)
     for name, op, value in measure.where:
         if name == "dung_han":

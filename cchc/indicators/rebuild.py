@@ -162,7 +162,7 @@ def _measure_rows(con, periods: list[str]) -> list[tuple[int, str, list[int]]]:
     con.execute("CREATE TABLE p (pid INTEGER, a BIGINT, b BIGINT)")
     con.executemany("INSERT INTO p VALUES (?, ?, ?)", [(i, p.a_us, p.b_us) for i, p in enumerate(bounds)])
     out = []
-    for uid, pid, *values in con.execute(measures_sql("d", "p")).fetchall():
+    for uid, pid, *values in con.execute(measures_sql("d", "p", open_judged_later=True)).fetchall():
         values = [int(v) for v in values]
         values[MEASURE_CODES.index("F_thoi_gian_ns")] //= NS_PER_US
         out.append((uid, periods[pid], values))

@@ -3,15 +3,16 @@
 "dung_han", "truc_tuyen", …) and `tre_han`, the late share — S_tre_han / S, the complement of
 `dung_han` from the same measures, so that "giảm tỷ lệ hồ sơ quá hạn" has a figure of its own.
 
-Figures are read from the live aggregates only (`MeasureTotal`), one grouped query per unit for
-any number of targets and periods: never from the dossiers themselves.
+Figures are read from the live aggregates (`MeasureTotal`), one grouped query per unit for any
+number of targets and periods, plus one over the dossiers still open — judged at min(period end,
+now), as the spec's cut wants (`live.open_judged`, by a partial index): never a scan of the dossiers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from cchc.core.indicator_sources import CALENDAR, Reading, Source
 from cchc.core.numbers import to_decimal
@@ -21,6 +22,7 @@ from cchc.orgs.models import Unit
 from . import live
 from .definitions import AVERAGE, COUNT, INDICATORS, PERCENT, POINTS, Indicator, indicator_value
 from .links import dossiers_url
+from .live_periods import live_period
 from .models import FIELD_OF, FIELDS, NS_PER_US, MeasureTotal
 
 LATE = Indicator("tre_han", "Tỷ lệ hồ sơ trễ hạn (%)", "S_tre_han", "S", PERCENT)
@@ -44,18 +46,24 @@ def dossier_source(code: str) -> Source:
 
 
 def period_totals(unit: Unit, keys: list[str]) -> dict[str, dict[str, int]]:
-    """The measures of ``unit``'s subtree per period: one grouped query on the live aggregates."""
+    """The measures of ``unit``'s subtree per period: one grouped query on the live aggregates,
+    and one for the open dossiers, judged now (`live.open_judged`)."""
     rows = (
         MeasureTotal.objects.filter(period__in=keys, unit__path__startswith=unit.path)
         .values("period")
         .annotate(**{name: Sum(name) for name in FIELDS})
         .order_by()
     )
-    out = {}
+    out: dict[str, dict[str, int]] = {}
     for row in rows:
         measures = {code: int(row[field] or 0) for code, field in FIELD_OF.items()}
         measures["F_thoi_gian_ns"] *= NS_PER_US
         out[row["period"]] = measures
+    where = Q(handling_unit__path__startswith=unit.path)
+    for (_, key), judged in live.open_judged({k: live_period(k) for k in keys}, where).items():
+        bucket = out.setdefault(key, dict.fromkeys(FIELD_OF, 0))
+        for code, amount in judged.items():
+            bucket[code] += amount
     return out
 
 

@@ -25,7 +25,7 @@ from cchc.dossiers.exchange import on_time_q
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.http import AuthedRequest
 
-from . import sources
+from . import live, sources
 from .dashboard import (
     SORT_DEFAULT,
     default_unit,
@@ -191,7 +191,7 @@ def dossiers(request: AuthedRequest):
     source = sources.dossier_source(code)
     reading = indicator_sources.readings(code, unit, [period_key])[period_key]
     behind = sources.dossiers_behind(unit, period_key, code, part)
-    b = timezone.make_aware(period.b)
+    b = live.cut(period)  # open dossiers are judged as they stand now
     visible = (
         (dossier_selectors.dossier_list(user=request.user) & behind)
         .annotate(on_time=Case(When(on_time_q(b), then=True), default=False, output_field=BooleanField()))

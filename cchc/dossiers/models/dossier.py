@@ -132,6 +132,12 @@ class Dossier(models.Model):
             models.Index(fields=["handling_unit", "received_at"], name="dossier_unit_received"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_desk_received"),
             models.Index(fields=["handling_unit", "finished_at"], name="dossier_unit_finished"),
+            # the open dossiers, judged when the live indicators are read (indicators.live)
+            models.Index(
+                fields=["handling_unit", "received_at"],
+                condition=models.Q(finished_at__isnull=True, received_at__isnull=False),
+                name="dossier_unit_open",
+            ),
         ]
 
     def __str__(self) -> str:
