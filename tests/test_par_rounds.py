@@ -320,3 +320,33 @@ def test_round_units_must_belong_to_the_framework_unit(tree, users, framework):
             appraisal_due=dt.date(2027, 1, 15),
         )
     assert not Round.objects.exists()
+
+
+def test_reminders_go_to_units_still_drafting_near_the_deadline(
+    tree, users, framework, mailoutbox, django_capture_on_commit_callbacks
+):
+    from cchc.core.actors import SYSTEM
+    from cchc.evaluation.reminders import reminders_due, reminders_send
+
+    users.officer.email = "tuphap@dongnai.gov.vn"
+    users.officer.save()
+    today = dt.date(2026, 12, 7)
+    round_ = services.round_open(
+        actor=users.coordinator,
+        framework=framework,
+        title="Đánh giá 2026",
+        units=[tree.agency("STP"), tree.agency("SCT"), tree.communes[0]],
+        self_due=dt.date(2026, 12, 20),
+        appraisal_due=dt.date(2027, 1, 31),
+    )
+    assert reminders_due(round_, today) == []  # 13 days before: not yet
+    later = dt.date(2026, 12, 18)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent, without = reminders_send(actor=SYSTEM, round_=round_, today=later)
+    assert (sent, without) == (1, 2)  # Sở Tư pháp has an address; the others do not
+    (mail,) = mailoutbox
+    assert mail.to == ["tuphap@dongnai.gov.vn"] and "Sắp đến hạn" in mail.subject
+    assert "1.1: chưa tự chấm điểm." in mail.body
+    with pytest.raises(PermissionDenied):
+        reminders_send(actor=users.officer, round_=round_, today=later)
+    assert AuditEntry.objects.filter(action="par.remind").count() == 1

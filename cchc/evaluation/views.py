@@ -21,7 +21,7 @@ from cchc.orgs.access import Access
 from cchc.orgs.models import KIND_ORDER, Unit, UnitKind
 from cchc.tracking.models import ProgressUpdate
 
-from . import at_risk, exports, files, formulas, selectors, services
+from . import at_risk, exports, files, formulas, reminders, selectors, services
 from .models import Criterion, Evidence, Framework, Group, Method, Participant, Round, Score, group_of
 from .permissions import can_read_participant, can_read_round, can_self_assess, is_council
 
@@ -325,6 +325,13 @@ def round_action(request, pk: int, action: str):
             rows = _survey_rows(data)
             n = services.survey_scores_import(actor=request.user, round_=round_, rows=rows)
             messages.success(request, f"Đã nhập {n} điểm khảo sát.")
+        elif action == "nhac":
+            sent, without = reminders.reminders_send(actor=request.user, round_=round_)
+            messages.success(
+                request,
+                f"Đã gửi thư nhắc {sent} đơn vị"
+                + (f"; {without} đơn vị chưa có địa chỉ thư của cán bộ." if without else "."),
+            )
         elif action == "tinh-lai":
             changed = sum(
                 services.computed_refresh(actor=request.user, participant=p)
