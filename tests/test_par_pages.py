@@ -149,6 +149,14 @@ def test_points_at_risk_page(client, users, tree, issued):
     assert page.status_code == 200
     body = page.content.decode()
     assert "Sở Tư pháp" in body and "Chưa có dữ liệu" in body
+    # the province's coordinator starts on a unit the index scores, and may pick any below
+    client.logout()
+    login(client, users.coordinator)
+    page = client.get(reverse("evaluation:at_risk"))
+    assert page.context["unit"].kind in ("agency", "commune")
+    commune = tree.communes[0]
+    assert client.get(reverse("evaluation:at_risk") + f"?don_vi={commune.pk}").context["unit"] == commune
+    assert client.get(reverse("evaluation:at_risk") + f"?don_vi={tree.other_commune.pk}").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -619,31 +619,30 @@ def public_index(request):
 @require_GET
 def points_at_risk(request):
     access = Access.for_user(request.user)
+    mine = list(Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, "name"))
+    # the units the user may look at that an index scores: its own, and those it oversees
+    scope = [u for u in mine if u.kind in ASSESSED_KINDS]
+    for u in mine:
+        if access.can_oversee_unit(u):
+            scope += list(
+                Unit.objects.current()
+                .filter(path__startswith=u.path, kind__in=ASSESSED_KINDS)
+                .exclude(pk=u.pk)
+                .order_by(KIND_ORDER, "name")[:400]
+            )
+    seen: set[int] = set()
+    choices = [u for u in scope if not (u.pk in seen or seen.add(u.pk))]
     wanted = int_param(request.GET, "don_vi")
-    mine = Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, "name")
-    unit = None
+    unit = choices[0] if choices else None
     if wanted is not None:
         unit = Unit.objects.filter(pk=wanted).first()
         if unit is None or not (
             access.can_oversee_unit(unit) or unit.pk in {g.unit_id for g in access.grants}
         ):
             raise Http404
-    elif mine:
-        unit = mine[0]
+        if unit.pk not in seen:
+            choices.insert(0, unit)
     projection = at_risk.project(unit, timezone.localdate()) if unit is not None else None
-    choices = []
-    if unit is not None:
-        scope = [u for u in mine]
-        for u in mine:
-            if access.can_oversee_unit(u):
-                scope += list(
-                    Unit.objects.current()
-                    .filter(path__startswith=u.path, kind__in=ASSESSED_KINDS)
-                    .exclude(pk=u.pk)
-                    .order_by(KIND_ORDER, "name")[:400]
-                )
-        seen = set()
-        choices = [u for u in scope if not (u.pk in seen or seen.add(u.pk))]
     return render(
         request,
         "evaluation/at_risk.html",
