@@ -117,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The online payment gateway (a dotted path to a `cchc.dossiers.gateways.PaymentGateway`). The
+# simulated one is for the demo and the tests only: production refuses to start with it.
+CCHC_PAYMENT_GATEWAY = os.environ.get("CCHC_PAYMENT_GATEWAY") or "cchc.dossiers.gateways.SimulatedGateway"
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
