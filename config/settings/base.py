@@ -118,6 +118,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache shared by every worker and process (the public forms' rate limits count in it): Redis
+# when CACHE_URL names one (production), else a table of the database (the embedded mode; created
+# by the migration core.0005). A per-process memory cache would let each worker count alone.
+if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
+
 # The online payment gateway (a dotted path to a `cchc.dossiers.gateways.PaymentGateway`). The
 # simulated one is for the demo and the tests only: production refuses to start with it.
 CCHC_PAYMENT_GATEWAY = os.environ.get("CCHC_PAYMENT_GATEWAY") or "cchc.dossiers.gateways.SimulatedGateway"
