@@ -5,6 +5,7 @@ The embedded default needs nothing: a SQLite file and a generated secret key are
 the data directory (CCHC_DATA_DIR, default `.data/` in a source checkout).
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -49,6 +50,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cchc.core.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,6 +138,17 @@ else:
 # simulated one is for the demo and the tests only: production refuses to start with it.
 CCHC_PAYMENT_GATEWAY = os.environ.get("CCHC_PAYMENT_GATEWAY") or "cchc.dossiers.gateways.SimulatedGateway"
 AUTH_USER_MODEL = "orgs.User"
+
+# Login lockout (django-axes, its attempts in the database so every worker sees them): after 5
+# wrong passwords an account is locked, and so is an address, for 15 minutes; an administrator
+# unlocks sooner with `cchc axes_reset_username <tên>` or `cchc axes_reset_ip <địa chỉ>`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
