@@ -23,6 +23,9 @@ def _default_data_dir() -> Path:
 
 DATA_DIR = Path(os.environ.get("CCHC_DATA_DIR") or _default_data_dir()).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid():
+    # the SQLite file, the secret key and citizens' files: readable by this account only
+    DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
