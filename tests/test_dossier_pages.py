@@ -21,7 +21,7 @@ from .test_dossiers_support import APPLICANT, make_world, trace
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(db):
     cache.clear()
     yield
     cache.clear()
@@ -557,3 +557,32 @@ def test_the_sender_follows_a_feedback_and_rates_it_on_the_public_site(client, w
     assert "chỉ đánh giá một lần" in r.content.decode()
     fb.refresh_from_db()
     assert fb.sender_rating == "hai_long"
+
+
+def test_public_feedback_is_throttled_per_address(client, w):
+    """Issue 17: 30 anonymous feedbacks in 0.4 s each started legal deadlines for a unit."""
+    from cchc.dossiers.views_public import FEEDBACK_PER_WINDOW
+
+    form = {
+        "dossier_code": "",
+        "procedure_code": w.procedure.code,
+        "content": "Đề nghị niêm yết rõ mức lệ phí.",
+        "sender_name": "Trần Văn D",
+        "sender_phone": "0977000111",
+    }
+    for _ in range(FEEDBACK_PER_WINDOW):
+        assert client.post(reverse("feedback_public"), form).status_code == 302
+    refused = client.post(reverse("feedback_public"), form)
+    assert refused.status_code == 429 and "Vui lòng thử lại sau" in refused.content.decode()
+    assert Feedback.objects.count() == FEEDBACK_PER_WINDOW
+    assert client.post(reverse("feedback_public"), form, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_rate_limits_count_in_a_cache_shared_by_every_worker(db):
+    """A per-process memory cache let each gunicorn worker count alone (25–30 guesses per burst)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith(("DatabaseCache", "RedisCache"))
+    cache.set("cchc:test", 1, 60)  # the table exists after migrate
+    assert cache.get("cchc:test") == 1

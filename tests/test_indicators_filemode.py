@@ -960,3 +960,23 @@ def test_bom_and_crlf_line_ends(tmp_path, case):
         == python
         == [(4, "ma_don_vi: đơn vị «X9» không có trong orgs.csv")]
     )
+
+
+def test_out_may_not_overwrite_an_input(tmp_path):
+    """Issue 17: `--out` equal to `--dossiers` overwrote the input."""
+    org_path, path = write(tmp_path, [row("a", "W1", "2026-01-05 08:00", "2026-01-06 08:00")])
+    before = path.read_bytes()
+    for target in (path, org_path):
+        proc = run_module(
+            tmp_path,
+            "--orgs",
+            str(org_path),
+            "--dossiers",
+            str(path),
+            "--period",
+            "2026",
+            "--out",
+            str(target),
+        )
+        assert proc.returncode == 2 and "--out" in proc.stderr and len(proc.stderr.splitlines()) == 1
+    assert path.read_bytes() == before

@@ -143,3 +143,11 @@ def test_the_xlsx_export_reads_back_as_the_same_framework(tmp_path):
         write(tmp_path, "s.csv", SCORES),
     )
     assert (proc.returncode, proc.stdout) == (0, EXPECTED), proc.stderr
+
+
+def test_out_may_not_overwrite_an_input(tmp_path):
+    framework = write(tmp_path, "framework.csv", FRAMEWORK)
+    scores = write(tmp_path, "scores.csv", SCORES)
+    proc = run(tmp_path, "--framework", framework, "--scores", scores, "--out", scores)
+    assert proc.returncode == 2 and "--out" in proc.stderr
+    assert (tmp_path / "scores.csv").read_text(encoding="utf-8") == SCORES

@@ -76,3 +76,29 @@ def test_calendar_page_and_calculator(client, users):
         HTTP_HX_REQUEST="true",
     )
     assert "17:00 ngày 27/02/2026" in response.content.decode()
+
+
+def test_a_units_administrator_cannot_change_the_national_calendar(client, tree, users):
+    """Issue 17: an administrator of one commune moved every due date in every province."""
+    from cchc.core.actors import SYSTEM
+    from cchc.orgs.models import Role
+    from cchc.orgs.services import user_create
+
+    commune_admin = user_create(
+        actor=SYSTEM, username="quantri.xa", password=PASSWORD, roles=[(tree.communes[0], Role.ADMIN)]
+    )
+    with pytest.raises(PermissionDenied):
+        calendar_day_save(
+            actor=commune_admin, date=dt.date(2026, 12, 30), kind="day_off", name="x", legal_reference="y"
+        )
+    client.login(username="quantri.xa", password=PASSWORD)
+    response = client.post(
+        reverse("calendar"), {"date": "30/12/2026", "kind": "day_off", "name": "x", "legal_reference": "y"}
+    )
+    assert response.status_code == 403
+    assert current_calendar().is_working_day(dt.date(2026, 12, 30))
+    # the system administrator can, and the audit row says the change is national
+    calendar_day_save(
+        actor=users.admin, date=dt.date(2026, 12, 30), kind="day_off", name="x", legal_reference="y"
+    )
+    assert AuditEntry.objects.get(action="calendar.save").after["scope"] == "national"

@@ -82,5 +82,21 @@ class SimulatedGateway(PaymentGateway):
         return outcome
 
 
+class NoGateway(PaymentGateway):
+    """No online payment configured: fees are paid at the desk; an online attempt is refused with
+    a message (the production default until a real gateway is plugged in)."""
+
+    name = "none"
+    label = "Chưa có cổng thanh toán trực tuyến — nộp phí tại Bộ phận Một cửa"
+
+    def start(self, payment) -> GatewayStart:
+        raise GatewayError(
+            "Chưa có cổng thanh toán trực tuyến; vui lòng nộp phí, lệ phí tại Bộ phận Một cửa."
+        )
+
+    def confirm(self, reference: str, payload: dict[str, Any] | None = None) -> str:
+        raise GatewayError("Chưa có cổng thanh toán trực tuyến.")
+
+
 def get_gateway() -> PaymentGateway:
     return import_string(getattr(settings, "CCHC_PAYMENT_GATEWAY", DEFAULT_GATEWAY))()

@@ -32,6 +32,13 @@ from .views import money, service_messages
 
 LOOKUP_FAILURES = 10
 LOOKUP_WINDOW = 600  # seconds
+# Each feedback starts legal deadlines for a unit: at most this many per address and window.
+FEEDBACK_PER_WINDOW = 5
+FEEDBACK_WINDOW = 3600  # seconds
+FEEDBACK_TOO_MANY = (
+    f"Bạn đã gửi {FEEDBACK_PER_WINDOW} phản ánh, kiến nghị trong {FEEDBACK_WINDOW // 60} phút. "
+    "Vui lòng thử lại sau, hoặc liên hệ trực tiếp Bộ phận Một cửa."
+)
 SESSION_KEY = "tra_cuu"
 NOT_FOUND = "Không tìm thấy hồ sơ có mã và số điện thoại như đã nhập. Kiểm tra lại mã hồ sơ trên giấy hẹn."
 TOO_MANY = (
@@ -60,13 +67,21 @@ def _blocked(request: HtmxRequest) -> bool:
     return (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES
 
 
-def _count_failure(request: HtmxRequest) -> None:
-    key = _failures_key(request)
-    if not cache.add(key, 1, LOOKUP_WINDOW):
+def _count(key: str, window: int) -> None:
+    """Add one to a counter of the shared cache that lives ``window`` seconds."""
+    if not cache.add(key, 1, window):
         try:
             cache.incr(key)
         except ValueError:  # expired in between
-            cache.add(key, 1, LOOKUP_WINDOW)
+            cache.add(key, 1, window)
+
+
+def _count_failure(request: HtmxRequest) -> None:
+    _count(_failures_key(request), LOOKUP_WINDOW)
+
+
+def _feedback_key(request: HtmxRequest) -> str:
+    return f"cchc:gop-y:{_client_ip(request)}"
 
 
 def _public_lookup(
@@ -229,6 +244,10 @@ FEEDBACK_SESSION_KEY = "gop_y_da_gui"
 @require_http_methods(["GET", "POST"])
 def feedback(request: HtmxRequest):
     form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and (cache.get(_feedback_key(request)) or 0) >= FEEDBACK_PER_WINDOW:
+        form.is_valid()
+        form.add_error(None, FEEDBACK_TOO_MANY)
+        return render(request, "dossiers/public/feedback.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         dossier = procedure = None
@@ -281,6 +300,7 @@ def feedback(request: HtmxRequest):
                 else:
                     apply_service_error(form, exc)
             else:
+                _count(_feedback_key(request), FEEDBACK_WINDOW)
                 request.session[FEEDBACK_SESSION_KEY] = {"code": fb.code, "due": fb.handle_due_at.isoformat()}
                 return redirect("feedback_sent")
     return render(

@@ -399,6 +399,13 @@ def parse_as_of(text: str) -> int:
     return datetime_to_local_us(moment)
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the output does not exist yet (or the input does not): not the same file
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
 def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -413,6 +420,9 @@ def run(options: dict, stdout=None, stderr=None) -> int:
         stderr.flush()
         return EXIT_BAD_INPUT
 
+    out_path = options.get("out")
+    if out_path and any(_same_file(out_path, options[k]) for k in ("dossiers", "orgs")):
+        return fail(f"--out {out_path} là tệp đầu vào: ghi kết quả ra tệp khác để không mất dữ liệu.")
     try:
         periods = parse_calendar_periods(list(options["period"]))
     except PeriodError as exc:
@@ -440,7 +450,6 @@ def run(options: dict, stdout=None, stderr=None) -> int:
         return fail(f"{options['dossiers']}: {first} (--strict: dừng ở dòng lỗi đầu tiên)")
     for bad in result.bad:
         stderr.write(f"{options['dossiers']}: {bad}\n")
-    out_path = options.get("out")
     if out_path:
         try:
             target = open(out_path, "w", encoding="utf-8", newline="")  # noqa: SIM115

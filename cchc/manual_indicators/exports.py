@@ -9,6 +9,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from cchc.core.spreadsheets import append_row
+
 from .models import Kind
 from .selectors import Overview
 
@@ -34,24 +36,26 @@ def overview_xlsx(ov: Overview) -> bytes:
         PERCENT_FORMAT if d.is_percentage else (INTEGER_FORMAT if d.kind == Kind.COUNT else NUMBER_FORMAT)
     )
 
-    ws.append([d.name])
+    append_row(ws, [d.name])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"Mã: {d.code} · Đơn vị ban hành: {d.unit.name} · Đơn vị tính: {d.measure or '—'}"])
-    ws.append([f"Kỳ: {v.period.label} (số liệu từ {v.period.start:%d/%m/%Y} đến {v.period.end:%d/%m/%Y})"])
-    ws.append([f"Phạm vi: {v.unit.name} · Đã báo cáo {v.reported_expected}/{len(v.expected)} đơn vị"])
+    append_row(ws, [f"Mã: {d.code} · Đơn vị ban hành: {d.unit.name} · Đơn vị tính: {d.measure or '—'}"])
+    append_row(
+        ws, [f"Kỳ: {v.period.label} (số liệu từ {v.period.start:%d/%m/%Y} đến {v.period.end:%d/%m/%Y})"]
+    )
+    append_row(ws, [f"Phạm vi: {v.unit.name} · Đã báo cáo {v.reported_expected}/{len(v.expected)} đơn vị"])
     summary = ["Tổng hợp", v.basis_label]
     if d.kind == Kind.RATIO:
         summary += [v.numerator, v.denominator]
     summary.append(v.value)
-    ws.append(summary)
+    append_row(ws, summary)
     for cell in ws[5]:
         cell.font = bold
     if d.kind == Kind.RATIO:
         ws.cell(5, 3).number_format = INTEGER_FORMAT
         ws.cell(5, 4).number_format = INTEGER_FORMAT
     ws.cell(5, len(summary)).number_format = value_format
-    ws.append([f"Xuất lúc {timezone.localtime():%H:%M %d/%m/%Y}"])
-    ws.append([])
+    append_row(ws, [f"Xuất lúc {timezone.localtime():%H:%M %d/%m/%Y}"])
+    append_row(ws, [])
 
     header = [
         "STT",
@@ -64,7 +68,7 @@ def overview_xlsx(ov: Overview) -> bytes:
         "Số lần điều chỉnh",
         "Ghi chú",
     ]
-    ws.append(header)
+    append_row(ws, header)
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = bold
@@ -80,7 +84,8 @@ def overview_xlsx(ov: Overview) -> bytes:
         status = "Đã báo cáo" if r else ("Chưa báo cáo" if row.expected else "Không thuộc phạm vi")
         if r and not row.expected:
             status = "Đã báo cáo (ngoài phạm vi hiện tại)"
-        ws.append(
+        append_row(
+            ws,
             [
                 i,
                 "  " * row.indent + row.unit.name,
@@ -91,7 +96,7 @@ def overview_xlsx(ov: Overview) -> bytes:
                 timezone.localtime(r.reported_at).strftime("%H:%M %d/%m/%Y") if r else "",
                 r.corrections if r else None,
                 r.note if r else "",
-            ]
+            ],
         )
         n = ws.max_row
         for col in range(3, 3 + nfig + 1):

@@ -16,12 +16,18 @@ from cchc.core.text import nfc
 from cchc.core.workingtime import WorkingHours
 
 from .access import Access, require_manager
-from .models import Role, user_of
+from .models import user_of
+
+
+def can_edit_national_calendar(actor: Actor) -> bool:
+    """The national working calendar moves every due date in every province: only a system
+    administrator (superuser) edits it — not the administrator of one unit."""
+    return Access.for_user(actor).is_superuser
 
 
 def _require_admin(actor: Actor) -> None:
-    if not Access.for_user(actor).has_role(Role.ADMIN):
-        raise PermissionDenied("Chỉ quản trị hệ thống được sửa lịch làm việc.")
+    if not can_edit_national_calendar(actor):
+        raise PermissionDenied("Chỉ quản trị hệ thống được sửa lịch làm việc quốc gia.")
 
 
 @transaction.atomic
@@ -51,7 +57,13 @@ def calendar_day_save(
         user_of(actor),
     )
     row.save()
-    audit_record(actor=actor, action="calendar.save", obj=row, before=before, after=snapshot(row))
+    audit_record(
+        actor=actor,
+        action="calendar.save",
+        obj=row,
+        before=before,
+        after=snapshot(row) | {"scope": "national"},  # every unit's due dates follow it
+    )
     return row
 
 

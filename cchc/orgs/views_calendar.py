@@ -19,16 +19,14 @@ from cchc.core.workingtime import WorkingTimeError
 from cchc.core.workingtime.calendar import MAX_YEAR, MIN_YEAR
 from cchc.orgs.http import AuthedRequest
 
-from .access import Access
 from .forms_calendar import CalendarDayForm, DueDateForm
-from .models import Role
-from .services_calendar import calendar_day_save
+from .services_calendar import calendar_day_save, can_edit_national_calendar
 
 
 @require_http_methods(["GET", "POST"])
 def calendar_page(request: AuthedRequest):
     year = int_param(request.GET, "nam", timezone.localdate().year, minimum=MIN_YEAR, maximum=MAX_YEAR)
-    can_edit = Access.for_user(request.user).has_role(Role.ADMIN)
+    can_edit = can_edit_national_calendar(request.user)
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:

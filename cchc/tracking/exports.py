@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cchc.core.spreadsheets import write_only_row
+
 from .status import Status
 
 STATUS_LABELS = dict(Status.choices)
@@ -31,7 +33,7 @@ def _workbook(title: str, header: list[str], rows: Iterable[list], widths: list[
         cells.append(cell)
     ws.append(cells)
     for row in rows:
-        ws.append(row)
+        ws.append(write_only_row(ws, row))  # text stays text: never a formula
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

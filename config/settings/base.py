@@ -5,6 +5,7 @@ The embedded default needs nothing: a SQLite file and a generated secret key are
 the data directory (CCHC_DATA_DIR, default `.data/` in a source checkout).
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -22,6 +23,9 @@ def _default_data_dir() -> Path:
 
 DATA_DIR = Path(os.environ.get("CCHC_DATA_DIR") or _default_data_dir()).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid():
+    # the SQLite file, the secret key and citizens' files: readable by this account only
+    DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -49,6 +53,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -81,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cchc.core.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,7 +123,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache shared by every worker and process (the public forms' rate limits count in it): Redis
+# when CACHE_URL names one (production), else a table of the database (the embedded mode; created
+# by the migration core.0005). A per-process memory cache would let each worker count alone.
+if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
+
+# The online payment gateway (a dotted path to a `cchc.dossiers.gateways.PaymentGateway`). The
+# simulated one is for the demo and the tests only: production refuses to start with it.
+CCHC_PAYMENT_GATEWAY = os.environ.get("CCHC_PAYMENT_GATEWAY") or "cchc.dossiers.gateways.SimulatedGateway"
 AUTH_USER_MODEL = "orgs.User"
+
+# Login lockout (django-axes, its attempts in the database so every worker sees them): after 5
+# wrong passwords an account is locked, and so is an address, for 15 minutes; an administrator
+# unlocks sooner with `cchc axes_reset_username <tên>` or `cchc axes_reset_ip <địa chỉ>`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -39,6 +39,8 @@ class Command(BaseCommand):
     def handle(
         self, *args: object, framework: str, scores: str, out: str | None = None, **options: object
     ) -> None:
+        if out and any(_same_file(out, path) for path in (framework, scores)):
+            _fail(f"--out {out} là tệp đầu vào: ghi kết quả ra tệp khác để không mất dữ liệu.")
         try:
             frame = formulas.build_framework(files.read_framework_rows(_read(framework)))
         except formulas.ParErrors as exc:
@@ -56,6 +58,13 @@ class Command(BaseCommand):
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def _read(path: str) -> bytes:
