@@ -4,10 +4,20 @@ password does not get through while locked; an administrator can unlock."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from .conftest import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("lockout_on")
+
+
+@pytest.fixture
+def lockout_on():
+    with override_settings(AXES_ENABLED=True):
+        yield
 
 
 def attempt(client, username, password, addr="10.1.1.1"):

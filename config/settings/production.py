@@ -8,7 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 # No secret key generated per data folder: production is given one, or does not start (checked
 # before the base settings, which would generate one).
 if not os.environ.get("SECRET_KEY"):
-    raise ImproperlyConfigured("SECRET_KEY chưa được đặt: vận hành thật cần một khóa bí mật cố định (xem .env.example).")
+    raise ImproperlyConfigured(
+        "SECRET_KEY chưa được đặt: vận hành thật cần một khóa bí mật cố định (xem .env.example)."
+    )
 
 from .base import *  # noqa: F403
 from .base import env_bool

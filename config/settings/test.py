@@ -16,6 +16,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cchc-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The login lockout is off for the suite's thousands of `client.login` calls (django's test client
+# authenticates without a request, which axes refuses); tests/test_login_lockout.py turns it on.
+AXES_ENABLED = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in-memory test database
 
