@@ -528,7 +528,14 @@ def evidence_download(request, pk: int, participant_id: int, evidence_id: int):
 # --- results ---------------------------------------------------------------------------------
 
 
+def _pts(value: Decimal | None) -> str:
+    """Points as people write them: up to 2 decimals, a decimal comma ("10,5", "8")."""
+    return "—" if value is None else formulas.format_points(value).replace(".", ",")
+
+
 def _results_context(res: selectors.RoundResults, *, previous: dict[str, Decimal | None]) -> dict:
+    """The results tables, every number formatted here once (a province's table has thousands
+    of cells; template filters on each would cost more than the arithmetic)."""
     groups = []
     for group in Group:
         members = res.group(group.value)
@@ -537,14 +544,26 @@ def _results_context(res: selectors.RoundResults, *, previous: dict[str, Decimal
         rows = []
         for r in members:
             before = previous.get(r.unit)
+            change = None if before is None or r.index is None else r.index - before
             rows.append(
                 {
                     "r": r,
                     "unit": res.units[r.unit],
                     "band": res.band(r),
-                    "previous": before,
-                    "change": None if before is None or r.index is None else r.index - before,
-                    "lost": selectors.lost_by_area(r)[:2],
+                    "areas": [
+                        (a.code, _pts(a.points), _pts(a.maximum)) if a.maximum else (a.code, "", "")
+                        for a in r.areas
+                    ],
+                    "points": _pts(r.points),
+                    "maximum": _pts(r.maximum),
+                    "index": format_number(r.index, 2),
+                    "previous": None if before is None else format_number(before, 2),
+                    "change": None
+                    if change is None
+                    else ("+" if change > 0 else "") + format_number(change, 2),
+                    "lost": [
+                        (code, _pts(lost)) for code, _, lost in selectors.lost_by_area(r)[:2] if lost > 0
+                    ],
                 }
             )
         chart = bar_chart(
