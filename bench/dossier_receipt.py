@@ -33,8 +33,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from cchc.core.actors import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_bench_receipt"
@@ -70,6 +68,7 @@ def engine_main(database_url: str, count: int, seed: str, runs: int, http_runs: 
     import django
 
     django.setup()
+
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -78,6 +77,7 @@ def engine_main(database_url: str, count: int, seed: str, runs: int, http_runs: 
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
 
+    from cchc.core.actors import SYSTEM
     from cchc.dossiers import services
     from cchc.dossiers.imports import dossiers_import
     from cchc.dossiers.models import Dossier

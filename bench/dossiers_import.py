@@ -32,8 +32,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from cchc.core.actors import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_bench_dossiers"
@@ -97,8 +95,10 @@ def backend_cpu() -> float | None:
 
 def phase_setup(url: str) -> dict:
     setup_django(url)
+
     from django.core.management import call_command
 
+    from cchc.core.actors import SYSTEM
     from cchc.orgs.models import Unit
     from cchc.orgs.services import province_agencies_create, units_load_administrative
     from cchc.procedures.demo import load_demo_catalogue
@@ -114,8 +114,10 @@ def phase_setup(url: str) -> dict:
 
 def phase_import(url: str, source: str, count: int, seed: str, year: int, path: str, batch_size: int) -> dict:
     setup_django(url)
+
     from django.db import connection
 
+    from cchc.core.actors import SYSTEM
     from cchc.dossiers.imports import BATCH_SIZE, dossiers_generate, dossiers_import
     from cchc.exchange.generate import province_units
 

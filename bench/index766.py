@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from cchc.core.actors import SYSTEM
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -143,7 +141,10 @@ def main(argv=None) -> int:
         import django
 
         django.setup()
+
         from django.core.management import call_command
+
+        from cchc.core.actors import SYSTEM
 
         t = time.perf_counter()
         call_command("migrate", verbosity=0)

@@ -29,8 +29,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from cchc.core.actors import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_bench_live"
@@ -78,6 +76,7 @@ def phase_load(url: str, count: int, seed: str) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from cchc.core.actors import SYSTEM
     from cchc.dossiers.imports import dossiers_import
     from cchc.exchange.generate import generate_files
     from cchc.orgs.models import Role, Unit

@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from cchc.core.actors import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -43,6 +41,7 @@ def build(tasks: int, units: int, updates: int):
     from django.db import transaction
     from django.utils import timezone
 
+    from cchc.core.actors import SYSTEM  # after django.setup()
     from cchc.orgs.models import Role, UnitKind
     from cchc.orgs.services import unit_create, user_create
     from cchc.plans.models import Plan, Task, TaskRole, TaskUnit
@@ -207,6 +206,7 @@ def bench_tracking() -> None:
 
 
 def bench_units() -> None:
+    from cchc.core.actors import SYSTEM  # after django.setup()
     from cchc.orgs.models import Unit
     from cchc.orgs.services import units_load_administrative
 
