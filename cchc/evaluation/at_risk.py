@@ -182,7 +182,7 @@ def _link_plans(unit: Unit, projections: list[LeafProjection]) -> None:
     if sources:
         bindings = list(
             TargetBinding.objects.filter(
-                indicator__in=sources, target__plan__issuer__path__in=_prefixes(unit)
+                indicator__in=sources, target__plan__issuer_id__in=unit.ancestor_ids()
             )
             .select_related("target__plan")
             .order_by("-target__plan__to_year", "target_id")[:200]
@@ -204,9 +204,3 @@ def _link_plans(unit: Unit, projections: list[LeafProjection]) -> None:
         shared = [(len(wanted & words), a) for a, words in task_words]
         scored = sorted(((n, a) for n, a in shared if n >= need), key=lambda x: -x[0])
         p.tasks = [a for _, a in scored[:3]]
-
-
-def _prefixes(unit: Unit) -> list[str]:
-    """The paths of the unit and its ancestors (materialised path "a/b/c/")."""
-    parts = [part for part in unit.path.split("/") if part]
-    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]

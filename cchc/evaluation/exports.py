@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from cchc.core.documents.builder import OfficialDocument
 from cchc.core.numbers import format_number
+from cchc.core.spreadsheets import append_row
 
 from .models import Group
 from .selectors import RoundResults
@@ -56,11 +57,9 @@ def results_xlsx(res: RoundResults) -> bytes:
             unit = res.units[r.unit]
             row = [r.rank, r.unit, unit.name, *[_num(a.points) for a in r.areas]]
             row += [_num(r.points), _num(r.maximum), _num(r.index), res.band(r)]
-            sheet.append(row)
+            append_row(sheet, row)  # names stay text, never a formula
             for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # names stay text, never a formula
-                elif isinstance(cell.value, float):
+                if isinstance(cell.value, float):
                     cell.number_format = "0.00"
         sheet.column_dimensions["C"].width = 45
         sheet.freeze_panes = "D5"

@@ -169,6 +169,8 @@ def framework_xlsx(rows: Iterable[dict[str, str]], *, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from cchc.core.spreadsheets import text_cells
+
     columns = FRAMEWORK_COLUMNS + FRAMEWORK_EXTRA_COLUMNS
     book = Workbook()
     sheet = book.create_sheet("Bo chi so", 0)
@@ -183,9 +185,9 @@ def framework_xlsx(rows: Iterable[dict[str, str]], *, title: str) -> bytes:
         values = [row.get(c, "") for c in columns]
         sheet.append([_spreadsheet_value(c, v) for c, v in zip(columns, values, strict=True)])
         line = sheet.max_row
+        text_cells(sheet[line])  # text stays text: never read as a formula
         for cell in sheet[line]:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: never read as a formula
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         if "." not in str(row.get("ma", "")):
             for cell in sheet[line]:

@@ -616,24 +616,30 @@ def _each(participant: Participant, items, save) -> int:
     return saved
 
 
+def _changed(
+    participant: Participant, values: Sequence[tuple[Criterion, str, str]], points: str, text: str
+) -> list[tuple[Criterion, str, str]]:
+    """The form's rows whose points or text differ from what is stored (fields ``points``, ``text``)."""
+    current = {s.criterion_id: s for s in participant.scores.all()}
+    return [
+        (c, p, t)
+        for c, p, t in values
+        if c.pk in current
+        and (
+            _as_text(getattr(current[c.pk], points)) != (p or "").strip()
+            or getattr(current[c.pk], text) != _text(t, text)
+        )
+    ]
+
+
 @transaction.atomic
 def self_scores_save(
     *, actor: Actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]
 ) -> int:
     """The unit's scores of several leaves from one form: (criterion, points, explanation)."""
-    current = {s.criterion_id: s for s in participant.scores.all()}
-    changed = [
-        (c, p, e)
-        for c, p, e in values
-        if c.pk in current
-        and (
-            _as_text(current[c.pk].self_points) != (p or "").strip()
-            or current[c.pk].explanation != _text(e, "explanation")
-        )
-    ]
     return _each(
         participant,
-        changed,
+        _changed(participant, values, "self_points", "explanation"),
         lambda c, p, e: score_save(
             actor=actor, participant=participant, criterion=c, self_points=p, explanation=e
         ),
@@ -645,19 +651,9 @@ def appraisals_save(
     *, actor: Actor, participant: Participant, values: Sequence[tuple[Criterion, str, str]]
 ) -> int:
     """The council's scores of several leaves from one form: (criterion, points, reason)."""
-    current = {s.criterion_id: s for s in participant.scores.all()}
-    changed = [
-        (c, p, r)
-        for c, p, r in values
-        if c.pk in current
-        and (
-            _as_text(current[c.pk].appraised_points) != (p or "").strip()
-            or current[c.pk].appraisal_reason != _text(r, "appraisal_reason")
-        )
-    ]
     return _each(
         participant,
-        changed,
+        _changed(participant, values, "appraised_points", "appraisal_reason"),
         lambda c, p, r: score_appraise(actor=actor, participant=participant, criterion=c, points=p, reason=r),
     )
 
