@@ -518,7 +518,7 @@ def test_public_feedback_gives_a_receipt_number(client, w, d):
 
 
 def test_rate_limit_address_behind_trusted_proxies(rf, settings):
-    from cchc.dossiers.views_public import _client_ip
+    from cchc.core.ratelimit import client_ip as _client_ip
 
     request = rf.get("/tra-cuu/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.113.1.9", REMOTE_ADDR="10.0.0.2")
     settings.CCHC_TRUSTED_PROXIES = 0

@@ -8,7 +8,6 @@ lookup is remembered in the session, which is what lets the applicant rate or pa
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
@@ -20,6 +19,7 @@ from cchc.core.actors import CITIZEN
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.http import HtmxRequest
+from cchc.core.ratelimit import client_ip, count
 from cchc.procedures.models import Procedure
 
 from . import selectors, services
@@ -47,41 +47,20 @@ TOO_MANY = (
 )
 
 
-def _client_ip(request: HtmxRequest) -> str:
-    """The citizen's address. Behind reverse proxies (settings.CCHC_TRUSTED_PROXIES = how many),
-    the address the nearest trusted proxy saw, from X-Forwarded-For; the rest of that header is
-    written by the client and cannot be trusted."""
-    proxies = getattr(settings, "CCHC_TRUSTED_PROXIES", 0)
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _failures_key(request: HtmxRequest) -> str:
-    return f"cchc:tra-cuu:sai:{_client_ip(request)}"
+    return f"cchc:tra-cuu:sai:{client_ip(request)}"
 
 
 def _blocked(request: HtmxRequest) -> bool:
     return (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES
 
 
-def _count(key: str, window: int) -> None:
-    """Add one to a counter of the shared cache that lives ``window`` seconds."""
-    if not cache.add(key, 1, window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.add(key, 1, window)
-
-
 def _count_failure(request: HtmxRequest) -> None:
-    _count(_failures_key(request), LOOKUP_WINDOW)
+    count(_failures_key(request), LOOKUP_WINDOW)
 
 
 def _feedback_key(request: HtmxRequest) -> str:
-    return f"cchc:gop-y:{_client_ip(request)}"
+    return f"cchc:gop-y:{client_ip(request)}"
 
 
 def _public_lookup(
@@ -300,7 +279,7 @@ def feedback(request: HtmxRequest):
                 else:
                     apply_service_error(form, exc)
             else:
-                _count(_feedback_key(request), FEEDBACK_WINDOW)
+                count(_feedback_key(request), FEEDBACK_WINDOW)
                 request.session[FEEDBACK_SESSION_KEY] = {"code": fb.code, "due": fb.handle_due_at.isoformat()}
                 return redirect("feedback_sent")
     return render(
