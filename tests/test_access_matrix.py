@@ -94,6 +94,28 @@ MATRIX = [
         PROVINCE_OVERSEERS | {"officer"},
         200,
     ),
+    # the coordinator's review of progress: the issuing unit's managers only
+    (
+        "review queue",
+        "get",
+        lambda o: reverse("tracking:review_queue", args=[o.plan.pk]),
+        PROVINCE_MANAGERS,
+        200,
+    ),
+    (
+        "review policy",
+        "post",
+        lambda o: reverse("tracking:review_policy", args=[o.plan.pk]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+    (
+        "review an update",
+        "post",
+        lambda o: reverse("tracking:review", args=[o.evidence.update_id]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
     # an assignment of the commune
     (
         "assignment (commune)",
