@@ -103,6 +103,9 @@ def progress_post(
     if errors:
         raise ServiceError(errors, code="progress_report_invalid")
 
+    # The row lock orders concurrent posts on one assignment, so that each one's summary counts
+    # every update committed before it (no lost increments under PostgreSQL's READ COMMITTED).
+    caller_copy, assignment = assignment, Assignment.objects.select_for_update().get(pk=assignment.pk)
     before = snapshot(assignment, ASSIGNMENT_SUMMARY)
     update = ProgressUpdate.objects.create(
         assignment=assignment,
@@ -126,8 +129,10 @@ def progress_post(
             ev.file.save(c.name, c.upload, save=False)
             saved.append(ev)
             ev.save()
-        summarise(assignment, acceptance_required=selectors.acceptance_required(plan=assignment.task.plan))
+        summarise(assignment, acceptance_required=selectors.acceptance_required(plan=plan))
         assignment.save(update_fields=ASSIGNMENT_SUMMARY)
+        for name in ASSIGNMENT_SUMMARY:
+            setattr(caller_copy, name, getattr(assignment, name))
         audit_record(
             actor=actor,
             action="progress.post",
