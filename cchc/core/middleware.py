@@ -36,3 +36,20 @@ class LoginRequiredMiddleware:
                 return response
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send `settings.CCHC_CONTENT_SECURITY_POLICY` on every response that has none: scripts only
+    from our own static files (no inline script, no inline event handler — tests/test_templates_csp.py
+    keeps the templates that way), nothing framed, forms posted only to us. Inline `style`
+    attributes stay allowed: they cannot run code."""
+
+    def __init__(self, get_response: Callable[[HtmxRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.policy = getattr(settings, "CCHC_CONTENT_SECURITY_POLICY", "")
+
+    def __call__(self, request: HtmxRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response
