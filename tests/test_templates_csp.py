@@ -30,6 +30,9 @@ def test_template_has_no_inline_script(path):
 
 def test_responses_carry_the_policy(client):
     policy = settings.CCHC_CONTENT_SECURITY_POLICY
-    assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self';" in policy
+        and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    )
     response = client.get(reverse("login"))
     assert response["Content-Security-Policy"] == policy

@@ -9,7 +9,6 @@ from cchc.core.actors import SYSTEM
 from cchc.dossiers.imports import BATCH_SIZE, dossiers_import
 from cchc.exchange.errors import ExchangeError
 
-
 EXIT_ROWS_SKIPPED = 1
 
 
