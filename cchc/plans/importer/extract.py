@@ -2,6 +2,7 @@
 
 .txt  – lines (text extracted from a PDF: paragraphs and table cells are broken over lines)
 .md   – paragraphs; tab-separated or pipe tables become tables; light Markdown/HTML is removed
+.txt/.md copied from a legal-document website (cells between lone "|" lines): see scraped
 .docx – paragraphs and tables in document order (python-docx), automatic numbering rendered
         ("1.", "a)") since the text of a numbered paragraph does not carry it; merged cells
         are kept once (the other grid positions are empty)
@@ -19,6 +20,7 @@ from pathlib import PurePath
 from .docx import read_docx
 from .model import Document, Line, Para, PlanImportError, Table
 from .pdf import read_pdf
+from .scraped import is_scraped, read_scraped
 from .vocab import INVISIBLE, norm
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".md")
@@ -47,7 +49,10 @@ def extract(data: bytes, filename: str) -> Document:
         doc = read_pdf(data)
     else:
         text = _decode(data)
-        doc = _markdown(text) if suffix == ".md" else _plain(text)
+        if is_scraped(text):
+            doc = read_scraped(text)
+        else:
+            doc = _markdown(text) if suffix == ".md" else _plain(text)
     doc.source = PurePath(filename).name
     if doc.text_length() < 20:
         raise PlanImportError("Tệp không có nội dung văn bản để nhập.")
