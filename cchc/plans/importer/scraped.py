@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 
 from .columns import is_header_text
-from .model import Block, Document, Line, Table
+from .model import Block, Document, Para, Table
+from .paragraphs import marker_of
 from .vocab import INVISIBLE, fold, norm
 
 _PIPE = re.compile(r"^\s*\|\s*$")
@@ -54,7 +55,7 @@ def _segments(text: str) -> list[list[str] | None]:
             out.append(None)
             current = []
         else:
-            current.append(_clean(raw))
+            current.append(raw.rstrip())
     out.append(current)
     return out
 
@@ -136,13 +137,7 @@ def read_scraped(text: str) -> Document:
     raw_of: list[list[str]] = []
 
     def prose(lines: list[str]) -> None:
-        gap = "blank"
-        for line in lines:
-            if not line:
-                gap = "blank"
-                continue
-            blocks.append(Line(line, gap))
-            gap = ""
+        blocks.extend(Para(text) for text in _paragraphs(lines))
 
     def flush() -> None:
         i = 0
@@ -160,12 +155,12 @@ def read_scraped(text: str) -> Document:
 
     texts = [seg for seg in segments if seg is not None]
     for k, seg in enumerate(texts):
-        if k in (0, len(texts) - 1) or "" in _strip_ends(seg):
+        if k in (0, len(texts) - 1) or any(not s.strip() for s in _strip_ends(seg)):
             flush()
             prose(seg)  # before the first "|", after the last, or holding a blank line
             continue
-        lines = [s for s in seg if s]
-        cells.append(_cell_text(lines))
+        lines = [s for s in seg if s.strip()]
+        cells.append(_cell_text([_clean(s) for s in lines]))
         raw_of.append(lines)
     flush()
     return Document(blocks)
@@ -174,8 +169,42 @@ def read_scraped(text: str) -> Document:
 def _strip_ends(seg: list[str]) -> list[str]:
     """The segment without the blank lines at its two ends."""
     a, b = 0, len(seg)
-    while a < b and not seg[a]:
+    while a < b and not seg[a].strip():
         a += 1
-    while b > a and not seg[b - 1]:
+    while b > a and not seg[b - 1].strip():
         b -= 1
     return seg[a:b]
+
+
+_CLOSED = re.compile(r"[.;:!?…]$")
+
+
+def _paragraphs(raw: list[str]) -> list[str]:
+    """Paragraphs of wrapped lines: a blank line ends one; so does an emphasis that closes at a
+    line's end and opens at the next line's start, a numbered or bulleted line after a finished
+    one, and a capital after a line ending a sentence or clause (the wrapping width of such pages
+    varies, so a short line is no sign)."""
+    out: list[list[str]] = []
+    prev_raw, prev = "", ""
+    for line in raw:
+        text = _clean(line)
+        if not text:
+            prev_raw, prev = "", ""
+            continue
+        if not out or not prev or _new_paragraph(prev_raw, prev, line, text):
+            out.append([text])
+        else:
+            out[-1].append(text)
+        prev_raw, prev = line, text
+    return [" ".join(p) for p in out]
+
+
+def _new_paragraph(prev_raw: str, prev: str, raw: str, text: str) -> bool:
+    if re.search(r"(\*|__)\s*$", prev_raw) and re.match(r"\s*(\*|__)", raw):
+        return True
+    kind = marker_of(text)[0]
+    if kind in ("bullet", "roman", "letter", "article"):
+        return True
+    if kind != "none" and _CLOSED.search(prev):
+        return True
+    return bool(_CLOSED.search(prev)) and (text[:1].isupper() or text[:1] in "“\"(")
