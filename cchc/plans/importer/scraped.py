@@ -109,17 +109,36 @@ def _rows(cells: list[str], start: int, width: int) -> tuple[list[list[str]], in
             j += 1
         run = j - i
         nxt = cells[j] if j < len(cells) else ""
-        if row and len(row) + run < width and not _starts_row(nxt):
-            row.extend([""] * run)  # empty cells inside the row
-        else:
-            if row:
-                row.extend([""] * min(run - 1, max(0, width - len(row))))
-                rows.append(row)
-            row = []
+        if row:
+            row.extend([""] * min(run - 1, max(0, width - len(row))))
+            rows.append(row)
+        row = []
+        del nxt
         i = j
     if row:
         rows.append(row)
     return rows, i
+
+
+def _spanned(rows: list[list[str]], width: int) -> Table:
+    """The page leaves out the cells a cell above spans down (rowspan): a short row of three or
+    more cells (two without a number: content and lead) lacks its STT when it does not start
+    with a number, and the columns after its last cell; those are marked as continuing the cell
+    above. (A group row is a numeral and a title.)"""
+    continued: set[tuple[int, int]] = set()
+    out = [rows[0]]
+    for r, row in enumerate(rows[1:], start=1):
+        numbered = _starts_row(row[0])
+        filled = sum(1 for c in row if c)
+        group = bool(re.match(r"^[IVXL]{1,6}(\.\d{1,2})*\.?$", row[0].strip()))
+        if not group and (3 if numbered else 2) <= filled and len(row) < width:
+            if not numbered:
+                row = ["", *row]
+                continued.add((r, 0))
+            continued.update((r, c) for c in range(len(row), width))
+            row = row + [""] * (width - len(row))
+        out.append(row)
+    return Table(out, continued=continued)
 
 
 _ROW_START = re.compile(r"^([IVXL]{1,6}|[A-Z]|\d{1,3}(\.\d{1,3}){0,3}|[IVXL]{1,6}(\.\d{1,2}){1,3}|[a-zđ])\s*[.)]?$")
@@ -148,7 +167,7 @@ def read_scraped(text: str) -> Document:
                 i += 1
                 continue
             rows, end = _rows(cells, i, width)
-            blocks.append(Table(rows))
+            blocks.append(_spanned(rows, width))
             i = end
         cells.clear()
         raw_of.clear()
