@@ -112,20 +112,22 @@ def agency_tasks(paras: list[tuple[Paragraph, Context]]) -> list[ImportedTask]:
         following = [paras[k][0] for k in range(i + 1, j)]
         deeper = j < n and paras[j][0].kind in _ITEM and paras[j][0].level > p.level
         own = _split(p.body)
-        if own and not own[1]:
-            agency, rest = own
-        elif own and own[1].endswith(":") and deeper:
-            agency, rest = own[0], ""
-        elif own:
-            agency, rest = own  # after a colon, or the whole sentence naming the agency first
-        elif p.body.endswith(":") and deeper:
-            agency, rest = _intro_agency(p.body), ""
-        else:
-            agency, rest = None, p.body
-        if not rest and deeper:
-            stack.append((p.level, p, agency))  # a heading over items
+        titled = len(p.body) < 200 and not re.search(r"[.;:]$", p.body)
+        if deeper and (titled or p.body.endswith(":")):
+            # a heading over items: the agency it names (if any) leads them
+            if own and ":" in p.body:
+                agency = own[0]
+            elif own:
+                agency = p.body
+            else:
+                agency = _intro_agency(p.body) if p.body.endswith(":") else None
+            stack.append((p.level, p, agency))
             i += 1
             continue
+        if own:
+            agency, rest = own  # a name alone, after a colon, or the sentence naming it first
+        else:
+            agency, rest = None, p.body
         lead = agency or inherited
         if not rest:
             rest = " ".join(f.body if f.kind == "bullet" else f.text for f in following)

@@ -196,6 +196,7 @@ def _strip_ends(seg: list[str]) -> list[str]:
 
 
 _CLOSED = re.compile(r"[.;:!?…]$")
+_BARE_MARKER = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,3}|[IVXL]{1,6})\.?$")
 
 
 def _paragraphs(raw: list[str]) -> list[str]:
@@ -221,6 +222,9 @@ def _paragraphs(raw: list[str]) -> list[str]:
 def _new_paragraph(prev_raw: str, prev: str, raw: str, text: str) -> bool:
     if re.search(r"(\*|__)\s*$", prev_raw) and re.match(r"\s*(\*|__)", raw):
         return True
+    prev_kind, _, prev_body = marker_of(prev)
+    if (prev_kind not in ("none", "bullet") and not prev_body) or _BARE_MARKER.match(prev):
+        return False  # "I." alone on its line: the title follows
     kind = marker_of(text)[0]
     if kind in ("bullet", "roman", "letter", "article"):
         return True
