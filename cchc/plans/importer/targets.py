@@ -33,7 +33,7 @@ _UNIT_STOP = set(
 _ADMIN_PAIR = re.compile(r",\s*(thành phố|phường|thị trấn|đặc khu|thị xã|huyện|xã|tỉnh)\b")
 _REDUCTION = re.compile(r"\bgiảm\b(?!\s+(sát|định|đốc|thiểu hóa))")
 _AT_LEAST = re.compile(r"tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn")
-_REACH = re.compile(r"\bđạt:?(?: (?:mức|tỷ lệ|tỉ lệ|khoảng))?$")
+_REACH = re.compile(r"\bđạt:?(?: (?:mức|tỷ lệ|tỉ lệ))?$")
 _SIGN = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<"}
 _EACH_YEAR = re.compile(r"mỗi năm|hàng năm|hằng năm|từng năm")
 _YEAR = re.compile(r"(?i)\bnăm\s+(20\d\d)\b")
@@ -134,11 +134,17 @@ def _count_unit(m: re.Match, text: str) -> str:
 def _numbers(text: str) -> list[tuple[int, int, int | float, str, str | None]]:
     """(start, end, value, unit, comparator words) of each quantified number in the text."""
     found = [(m.start(1), m.end(), _value(m.group(1)), "%", None) for m in _PCT.finditer(text)]
-    first_pct = found[0][0] if found else len(text)
+    percents = [f[0] for f in found]
     for m in _COUNT.finditer(text):
         num = m.group("num")
-        if m.start() > first_pct and not re.search(r"[;:]", text[first_pct : m.start()]):
-            continue  # "100% cơ quan sử dụng ít nhất 01 ứng dụng": part of what the % counts
+        before = [p for p in percents if p < m.start()]
+        after = [p for p in percents if p > m.end()]
+        if (before and not re.search(r"[;:]", text[before[-1] : m.start()])) or (
+            after and not re.search(r"[;:]", text[m.end() : after[0]])
+        ):
+            # "100% cơ quan sử dụng ít nhất 01 ứng dụng", "tỷ lệ trẻ em dưới 15 tuổi đạt 22%":
+            # a number in the same clause as a percentage says what the percentage counts
+            continue
         value = _value(num)
         if "%" in text[m.end("num") : m.end("num") + 2]:
             continue
