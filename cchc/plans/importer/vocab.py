@@ -40,21 +40,27 @@ def norm(text: str) -> str:
 
 def join_lines(parts: list[str]) -> str:
     """Join broken lines with single spaces; a word broken after a hyphen ("NĐ-" + "CP") is joined
-    without one."""
-    out = ""
+    without one. Only the end of the text so far is looked at, so joining n lines is linear
+    (searching "…-$" in the growing text made it quadratic)."""
+    pieces: list[str] = []
+    tail = ""  # the last few characters joined so far
     for part in parts:
         part = " ".join(part.split())
         if not part:
             continue
-        if not out:
-            out = part
-        elif re.search(r"\w-$", out) and re.match(r"[\w/]", part):
-            out += part
-        elif re.search(r"\d/\d{1,3}$", out) and re.match(r"\d", part):
-            out += part  # a date broken in a narrow cell: "15/12/20" + "24"
-        else:
-            out += " " + part
-    return out
+        sep = ""
+        if pieces and not (
+            (_BROKEN_WORD.search(tail) and re.match(r"[\w/]", part))
+            or (_BROKEN_DATE.search(tail) and part[:1].isdigit())  # "15/12/20" + "24"
+        ):
+            sep = " "
+        pieces.append(sep + part)
+        tail = (tail + sep + part)[-12:]
+    return "".join(pieces)
+
+
+_BROKEN_WORD = re.compile(r"\w-$")
+_BROKEN_DATE = re.compile(r"\d/\d{1,3}$")
 
 
 # --- reform areas --------------------------------------------------------------------------------
