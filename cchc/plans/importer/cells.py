@@ -208,16 +208,19 @@ class _Cutter:
         best = [[neg] * nr for _ in range(n + 1)]
         back: dict[tuple[int, int], tuple[int, int]] = {}
         # prefix[i][r] = max over q < r of best[i][q] - skip_prefix[q + 1], with the argmax
+        # prefixes[i] is final once best[i] is (every j > i reads it): computed once per i
+        prefixes: list[list[tuple[float, int]]] = [[]] * (n + 1)
         for j in range(1, n + 1):
+            run, arg = neg, -1
+            pref_j = []
+            for q in range(nr):
+                pref_j.append((run, arg))
+                v = best[j - 1][q] - skip_prefix[q + 1] if best[j - 1][q] != neg else neg
+                if v > run:
+                    run, arg = v, q
+            prefixes[j - 1] = pref_j
             for i in range(0, j):
-                if i > 0:
-                    run, arg = neg, -1
-                    pref = []
-                    for q in range(nr):
-                        pref.append((run, arg))
-                        v = best[i][q] - skip_prefix[q + 1] if best[i][q] != neg else neg
-                        if v > run:
-                            run, arg = v, q
+                pref = prefixes[i]
                 for r in range(nr):
                     if j - i > limit[r]:
                         continue

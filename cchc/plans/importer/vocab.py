@@ -6,6 +6,7 @@ Patterns are matched against folded text (lower case, no diacritics, "đ" → "d
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,9 +23,15 @@ class _FoldTable(dict):
 _FOLD = _FoldTable()
 
 
+@functools.lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics; keeps the length of NFC text (one character for one)."""
-    return unicodedata.normalize("NFC", text or "").lower().translate(_FOLD)
+    """Lower case without diacritics; keeps the length of NFC text (one character for one).
+    Cached: reading a table folds the same cell texts many times over."""
+    return _fold(text or "")
 
 
 INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
