@@ -107,10 +107,13 @@ def main() -> int:
     # about 100 pages (≈ 3 KB of text a page): the body of the plan, then its appendix, repeated
     pages = text[:body_end] * 4 + annex * max(1, round((300_000 - 4 * body_end) / len(annex)))
     data = pages.encode("utf-8")
+    # CPU time as well as wall time: on a shared machine the wall clock also counts waiting
+    cpu = time.process_time()
     found, ms = timed(data, "100-trang.txt", runs=1)
+    cpu_ms = (time.process_time() - cpu) * 1000
     print(
         f"a {len(data) / 1024:.0f} KB document (about 100 pages) of body text and appendix tables: "
-        f"{ms:.0f} ms ({len(found['tasks'])} tasks)"
+        f"{ms:.0f} ms wall, {cpu_ms:.0f} ms CPU ({len(found['tasks'])} tasks)"
     )
     for extra in ("sonv-tayninh-2024.pdf",):
         path = FIXTURES / extra

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from cchc.plans.deadlines import DeadlineKind, parse_deadline
 
-from .vocab import BODY_WORDS, fold, join_lines
+from .vocab import BODY_WORDS, fold, join_lines, join_pair
 
 _DANGLING = re.compile(r"(\b(va|cac|cua|voi|cho|tai|trong|theo|ve|co|duoc|cap|nhung|thuoc|hoac)|[,(\-])$")
 _BULLET = re.compile(r"^[-+•*–]\s")
@@ -191,19 +191,19 @@ class _Cutter:
         limit = [_MAX_LINES.get(role, n) for role in roles]
         joined: dict[tuple[int, int], str] = {}
 
+        before_of = [before.get(role, "") for role in roles]
+        fits = self._fit
+
         def cell(i: int, j: int, r: int) -> float:
             text = joined.get((i, j))
             if text is None:
-                text = join_lines(texts[i:j]) if j - i < 2 else join_lines([joined[(i, j - 1)], texts[j - 1]])
+                text = join_lines(texts[i:j]) if j - i < 2 else join_pair(joined[(i, j - 1)], texts[j - 1])
                 joined[(i, j)] = text
-            role = roles[r]
-            return (
-                self.fit_cached(text, role, first, before.get(role, ""))
-                + p_over[r][j]
-                - p_over[r][i]
-                + p_inner[r][j - 1]
-                - p_inner[r][i]
-            )
+            key = (text, roles[r], first, before_of[r])
+            fit = fits.get(key)
+            if fit is None:
+                fit = fits[key] = self.fit(text, roles[r], first, before_of[r])
+            return fit + p_over[r][j] - p_over[r][i] + p_inner[r][j - 1] - p_inner[r][i]
 
         best = [[neg] * nr for _ in range(n + 1)]
         back: dict[tuple[int, int], tuple[int, int]] = {}

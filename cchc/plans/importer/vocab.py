@@ -66,6 +66,22 @@ def join_lines(parts: list[str]) -> str:
     return "".join(pieces)
 
 
+def join_pair(joined: str, line: str) -> str:
+    """`join_lines([joined, line])` for a `joined` that is already the result of join_lines: only
+    the new line is normalised (the table reader extends cells line by line)."""
+    line = " ".join(line.split())
+    if not line:
+        return joined
+    if not joined:
+        return line
+    tail = joined[-12:]
+    if (_BROKEN_WORD.search(tail) and re.match(r"[\w/]", line)) or (
+        _BROKEN_DATE.search(tail) and line[:1].isdigit()
+    ):
+        return joined + line
+    return joined + " " + line
+
+
 _BROKEN_WORD = re.compile(r"\w-$")
 _BROKEN_DATE = re.compile(r"\d/\d{1,3}$")
 
