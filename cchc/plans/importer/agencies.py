@@ -53,12 +53,19 @@ def _split(body: str) -> tuple[str, str] | None:
     colon = name.find(":")
     if 0 < colon < 250:
         return name[:colon].strip(), name[colon + 1 :].strip()
-    verb = _VERB.search(name)
-    if verb and verb.start() < 300:
-        return name[: verb.start()].strip(" ,"), body
-    if len(name) < 200 and not re.search(r"[.;]$", name):
+    for verb in _VERB.finditer(name):
+        if verb.start() >= 300:
+            break
+        if not _BARE_HEAD.match(fold(name[: verb.start()])):  # "Cơ quan | phối hợp có trách nhiệm"
+            return name[: verb.start()].strip(" ,"), body
+    if len(name) < 200 and not re.search(r"[.;]$", name) and not _LABEL_ONLY.match(fold(name)):
         return name.strip(), ""
     return None
+
+
+_BARE_HEAD = re.compile(r"^(cac )?(co quan|don vi|bo phan)$")
+# a field label, not a body: "Cơ quan thực hiện" heading a paragraph names nobody
+_LABEL_ONLY = re.compile(r"^(co quan|don vi|bo phan)\s+(chu tri|phoi hop|thuc hien|lien quan)\s*:?$")
 
 
 def _intro_agency(body: str) -> str | None:

@@ -73,7 +73,11 @@ def _printed_lines(doc: Document) -> Document:
         for a, b in zip(paras, paras[1:], strict=False)
         if b.text[:1].islower() and not re.search(r"[.;:!?]$", a.text.rstrip())
     )
-    header = any(_TABLE_HEADER.match(fold(p.text)) and is_header_text(p.text) for p in paras)
+    header = any(
+        _TABLE_HEADER.match(fold(p.text))
+        and is_header_text(" ".join(q.text for q in paras[k : k + 8] if len(q.text) < 60))
+        for k, p in enumerate(paras)
+    )
     if wrapped < len(paras) * 0.15 and not header:
         return doc
     return Document([Line(b.text, "") if isinstance(b, Para) else b for b in doc.blocks], doc.source)
