@@ -119,6 +119,7 @@ def agency_tasks(paras: list[tuple[Paragraph, Context]]) -> list[ImportedTask]:
         following = [paras[k][0] for k in range(i + 1, j)]
         deeper = j < n and paras[j][0].kind in _ITEM and paras[j][0].level > p.level
         own = _split(p.body)
+        agency: str | None
         titled = len(p.body) < 200 and not re.search(r"[.;:]$", p.body)
         if deeper and (titled or p.body.endswith(":")):
             # a heading over items: the agency it names (if any) leads them

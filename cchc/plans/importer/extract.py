@@ -17,11 +17,11 @@ import re
 import unicodedata
 from pathlib import PurePath
 
+from .columns import is_header_text
 from .docx import read_docx
 from .model import Document, Line, Para, PlanImportError, Table
 from .pdf import read_pdf
 from .scraped import is_scraped, read_scraped
-from .columns import is_header_text
 from .vocab import INVISIBLE, fold, norm
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".md")

@@ -86,10 +86,9 @@ def _header_at(cells: list[str], i: int) -> int:
 def _rows(cells: list[str], start: int, width: int) -> tuple[list[list[str]], int]:
     """Rows of a table whose header (width cells) starts at cells[start]; and where it ends.
 
-    An empty cell between two non-empty ones is a row boundary (end "|" + start "|"); the empty
-    cells before it in a longer run are empty cells of the row. When a boundary comes inside a
-    row that is still short and what follows does not start a row (a number, a group numeral),
-    it was an empty cell instead.
+    An empty cell between two non-empty ones is a row boundary (the row's closing "|" and the
+    next row's opening "|"); in a longer run of empty cells the others are empty cells at the
+    end of the row. A row with more cells than the header has columns ends the table.
     """
     rows: list[list[str]] = [cells[start : start + width]]
     row: list[str] = []
@@ -107,13 +106,10 @@ def _rows(cells: list[str], start: int, width: int) -> tuple[list[list[str]], in
         j = i
         while j < len(cells) and not cells[j]:
             j += 1
-        run = j - i
-        nxt = cells[j] if j < len(cells) else ""
         if row:
-            row.extend([""] * min(run - 1, max(0, width - len(row))))
+            row.extend([""] * min(j - i - 1, max(0, width - len(row))))
             rows.append(row)
         row = []
-        del nxt
         i = j
     if row:
         rows.append(row)
@@ -141,7 +137,9 @@ def _spanned(rows: list[list[str]], width: int) -> Table:
     return Table(out, continued=continued)
 
 
-_ROW_START = re.compile(r"^([IVXL]{1,6}|[A-Z]|\d{1,3}(\.\d{1,3}){0,3}|[IVXL]{1,6}(\.\d{1,2}){1,3}|[a-zđ])\s*[.)]?$")
+_ROW_START = re.compile(
+    r"^([IVXL]{1,6}|[A-Z]|\d{1,3}(\.\d{1,3}){0,3}|[IVXL]{1,6}(\.\d{1,2}){1,3}|[a-zđ])\s*[.)]?$"
+)
 
 
 def _starts_row(cell: str) -> bool:
@@ -230,4 +228,4 @@ def _new_paragraph(prev_raw: str, prev: str, raw: str, text: str) -> bool:
         return True
     if kind != "none" and _CLOSED.search(prev):
         return True
-    return bool(_CLOSED.search(prev)) and (text[:1].isupper() or text[:1] in "“\"(")
+    return bool(_CLOSED.search(prev)) and (text[:1].isupper() or text[:1] in '“"(')
