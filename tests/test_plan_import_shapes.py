@@ -13,6 +13,7 @@ import pytest
 
 from cchc.core.documents.pdf import soffice_path
 from cchc.plans.importer import parse_plan_bytes
+from cchc.plans.importer.review import review_plan_bytes
 from cchc.plans.importer.targets import targets_in
 from cchc.plans.importer.vocab import join_lines, join_pair
 
@@ -142,3 +143,44 @@ def test_join_lines_and_join_pair_agree():
         joined = join_pair(joined, part)
     assert joined == join_lines(parts) == "Nghị định số 34/NĐ-CP ngày 15/12/2024 của Chính phủ về"
     assert join_lines(["một dòng"] * 50_000).count(" ") == 50_000 * 2 - 1
+
+
+# --- review: where each task came from, how sure, what could not be read ------------------------
+
+
+def test_review_locates_each_task_in_the_source_lines():
+    text = sd.web_text()
+    review = review_plan_bytes(text.encode("utf-8"), "ke-hoach.md")
+    assert review["plan"] == parse_plan_bytes(text.encode("utf-8"), "ke-hoach.md")  # the contract
+    lines = text.split("\n")
+    for task, seen in zip(review["plan"]["tasks"], review["tasks"], strict=True):
+        first, last = seen["lines"]
+        assert first <= last
+        assert lines[first - 1].replace("*", "") in task["content"]  # the line its words start on
+        assert seen["confidence"] == 1.0 and seen["reasons"] == []
+    assert review["warnings"] == []
+
+
+def test_review_warns_about_a_table_it_cannot_read_and_orders_the_least_sure_first():
+    text = (
+        "KẾ HOẠCH\n\n| STT | Việc | Ai làm |\n| --- | --- | --- |\n"
+        "| 1 | Chuẩn bị tài liệu hội nghị | Văn phòng Sở |\n| 2 | Gửi giấy mời | Phòng Tổ chức |\n\n"
+        "Danh mục nhiệm vụ:\n\n| STT | Nội dung | Cơ quan chủ trì | Thời gian |\n| --- | --- | --- | --- |\n"
+        "| 1 | Tổng hợp báo cáo quý của các phòng chuyên môn | Văn phòng Sở | Quý I/2026 |\n"
+        "| 2 | Rà soát | Phòng Tổ chức | Quý II/2026 |\n"
+    )
+    review = review_plan_bytes(text.encode("utf-8"), "ke-hoach.md")
+    assert [t["content"] for t in review["plan"]["tasks"]] == [
+        "Tổng hợp báo cáo quý của các phòng chuyên môn",
+        "Rà soát",
+    ]
+    assert [w["lines"] for w in review["warnings"]] == [[5, 6]]  # the first table's rows
+    assert "dòng 5–6" in review["warnings"][0]["message"]
+    assert review["order"] == [1, 0]  # "Rà soát" is too short to be sure of
+    assert review["tasks"][1]["reasons"] == ["nội dung quá ngắn"]
+
+
+def test_review_of_a_document_without_tasks_says_so():
+    review = review_plan_bytes("KẾ HOẠCH\nTuyên truyền về cải cách hành chính.\n".encode(), "ke-hoach.txt")
+    assert review["plan"]["tasks"] == [] and review["tasks"] == []
+    assert len(review["warnings"]) == 1 and "Không tìm thấy nhiệm vụ" in review["warnings"][0]["message"]
