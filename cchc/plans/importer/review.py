@@ -26,7 +26,7 @@ from typing import TypedDict
 
 from .columns import is_header_text
 from .extract import _decode, extract
-from .model import Document, ImportedTask, Table
+from .model import Document, ImportedTask, StructuredPlan, Table
 from .parse import parse_document
 from .tables import _header
 from .vocab import BODY_WORDS, fold
@@ -44,7 +44,7 @@ class Warning(TypedDict):
 
 
 class PlanReview(TypedDict):
-    plan: dict
+    plan: StructuredPlan
     tasks: list[TaskReview]
     warnings: list[Warning]
     order: list[int]
@@ -52,14 +52,15 @@ class PlanReview(TypedDict):
 
 def review_plan_bytes(data: bytes, filename: str) -> PlanReview:
     doc = extract(data, filename)
-    plan = {"source": doc.source, **parse_document(doc)}
+    parsed = parse_document(doc)
+    plan: StructuredPlan = {"source": doc.source, **parsed}
     if PurePath(filename).suffix.lower() in (".txt", ".md"):
         source = _SourceText(_decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     else:
         source = _SourceText(_block_lines(doc))
-    tasks = [_review_task(task, source) for task in plan["tasks"]]
+    tasks = [_review_task(task, source) for task in parsed["tasks"]]
     warnings = _unread_tables(doc, source)
-    if not plan["tasks"]:
+    if not parsed["tasks"]:
         warnings.append(
             {
                 "lines": None,
