@@ -83,6 +83,14 @@ def test_directive_assigns_tasks_agency_by_agency():
     assert tasks[2]["content"] == "thẩm định các văn bản hướng dẫn về đất đai bảo đảm đúng thời hạn."
 
 
+def test_telegram_assigns_by_sentence_by_giao_and_by_bullet():
+    tasks = parse_plan_bytes(sd.TELEGRAM.encode("utf-8"), "cong-dien.txt")["tasks"]
+    assert [(t["stt"], t["lead"]) for t in tasks] == [(stt, [lead]) for stt, _, lead in sd.TELEGRAM_TASKS]
+    for task, (_, content, _) in zip(tasks, sd.TELEGRAM_TASKS, strict=True):
+        assert task["content"].startswith(content)
+    assert tasks[2]["group"] == "3. Các sở, ngành theo chức năng được giao:"
+
+
 def test_indicator_table_gives_a_task_and_a_target_per_row():
     found = parse_plan_bytes(sd.indicators_docx(), "chi-tieu.docx")
     assert [(t["content"], t["lead"], t["target"]) for t in found["tasks"]] == [

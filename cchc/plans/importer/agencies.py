@@ -52,6 +52,8 @@ def _split(body: str) -> tuple[str, str] | None:
     name = m.group("name")
     colon = name.find(":")
     if 0 < colon < 250:
+        if _LABEL_ONLY.match(fold(name[:colon])):
+            return None  # "Cơ quan chủ trì: Bộ Công an" is a field of a block, not an agency
         return name[:colon].strip(), name[colon + 1 :].strip()
     for verb in _VERB.finditer(name):
         if verb.start() >= 300:
@@ -66,6 +68,12 @@ def _split(body: str) -> tuple[str, str] | None:
 _BARE_HEAD = re.compile(r"^(cac )?(co quan|don vi|bo phan)$")
 # a field label, not a body: "Cơ quan thực hiện" heading a paragraph names nobody
 _LABEL_ONLY = re.compile(r"^(co quan|don vi|bo phan)\s+(chu tri|phoi hop|thuc hien|lien quan)\s*:?$")
+
+
+def _colon_agency(body: str) -> tuple[str, str] | None:
+    """("Sở Y tế", "bảo đảm thuốc …") for "Sở Y tế: bảo đảm thuốc …"."""
+    own = _split(body)
+    return own if own and own[1] and ":" in body[: len(own[0]) + 2] else None
 
 
 def _intro_agency(body: str) -> str | None:
@@ -105,6 +113,13 @@ def agency_tasks(paras: list[tuple[Paragraph, Context]]) -> list[ImportedTask]:
             skipping = p.kind == "article" or bool(_NOT_TASKS.search(fold(p.body)))
             i += 1
             continue
+        if not skipping and p.kind == "bullet":
+            # "- Sở Y tế: …" (telegrams, short directives): a task when an agency and a colon lead it
+            own = _colon_agency(p.body)
+            if own:
+                tasks.append(_task("", stack[-1][1].text if stack else "", own[1], own[0]))
+            i += 1
+            continue
         if skipping or p.kind not in _ITEM:
             i += 1
             continue
@@ -118,6 +133,14 @@ def agency_tasks(paras: list[tuple[Paragraph, Context]]) -> list[ImportedTask]:
             j += 1
         following = [paras[k][0] for k in range(i + 1, j)]
         deeper = j < n and paras[j][0].kind in _ITEM and paras[j][0].level > p.level
+        assigned = [(f, _colon_agency(f.body)) for f in following if f.kind == "bullet"]
+        if any(a for _, a in assigned) and not re.search(r"[.;]$", p.body):
+            # "3. Các sở, ngành:" over "- Sở Y tế: …" bullets: each bullet is a task
+            for _, a in assigned:
+                if a:
+                    tasks.append(_task("", p.text, a[1], a[0]))
+            i = j
+            continue
         own = _split(p.body)
         agency: str | None
         titled = len(p.body) < 200 and not re.search(r"[.;:]$", p.body)
