@@ -1,9 +1,11 @@
 """Plan import: precision/recall on the samples and import speed. Prints figures, asserts nothing.
 
-For each sample of tests/fixtures/plans/ that has an expected structure: task and target precision
-and recall (matching rules in cchc/plans/importer/evaluate.py), the agreement of the other fields
-of matched items, and the import time (median of 3 runs, ms); then the overall figures and the
-time to import a document of about 60 KB (the largest sample, padded with sample text).
+For each sample that has an expected structure — tests/fixtures/plans/ and the real documents of
+../shared/samples/plans/ (or $CCHC_PLAN_SAMPLES), read where they are, never copied — task and
+target precision, recall and F1 (matching rules in cchc/plans/importer/evaluate.py), the agreement
+of the other fields of matched items, and the import time (median of 3 runs, ms); then the overall
+figures and the time to import a document of about 60 KB, of 65 KB of text-extracted tables and of
+about 100 pages (wall and CPU time: the machine may be shared).
 
     .venv/bin/python bench/plan_import_eval.py
 

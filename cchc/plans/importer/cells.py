@@ -189,6 +189,7 @@ class _Cutter:
             for r in range(nr):
                 trans[i][r] = self.transition(texts[i - 1], texts[i], gaps[i], roles[r])
         limit = [_MAX_LINES.get(role, n) for role in roles]
+        reach = max(limit[1:], default=0)
         joined: dict[tuple[int, int], str] = {}
 
         before_of = [before.get(role, "") for role in roles]
@@ -219,7 +220,9 @@ class _Cutter:
                 if v > run:
                     run, arg = v, q
             prefixes[j - 1] = pref_j
-            for i in range(0, j):
+            # a cell after the first needs a role before it, so the first role only starts at 0:
+            # from 1 on, no cell is longer than the longest limit of the other roles
+            for i in (0, *range(max(1, j - reach), j)):
                 pref = prefixes[i]
                 for r in range(nr):
                     if j - i > limit[r]:
