@@ -6,6 +6,7 @@ scored by bench/plan_import_eval.py. Pure Python: no database.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 
 from cchc.core.documents.pdf import soffice_path
 from cchc.plans.importer import parse_plan_bytes
+from cchc.plans.importer.evaluate import evaluate
+from cchc.plans.importer.extract import extract
 from cchc.plans.importer.review import review_plan_bytes
 from cchc.plans.importer.targets import targets_in
 from cchc.plans.importer.vocab import join_lines, join_pair
@@ -52,6 +55,31 @@ def test_same_plan_as_pdf_printed_from_the_docx():
 
     found = parse_plan_bytes(docx_to_pdf(sd.table_docx()), "ke-hoach.pdf")
     assert _core(found["tasks"]) == sd.schedule_tasks()
+
+
+def _scores(found: dict, name: str) -> tuple[int, int, int, int]:
+    want = json.loads((FIXTURES / name).with_suffix(".expected.json").read_text(encoding="utf-8"))
+    scores = evaluate(found, want)
+    return scores["tasks"].matched, scores["tasks"].found, scores["targets"].matched, scores["targets"].found
+
+
+def test_fixture_plan_reads_the_same_from_a_docx_table_and_its_pdf():
+    """A real plan's text (Markdown with its appendix table) written as DOCX with a Word table,
+    and that DOCX printed to PDF: the same tasks and targets are found in each."""
+    name = "sxd-dongnai-2022.md"
+    data = (FIXTURES / name).read_bytes()
+    docx = sd.docx_from_blocks(extract(data, name).blocks)
+    from_md = _scores(parse_plan_bytes(data, name), name)
+    assert from_md[0] == 55
+    assert _scores(parse_plan_bytes(docx, "ke-hoach.docx"), name) == from_md
+    if soffice_path() is not None:
+        from cchc.core.documents.pdf import docx_to_pdf
+
+        from_pdf = _scores(parse_plan_bytes(docx_to_pdf(docx), "ke-hoach.pdf"), name)
+        # a seven-column table printed in portrait breaks many rows over pages in narrow cells;
+        # not every broken row is joined again yet (docs/plan-importer.md, known limits)
+        assert from_pdf[0] >= 0.7 * from_md[0]
+        assert from_pdf[2] >= 0.75 * from_md[2]
 
 
 def test_docx_of_pasted_printed_lines_reads_like_the_text():
