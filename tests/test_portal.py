@@ -6,6 +6,9 @@ never a person's data."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -14,9 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.core import indicator_sources
-from cchc.core.actors import SYSTEM
+from cchc.core.actors import CITIZEN, SYSTEM
+from cchc.core.indicator_sources import CALENDAR, PERCENT, Reading, Source
 from cchc.core.text import vi_sort_key
 from cchc.dossiers import services as dossier_services
+from cchc.evaluation.models import Round
 from cchc.portal import freshness
 from cchc.procedures import services as procedure_services
 from cchc.procedures.models import Level, OnlineMode, TimeUnit
@@ -246,3 +251,279 @@ def test_catalogue_queries_do_not_grow_with_the_catalogue(client, tree):
     for i in range(5, 60):
         procedure(tree.agency("SCT"), f"3.{i:06d}", f"Thủ tục {i}", field=f"Lĩnh vực {i}")
     assert queries() == few <= 12
+
+
+# --- scoreboards ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def w(tree, users):
+    return make_world(tree, users)
+
+
+def settled_and_rated(w, users, rating="hai_long"):
+    d = w.receive()
+    dossier_services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    dossier_services.dossier_rate(dossier=d, rating=rating)
+    return d
+
+
+def cell_texts(response, unit_code: str) -> dict[str, str]:
+    """{indicator code: the figure shown} of one unit's row of the scoreboard."""
+    import re
+
+    body = response.content.decode()
+    row = re.search(rf'<tr data-unit="{re.escape(unit_code)}">(.*?)</tr>', body, re.S)
+    assert row, f"no row for {unit_code}"
+    return dict(re.findall(r'<td class="num" data-code="([^"]+)">([^<]*)</td>', row[1]))
+
+
+def test_scoreboard_numbers_are_the_indicator_figures(client, tree, users, w):
+    settled_and_rated(w, users, "hai_long")
+    settled_and_rated(w, users, "khong_hai_long")
+    w.receive()
+    year = str(timezone.localdate().year)
+    r = client.get(reverse("portal:scoreboard"), {"ky": year})
+    assert r.status_code == 200
+    stp = tree.agency("STP")
+    shown = cell_texts(r, stp.code)
+    assert set(shown) >= {"dung_han", "truc_tuyen", "hai_long", "766"}
+    for code, text in shown.items():
+        source = indicator_sources.source_of(code, stp)
+        value = indicator_sources.readings(code, stp, [year])[year].value
+        assert text == indicator_sources.format_value(source, value), code
+    assert shown["hai_long"] == "50,00%" and shown["dung_han"] == "100,00%"
+    # the province's own figures count its whole subtree
+    province_value = indicator_sources.readings("hai_long", tree.province, [year])[year].value
+    assert (
+        f'data-code="hai_long">{indicator_sources.format_value(indicator_sources.source_of("hai_long"), province_value)}'
+        in (r.content.decode())
+    )
+
+
+def test_scoreboard_ranks_within_each_level(client, tree, users, w):
+    settled_and_rated(w, users)
+    r = client.get(reverse("portal:scoreboard"), {"sap_xep": "hai_long"})
+    body = r.content.decode()
+    # Sở Tư pháp, the only agency with ratings, comes first with rank 1; the communes are apart
+    first_agency_row = (
+        body.split("Sở, ban, ngành: xếp hạng", 1)[1].split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    )
+    assert tree.agency("STP").name in first_agency_row and '<td class="rank">1</td>' in first_agency_row
+    assert "Xã, phường, đặc khu: xếp hạng" in body
+    ranks = (
+        body.split("Sở, ban, ngành: xếp hạng", 1)[1].split("</table>", 1)[0].count('<td class="rank">1</td>')
+    )
+    assert ranks == 1  # the agencies without figures are not ranked
+    assert "<svg" in body and 'role="img"' in body  # the charts: inline SVG, no script
+
+
+@pytest.mark.parametrize(
+    "params, status, words",
+    [
+        ({"ky": "2026-13"}, 400, "Kỳ"),
+        ({"ky": "abc"}, 400, "Kỳ"),
+        ({"ky": "BC-2026-Q1"}, 400, "Kỳ"),
+        ({"ky": str(dt.date.today().year + 1)}, 400, "chưa bắt đầu"),
+        ({"sap_xep": "khong_co"}, 400, "Không có chỉ số"),
+    ],
+)
+def test_bad_scoreboard_parameters_are_refused_in_vietnamese(client, tree, params, status, words):
+    r = client.get(reverse("portal:scoreboard"), params)
+    assert r.status_code == status and words in r.content.decode()
+
+
+def test_a_unit_page_shows_its_months_and_unknown_units_are_404(client, tree, users, w):
+    settled_and_rated(w, users)
+    stp = tree.agency("STP")
+    r = client.get(reverse("portal:scoreboard_unit", args=[stp.code]))
+    assert r.status_code == 200
+    today = timezone.localdate()
+    assert f"Tháng {today.month}/{today.year}" in r.content.decode()
+    year = str(today.year)
+    value = indicator_sources.readings("hai_long", stp, [year])[year].value
+    assert (
+        f'data-code="hai_long">{indicator_sources.format_value(indicator_sources.source_of("hai_long"), value)}'
+        in (r.content.decode().split('id="unit-year"', 1)[1])
+    )
+    for code in ("KHONG-CO", tree.other_commune.code, tree.former.code, "x" * 300):
+        r = client.get(reverse("portal:scoreboard_unit", args=[code]))
+        assert r.status_code == 404 and "Không có cơ quan, đơn vị" in r.content.decode()
+    assert client.get(reverse("portal:scoreboard_unit", args=[stp.code]), {"ky": "x"}).status_code == 400
+
+
+class SurveySource:
+    """A provider registered later (as the surveys app will): its public codes become columns."""
+
+    family = "khao_sat_thu"
+    group_label = "Khảo sát (thử)"
+    code_help = "khao_sat_thu:hai_long"
+    public_codes = ("khao_sat_thu:hai_long",)
+
+    def owns(self, code):
+        return code.startswith("khao_sat_thu:")
+
+    def source(self, code, unit=None):
+        return Source(
+            code, "Chỉ số hài lòng khảo sát (thử)", self.family, PERCENT, True, "%", cadence=CALENDAR
+        )
+
+    def choices(self, unit):
+        return []
+
+    def check_bindable(self, code, unit):
+        return None
+
+    def drill_url(self, code, unit, period_key):
+        return ""
+
+    def readings(self, requests):
+        return [{k: Reading(Decimal("87.5")) for k in keys} for _, _, keys in requests]
+
+
+def test_a_newly_registered_source_gets_a_column(client, tree):
+    provider = SurveySource()
+    indicator_sources.providers.register(provider)
+    try:
+        r = client.get(reverse("portal:scoreboard"))
+        assert "Chỉ số hài lòng khảo sát (thử)" in r.content.decode()
+        assert cell_texts(r, tree.agency("STP").code)["khao_sat_thu:hai_long"] == "87,50%"
+    finally:
+        indicator_sources.providers.unregister(provider)
+    cache.clear()
+    assert "khảo sát (thử)" not in client.get(reverse("portal:scoreboard")).content.decode()
+
+
+# --- caching ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["portal:scoreboard", "portal:progress"])
+def test_figure_pages_answer_304_until_something_changes(client, tree, users, w, name):
+    url = reverse(name)
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert (
+        client.get(
+            url + "?ky=" + str(timezone.localdate().year), HTTP_IF_NONE_MATCH=first["ETag"]
+        ).status_code
+        == 200
+    )
+    w.receive()  # a dossier event: the figures may have moved
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_dossier_events_bump_the_version_after_commit(tree, users, w, django_capture_on_commit_callbacks):
+    before = freshness.version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        w.receive()
+    assert freshness.version() == before  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert freshness.version() > before
+
+
+def test_the_cached_table_follows_a_new_rating(client, tree, users, w):
+    d = w.receive()
+    dossier_services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    url = reverse("portal:scoreboard")
+    assert cell_texts(client.get(url), tree.agency("STP").code)["hai_long"] == "—"
+    dossier_services.dossier_rate(dossier=d, rating="rat_hai_long")
+    assert cell_texts(client.get(url), tree.agency("STP").code)["hai_long"] == "100,00%"
+
+
+def test_the_table_is_served_from_the_cache(client, tree, users, w):
+    settled_and_rated(w, users)
+    url = reverse("portal:scoreboard")
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert len(warm) < len(cold) / 2 and len(warm) <= 12
+
+
+# --- reform progress --------------------------------------------------------------------------
+
+
+def test_progress_shows_the_plan_its_targets_and_published_rounds(client, tree, users, issued_plan, w):
+    on_time = issued_plan.targets.get(text__startswith="Trên 95%")
+    target_bind(actor=users.coordinator, target=on_time, indicator="dung_han")
+    settled_and_rated(w, users)
+    r = client.get(reverse("portal:progress"))
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert issued_plan.title in body and "12/KH-UBND" in body
+    assert "Trên 95% hồ sơ TTHC được giải quyết đúng hạn." in body and "&gt; 95%" in body
+    assert "100,00%" in body  # the bound target's figure: every dossier settled on time
+    assert "Chưa gắn chỉ số" in body  # the other target
+    assert "Nhiệm vụ: <b>0</b>/3" in body
+    assert "Chưa có kết quả Chỉ số CCHC nào được công bố." in body
+    assert not Round.objects.exists()
+
+
+def test_progress_without_a_plan(client, tree):
+    body = client.get(reverse("portal:progress")).content.decode()
+    assert "Chưa có kế hoạch cải cách hành chính năm" in body
+
+
+# --- every public page: layout, no account, no person -----------------------------------------
+
+
+def portal_urls(tree) -> list[str]:
+    return [
+        reverse("portal:home"),
+        reverse("portal:procedures"),
+        reverse("portal:procedures") + "?q=khai+sinh",
+        reverse("portal:scoreboard"),
+        reverse("portal:scoreboard") + "?sap_xep=hai_long",
+        reverse("portal:scoreboard_unit", args=[tree.province.code]),
+        reverse("portal:scoreboard_unit", args=[tree.agency("STP").code]),
+        reverse("portal:scoreboard_unit", args=[tree.communes[0].code]),
+        reverse("portal:progress"),
+        reverse("evaluation_public:public_index"),
+        reverse("lookup"),
+        reverse("feedback_public"),
+        reverse("feedback_lookup"),
+    ]
+
+
+def test_no_personal_data_on_any_public_page(client, tree, users, issued_plan, w):
+    d = settled_and_rated(w, users)
+    w.receive()
+    dossier_services.feedback_receive(
+        actor=CITIZEN,
+        content="Góp ý về thủ tục",
+        sender=dossier_services.Sender(name=APPLICANT.name, phone=APPLICANT.phone, address=APPLICANT.address),
+        unit=w.agency,
+    )
+    urls = portal_urls(tree) + [reverse("portal:procedure", args=[w.procedure.pk])]
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        body = r.content.decode()
+        for secret in (
+            APPLICANT.name,
+            APPLICANT.phone,
+            APPLICANT.address,
+            APPLICANT.id_number,
+            APPLICANT.email,
+            d.code,
+        ):
+            assert secret not in body, (url, secret)
+
+
+def test_public_pages_share_the_portal_layout(client, tree):
+    for url in portal_urls(tree):
+        body = client.get(url).content.decode()
+        assert '<html lang="vi">' in body, url
+        assert 'class="skip-link" href="#noi-dung"' in body and 'id="noi-dung"' in body, url
+        assert "Tỉnh Đồng Nai" in body.split("</header>", 1)[0], url
+        assert 'aria-label="Điều hướng chính"' in body and "<footer" in body, url
+
+
+def test_the_portal_speaks_for_the_configured_province(client, tree, settings):
+    settings.CCHC_PORTAL_PROVINCE = tree.other_province.code
+    body = client.get(reverse("portal:home")).content.decode()
+    assert "Tỉnh Tây Ninh" in body.split("</header>", 1)[0]
