@@ -9,16 +9,19 @@ Two signals, both cheap:
   by its primary key (one indexed row each). Every service writes an audit row, so a published
   CCHC index, a computed 766 index or an edited procedure moves it too.
 
-A fragment's key holds both, so a stale fragment is never read again; it simply expires.
+A fragment remembers the state it was built for and is rebuilt when the state moves (at most
+once per `refresh_seconds`); the pages' ETag is the same state with the address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
@@ -28,7 +31,7 @@ from cchc.dossiers.models import DossierEvent
 from cchc.plans.observers import PlanObserver
 
 VERSION_KEY = "cchc:portal:version"
-FRAGMENT_SECONDS = 3600  # a fragment outlives no change anyway: its key moves with the data
+FRAGMENT_SECONDS = 24 * 3600  # a fragment is rebuilt when the data changes, not when this expires
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -111,11 +114,24 @@ def last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.datetim
     return cached
 
 
+def refresh_seconds() -> int:
+    return int(getattr(settings, "CCHC_PORTAL_REFRESH_SECONDS", 60))
+
+
 def fragment(name: str, request: HttpRequest, build: Callable[[], str]) -> str:
-    """A rendered piece of a page from the shared cache, built once per state of the data."""
-    key = f"cchc:portal:{name}:{stamp(request)}"
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        cache.set(key, html, FRAGMENT_SECONDS)
+    """A rendered piece of a page from the shared cache, rebuilt when the data has changed since
+    it was built (its stamp differs) — but not more than once per `refresh_seconds`: a province's
+    desks record dossier events every few seconds, and rebuilding the scoreboard reads every
+    unit's figures (bench/portal.py), so under a stream of events the figures are at most that
+    many seconds late instead of rebuilt on every request."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
+    key = f"cchc:portal:{name}:{path}"
+    current = stamp(request)
+    held = cache.get(key)
+    if held is not None:
+        held_stamp, built_at, html = held
+        if held_stamp == current or time.time() - built_at < refresh_seconds():
+            return html
+    html = build()
+    cache.set(key, (current, time.time(), html), FRAGMENT_SECONDS)
     return html

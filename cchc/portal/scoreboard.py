@@ -111,17 +111,22 @@ def ranked_units(province: Unit, kind: str) -> QuerySet[Unit]:
 def _read(
     sources: list[Source], units: list[Unit], keys: list[str], unavailable: list[str]
 ) -> dict[tuple[str, int], dict[str, Reading]]:
-    """{(code, unit id): {key: reading}}, one batch per source; a source that cannot answer now
-    leaves its column empty and says so, instead of failing the page."""
+    """{(code, unit id): {key: reading}}, one batch per family of sources (the dossier figures
+    of a unit then cost one grouped query whatever the number of columns); a family that cannot
+    answer now leaves its columns empty and says so, instead of failing the page."""
     out: dict[tuple[str, int], dict[str, Reading]] = {}
+    families: dict[str, list[Source]] = {}
     for source in sources:
+        families.setdefault(source.family, []).append(source)
+    for members in families.values():
+        requests = [(s.code, u, keys) for s in members for u in units]
         try:
-            got = indicator_sources.readings_many((source.code, u, keys) for u in units)
+            got = indicator_sources.readings_many(requests)
         except SourceUnavailable as exc:
-            unavailable.append(f"{source.name}: {exc}")
+            unavailable += [f"{s.name}: {exc}" for s in members]
             continue
-        for unit, readings in zip(units, got, strict=True):
-            out[(source.code, unit.pk)] = readings
+        for (code, unit, _), readings in zip(requests, got, strict=True):
+            out[(code, unit.pk)] = readings
     return out
 
 

@@ -196,6 +196,8 @@ CCHC_TRUSTED_PROXIES = int(os.environ.get("CCHC_TRUSTED_PROXIES", "0"))
 # ("{code}" is replaced by the procedure's code; by default the national public service portal).
 CCHC_PORTAL_PROVINCE = os.environ.get("CCHC_PORTAL_PROVINCE", "")
 CCHC_PORTAL_ONLINE_URL = os.environ.get("CCHC_PORTAL_ONLINE_URL", "")
+# Cached figure tables are rebuilt after a change at most this often (seconds; 0: at once).
+CCHC_PORTAL_REFRESH_SECONDS = int(os.environ.get("CCHC_PORTAL_REFRESH_SECONDS", "60"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
