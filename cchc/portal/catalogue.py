@@ -126,8 +126,9 @@ def sorted_agencies(province: Unit) -> list[Unit]:
     return sorted(agency_choices(province), key=lambda u: vi_sort_key(u.name))
 
 
-def procedure_detail(province: Unit, pk: int) -> Procedure:
-    """A procedure in force of the province, with its components and steps; 404 otherwise."""
+def procedure_detail(province: Unit, pk: int) -> tuple[Procedure, str]:
+    """A procedure in force of the province with its components and steps, and the steps' total
+    time as read ("" without steps); 404 otherwise."""
     procedure = (
         published(province)
         .select_related("agency")
@@ -142,5 +143,4 @@ def procedure_detail(province: Unit, pk: int) -> Procedure:
         raise Http404("Không tìm thấy thủ tục hành chính này (mã không đúng hoặc thủ tục đã hết hiệu lực).")
     steps = list(procedure.steps.all())
     total = sum((s.time_allowed for s in steps), start=Decimal(0))
-    procedure.steps_total_label = format_duration(total, procedure.time_unit) if steps else ""
-    return procedure
+    return procedure, format_duration(total, procedure.time_unit) if steps else ""

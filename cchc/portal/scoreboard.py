@@ -132,12 +132,11 @@ def _read(
 
 def competition_rank(cells: list[Cell], higher_is_better: bool) -> None:
     """Rank the cells that have a value, best first; equal values share a rank (1, 2, 2, 4)."""
-    valued = sorted(
-        (c for c in cells if c.value is not None),
-        key=lambda c: -c.value if higher_is_better else c.value,  # type: ignore[operator]
-    )
+    valued = [(c.value if higher_is_better else -c.value, c) for c in cells if c.value is not None]
+    valued.sort(key=lambda item: -item[0])
+    cells_in_order = [c for _, c in valued]
     previous: Cell | None = None
-    for position, cell in enumerate(valued, start=1):
+    for position, cell in enumerate(cells_in_order, start=1):
         cell.rank = previous.rank if previous is not None and previous.value == cell.value else position
         previous = cell
 

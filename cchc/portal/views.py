@@ -100,11 +100,16 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = province()
-    procedure = catalogue.procedure_detail(unit, pk)
+    procedure, steps_total = catalogue.procedure_detail(unit, pk)
     return render(
         request,
         "portal/procedure_detail.html",
-        {"province": unit, "p": procedure, "online_url": online_url(procedure.code)},
+        {
+            "province": unit,
+            "p": procedure,
+            "steps_total": steps_total,
+            "online_url": online_url(procedure.code),
+        },
     )
 
 
