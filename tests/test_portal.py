@@ -540,3 +540,19 @@ def test_the_portal_speaks_for_the_configured_province(client, tree, settings):
     settings.CCHC_PORTAL_PROVINCE = tree.other_province.code
     body = client.get(reverse("portal:home")).content.decode()
     assert "Tỉnh Tây Ninh" in body.split("</header>", 1)[0]
+
+
+def test_the_dossier_figures_of_many_units_at_once_equal_one_unit_at_a_time(tree, users, w):
+    """The scoreboard asks the dossier provider for every unit in one batch (one subtree read per
+    root instead of two queries per unit); the figures must be those of the one-unit path."""
+    settled_and_rated(w, users)
+    settled_and_rated(w, users, "binh_thuong")
+    w.receive()  # still open: judged at the cut
+    year = str(timezone.localdate().year)
+    month = f"{year}-{timezone.localdate().month:02d}"
+    units = [tree.province, tree.agency("STP"), tree.agency("SCT"), *tree.communes, tree.other_province]
+    codes = ["dung_han", "truc_tuyen", "hai_long", "tre_han", "tiep_nhan", "tg_giai_quyet_tb"]
+    batch = indicator_sources.readings_many([(c, u, [year, month]) for c in codes for u in units])
+    one_by_one = [indicator_sources.readings(c, u, [year, month]) for c in codes for u in units]
+    assert batch == one_by_one
+    assert any(r[year].value is not None for r in batch)
