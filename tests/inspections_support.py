@@ -71,6 +71,8 @@ def conduct(users, inspection, *, fail_positions=(1,), deadline=f"Quý III/{YEAR
     )
     for r in results:
         if r.position in fail_positions:
+            if r.position == fail_positions[0]:
+                services.result_evidence_add(actor=actor, result=r, files=[pdf()])
             services.finding_add(
                 actor=actor,
                 inspection=inspection,
