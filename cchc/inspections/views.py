@@ -22,7 +22,7 @@ from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit, User
 from cchc.plans.models import ReformArea
 
-from . import exports, selectors, services
+from . import exports, reminders, selectors, services
 from .models import ChecklistItem, Finding, Inspection, InspectionPlan, ItemResult, Kind, Mode, TeamRole, Verdict
 from .permissions import can_conclude, can_conduct, can_read_plan, can_report, is_manager, sees_work_in_progress
 
@@ -146,6 +146,12 @@ def plan_action(request: AuthedRequest, pk: int, action: str):
             source = get_object_or_404(InspectionPlan, pk=int_param(post, "source", 0))
             n = services.checklist_copy(actor=request.user, plan=plan, source=source)
             messages.success(request, f"Đã sao chép {n} nội dung kiểm tra từ “{source}”.")
+        elif action == "nhac":
+            sent, missing = reminders.reminders_send(actor=request.user, plan=plan)
+            message = f"Đã gửi thư nhắc tới {sent} đơn vị."
+            if missing:
+                message += f" {missing} đơn vị chưa có địa chỉ thư điện tử của cán bộ, cần nhắc trực tiếp."
+            messages.success(request, message)
         else:
             return HttpResponse("Thao tác không có.", status=404)
     except ServiceError as exc:
