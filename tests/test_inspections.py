@@ -56,7 +56,7 @@ def test_the_checklist_is_copied_from_year_to_year(tree, users, plan):
     services.checklist_item_add(
         actor=users.coordinator, plan=plan, area="cong_vu", content="Thực hiện  quy tắc ứng xử của CBCCVC."
     )
-    with raises_code("checklist_item_invalid"):
+    with raises_code("inspection_checklist_item_invalid"):
         services.checklist_item_add(actor=users.coordinator, plan=plan, area="khac", content="x")
     with raises_code("inspection_text_required"):
         services.checklist_item_add(actor=users.coordinator, plan=plan, area="cong_vu", content=" ")
@@ -68,12 +68,12 @@ def test_the_checklist_is_copied_from_year_to_year(tree, users, plan):
     copied = list(next_year.checklist.order_by("position"))
     assert [c.position for c in copied] == list(range(1, 11))
     assert copied[-1].content == "Thực hiện quy tắc ứng xử của CBCCVC."  # NFC, spaces folded
-    with raises_code("checklist_copy_invalid"):
+    with raises_code("inspection_checklist_copy_invalid"):
         services.checklist_copy(actor=users.coordinator, plan=next_year, source=next_year)
     foreign = services.plan_create(
         actor=users.foreign_coordinator, unit=tree.other_province, year=YEAR, title="Kế hoạch Tây Ninh"
     )
-    with raises_code("checklist_copy_invalid"):  # another province's plan is not readable
+    with raises_code("inspection_checklist_copy_invalid"):  # another province's plan is not readable
         services.checklist_copy(actor=users.coordinator, plan=next_year, source=foreign)
     assert next_year.checklist.count() == 10
 
@@ -116,22 +116,22 @@ def test_the_team_has_one_leader_and_works_in_the_subtree(tree, users, plan):
         actor=users.coordinator, plan=plan, unit=tree.agency("STP"), start_date=dt.date(YEAR, 4, 2)
     )
     secretary = team_user(tree)
-    with raises_code("team_invalid"):
+    with raises_code("inspection_team_invalid"):
         services.team_set(
             actor=users.coordinator,
             inspection=inspection,
             members=[(users.coordinator, TeamRole.LEAD), (secretary, TeamRole.LEAD)],
         )
-    with raises_code("team_invalid"):
+    with raises_code("inspection_team_invalid"):
         services.team_set(
             actor=users.coordinator,
             inspection=inspection,
             members=[(users.coordinator, TeamRole.LEAD), (users.foreign_coordinator, TeamRole.MEMBER)],
         )
-    with raises_code("team_invalid"):
+    with raises_code("inspection_team_invalid"):
         services.team_set(actor=users.coordinator, inspection=inspection, members=[(secretary, TeamRole.SECRETARY)])
     assert TeamMember.objects.count() == 0
-    with raises_code("team_missing"):
+    with raises_code("inspection_team_missing"):
         services.inspection_start(actor=users.coordinator, inspection=inspection)
     services.team_set(
         actor=users.coordinator,
@@ -173,7 +173,7 @@ def test_an_inspection_from_plan_to_closed_remediation(tree, users, plan):
     services.checklist_item_add(actor=users.coordinator, plan=plan, area="the_che", content="Mới thêm.")
     assert inspection.results.count() == 9
 
-    with raises_code("result_invalid"):
+    with raises_code("inspection_result_invalid"):
         services.results_save(actor=secretary, inspection=inspection, results={results[0].pk: ("tot", "")})
     with pytest.raises(PermissionDenied):
         services.results_save(actor=users.officer, inspection=inspection, results={results[0].pk: ("dat", "")})
@@ -195,14 +195,14 @@ def test_an_inspection_from_plan_to_closed_remediation(tree, users, plan):
         )
     assert Evidence.objects.count() == 1  # the refused batch saved nothing
 
-    with raises_code("results_incomplete"):
+    with raises_code("inspection_results_incomplete"):
         services.inspection_conclude(actor=users.coordinator, inspection=inspection, summary="Tốt.")
     services.results_save(
         actor=secretary,
         inspection=inspection,
         results={r.pk: (Verdict.PASS, "") for r in results[3:]},
     )
-    with raises_code("result_without_finding"):
+    with raises_code("inspection_fail_without_finding"):
         services.inspection_conclude(actor=users.coordinator, inspection=inspection, summary="Tốt.")
     with raises_code("finding_deadline_not_understood"):
         services.finding_add(

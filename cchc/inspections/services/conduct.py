@@ -75,10 +75,10 @@ def inspection_start(*, actor: Actor, inspection: Inspection) -> Inspection:
     if not items:
         raise ServiceError(
             "Kế hoạch kiểm tra chưa có nội dung kiểm tra: thêm hoặc sao chép nội dung trước.",
-            code="checklist_empty",
+            code="inspection_checklist_empty",
         )
     if not inspection.team.exists():
-        raise ServiceError("Chưa có đoàn kiểm tra: ghi thành phần đoàn trước.", code="team_missing")
+        raise ServiceError("Chưa có đoàn kiểm tra: ghi thành phần đoàn trước.", code="inspection_team_missing")
     ItemResult.objects.bulk_create(
         ItemResult(inspection=inspection, item=i, area=i.area, position=n, content=i.content)
         for n, i in enumerate(items, start=1)
@@ -112,7 +112,7 @@ def results_save(
         elif verdict not in ("", *Verdict.values):
             errors.append(f"Nội dung {rows[pk].position}: kết quả “{verdict}” không hợp lệ.")
     if errors:
-        raise ServiceError({"results": errors}, code="result_invalid")
+        raise ServiceError({"results": errors}, code="inspection_result_invalid")
     changed, now, who = [], timezone.now(), user_of(actor)
     for pk, (verdict, note) in results.items():
         row = rows[pk]
@@ -173,7 +173,7 @@ def finding_add(
             code="inspection_unit_outside",
         )
     if result is not None and result.inspection_id != inspection.pk:
-        raise ServiceError({"result": "Nội dung kiểm tra không thuộc cuộc kiểm tra này."}, code="result_invalid")
+        raise ServiceError({"result": "Nội dung kiểm tra không thuộc cuộc kiểm tra này."}, code="inspection_result_invalid")
     body = text(content, "content", required="Ghi nội dung tồn tại, hạn chế.")
     deadline_text, due = read_deadline(deadline, year=inspection.plan.year, not_before=inspection.start_date)
     last = inspection.findings.aggregate(m=Max("position"))["m"] or 0
@@ -220,13 +220,13 @@ def inspection_conclude(
     blank = [str(r.position) for r in results if not r.verdict]
     if blank:
         raise ServiceError(
-            {"results": f"Chưa ghi kết quả các nội dung: {', '.join(blank)}."}, code="results_incomplete"
+            {"results": f"Chưa ghi kết quả các nội dung: {', '.join(blank)}."}, code="inspection_results_incomplete"
         )
     bare = [str(r.position) for r in results if r.verdict == Verdict.FAIL and not r.findings.all()]
     if bare:
         raise ServiceError(
             {"results": f"Nội dung chưa đạt nhưng chưa ghi tồn tại, hạn chế: {', '.join(bare)}."},
-            code="result_without_finding",
+            code="inspection_fail_without_finding",
         )
     if concluded_on < inspection.start_date:
         raise ServiceError(

@@ -87,7 +87,7 @@ def checklist_item_add(
     require_manager(actor, plan)
     InspectionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # numbering one at a time
     if area not in ReformArea.values:
-        raise ServiceError({"area": "Chọn lĩnh vực cải cách của nội dung kiểm tra."}, code="checklist_item_invalid")
+        raise ServiceError({"area": "Chọn lĩnh vực cải cách của nội dung kiểm tra."}, code="inspection_checklist_item_invalid")
     body = text(content, "content", required="Ghi nội dung kiểm tra.")
     last = plan.checklist.aggregate(m=Max("position"))["m"] or 0
     item = ChecklistItem.objects.create(
@@ -112,10 +112,10 @@ def checklist_copy(*, actor: Actor, plan: InspectionPlan, source: InspectionPlan
     actor may read); returns the number of contents copied."""
     require_manager(actor, plan)
     if source.pk == plan.pk or not can_read_plan(actor, source):
-        raise ServiceError({"source": "Chọn một kế hoạch khác mà bạn được xem."}, code="checklist_copy_invalid")
+        raise ServiceError({"source": "Chọn một kế hoạch khác mà bạn được xem."}, code="inspection_checklist_copy_invalid")
     items = list(source.checklist.order_by("position", "id"))
     if not items:
-        raise ServiceError({"source": f"Kế hoạch “{source}” chưa có nội dung kiểm tra."}, code="checklist_copy_invalid")
+        raise ServiceError({"source": f"Kế hoạch “{source}” chưa có nội dung kiểm tra."}, code="inspection_checklist_copy_invalid")
     removed = plan.checklist.count()
     plan.checklist.all().delete()
     ChecklistItem.objects.bulk_create(
@@ -234,7 +234,7 @@ def team_set(*, actor: Actor, inspection: Inspection, members: Sequence[tuple[Us
     if leads != 1:
         errors.append("Đoàn kiểm tra cần đúng một trưởng đoàn.")
     if errors:
-        raise ServiceError({"team": errors}, code="team_invalid")
+        raise ServiceError({"team": errors}, code="inspection_team_invalid")
     before = [(m.user_id, m.role) for m in inspection.team.all()]
     inspection.team.all().delete()
     created = TeamMember.objects.bulk_create(TeamMember(inspection=inspection, user=u, role=r) for u, r in members)

@@ -64,7 +64,7 @@ def remediation_report(
     today = timezone.localdate()
     reported_on = reported_on or today
     if reported_on > today:
-        raise ServiceError({"reported_on": "Ngày báo cáo không thể sau hôm nay."}, code="remediation_invalid")
+        raise ServiceError({"reported_on": "Ngày báo cáo không thể sau hôm nay."}, code="remediation_date_invalid")
     report = RemediationReport.objects.create(
         finding=finding, text=body, reported_on=reported_on, submitted_by=user_of(actor)
     )
