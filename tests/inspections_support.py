@@ -66,7 +66,8 @@ def conduct(users, inspection, *, fail_positions=(1,), deadline=f"Quý III/{YEAR
         actor=actor,
         inspection=inspection,
         results={
-            r.pk: (Verdict.FAIL if r.position in fail_positions else Verdict.PASS, "Đã xem hồ sơ.") for r in results
+            r.pk: (Verdict.FAIL if r.position in fail_positions else Verdict.PASS, "Đã xem hồ sơ.")
+            for r in results
         },
     )
     for r in results:

@@ -203,7 +203,13 @@ def test_refused_progress_changes_nothing(client, users, objects):
 INSPECTION_MATRIX = [
     ("inspections index", "get", lambda o: reverse("inspections:index"), EVERYONE, 200),
     ("inspection findings", "get", lambda o: reverse("inspections:findings"), EVERYONE, 200),
-    ("inspection plan", "get", lambda o: reverse("inspections:plan", args=[o.plan.pk]), PROVINCE_OVERSEERS, 200),
+    (
+        "inspection plan",
+        "get",
+        lambda o: reverse("inspections:plan", args=[o.plan.pk]),
+        PROVINCE_OVERSEERS,
+        200,
+    ),
     ("inspection plan create", "post", lambda o: reverse("inspections:plan_create"), PROVINCE_MANAGERS, 302),
     (
         "inspection plan add content",
@@ -306,7 +312,9 @@ def _inspection_data(row, o, users) -> dict:
 @pytest.mark.parametrize("row", INSPECTION_MATRIX, ids=row_ids(INSPECTION_MATRIX))
 @pytest.mark.parametrize("role", ROLES)
 def test_inspection_access(client, users, inspection_objects, row, role):
-    assert_row_access(client, users, role, row, inspection_objects, _inspection_data(row, inspection_objects, users))
+    assert_row_access(
+        client, users, role, row, inspection_objects, _inspection_data(row, inspection_objects, users)
+    )
 
 
 @pytest.mark.parametrize("row", INSPECTION_MATRIX, ids=row_ids(INSPECTION_MATRIX))

@@ -51,7 +51,9 @@ def year(tree, users):
     e = make_inspection(tree, users, plan, stp, day=D(YEAR, 8, 20), mode=Mode.ONLINE, kind=Kind.ONE_STOP)
     services.inspection_start(actor=users.coordinator, inspection=e)
     snv = tree.agency("SNV")
-    own = services.plan_create(actor=users.coordinator, unit=snv, year=YEAR, title="Kế hoạch kiểm tra của Sở Nội vụ")
+    own = services.plan_create(
+        actor=users.coordinator, unit=snv, year=YEAR, title="Kế hoạch kiểm tra của Sở Nội vụ"
+    )
     f = make_inspection(tree, users, own, Unit.objects.get(code="P75.SNV.CCHC"), day=D(YEAR, 4, 2))
     services.inspection_start(actor=users.coordinator, inspection=f)
 
@@ -80,7 +82,9 @@ def test_the_figures_by_hand(tree, year):
     assert share.value == (Decimal(300) / units).quantize(Decimal("0.01"))
     assert figure("kiem_tra:ty_le_don_vi", snv, "2025").value == Decimal("100.00")  # its one department
     assert figure("kiem_tra:ty_le_don_vi", tree.agency("STP"), "2025").value is None  # no units under it
-    assert figure("kiem_tra:ty_le_don_vi", province, "2025-Q2") == figure("kiem_tra:ty_le_don_vi", province, "2025")
+    assert figure("kiem_tra:ty_le_don_vi", province, "2025-Q2") == figure(
+        "kiem_tra:ty_le_don_vi", province, "2025"
+    )
 
     count = figure("kiem_tra:so_cuoc", province, "2025")
     assert count.value == 5  # A, B, C, E and Sở Nội vụ's own F; D never carried out
@@ -112,19 +116,43 @@ def test_the_codes_are_named_and_checked(tree, year):
 @pytest.mark.parametrize(
     "text, comparator, value, code, status",
     [
-        ("Từ 30% trở lên cơ quan, đơn vị thuộc tỉnh được kiểm tra công tác CCHC", ">=", 30, "kiem_tra:ty_le_don_vi", NOT_MET),
-        ("100% các tồn tại, hạn chế qua kiểm tra được khắc phục", "=", 100, "kiem_tra:khac_phuc_dung_han", NOT_MET),
+        (
+            "Từ 30% trở lên cơ quan, đơn vị thuộc tỉnh được kiểm tra công tác CCHC",
+            ">=",
+            30,
+            "kiem_tra:ty_le_don_vi",
+            NOT_MET,
+        ),
+        (
+            "100% các tồn tại, hạn chế qua kiểm tra được khắc phục",
+            "=",
+            100,
+            "kiem_tra:khac_phuc_dung_han",
+            NOT_MET,
+        ),
         ("Kiểm tra công tác CCHC tối thiểu 02 cuộc/năm", ">=", 2, "kiem_tra:so_cuoc", MET),
         ("50% hoạt động kiểm tra thực hiện trên môi trường điện tử", ">=", 50, "kiem_tra:truc_tuyen", MET),
     ],
 )
-def test_targets_bound_to_inspection_figures_get_a_status(tree, users, year, text, comparator, value, code, status):
+def test_targets_bound_to_inspection_figures_get_a_status(
+    tree, users, year, text, comparator, value, code, status
+):
     plan = plan_services.plan_create(
-        actor=users.coordinator, issuer=tree.province, title="Kế hoạch CCHC năm 2025", from_year=YEAR, to_year=YEAR
+        actor=users.coordinator,
+        issuer=tree.province,
+        title="Kế hoạch CCHC năm 2025",
+        from_year=YEAR,
+        to_year=YEAR,
     )
     unit = "cuộc" if code == "kiem_tra:so_cuoc" else "%"
     target = plan_services.target_save(
-        actor=users.coordinator, plan=plan, text=text, comparator=comparator, value=value, unit_of_measure=unit, year=YEAR
+        actor=users.coordinator,
+        plan=plan,
+        text=text,
+        comparator=comparator,
+        value=value,
+        unit_of_measure=unit,
+        year=YEAR,
     )
     target_bind(actor=users.coordinator, target=target, indicator=code)
     st = target_status(Target.objects.get(pk=target.pk), today=D(2026, 1, 15), user=SYSTEM)

@@ -37,7 +37,12 @@ def test_plan_and_inspection_through_the_pages(client, tree, users):
     assert page.status_code == 200 and "Tạo kế hoạch kiểm tra năm" in page.content.decode()
     response = client.post(
         reverse("inspections:plan_create"),
-        {"don_vi": tree.province.pk, "nam": YEAR, "title": "Kế hoạch kiểm tra CCHC năm 2025", "issued_on": "20/01/2025"},
+        {
+            "don_vi": tree.province.pk,
+            "nam": YEAR,
+            "title": "Kế hoạch kiểm tra CCHC năm 2025",
+            "issued_on": "20/01/2025",
+        },
         follow=True,
     )
     plan = InspectionPlan.objects.get()
@@ -45,7 +50,9 @@ def test_plan_and_inspection_through_the_pages(client, tree, users):
     stp = tree.agency("STP")
     url = reverse("inspections:plan_action", args=[plan.pk, "them-cuoc"])
     client.post(url, {"don_vi": stp.pk, "start_date": "12/05/2025", "kind": "ke_hoach", "mode": "truc_tuyen"})
-    response = client.post(url, {"don_vi": stp.pk, "start_date": "13/05/2025", "kind": "ke_hoach"}, follow=True)
+    response = client.post(
+        url, {"don_vi": stp.pk, "start_date": "13/05/2025", "kind": "ke_hoach"}, follow=True
+    )
     assert any("đã có trong kế hoạch" in m for m in messages_of(response))
     response = client.post(url, {"don_vi": tree.other_commune.pk, "start_date": "13/05/2025"}, follow=True)
     assert any("không thuộc phạm vi kiểm tra" in m for m in messages_of(response))
@@ -86,7 +93,9 @@ def test_plan_and_inspection_through_the_pages(client, tree, users):
     )
     finding = Finding.objects.get()
     assert finding.due_date == dt.date(2025, 9, 30)
-    client.post(act("ket-luan"), {"summary": "Thực hiện tốt.", "number": "25/TB-SNV", "concluded_on": "20/05/2025"})
+    client.post(
+        act("ket-luan"), {"summary": "Thực hiện tốt.", "number": "25/TB-SNV", "concluded_on": "20/05/2025"}
+    )
     inspection.refresh_from_db()
     assert inspection.state == Inspection.State.CONCLUDED
 
@@ -96,7 +105,9 @@ def test_plan_and_inspection_through_the_pages(client, tree, users):
     page = client.get(reverse("inspections:inspection", args=[inspection.pk])).content.decode()
     assert "Thực hiện tốt." in page and "Báo cáo chậm." in page
     fa = lambda action: reverse("inspections:finding_action", args=[finding.pk, action])  # noqa: E731
-    client.post(fa("bao-cao"), {"text": "Đã chấn chỉnh.", "reported_on": "10/09/2025", "files": [pdf("qd.pdf")]})
+    client.post(
+        fa("bao-cao"), {"text": "Đã chấn chỉnh.", "reported_on": "10/09/2025", "files": [pdf("qd.pdf")]}
+    )
     finding.refresh_from_db()
     assert finding.state == Finding.State.REPORTED
     assert client.post(fa("chap-nhan")).status_code == 403  # the unit does not verify itself
@@ -132,7 +143,9 @@ def test_list_pages_read_in_a_fixed_number_of_queries(client, tree, users, concl
             assert client.get(url).status_code == 200
         counts[url] = len(ctx)
     for unit in [tree.communes[2], tree.agency("SYT"), tree.agency("SXD")]:
-        conduct(users, make_inspection(tree, users, plan, unit, day=dt.date(YEAR, 6, 2)), fail_positions=(1, 2, 3))
+        conduct(
+            users, make_inspection(tree, users, plan, unit, day=dt.date(YEAR, 6, 2)), fail_positions=(1, 2, 3)
+        )
     for url in urls:
         with CaptureQueriesContext(connection) as ctx:
             page = client.get(url)
@@ -227,7 +240,10 @@ def test_bad_posts_never_500(client, tree, users):
         ("sao-noi-dung", {"source": "99999999999999999999"}),
         ("khong-co", {}),
     ]:
-        assert client.post(reverse("inspections:plan_action", args=[plan.pk, action]), data).status_code in (302, 404)
+        assert client.post(reverse("inspections:plan_action", args=[plan.pk, action]), data).status_code in (
+            302,
+            404,
+        )
     for action, data in [
         ("doan", {"truong_doan": "99999999999999"}),
         ("ket-qua", {"result": ["x", "99999"]}),

@@ -31,7 +31,9 @@ def plan(tree, users):
     return plan
 
 
-def test_reminders_near_and_past_the_deadline(plan, tree, users, mailoutbox, django_capture_on_commit_callbacks):
+def test_reminders_near_and_past_the_deadline(
+    plan, tree, users, mailoutbox, django_capture_on_commit_callbacks
+):
     assert reminders_due(plan, dt.date(YEAR, 9, 22)) == []  # 8 days before 30/9: not yet
     near = reminders_due(plan, dt.date(YEAR, 9, 23))
     assert [r.unit.code for r in near] == ["P75.STP"] and len(near[0].findings) == 2

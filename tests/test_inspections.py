@@ -61,7 +61,11 @@ def test_the_checklist_is_copied_from_year_to_year(tree, users, plan):
     with raises_code("inspection_text_required"):
         services.checklist_item_add(actor=users.coordinator, plan=plan, area="cong_vu", content=" ")
     next_year = services.plan_create(
-        actor=users.coordinator, unit=tree.province, year=YEAR + 1, title="Kế hoạch năm sau", standard_checklist=False
+        actor=users.coordinator,
+        unit=tree.province,
+        year=YEAR + 1,
+        title="Kế hoạch năm sau",
+        standard_checklist=False,
     )
     assert next_year.checklist.count() == 0
     assert services.checklist_copy(actor=users.coordinator, plan=next_year, source=plan) == 10
@@ -80,7 +84,9 @@ def test_the_checklist_is_copied_from_year_to_year(tree, users, plan):
 
 def test_inspections_stay_inside_the_subtree_and_once_per_plan(tree, users, plan):
     stp = tree.agency("STP")
-    first = services.inspection_add(actor=users.coordinator, plan=plan, unit=stp, start_date=dt.date(YEAR, 4, 2))
+    first = services.inspection_add(
+        actor=users.coordinator, plan=plan, unit=stp, start_date=dt.date(YEAR, 4, 2)
+    )
     assert first.end_date == first.start_date and first.kind == Kind.PLANNED
     with raises_code("inspection_duplicate"):
         services.inspection_add(actor=users.coordinator, plan=plan, unit=stp, start_date=dt.date(YEAR, 9, 2))
@@ -129,7 +135,9 @@ def test_the_team_has_one_leader_and_works_in_the_subtree(tree, users, plan):
             members=[(users.coordinator, TeamRole.LEAD), (users.foreign_coordinator, TeamRole.MEMBER)],
         )
     with raises_code("inspection_team_invalid"):
-        services.team_set(actor=users.coordinator, inspection=inspection, members=[(secretary, TeamRole.SECRETARY)])
+        services.team_set(
+            actor=users.coordinator, inspection=inspection, members=[(secretary, TeamRole.SECRETARY)]
+        )
     assert TeamMember.objects.count() == 0
     with raises_code("inspection_team_missing"):
         services.inspection_start(actor=users.coordinator, inspection=inspection)
@@ -176,7 +184,9 @@ def test_an_inspection_from_plan_to_closed_remediation(tree, users, plan):
     with raises_code("inspection_result_invalid"):
         services.results_save(actor=secretary, inspection=inspection, results={results[0].pk: ("tot", "")})
     with pytest.raises(PermissionDenied):
-        services.results_save(actor=users.officer, inspection=inspection, results={results[0].pk: ("dat", "")})
+        services.results_save(
+            actor=users.officer, inspection=inspection, results={results[0].pk: ("dat", "")}
+        )
     changed = services.results_save(
         actor=secretary,
         inspection=inspection,
@@ -225,7 +235,11 @@ def test_an_inspection_from_plan_to_closed_remediation(tree, users, plan):
         requirement="Bảo đảm thời hạn báo cáo.",
         deadline="trong tháng 9/2025",
     )
-    assert (finding.due_date, finding.state, finding.owner) == (dt.date(2025, 9, 30), Finding.State.DRAFT, stp)
+    assert (finding.due_date, finding.state, finding.owner) == (
+        dt.date(2025, 9, 30),
+        Finding.State.DRAFT,
+        stp,
+    )
     with pytest.raises(PermissionDenied):  # only the leader or a coordinator concludes
         services.inspection_conclude(actor=secretary, inspection=inspection, summary="Tốt.")
     assert not sees_work_in_progress(users.officer, inspection) and can_read(users.officer, inspection)
@@ -272,7 +286,9 @@ def test_an_inspection_from_plan_to_closed_remediation(tree, users, plan):
     assert finding.remediated_on == dt.date(2025, 9, 25) and finding.on_time is True
     assert [r.verdict for r in finding.reports.order_by("id")] == ["returned", "accepted"]
     assert RemediationReport.objects.get(verdict="accepted").evidence.count() == 1
-    actions = set(AuditEntry.objects.filter(action__startswith="inspection.").values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(action__startswith="inspection.").values_list("action", flat=True)
+    )
     assert actions >= {
         "inspection.plan_create",
         "inspection.add",
@@ -291,7 +307,9 @@ def test_an_inspection_from_plan_to_closed_remediation(tree, users, plan):
 def test_a_late_remedy_is_closed_late_and_a_removed_finding_leaves_an_audit_row(tree, users, plan):
     inspection = make_inspection(tree, users, plan, tree.communes[0])
     services.inspection_start(actor=users.coordinator, inspection=inspection)
-    extra = services.finding_add(actor=users.coordinator, inspection=inspection, content="Trùng.", deadline="Quý III/2025")
+    extra = services.finding_add(
+        actor=users.coordinator, inspection=inspection, content="Trùng.", deadline="Quý III/2025"
+    )
     services.finding_remove(actor=users.coordinator, finding=extra)
     assert AuditEntry.objects.filter(action="inspection.finding_remove").count() == 1
     inspection.refresh_from_db()
@@ -307,7 +325,10 @@ def test_a_late_remedy_is_closed_late_and_a_removed_finding_leaves_an_audit_row(
         deadline="trước ngày 30/6/2025",
     )
     services.inspection_conclude(
-        actor=users.coordinator, inspection=inspection, summary="Còn tồn tại.", concluded_on=dt.date(2025, 5, 13)
+        actor=users.coordinator,
+        inspection=inspection,
+        summary="Còn tồn tại.",
+        concluded_on=dt.date(2025, 5, 13),
     )
     services.remediation_report(
         actor=users.commune_officer, finding=finding, text_="Đã niêm yết.", reported_on=dt.date(2025, 7, 3)
@@ -321,5 +342,7 @@ def test_conduct_helper_and_states(tree, users, plan):
     assert inspection.state == Inspection.State.CONCLUDED
     assert inspection.findings.filter(state=Finding.State.OPEN).count() == 2
     with raises_code("inspection_wrong_state"):
-        services.inspection_reschedule(actor=users.coordinator, inspection=inspection, start_date=dt.date(YEAR, 6, 1))
+        services.inspection_reschedule(
+            actor=users.coordinator, inspection=inspection, start_date=dt.date(YEAR, 6, 1)
+        )
     assert ChecklistItem.objects.filter(plan=plan).count() == 9

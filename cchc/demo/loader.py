@@ -25,8 +25,8 @@ from cchc.dossiers.imports import dossiers_import
 from cchc.evaluation.demo import load_demo as load_par_demo
 from cchc.exchange.generate import generate_files
 from cchc.index766.demo import load_demo_facts as load_766_facts
-from cchc.inspections.demo import load_demo as load_inspection_demo
 from cchc.indicators.rebuild import rebuild as rebuild_indicators
+from cchc.inspections.demo import load_demo as load_inspection_demo
 from cchc.manual_indicators.demo import load_demo as load_manual_demo
 from cchc.orgs.models import Role, Unit, UnitKind, User
 from cchc.orgs.resolve import UnitResolver, resolved_units

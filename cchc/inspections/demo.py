@@ -66,7 +66,9 @@ def load_demo(province: Unit, coordinator: User, users: dict[str, User], *, toda
         inspection = services.inspection_add(
             actor=coordinator, plan=plan, unit=unit(key), start_date=day, end_date=day, mode=mode, kind=kind
         )
-        team = [(coordinator, TeamRole.LEAD)] + ([(member, TeamRole.MEMBER)] if member and with_member else [])
+        team = [(coordinator, TeamRole.LEAD)] + (
+            [(member, TeamRole.MEMBER)] if member and with_member else []
+        )
         services.team_set(actor=coordinator, inspection=inspection, members=team)
         if not fails:
             return inspection  # still ahead
@@ -117,7 +119,15 @@ def load_demo(province: Unit, coordinator: User, users: dict[str, User], *, toda
         "Phường Đồng Xoài",
         0.4,
         Mode.ONLINE,
-        fails=[(4, ("Còn hồ sơ trễ hẹn chưa có văn bản xin lỗi.", lambda d: f"trước ngày {(d + dt.timedelta(days=20)):%d/%m/%Y}"))],
+        fails=[
+            (
+                4,
+                (
+                    "Còn hồ sơ trễ hẹn chưa có văn bản xin lỗi.",
+                    lambda d: f"trước ngày {(d + dt.timedelta(days=20)):%d/%m/%Y}",
+                ),
+            )
+        ],
     )
     skhcn = inspect(
         f"{code}.SKHCN",
@@ -131,9 +141,15 @@ def load_demo(province: Unit, coordinator: User, users: dict[str, User], *, toda
         0.9,
         Mode.ON_SITE,
         kind=Kind.ONE_STOP,
-        fails=[(4, ("Bộ phận một cửa chưa cập nhật kịp thời trạng thái hồ sơ.", lambda d: f"Quý I/{year + 1}"))],
+        fails=[
+            (4, ("Bộ phận một cửa chưa cập nhật kịp thời trạng thái hồ sơ.", lambda d: f"Quý I/{year + 1}"))
+        ],
     )
-    ahead = min(today + dt.timedelta(days=14), dt.date(year, 12, 31)) if year == today.year else dt.date(year, 12, 20)
+    ahead = (
+        min(today + dt.timedelta(days=14), dt.date(year, 12, 31))
+        if year == today.year
+        else dt.date(year, 12, 20)
+    )
     inspect("Phường Biên Hòa", 1, Mode.ON_SITE, day=ahead)
 
     def remedy(finding: Finding, days_after_due: int) -> None:

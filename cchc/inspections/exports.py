@@ -107,7 +107,9 @@ def conclusion_docx(
             "tra xem xét, xác nhận kết quả khắc phục của từng nội dung."
         )
     else:
-        doc.paragraph(f"Đề nghị {unit.name} tiếp tục phát huy kết quả đạt được trong công tác cải cách hành chính.")
+        doc.paragraph(
+            f"Đề nghị {unit.name} tiếp tục phát huy kết quả đạt được trong công tác cải cách hành chính."
+        )
     lead = next((m for m in team if m.role == TeamRole.LEAD), None)
     doc.recipients([unit.name, f"{plan.unit.body_name} (để báo cáo)", "Lưu: VT, Đoàn kiểm tra"])
     doc.signatures(("TM. Đoàn kiểm tra\nTrưởng đoàn", "(Ký, ghi rõ họ tên)", str(lead.user) if lead else ""))

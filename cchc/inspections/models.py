@@ -187,7 +187,10 @@ class Finding(models.Model):
     content = models.TextField("tồn tại, hạn chế")
     requirement = models.TextField("yêu cầu khắc phục", blank=True)
     owner = models.ForeignKey(
-        "orgs.Unit", on_delete=models.PROTECT, related_name="inspection_findings", verbose_name="đơn vị khắc phục"
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        related_name="inspection_findings",
+        verbose_name="đơn vị khắc phục",
     )
     deadline_text = models.CharField("thời hạn khắc phục", max_length=120)
     due_date = models.DateField("hạn khắc phục")
@@ -252,7 +255,9 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 class Evidence(models.Model):
     """A file proving a result (of the team) or a remediation (of the unit): exactly one of the two."""
 
-    result = models.ForeignKey(ItemResult, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    result = models.ForeignKey(
+        ItemResult, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     report = models.ForeignKey(
         RemediationReport, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )

@@ -54,7 +54,9 @@ def can_conduct(actor: Actor, inspection: Inspection) -> bool:
 
 def require_conductor(actor: Actor, inspection: Inspection) -> None:
     if not can_conduct(actor, inspection):
-        raise PermissionDenied("Chỉ thành viên đoàn kiểm tra hoặc cán bộ điều phối của đơn vị kiểm tra được ghi.")
+        raise PermissionDenied(
+            "Chỉ thành viên đoàn kiểm tra hoặc cán bộ điều phối của đơn vị kiểm tra được ghi."
+        )
 
 
 def can_conclude(actor: Actor, inspection: Inspection) -> bool:

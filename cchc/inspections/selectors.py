@@ -136,7 +136,9 @@ def findings_visible(user: Actor, *, today: dt.date, status: str = "qua_han") ->
 
 def finding_get(*, user: Actor, pk: int) -> Finding:
     finding = get_object_or_404(
-        Finding.objects.select_related("owner", "result", "inspection__plan__unit", "inspection__unit").prefetch_related(
+        Finding.objects.select_related(
+            "owner", "result", "inspection__plan__unit", "inspection__unit"
+        ).prefetch_related(
             "inspection__team",
             Prefetch(
                 "reports",
@@ -160,7 +162,9 @@ def evidence_get(*, user: Actor, pk: int) -> Evidence:
         Evidence.objects.select_related("result__inspection", "report__finding__inspection"), pk=pk
     )
     inspection = evidence.result.inspection if evidence.result else evidence.report.finding.inspection  # type: ignore[union-attr]
-    inspection = Inspection.objects.select_related("plan__unit", "unit").prefetch_related("team").get(pk=inspection.pk)
+    inspection = (
+        Inspection.objects.select_related("plan__unit", "unit").prefetch_related("team").get(pk=inspection.pk)
+    )
     if not sees_work_in_progress(user, inspection):
         raise PermissionDenied("Bạn không có quyền tải tài liệu này.")
     return evidence

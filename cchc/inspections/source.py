@@ -106,15 +106,18 @@ def reading(code: str, unit: Unit, key: str, today: dt.date) -> Reading:
         inspected = children.filter(inspections__in=carried_out).distinct().count()
         return _percent(inspected, children.count())
     if code == ON_TIME:
-        counts = Finding.objects.filter(
-            owner__path__startswith=unit.path,
-            due_date__gte=period.start,
-            due_date__lte=period.end,
-        ).exclude(state=Finding.State.DRAFT).filter(
-            Q(due_date__lte=end) | Q(state=Finding.State.CLOSED)
-        ).aggregate(
-            due=Count("id"),
-            on_time=Count("id", filter=Q(state=Finding.State.CLOSED, remediated_on__lte=F("due_date"))),
+        counts = (
+            Finding.objects.filter(
+                owner__path__startswith=unit.path,
+                due_date__gte=period.start,
+                due_date__lte=period.end,
+            )
+            .exclude(state=Finding.State.DRAFT)
+            .filter(Q(due_date__lte=end) | Q(state=Finding.State.CLOSED))
+            .aggregate(
+                due=Count("id"),
+                on_time=Count("id", filter=Q(state=Finding.State.CLOSED, remediated_on__lte=F("due_date"))),
+            )
         )
         return _percent(counts["on_time"], counts["due"])
     counts = carried_out.filter(plan__unit__path__startswith=unit.path).aggregate(

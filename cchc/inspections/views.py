@@ -23,8 +23,25 @@ from cchc.orgs.models import Unit, User
 from cchc.plans.models import ReformArea
 
 from . import exports, reminders, selectors, services
-from .models import ChecklistItem, Finding, Inspection, InspectionPlan, ItemResult, Kind, Mode, TeamRole, Verdict
-from .permissions import can_conclude, can_conduct, can_read_plan, can_report, is_manager, sees_work_in_progress
+from .models import (
+    ChecklistItem,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    ItemResult,
+    Kind,
+    Mode,
+    TeamRole,
+    Verdict,
+)
+from .permissions import (
+    can_conclude,
+    can_conduct,
+    can_read_plan,
+    can_report,
+    is_manager,
+    sees_work_in_progress,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -44,7 +61,9 @@ def _date(raw: str | None, label: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ServiceError({label: f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 15/11/2026."}, code="inspection_invalid")
+    raise ServiceError(
+        {label: f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 15/11/2026."}, code="inspection_invalid"
+    )
 
 
 def _optional_date(raw: str | None, label: str) -> dt.date | None:
@@ -189,7 +208,9 @@ def inspection_detail(request: AuthedRequest, pk: int):
             "roles": TeamRole.choices,
             "modes": Mode.choices,
             "candidates": selectors.team_candidates(inspection.plan) if manager else [],
-            "owners": list(Unit.objects.current().filter(path__startswith=inspection.unit.path).order_by("path")[:200]),
+            "owners": list(
+                Unit.objects.current().filter(path__startswith=inspection.unit.path).order_by("path")[:200]
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -230,7 +251,9 @@ def inspection_action(request: AuthedRequest, pk: int, action: str):
             messages.success(request, f"Đã ghi kết quả {n} nội dung.")
         elif action == "tai-lieu":
             result = get_object_or_404(ItemResult, pk=int_param(post, "result", 0), inspection=inspection)
-            stored = services.result_evidence_add(actor=user, result=result, files=request.FILES.getlist("files"))
+            stored = services.result_evidence_add(
+                actor=user, result=result, files=request.FILES.getlist("files")
+            )
             messages.success(request, f"Đã lưu {len(stored)} tài liệu.")
         elif action == "ton-tai":
             result = ItemResult.objects.filter(pk=int_param(post, "result", 0), inspection=inspection).first()
@@ -296,7 +319,10 @@ def conclusion(request: AuthedRequest, pk: int):
 def evidence_download(request: AuthedRequest, pk: int):
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

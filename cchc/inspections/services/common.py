@@ -25,7 +25,8 @@ def text(value: str | None, field: str, *, required: str = "", limit: int = MAX_
         raise ServiceError({field: required}, code="inspection_text_required")
     if len(cleaned) > limit:
         raise ServiceError(
-            {field: f"Nội dung quá dài (tối đa {limit:,} ký tự).".replace(",", ".")}, code="inspection_text_too_long"
+            {field: f"Nội dung quá dài (tối đa {limit:,} ký tự).".replace(",", ".")},
+            code="inspection_text_too_long",
         )
     return cleaned
 
@@ -41,7 +42,11 @@ def locked_inspection(inspection: Inspection) -> Inspection:
 
 
 def store_files(
-    *, actor: Actor, files: Sequence[UploadedFile], result: ItemResult | None = None, report: RemediationReport | None = None
+    *,
+    actor: Actor,
+    files: Sequence[UploadedFile],
+    result: ItemResult | None = None,
+    report: RemediationReport | None = None,
 ) -> list[Evidence]:
     """Check every file first (a refused one saves none), then store them."""
     files = list(files or [])

@@ -78,7 +78,9 @@ def inspection_start(*, actor: Actor, inspection: Inspection) -> Inspection:
             code="inspection_checklist_empty",
         )
     if not inspection.team.exists():
-        raise ServiceError("Chưa có đoàn kiểm tra: ghi thành phần đoàn trước.", code="inspection_team_missing")
+        raise ServiceError(
+            "Chưa có đoàn kiểm tra: ghi thành phần đoàn trước.", code="inspection_team_missing"
+        )
     ItemResult.objects.bulk_create(
         ItemResult(inspection=inspection, item=i, area=i.area, position=n, content=i.content)
         for n, i in enumerate(items, start=1)
@@ -96,9 +98,7 @@ def inspection_start(*, actor: Actor, inspection: Inspection) -> Inspection:
 
 
 @transaction.atomic
-def results_save(
-    *, actor: Actor, inspection: Inspection, results: Mapping[int, tuple[str, str]]
-) -> int:
+def results_save(*, actor: Actor, inspection: Inspection, results: Mapping[int, tuple[str, str]]) -> int:
     """Record results: result id → (verdict, note); "" leaves an item unrecorded. All or nothing;
     returns the number of results changed."""
     inspection = locked_inspection(inspection)
@@ -173,7 +173,9 @@ def finding_add(
             code="inspection_unit_outside",
         )
     if result is not None and result.inspection_id != inspection.pk:
-        raise ServiceError({"result": "Nội dung kiểm tra không thuộc cuộc kiểm tra này."}, code="inspection_result_invalid")
+        raise ServiceError(
+            {"result": "Nội dung kiểm tra không thuộc cuộc kiểm tra này."}, code="inspection_result_invalid"
+        )
     body = text(content, "content", required="Ghi nội dung tồn tại, hạn chế.")
     deadline_text, due = read_deadline(deadline, year=inspection.plan.year, not_before=inspection.start_date)
     last = inspection.findings.aggregate(m=Max("position"))["m"] or 0
@@ -188,7 +190,11 @@ def finding_add(
         due_date=due,
     )
     audit_record(
-        actor=actor, action="inspection.finding_add", obj=finding, unit=inspection.plan.unit, after=snapshot(finding)
+        actor=actor,
+        action="inspection.finding_add",
+        obj=finding,
+        unit=inspection.plan.unit,
+        after=snapshot(finding),
     )
     return finding
 
@@ -201,13 +207,22 @@ def finding_remove(*, actor: Actor, finding: Finding) -> None:
     before = snapshot(finding)
     finding.delete()
     audit_record(
-        actor=actor, action="inspection.finding_remove", obj=inspection, unit=inspection.plan.unit, before=before
+        actor=actor,
+        action="inspection.finding_remove",
+        obj=inspection,
+        unit=inspection.plan.unit,
+        before=before,
     )
 
 
 @transaction.atomic
 def inspection_conclude(
-    *, actor: Actor, inspection: Inspection, summary: str, number: str = "", concluded_on: dt.date | None = None
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    summary: str,
+    number: str = "",
+    concluded_on: dt.date | None = None,
 ) -> Inspection:
     """Conclude: every content has a result, every “chưa đạt” has at least one finding; the
     findings open for remediation and the conclusion notice can be issued."""
@@ -220,7 +235,8 @@ def inspection_conclude(
     blank = [str(r.position) for r in results if not r.verdict]
     if blank:
         raise ServiceError(
-            {"results": f"Chưa ghi kết quả các nội dung: {', '.join(blank)}."}, code="inspection_results_incomplete"
+            {"results": f"Chưa ghi kết quả các nội dung: {', '.join(blank)}."},
+            code="inspection_results_incomplete",
         )
     bare = [str(r.position) for r in results if r.verdict == Verdict.FAIL and not r.findings.all()]
     if bare:
@@ -244,6 +260,7 @@ def inspection_conclude(
         action="inspection.conclude",
         obj=inspection,
         unit=inspection.plan.unit,
-        after=snapshot(inspection, ["state", "conclusion_number", "concluded_on", "summary"]) | {"findings": opened},
+        after=snapshot(inspection, ["state", "conclusion_number", "concluded_on", "summary"])
+        | {"findings": opened},
     )
     return inspection

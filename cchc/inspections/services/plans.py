@@ -23,15 +23,27 @@ from .common import locked_inspection, text
 # A starting checklist for a plan that has none to copy: one or two contents per reform area,
 # from the usual content of provincial CCHC inspection plans (docs/inspections.md).
 STANDARD_CHECKLIST: list[tuple[str, str]] = [
-    (ReformArea.CHI_DAO_DIEU_HANH, "Ban hành và tổ chức thực hiện kế hoạch CCHC năm; báo cáo CCHC định kỳ đúng hạn."),
+    (
+        ReformArea.CHI_DAO_DIEU_HANH,
+        "Ban hành và tổ chức thực hiện kế hoạch CCHC năm; báo cáo CCHC định kỳ đúng hạn.",
+    ),
     (ReformArea.CHI_DAO_DIEU_HANH, "Công tác thông tin, tuyên truyền về CCHC."),
     (ReformArea.THE_CHE, "Rà soát, kiểm tra, xử lý văn bản quy phạm pháp luật; theo dõi thi hành pháp luật."),
-    (ReformArea.THU_TUC_HANH_CHINH, "Công khai thủ tục hành chính; tiếp nhận, giải quyết hồ sơ đúng hạn; xin lỗi khi trễ hẹn."),
+    (
+        ReformArea.THU_TUC_HANH_CHINH,
+        "Công khai thủ tục hành chính; tiếp nhận, giải quyết hồ sơ đúng hạn; xin lỗi khi trễ hẹn.",
+    ),
     (ReformArea.THU_TUC_HANH_CHINH, "Tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính."),
     (ReformArea.TO_CHUC_BO_MAY, "Thực hiện quy định về chức năng, nhiệm vụ, cơ cấu tổ chức; sắp xếp bộ máy."),
     (ReformArea.CONG_VU, "Quản lý, sử dụng biên chế; vị trí việc làm; kỷ luật, kỷ cương hành chính."),
-    (ReformArea.TAI_CHINH_CONG, "Thực hiện cơ chế tự chủ tài chính; quy chế chi tiêu nội bộ; công khai ngân sách."),
-    (ReformArea.CHINH_QUYEN_SO, "Sử dụng hệ thống quản lý văn bản, chữ ký số; dịch vụ công trực tuyến; số hóa kết quả."),
+    (
+        ReformArea.TAI_CHINH_CONG,
+        "Thực hiện cơ chế tự chủ tài chính; quy chế chi tiêu nội bộ; công khai ngân sách.",
+    ),
+    (
+        ReformArea.CHINH_QUYEN_SO,
+        "Sử dụng hệ thống quản lý văn bản, chữ ký số; dịch vụ công trực tuyến; số hóa kết quả.",
+    ),
 ]
 
 
@@ -41,7 +53,9 @@ def _year(value: object) -> int:
     except ValueError:
         year = 0
     if not 2000 <= year <= 2100:
-        raise ServiceError({"year": f"Năm “{value}” không hợp lệ (4 chữ số)."}, code="inspection_plan_invalid")
+        raise ServiceError(
+            {"year": f"Năm “{value}” không hợp lệ (4 chữ số)."}, code="inspection_plan_invalid"
+        )
     return year
 
 
@@ -87,13 +101,18 @@ def checklist_item_add(
     require_manager(actor, plan)
     InspectionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # numbering one at a time
     if area not in ReformArea.values:
-        raise ServiceError({"area": "Chọn lĩnh vực cải cách của nội dung kiểm tra."}, code="inspection_checklist_item_invalid")
+        raise ServiceError(
+            {"area": "Chọn lĩnh vực cải cách của nội dung kiểm tra."},
+            code="inspection_checklist_item_invalid",
+        )
     body = text(content, "content", required="Ghi nội dung kiểm tra.")
     last = plan.checklist.aggregate(m=Max("position"))["m"] or 0
     item = ChecklistItem.objects.create(
         plan=plan, area=area, position=last + 1, content=body, guidance=text(guidance, "guidance")
     )
-    audit_record(actor=actor, action="inspection.checklist_add", obj=item, unit=plan.unit, after=snapshot(item))
+    audit_record(
+        actor=actor, action="inspection.checklist_add", obj=item, unit=plan.unit, after=snapshot(item)
+    )
     return item
 
 
@@ -103,7 +122,9 @@ def checklist_item_remove(*, actor: Actor, item: ChecklistItem) -> None:
     require_manager(actor, item.plan)
     before = snapshot(item)
     item.delete()
-    audit_record(actor=actor, action="inspection.checklist_remove", obj=item.plan, unit=item.plan.unit, before=before)
+    audit_record(
+        actor=actor, action="inspection.checklist_remove", obj=item.plan, unit=item.plan.unit, before=before
+    )
 
 
 @transaction.atomic
@@ -112,10 +133,15 @@ def checklist_copy(*, actor: Actor, plan: InspectionPlan, source: InspectionPlan
     actor may read); returns the number of contents copied."""
     require_manager(actor, plan)
     if source.pk == plan.pk or not can_read_plan(actor, source):
-        raise ServiceError({"source": "Chọn một kế hoạch khác mà bạn được xem."}, code="inspection_checklist_copy_invalid")
+        raise ServiceError(
+            {"source": "Chọn một kế hoạch khác mà bạn được xem."}, code="inspection_checklist_copy_invalid"
+        )
     items = list(source.checklist.order_by("position", "id"))
     if not items:
-        raise ServiceError({"source": f"Kế hoạch “{source}” chưa có nội dung kiểm tra."}, code="inspection_checklist_copy_invalid")
+        raise ServiceError(
+            {"source": f"Kế hoạch “{source}” chưa có nội dung kiểm tra."},
+            code="inspection_checklist_copy_invalid",
+        )
     removed = plan.checklist.count()
     plan.checklist.all().delete()
     ChecklistItem.objects.bulk_create(
@@ -165,7 +191,9 @@ def inspection_add(
         raise ServiceError(errors, code="inspection_invalid")
     if kind == Kind.PLANNED and plan.inspections.filter(unit=unit, kind=Kind.PLANNED).exists():
         raise ServiceError(
-            {"unit": f"{unit} đã có trong kế hoạch kiểm tra này; mỗi đơn vị chỉ kiểm tra theo kế hoạch một lần."},
+            {
+                "unit": f"{unit} đã có trong kế hoạch kiểm tra này; mỗi đơn vị chỉ kiểm tra theo kế hoạch một lần."
+            },
             code="inspection_duplicate",
         )
     inspection = Inspection.objects.create(
@@ -179,7 +207,12 @@ def inspection_add(
 
 @transaction.atomic
 def inspection_reschedule(
-    *, actor: Actor, inspection: Inspection, start_date: dt.date, end_date: dt.date | None = None, mode: str | None = None
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    mode: str | None = None,
 ) -> Inspection:
     inspection = locked_inspection(inspection)
     require_manager(actor, inspection.plan)
@@ -188,7 +221,9 @@ def inspection_reschedule(
     end_date = end_date or start_date
     if end_date < start_date or start_date.year != inspection.plan.year:
         raise ServiceError(
-            {"start_date": f"Ngày kiểm tra trong năm {inspection.plan.year}, ngày kết thúc từ ngày kiểm tra trở đi."},
+            {
+                "start_date": f"Ngày kiểm tra trong năm {inspection.plan.year}, ngày kết thúc từ ngày kiểm tra trở đi."
+            },
             code="inspection_invalid",
         )
     if mode is not None and mode not in Mode.values:
@@ -209,11 +244,15 @@ def inspection_reschedule(
 
 
 def _in_scope(user: User, unit: Unit) -> bool:
-    return user.is_superuser or Membership.objects.filter(user=user, unit__path__startswith=unit.path).exists()
+    return (
+        user.is_superuser or Membership.objects.filter(user=user, unit__path__startswith=unit.path).exists()
+    )
 
 
 @transaction.atomic
-def team_set(*, actor: Actor, inspection: Inspection, members: Sequence[tuple[User, str]]) -> list[TeamMember]:
+def team_set(
+    *, actor: Actor, inspection: Inspection, members: Sequence[tuple[User, str]]
+) -> list[TeamMember]:
     """The team of an inspection, replacing the previous one: (user, role) pairs, exactly one
     team leader (trưởng đoàn), each person once, each working in the inspecting unit's subtree."""
     inspection = locked_inspection(inspection)
@@ -237,7 +276,9 @@ def team_set(*, actor: Actor, inspection: Inspection, members: Sequence[tuple[Us
         raise ServiceError({"team": errors}, code="inspection_team_invalid")
     before = [(m.user_id, m.role) for m in inspection.team.all()]
     inspection.team.all().delete()
-    created = TeamMember.objects.bulk_create(TeamMember(inspection=inspection, user=u, role=r) for u, r in members)
+    created = TeamMember.objects.bulk_create(
+        TeamMember(inspection=inspection, user=u, role=r) for u, r in members
+    )
     audit_record(
         actor=actor,
         action="inspection.team_set",

@@ -64,7 +64,9 @@ def remediation_report(
     today = timezone.localdate()
     reported_on = reported_on or today
     if reported_on > today:
-        raise ServiceError({"reported_on": "Ngày báo cáo không thể sau hôm nay."}, code="remediation_date_invalid")
+        raise ServiceError(
+            {"reported_on": "Ngày báo cáo không thể sau hôm nay."}, code="remediation_date_invalid"
+        )
     report = RemediationReport.objects.create(
         finding=finding, text=body, reported_on=reported_on, submitted_by=user_of(actor)
     )
@@ -76,7 +78,11 @@ def remediation_report(
         action="inspection.remediation_report",
         obj=finding,
         unit=finding.owner,
-        after={"state": finding.state, "reported_on": reported_on, "files": [e.original_name for e in stored]},
+        after={
+            "state": finding.state,
+            "reported_on": reported_on,
+            "files": [e.original_name for e in stored],
+        },
     )
     return report
 
@@ -115,9 +121,7 @@ def remediation_return(*, actor: Actor, finding: Finding, comment: str) -> Findi
     require_conductor(actor, finding.inspection)
     report = _pending(finding)
     if finding.state != Finding.State.REPORTED or report is None:
-        raise ServiceError(
-            "Chưa có báo cáo khắc phục của đơn vị để trả lại.", code="finding_not_reported"
-        )
+        raise ServiceError("Chưa có báo cáo khắc phục của đơn vị để trả lại.", code="finding_not_reported")
     why = text(comment, "comment", required="Ghi lý do trả lại (nội dung còn thiếu, cần bổ sung).")
     report.verdict, report.comment = RemediationReport.Verdict.RETURNED, why
     report.verified_by, report.verified_at = user_of(actor), timezone.now()

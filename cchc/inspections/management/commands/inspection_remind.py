@@ -33,4 +33,6 @@ class Command(ToolCommand):
         plans = InspectionPlan.objects.filter(inspections__findings__state__in=open_states).distinct()
         for plan in plans.select_related("unit").order_by("year", "unit__path"):
             sent, without = reminders_send(actor=SYSTEM, plan=plan, today=today)
-            self.stdout.write(f"{plan} ({plan.unit}): nhắc {sent} đơn vị; {without} đơn vị chưa có địa chỉ thư của cán bộ.")
+            self.stdout.write(
+                f"{plan} ({plan.unit}): nhắc {sent} đơn vị; {without} đơn vị chưa có địa chỉ thư của cán bộ."
+            )
