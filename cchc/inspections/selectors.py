@@ -27,7 +27,7 @@ def inspection_visibility_q(user: Actor) -> Q:
     access = Access.for_user(user)
     if access.is_superuser:
         return Q()
-    team = TeamMember.objects.filter(user_id=user.pk).values("inspection_id")
+    team = TeamMember.objects.filter(user_id=user.pk or 0).values("inspection_id")
     return (
         Q(pk__in=team)
         | access.units_q(SUBTREE_ROLES, prefix="plan__unit__")
@@ -74,7 +74,7 @@ def plan_inspections(plan: InspectionPlan) -> QuerySet[Inspection]:
 def my_inspections(user: Actor) -> QuerySet[Inspection]:
     """Inspections the user is on the team of, or whose unit is the user's own (or above it)."""
     access = Access.for_user(user)
-    team = TeamMember.objects.filter(user_id=user.pk).values("inspection_id")
+    team = TeamMember.objects.filter(user_id=user.pk or 0).values("inspection_id")
     return (
         Inspection.objects.filter(Q(pk__in=team) | Q(unit_id__in=_ancestors_or_self(access)))
         .select_related("unit", "plan__unit")

@@ -256,7 +256,7 @@ def inspection_action(request: AuthedRequest, pk: int, action: str):
             )
             messages.success(request, f"Đã lưu {len(stored)} tài liệu.")
         elif action == "ton-tai":
-            result = ItemResult.objects.filter(pk=int_param(post, "result", 0), inspection=inspection).first()
+            of_item = ItemResult.objects.filter(pk=int_param(post, "result", 0), inspection=inspection).first()
             owner = Unit.objects.filter(pk=int_param(post, "owner", 0)).first()
             services.finding_add(
                 actor=user,
@@ -265,7 +265,7 @@ def inspection_action(request: AuthedRequest, pk: int, action: str):
                 requirement=post.get("requirement", ""),
                 deadline=post.get("deadline", ""),
                 owner=owner,
-                result=result,
+                result=of_item,
             )
             messages.success(request, "Đã ghi tồn tại, hạn chế.")
         elif action == "xoa-ton-tai":
