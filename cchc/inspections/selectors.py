@@ -177,9 +177,6 @@ def team_candidates(plan: InspectionPlan) -> list[User]:
 
 
 def inspectable_units(plan: InspectionPlan) -> list[Unit]:
-    return list(
-        Unit.objects.current()
-        .filter(path__startswith=plan.unit.path)
-        .exclude(pk=plan.unit_id)
-        .order_by("depth", "path")[:2000]
-    )
+    """Units the plan may inspect, nearest first, each level in Vietnamese alphabetical order."""
+    units = Unit.objects.current().filter(path__startswith=plan.unit.path).exclude(pk=plan.unit_id)
+    return sorted(units.order_by("depth", "path")[:2000], key=lambda u: (u.depth, fold(u.name), u.pk))
