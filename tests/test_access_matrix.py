@@ -210,6 +210,13 @@ INSPECTION_MATRIX = [
         PROVINCE_OVERSEERS,
         200,
     ),
+    (
+        "inspection plan xlsx",
+        "get",
+        lambda o: reverse("inspections:plan", args=[o.plan.pk]) + "?xuat=xlsx",
+        PROVINCE_OVERSEERS,
+        200,
+    ),
     ("inspection plan create", "post", lambda o: reverse("inspections:plan_create"), PROVINCE_MANAGERS, 302),
     (
         "inspection plan add content",

@@ -255,3 +255,21 @@ def test_bad_posts_never_500(client, tree, users):
         assert response.status_code == 302, action
     assert User.objects.filter(username="thuky.snv").count() == 0
     assert inspection.team.count() == 1 and Kind.PLANNED == inspection.kind
+
+
+def test_the_register_of_a_plan_as_xlsx(client, tree, users, concluded):
+    from openpyxl import load_workbook
+
+    plan, done = concluded
+    login(client, users.leader)
+    response = client.get(reverse("inspections:plan", args=[plan.pk]) + "?xuat=xlsx")
+    assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "SỔ THEO DÕI KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM 2025"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
+    assert len(rows) == 4
+    first = rows[0]
+    assert first[:4] == [1, "Sở Tư pháp", "Theo kế hoạch", "Trực tiếp tại đơn vị"]
+    assert first[4].date() == dt.date(2025, 5, 12) and first[6] == "Đã có kết luận"
+    assert first[7] == "20/TB-SNV" and first[9:11] == [1, 1]
+    assert sheet.cell(row=5, column=5).number_format == "DD/MM/YYYY"

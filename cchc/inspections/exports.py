@@ -1,4 +1,4 @@
-"""The conclusion notice of an inspection (thông báo kết luận kiểm tra) as DOCX in the official
+"""The register of a plan's inspections as XLSX, and the conclusion notice of an inspection (thông báo kết luận kiểm tra) as DOCX in the official
 layout of Nghị định 30/2020/NĐ-CP (cchc.core.documents.OfficialDocument) and PDF from that DOCX
 (LibreOffice): the inspecting body's header, what was inspected and by whom, the results by
 reform area, the general assessment, the findings with their remedies, owners and deadlines,
@@ -6,13 +6,20 @@ and what the unit must do next."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from collections.abc import Iterable
+
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from cchc.core.documents import OfficialDocument, docx_to_pdf
+from cchc.core.spreadsheets import append_row
 from cchc.orgs.models import Unit
 from cchc.plans.models import ReformArea
 
-from .models import Finding, Inspection, ItemResult, Mode, TeamMember, TeamRole
+from .models import Finding, Inspection, InspectionPlan, ItemResult, Mode, TeamMember, TeamRole
 
 
 def place_of(unit: Unit) -> str:
@@ -118,3 +125,63 @@ def conclusion_docx(
 
 def conclusion_pdf(docx: bytes) -> bytes:
     return docx_to_pdf(docx)
+
+
+REGISTER_HEADER = [
+    "STT",
+    "Đơn vị được kiểm tra",
+    "Loại",
+    "Hình thức",
+    "Ngày kiểm tra",
+    "Ngày kết thúc",
+    "Trạng thái",
+    "Số thông báo kết luận",
+    "Ngày kết luận",
+    "Số tồn tại, hạn chế",
+    "Chưa khắc phục xong",
+    "Đoàn kiểm tra",
+]
+
+
+def register_xlsx(plan: InspectionPlan, inspections: Iterable[Inspection]) -> bytes:
+    """The plan's inspections, one row each (dates as dates, counts as numbers, names as text)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "So kiem tra"
+    sheet.append([f"SỔ THEO DÕI KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([f"{plan.title} · {plan.unit.name} · xuất lúc {timezone.localtime():%H:%M %d/%m/%Y}"])
+    sheet.append([])
+    sheet.append(REGISTER_HEADER)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EEF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for n, i in enumerate(inspections, start=1):
+        team = "; ".join(f"{m.user} ({m.get_role_display().lower()})" for m in i.team.all())
+        append_row(
+            sheet,
+            [
+                n,
+                i.unit.name,
+                i.get_kind_display(),
+                i.get_mode_display(),
+                i.start_date,
+                i.end_date,
+                i.get_state_display(),
+                i.conclusion_number,
+                i.concluded_on,
+                getattr(i, "n_findings", 0),
+                getattr(i, "n_open", 0),
+                team,
+            ],
+        )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+    sheet.column_dimensions["B"].width = 40
+    sheet.column_dimensions["L"].width = 40
+    sheet.freeze_panes = "C5"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -114,6 +114,13 @@ def plan_create(request: AuthedRequest):
 @require_GET
 def plan_detail(request: AuthedRequest, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
+    if request.GET.get("xuat") == "xlsx":
+        response = HttpResponse(
+            exports.register_xlsx(plan, selectors.plan_inspections(plan)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="so-kiem-tra-{plan.year}-{plan.pk}.xlsx"'
+        return response
     manager = is_manager(request.user, plan)
     checklist = list(plan.checklist.order_by("position", "id"))
     by_area = [(a.label, [c for c in checklist if c.area == a.value]) for a in ReformArea]
@@ -256,7 +263,9 @@ def inspection_action(request: AuthedRequest, pk: int, action: str):
             )
             messages.success(request, f"Đã lưu {len(stored)} tài liệu.")
         elif action == "ton-tai":
-            of_item = ItemResult.objects.filter(pk=int_param(post, "result", 0), inspection=inspection).first()
+            of_item = ItemResult.objects.filter(
+                pk=int_param(post, "result", 0), inspection=inspection
+            ).first()
             owner = Unit.objects.filter(pk=int_param(post, "owner", 0)).first()
             services.finding_add(
                 actor=user,
