@@ -59,3 +59,23 @@ def test_the_command(plan, capsys, mailoutbox):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.strip() == "cchc inspection remind: --ngay “2025-13-01” không phải ngày dạng dd/mm/yyyy."
+
+
+def test_the_unit_is_told_of_the_conclusion_and_of_a_returned_report(
+    tree, users, mailoutbox, django_capture_on_commit_callbacks
+):
+    from cchc.inspections import services
+
+    users.officer.email = "tuphap@dongnai.gov.vn"
+    users.officer.save()
+    plan = make_plan(tree, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection = conduct(users, make_inspection(tree, users, plan, tree.agency("STP")))
+    (mail,) = mailoutbox
+    assert mail.to == ["tuphap@dongnai.gov.vn"] and "Thông báo kết luận kiểm tra: Sở Tư pháp" in mail.subject
+    assert "số 20/TB-SNV ngày 12/05/2025" in mail.body and "hạn 30/09/2025" in mail.body
+    finding = inspection.findings.get()
+    services.remediation_report(actor=users.officer, finding=finding, text_="Đã khắc phục.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remediation_return(actor=users.coordinator, finding=finding, comment="Thiếu văn bản.")
+    assert len(mailoutbox) == 2 and "Ý kiến của đoàn kiểm tra: Thiếu văn bản." in mailoutbox[1].body

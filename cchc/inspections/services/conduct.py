@@ -25,6 +25,7 @@ from cchc.core.text import nfc
 from cchc.orgs.models import Unit, user_of
 from cchc.plans.deadlines import DeadlineKind, parse_deadline
 
+from .. import notify
 from ..models import Evidence, Finding, Inspection, ItemResult, Verdict
 from ..permissions import require_concluder, require_conductor
 from .common import locked_inspection, store_files, text
@@ -255,6 +256,7 @@ def inspection_conclude(
     inspection.state = Inspection.State.CONCLUDED
     inspection.save(update_fields=["summary", "conclusion_number", "concluded_on", "concluded_by", "state"])
     opened = inspection.findings.filter(state=Finding.State.DRAFT).update(state=Finding.State.OPEN)
+    notify.conclusion_issued(inspection)
     audit_record(
         actor=actor,
         action="inspection.conclude",

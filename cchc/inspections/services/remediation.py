@@ -23,6 +23,7 @@ from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
 from cchc.orgs.models import user_of
 
+from .. import notify
 from ..models import Finding, RemediationReport
 from ..permissions import require_conductor, require_reporter
 from .common import store_files, text
@@ -128,6 +129,7 @@ def remediation_return(*, actor: Actor, finding: Finding, comment: str) -> Findi
     report.save(update_fields=["verdict", "comment", "verified_by", "verified_at"])
     finding.state = Finding.State.RETURNED
     finding.save(update_fields=["state"])
+    notify.report_returned(finding, why)
     audit_record(
         actor=actor,
         action="inspection.remediation_return",
