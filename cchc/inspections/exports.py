@@ -146,8 +146,8 @@ REGISTER_HEADER = [
 def register_xlsx(plan: InspectionPlan, inspections: Iterable[Inspection]) -> bytes:
     """The plan's inspections, one row each (dates as dates, counts as numbers, names as text)."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "So kiem tra"
+    book.remove(book.worksheets[0])  # the default sheet, typed as maybe absent
+    sheet = book.create_sheet("So kiem tra")
     sheet.append([f"SỔ THEO DÕI KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}"])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([f"{plan.title} · {plan.unit.name} · xuất lúc {timezone.localtime():%H:%M %d/%m/%Y}"])
