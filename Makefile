@@ -69,6 +69,9 @@ bench: venv
 	@echo "==> Cổng công khai: tra cứu 2.000 thủ tục, bảng xếp hạng trước/sau bộ nhớ đệm, trên SQLite và PostgreSQL"
 	@$(PY) bench/portal.py
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/portal.py --postgres
+
+	@$(PY) bench/inspections.py
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/inspections.py --postgres
 	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
 	@$(PY) bench/plan_import_eval.py
 	@echo "==> Tính hạn giải quyết hàng loạt"

@@ -7,11 +7,15 @@ test_privacy_urls.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.inspections import services as inspection_services
+from cchc.inspections.models import Evidence as InspectionEvidence
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
@@ -25,6 +29,7 @@ from .access_helpers import (
     row_ids,
 )
 from .conftest import PASSWORD
+from .inspections_support import conduct, make_inspection, make_plan
 
 # (name, method, url builder, allowed roles, success status)
 MATRIX = [
@@ -243,3 +248,134 @@ def test_public_portal_pages_are_open_to_everyone(client, users, public_objects,
     _name, url_of = row
     response = client.get(url_of(public_objects))
     assert response.status_code == 200, f"{role or 'anonymous'} {url_of(public_objects)}"
+
+
+# --- inspections (kiểm tra công tác CCHC): the province inspects Sở Tư pháp (concluded, one open
+# finding) and a commune (under way); the coordinator leads both teams --------------------------
+INSPECTION_MATRIX = [
+    ("inspections index", "get", lambda o: reverse("inspections:index"), EVERYONE, 200),
+    ("inspection findings", "get", lambda o: reverse("inspections:findings"), EVERYONE, 200),
+    (
+        "inspection plan",
+        "get",
+        lambda o: reverse("inspections:plan", args=[o.plan.pk]),
+        PROVINCE_OVERSEERS,
+        200,
+    ),
+    (
+        "inspection plan xlsx",
+        "get",
+        lambda o: reverse("inspections:plan", args=[o.plan.pk]) + "?xuat=xlsx",
+        PROVINCE_OVERSEERS,
+        200,
+    ),
+    ("inspection plan create", "post", lambda o: reverse("inspections:plan_create"), PROVINCE_MANAGERS, 302),
+    (
+        "inspection plan add content",
+        "post",
+        lambda o: reverse("inspections:plan_action", args=[o.plan.pk, "them-noi-dung"]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+    (
+        "inspection (concluded, STP)",
+        "get",
+        lambda o: reverse("inspections:inspection", args=[o.done.pk]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "inspection conclusion notice",
+        "get",
+        lambda o: reverse("inspections:conclusion", args=[o.done.pk]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "inspection evidence",
+        "get",
+        lambda o: reverse("inspections:evidence", args=[o.evidence.pk]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "inspection (under way, commune)",
+        "get",
+        lambda o: reverse("inspections:inspection", args=[o.running.pk]),
+        PROVINCE_OVERSEERS | {"commune_officer", "commune_coordinator"},
+        200,
+    ),
+    (
+        "inspection results save",
+        "post",
+        lambda o: reverse("inspections:inspection_action", args=[o.running.pk, "ket-qua"]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+    (
+        "inspection team",
+        "post",
+        lambda o: reverse("inspections:inspection_action", args=[o.running.pk, "doan"]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+    (
+        "inspection finding",
+        "get",
+        lambda o: reverse("inspections:finding", args=[o.finding.pk]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "inspection remediation report",
+        "post",
+        lambda o: reverse("inspections:finding_action", args=[o.finding.pk, "bao-cao"]),
+        {"admin", "officer"},
+        302,
+    ),
+    (
+        "inspection remediation accept",
+        "post",
+        lambda o: reverse("inspections:finding_action", args=[o.finding.pk, "chap-nhan"]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+]
+
+
+@pytest.fixture
+def inspection_objects(users, tree):
+    o = Objects()
+    o.plan = make_plan(tree, users)
+    o.done = conduct(users, make_inspection(tree, users, o.plan, tree.agency("STP")))
+    o.finding = o.done.findings.get()
+    o.evidence = InspectionEvidence.objects.get(result__inspection=o.done)
+    o.running = make_inspection(tree, users, o.plan, tree.communes[0], day=dt.date(2025, 6, 3))
+    inspection_services.inspection_start(actor=users.coordinator, inspection=o.running)
+    return o
+
+
+def _inspection_data(row, o, users) -> dict:
+    name = row[0]
+    if name == "inspection plan create":
+        return {"don_vi": o.plan.unit_id, "nam": "2030", "title": "Kế hoạch kiểm tra năm 2030"}
+    if name == "inspection plan add content":
+        return {"area": "cong_vu", "content": "Kỷ luật, kỷ cương hành chính."}
+    if name == "inspection team":
+        return {"truong_doan": users.coordinator.pk}
+    if name == "inspection remediation report":
+        return {"text": "Đã khắc phục, kèm quyết định."}
+    return {}
+
+
+@pytest.mark.parametrize("row", INSPECTION_MATRIX, ids=row_ids(INSPECTION_MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_inspection_access(client, users, inspection_objects, row, role):
+    assert_row_access(
+        client, users, role, row, inspection_objects, _inspection_data(row, inspection_objects, users)
+    )
+
+
+@pytest.mark.parametrize("row", INSPECTION_MATRIX, ids=row_ids(INSPECTION_MATRIX))
+def test_inspection_anonymous_is_sent_to_login(client, inspection_objects, row):
+    assert_sent_to_login(client, row, inspection_objects)

@@ -12,6 +12,7 @@ from cchc.index766 import formulas as index766
 from cchc.index766.source import INDEX766_SOURCE
 from cchc.indicators.definitions import INDICATOR_CODES, MEASURE_CODES
 from cchc.indicators.sources import DOSSIER_INDICATORS, DOSSIER_SOURCE
+from cchc.inspections.source import CODES as INSPECTION_CODES
 from cchc.manual_indicators.demo import DEFINITIONS as MANUAL_DEMO
 from cchc.manual_indicators.source import ManualSource
 from cchc.tracking.source import CODES as TASK_CODES
@@ -44,6 +45,7 @@ def codes() -> list[str]:
         "manual:<code>",
         *(f"manual:{d.code}" for d in MANUAL_DEMO),
         *TASK_CODES,
+        *INSPECTION_CODES,
     ]
 
 

@@ -26,6 +26,7 @@ from cchc.evaluation.demo import load_demo as load_par_demo
 from cchc.exchange.generate import generate_files
 from cchc.index766.demo import load_demo_facts as load_766_facts
 from cchc.indicators.rebuild import rebuild as rebuild_indicators
+from cchc.inspections.demo import load_demo as load_inspection_demo
 from cchc.manual_indicators.demo import load_demo as load_manual_demo
 from cchc.orgs.models import Role, Unit, UnitKind, User
 from cchc.orgs.resolve import UnitResolver, resolved_units
@@ -303,6 +304,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     load_766_facts(province, today=today)
     log("Bộ Chỉ số CCHC của sở, ngành và xã; kết quả năm trước, đợt tự đánh giá năm nay…")
     load_par_demo(province, coordinator, users, today=today)
+    log("Kế hoạch kiểm tra công tác CCHC, các cuộc kiểm tra và việc khắc phục…")
+    load_inspection_demo(province, coordinator, users, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."

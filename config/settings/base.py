@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cchc.targets",
     "cchc.evaluation",
     "cchc.portal",
+    "cchc.inspections",
     "cchc.demo",
 ]
 
