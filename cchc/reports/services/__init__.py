@@ -1,0 +1,12 @@
+"""Writes of periodic reports: keyword-only, one transaction each, audited (docs/reports.md)."""
+
+from .reports import (
+    report_accept,
+    report_open,
+    report_refresh,
+    report_return,
+    report_save,
+    report_submit,
+)
+
+__all__ = ["report_accept", "report_open", "report_refresh", "report_return", "report_save", "report_submit"]
