@@ -87,7 +87,7 @@ def annex_rows(unit: Unit, kind: str, year: int, number: int) -> list[Row]:
     for request in asked:
         by_family.setdefault(indicator_sources.provider_of(request[0]).family, []).append(request)
     notes: dict[str, str] = {}
-    for family, requests in by_family.items():
+    for requests in by_family.values():
         try:
             results = indicator_sources.readings_many(requests)
         except SourceUnavailable as exc:  # one family down leaves its rows empty, with the reason
