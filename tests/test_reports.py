@@ -60,6 +60,10 @@ def _submit(report, actor, number):
 
 @pytest.fixture
 def progress(issued_plan, users, tree):
+    return make_progress(issued_plan, users, tree)
+
+
+def make_progress(issued_plan, users, tree):
     """Progress of Sở Tư pháp on tasks 1 (thể chế) and 2 (TTHC, with evidence) and of the commune on 2."""
     stp = tree.agency("STP")
     a1 = Assignment.objects.get(task__plan=issued_plan, task__number="1", unit=stp)
@@ -391,3 +395,42 @@ def test_register_rates(progress, users, tree, django_assert_max_num_queries):
     with pytest.raises(PermissionDenied):
         selectors.register(user=users.foreign_coordinator, receiver=tree.province, **QUARTER)
     assert Unit.objects.get(code="P75") == tree.province
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def test_reminders_before_the_due_date_and_for_returned_reports(
+    progress, users, tree, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from cchc.reports.reminders import reminders_due
+
+    users.officer.email = "stp@dongnai.gov.vn"
+    users.officer.save()
+    users.commune_officer.email = "xa@dongnai.gov.vn"
+    users.commune_officer.save()
+    due = W.end + dt.timedelta(days=6)
+    assert not [r for r in reminders_due(due - dt.timedelta(days=10)) if "quý" in r.subject]
+    soon = [r for r in reminders_due(due - dt.timedelta(days=2)) if f"quý {outline_roman()}" in r.subject]
+    assert {r.unit.code for r in soon} >= {"P75.STP", "W00001"} and "Sắp đến hạn" in soon[0].subject
+    report = _submit(
+        _fill(report_open(actor=users.officer, unit=progress, **QUARTER), users.officer), users.officer, "R/1"
+    )
+    later = [r for r in reminders_due(due + dt.timedelta(days=1)) if f"quý {outline_roman()}" in r.subject]
+    assert "P75.STP" not in {r.unit.code for r in later} and "Quá hạn" in later[0].subject
+    report_return(actor=users.coordinator, report=report, comment="Bổ sung phụ lục.")
+    returned = [r for r in reminders_due(due + dt.timedelta(days=1)) if "trả lại" in r.subject]
+    assert returned[0].recipients == ["stp@dongnai.gov.vn"] and "Bổ sung phụ lục." in returned[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "report_remind", "--date", (due + dt.timedelta(days=1)).isoformat(), stdout=io.StringIO()
+        )
+    assert any("trả lại" in m.subject for m in mailoutbox)
+    assert any(m.to == ["xa@dongnai.gov.vn"] for m in mailoutbox)
+    assert AuditEntry.objects.filter(action="report.remind").exists()
+
+
+def outline_roman() -> str:
+    return windows.ROMAN[QUARTER["number"] - 1]

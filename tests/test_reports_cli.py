@@ -12,7 +12,12 @@ from openpyxl import load_workbook
 
 from cchc.reports.models import Report
 
-from .test_reports import QUARTER, progress  # noqa: F401  (the fixture)
+from .test_reports import QUARTER, make_progress
+
+
+@pytest.fixture
+def progress(issued_plan, users, tree):
+    return make_progress(issued_plan, users, tree)
 
 
 def _run(*args):
@@ -21,7 +26,7 @@ def _run(*args):
     return out.getvalue()
 
 
-def test_writes_the_draft_and_its_annex(progress, tmp_path):  # noqa: F811
+def test_writes_the_draft_and_its_annex(progress, tmp_path):
     out, annex = tmp_path / "bc.docx", tmp_path / "phu-luc.xlsx"
     args = [
         "--unit",

@@ -11,14 +11,19 @@ from cchc.reports.outline import OUTLINE
 from cchc.reports.services import report_open, report_save, report_submit
 
 from .conftest import PASSWORD
-from .test_reports import QUARTER, TODAY, progress  # noqa: F401  (the fixture)
+from .test_reports import QUARTER, TODAY, make_progress
+
+
+@pytest.fixture
+def progress(issued_plan, users, tree):
+    return make_progress(issued_plan, users, tree)
 
 
 def _login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 
 
-def test_open_edit_and_submit_without_javascript(client, users, progress):  # noqa: F811
+def test_open_edit_and_submit_without_javascript(client, users, progress):
     _login(client, users.officer)
     page = client.get(reverse("reports:mine"))
     assert page.status_code == 200 and "Lập báo cáo: Sở Tư pháp" in page.content.decode()
@@ -46,7 +51,7 @@ def test_open_edit_and_submit_without_javascript(client, users, progress):  # no
     assert sent.doc_date == TODAY and sent.signer == "Lê Văn B"
 
 
-def test_autosave_answers_json(client, users, progress):  # noqa: F811
+def test_autosave_answers_json(client, users, progress):
     report = report_open(actor=users.officer, unit=progress, **QUARTER)
     _login(client, users.officer)
     url = reverse("reports:detail", args=[report.pk])
@@ -55,7 +60,7 @@ def test_autosave_answers_json(client, users, progress):  # noqa: F811
     assert Report.objects.get().sections["uu_diem"] == "Tự lưu."
 
 
-def test_review_on_the_page(client, users, progress):  # noqa: F811
+def test_review_on_the_page(client, users, progress):
     report = report_open(actor=users.officer, unit=progress, **QUARTER)
     report_save(actor=users.officer, report=report, sections={h.key: "Có." for h in OUTLINE})
     report_submit(actor=users.officer, report=report, doc_number="11/BC", doc_date=TODAY, signer="A")
@@ -81,7 +86,7 @@ def test_register_never_fails_on_bad_parameters(client, users, tree, query):
 
 def test_list_pages_cost_a_fixed_number_of_queries(
     client, users, progress, tree, django_assert_max_num_queries
-):  # noqa: F811
+):
     report = report_open(actor=users.officer, unit=progress, **QUARTER)
     report_save(actor=users.officer, report=report, sections={h.key: "Có." for h in OUTLINE})
     report_submit(actor=users.officer, report=report, doc_number="12/BC", doc_date=TODAY, signer="A")
