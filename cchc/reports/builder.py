@@ -108,11 +108,11 @@ def _targets(unit: Unit, year: int, end: dt.date) -> list[dict[str, Any]]:
     out = []
     for plan in plans:
         targets = [t for t in plan.targets.all() if t.year in (None, year)]
-        for st in target_statuses(plan, targets, user=SYSTEM, today=as_of):
+        for target, st in zip(targets, target_statuses(plan, targets, user=SYSTEM, today=as_of), strict=True):
             out.append(
                 {
-                    "text": st.target.text,
-                    "goal": goal_text(st.target),
+                    "text": target.text,
+                    "goal": goal_text(target),
                     "status": st.status,
                     "label": st.label,
                     "value": st.value_label,

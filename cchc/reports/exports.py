@@ -86,8 +86,8 @@ def report_docx(report: Report) -> bytes:
 
 def annex_xlsx(report: Report) -> bytes:
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Phu luc so lieu"
+    book.remove(book.worksheets[0])  # the default sheet, replaced by a named one
+    sheet = book.create_sheet("Phu luc so lieu")
     sheet.append([f"PHỤ LỤC SỐ LIỆU — {report.title.upper()}"])
     sheet["A1"].font = Font(bold=True, size=13)
     append_row(

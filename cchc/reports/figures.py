@@ -134,10 +134,11 @@ def rollup(own: list[Row], annexes: Iterable[list[Row]]) -> dict[str, Row]:
                 s["rate"] = False  # a figure without its parts cannot be rolled up honestly
     out: dict[str, Row] = {}
     for row in own:
-        s = sums.get(row["code"])
-        if s is None:
+        found = sums.get(row["code"])
+        if found is None:
             out[row["code"]] = {"value": None, "numerator": None, "denominator": None, "reports": 0}
             continue
+        s = found
         value: Decimal | None = None
         if row["kind"] == COUNT:
             value = s["count"]
@@ -173,4 +174,4 @@ def parts_shown(numerator: object, denominator: object) -> str:
         return ""
     num = Decimal(str(numerator))
     num_text = format_number(int(num), 0) if num == num.to_integral() else format_number(num)
-    return f"{num_text}/{format_number(int(denominator), 0)}"
+    return f"{num_text}/{format_number(int(str(denominator)), 0)}"

@@ -96,7 +96,8 @@ def reminders_send(*, actor: Actor, today: dt.date) -> tuple[int, int]:
     due = reminders_due(today)
     messages = [(r.subject, r.body, settings.DEFAULT_FROM_EMAIL, r.recipients) for r in due if r.recipients]
     without = sum(1 for r in due if not r.recipients)
-    for province in {r.unit.province() for r in due} - {None}:
+    provinces = {p for p in (r.unit.province() for r in due) if p is not None}
+    for province in provinces:
         audit_record(
             actor=actor,
             action="report.remind",

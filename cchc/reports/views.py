@@ -4,6 +4,8 @@ goes through `services`, which checks who may do it; pages only hide what a user
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -244,7 +246,7 @@ def register(request: AuthedRequest):
             ("Đúng hạn", reg.timeliness, _pct(reg.timeliness)),
         ],
         label=f"Tỷ lệ gửi báo cáo {reg.period_label} của các đơn vị thuộc {receiver}",
-        scale_max=100,
+        scale_max=Decimal(100),
     )
     return render(
         request,
