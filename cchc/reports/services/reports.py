@@ -83,7 +83,9 @@ def report_open(
 
 
 def _locked_editable(report: Report) -> Report:
-    fresh = Report.objects.select_for_update(of=("self",)).select_related("unit", "receiver").get(pk=report.pk)
+    fresh = (
+        Report.objects.select_for_update(of=("self",)).select_related("unit", "receiver").get(pk=report.pk)
+    )
     if not fresh.is_editable:
         raise ServiceError(
             f"Báo cáo đang ở trạng thái “{fresh.get_state_display()}”, không sửa được nữa.",
@@ -208,7 +210,9 @@ def report_submit(
 
 def _review(actor: Actor, report: Report, decision: str, comment: str) -> Report:
     require_reviewer(actor, report)
-    fresh = Report.objects.select_for_update(of=("self",)).select_related("unit", "receiver").get(pk=report.pk)
+    fresh = (
+        Report.objects.select_for_update(of=("self",)).select_related("unit", "receiver").get(pk=report.pk)
+    )
     if fresh.state != Report.State.SUBMITTED:
         raise ServiceError(
             f"Chỉ báo cáo đang chờ tiếp nhận mới được xem xét (hiện: {fresh.get_state_display()}).",
