@@ -16,7 +16,7 @@ from cchc.core.periods import reporting_window
 from cchc.reports.outline import OUTLINE
 from cchc.reports.services import report_open, report_save, report_submit
 from cchc.tracking.models import Assignment
-from cchc.tracking.services import progress_post
+from cchc.tracking.services import progress_post, progress_review
 
 from .access_helpers import (
     EVERYONE,
@@ -96,6 +96,28 @@ MATRIX = [
         lambda o: reverse("tracking:evidence", args=[o.evidence.pk]),
         PROVINCE_OVERSEERS | {"officer"},
         200,
+    ),
+    # the coordinator's review of progress: the issuing unit's managers only
+    (
+        "review queue",
+        "get",
+        lambda o: reverse("tracking:review_queue", args=[o.plan.pk]),
+        PROVINCE_MANAGERS,
+        200,
+    ),
+    (
+        "review policy",
+        "post",
+        lambda o: reverse("tracking:review_policy", args=[o.plan.pk]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+    (
+        "review an update",
+        "post",
+        lambda o: reverse("tracking:review", args=[o.evidence.update_id]),
+        PROVINCE_MANAGERS,
+        302,
     ),
     # an assignment of the commune
     (
@@ -225,12 +247,16 @@ def objects(issued_plan, users, tree):
     )
     o.evidence = update.evidence.get()
     o.commune, o.other_commune = tree.communes[0], tree.communes[1]
-    o.report, o.report_draft = _reports(users, o.stp.unit)
+    o.report, o.report_draft = _reports(users, o.stp.unit, issued_plan)
     return o
 
 
-def _reports(users, unit):
-    """A sent quarterly report of the unit and its yearly draft (from the progress above)."""
+def _reports(users, unit, plan):
+    """A sent quarterly report of the unit and its yearly draft, from an accepted progress update
+    on task 1 (the update above stays pending for the review rows)."""
+    task1 = Assignment.objects.get(task__plan=plan, task__number="1", unit=unit)
+    accepted = progress_post(actor=users.officer, assignment=task1, percent=50, narrative="Đã rà soát.")
+    progress_review(actor=users.coordinator, update=accepted, accept=True)
     window = reporting_window(timezone.localdate())
     quarter = report_open(
         actor=users.officer, unit=unit, kind="quy", year=window.year, number=int(window.part[1])

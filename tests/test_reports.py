@@ -32,7 +32,7 @@ from cchc.reports.services import (
     report_submit,
 )
 from cchc.tracking.models import Assignment
-from cchc.tracking.services import progress_post
+from cchc.tracking.services import progress_post, progress_review
 
 from .conftest import raises_code
 from .test_dossiers_support import local, make_world, pdf
@@ -69,14 +69,16 @@ def make_progress(issued_plan, users, tree):
     a1 = Assignment.objects.get(task__plan=issued_plan, task__number="1", unit=stp)
     a2 = Assignment.objects.get(task__plan=issued_plan, task__number="2", unit=stp)
     ac = Assignment.objects.get(task__plan=issued_plan, task__number="2", unit=tree.communes[0])
-    progress_post(actor=users.officer, assignment=a1, percent=60, narrative="Đã rà soát 120 văn bản.")
+    u1 = progress_post(actor=users.officer, assignment=a1, percent=60, narrative="Đã rà soát 120 văn bản.")
     evidence = SimpleUploadedFile("bao-cao-ra-soat.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    progress_post(
+    u2 = progress_post(
         actor=users.officer, assignment=a2, percent=100, narrative="Công khai 45 thủ tục.", files=[evidence]
     )
-    progress_post(
+    uc = progress_post(
         actor=users.commune_officer, assignment=ac, percent=50, narrative="Niêm yết tại bộ phận một cửa."
     )
+    for update in (u1, u2, uc):  # the province's coordinator accepts them: only accepted progress counts
+        progress_review(actor=users.coordinator, update=update, accept=True)
     return stp
 
 
@@ -434,3 +436,21 @@ def test_reminders_before_the_due_date_and_for_returned_reports(
 
 def outline_roman() -> str:
     return windows.ROMAN[QUARTER["number"] - 1]
+
+
+def test_only_accepted_progress_is_written_into_the_draft(issued_plan, users, tree):
+    stp = tree.agency("STP")
+    a1 = Assignment.objects.get(task__plan=issued_plan, task__number="1", unit=stp)
+    a2 = Assignment.objects.get(task__plan=issued_plan, task__number="2", unit=stp)
+    accepted = progress_post(
+        actor=users.officer, assignment=a1, percent=40, narrative="Đã rà soát 80 văn bản."
+    )
+    progress_review(actor=users.coordinator, update=accepted, accept=True)
+    returned = progress_post(actor=users.officer, assignment=a2, percent=90, narrative="Công khai gần hết.")
+    progress_review(actor=users.coordinator, update=returned, accept=False, comment="Thiếu tài liệu.")
+    progress_post(actor=users.officer, assignment=a2, percent=95, narrative="Chờ xem xét.")
+    report = report_open(actor=users.officer, unit=stp, **QUARTER)
+    assert [p["task"] for p in report.facts["progress"]] == ["Rà soát văn bản quy phạm pháp luật."]
+    assert "Đã rà soát 80 văn bản." in report.sections["the_che"]
+    assert "Công khai gần hết." not in report.sections["thu_tuc_hanh_chinh"]
+    assert "Chờ xem xét." not in report.sections["thu_tuc_hanh_chinh"]

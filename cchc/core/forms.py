@@ -10,3 +10,10 @@ def apply_service_error(form: forms.Form, error: ServiceError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def service_error_messages(error: ServiceError) -> list[str]:
+    """A service's refusal as lines to show in a message banner (field errors included)."""
+    if hasattr(error, "error_dict"):
+        return [m for msgs in error.message_dict.values() for m in msgs]
+    return list(error.messages)

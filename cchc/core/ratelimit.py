@@ -23,8 +23,8 @@ def client_ip(request: HttpRequest) -> str:
     if proxies:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            return str(hops[-proxies])
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _key(request: HttpRequest, bucket: str) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.errors import ServiceError
-from cchc.core.forms import apply_service_error
+from cchc.core.forms import apply_service_error, service_error_messages
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Role, Unit, UnitKind, User
@@ -43,13 +43,6 @@ DESK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OFFICER)
 def money(amount: int | None) -> str:
     """ "50.000 đồng" (Vietnamese thousands separator)."""
     return f"{amount or 0:,} đồng".replace(",", ".")
-
-
-def service_messages(exc: ServiceError) -> list[str]:
-    """A service's refusal as lines to show (field errors included)."""
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 # --- the list ------------------------------------------------------------------------------------
@@ -389,7 +382,7 @@ def dossier_action(request: AuthedRequest, code: str, action: str):
     try:
         text = _run(a, request, d, form)
     except ServiceError as exc:
-        for line in service_messages(exc):
+        for line in service_error_messages(exc):
             messages.error(request, line)
     else:
         messages.success(request, text)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.core.errors import ServiceError
+from cchc.core.forms import service_error_messages
 from cchc.orgs.http import AuthedRequest
 
 from . import selectors, services
@@ -22,7 +23,7 @@ from .models import FeedbackEventKind as K
 from .models import FeedbackState
 from .personal import HIDDEN, mask_email, mask_phone
 from .services.feedback import _ACTIONS as ALLOWED_IN  # the service's own table of states
-from .views import PAGE_SIZE, service_messages
+from .views import PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def feedback_action(request: AuthedRequest, pk: int, action: str):
     try:
         call(request.user, fb, form.cleaned_data.get("text", ""))
     except ServiceError as exc:
-        for line in service_messages(exc):
+        for line in service_error_messages(exc):
             messages.error(request, line)
     else:
         messages.success(request, f"Đã ghi nhận: {label.lower()}.")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.core.actors import CITIZEN
 from cchc.core.errors import ServiceError
-from cchc.core.forms import apply_service_error
+from cchc.core.forms import apply_service_error, service_error_messages
 from cchc.core.http import HtmxRequest
 from cchc.core.ratelimit import client_ip, count
 from cchc.procedures.models import Procedure
@@ -28,7 +28,7 @@ from .forms import FeedbackForm, FeedbackLookupForm, FeedbackRatingForm, LookupF
 from .gateways import get_gateway
 from .lifecycle import HAS_RESULT, allowed
 from .models import Dossier, Feedback, Payment, PaymentStatus
-from .views import money, service_messages
+from .views import money
 
 LOOKUP_FAILURES = 10
 LOOKUP_WINDOW = 600  # seconds
@@ -163,7 +163,7 @@ def _save_rating(request: HtmxRequest, form, save, thanks: str) -> None:
     try:
         save(form.cleaned_data)
     except ServiceError as exc:
-        for line in service_messages(exc):
+        for line in service_error_messages(exc):
             messages.error(request, line)
     else:
         messages.success(request, thanks)
@@ -178,7 +178,7 @@ def pay(request: HtmxRequest, code: str):
     try:
         started = services.payment_start(actor=CITIZEN, dossier=d)
     except ServiceError as exc:
-        for line in service_messages(exc):
+        for line in service_error_messages(exc):
             messages.error(request, line)
         return redirect("lookup_result", code=code)
     return redirect(started.redirect_url)
@@ -202,7 +202,7 @@ def simulated_gateway(request: HtmxRequest, reference: str):
         try:
             confirmed = services.payment_confirm(reference=reference, payload=payload)
         except ServiceError as exc:
-            for line in service_messages(exc):
+            for line in service_error_messages(exc):
                 messages.error(request, line)
         else:
             if confirmed.status == PaymentStatus.PAID:

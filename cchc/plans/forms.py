@@ -26,6 +26,7 @@ class PlanForm(forms.Form):
     summary = forms.CharField(
         label="Mục đích, yêu cầu", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # cchc.core.versioning
 
     def __init__(self, *args, issuers=None, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +69,7 @@ class TaskForm(forms.Form):
         help_text="Chỉ cần khi thời hạn phụ thuộc điều kiện (“Khi có hướng dẫn…”).",
     )
     note = forms.CharField(label="Ghi chú", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # cchc.core.versioning
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,6 +58,7 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic versioning (cchc.core.versioning)
 
     class Meta:
         ordering = ["-from_year", "-issued_on", "-id"]
@@ -167,6 +168,7 @@ class Task(models.Model):
     deadline_explanation = models.CharField("cách hiểu thời hạn", max_length=500, blank=True)
     due_dates = models.JSONField("các mốc thời hạn", default=list, blank=True)
     final_due = models.DateField("hạn hoàn thành", null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic versioning (cchc.core.versioning)
     units = models.ManyToManyField("orgs.Unit", through="TaskUnit", related_name="tasks")
     source = models.ForeignKey(
         "self",

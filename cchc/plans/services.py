@@ -13,6 +13,7 @@ from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
+from cchc.core.versioning import claim_version
 from cchc.orgs.access import require_manager
 from cchc.orgs.models import Unit, user_of
 
@@ -123,9 +124,12 @@ def nfc_multiline(text: str) -> str:
 
 
 @transaction.atomic
-def plan_update(*, actor: Actor, plan: Plan, **changes) -> Plan:
+def plan_update(*, actor: Actor, plan: Plan, version: int | None = None, **changes) -> Plan:
+    """Change a draft plan's particulars. ``version``: the one the edit form was opened at; a
+    save over someone else's later save is refused (`EditedMeanwhile`)."""
     require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
+    claim_version(plan, version, what="kế hoạch")
     before = snapshot(plan, PLAN_FIELDS)
     allowed = {"number", "issued_on", "title", "summary", "kind", "from_year", "to_year", "parent"}
     unknown = set(changes) - allowed
@@ -325,9 +329,12 @@ def task_save(
     deadline_text: str = "",
     final_due: dt.date | None = None,
     source: Task | None = None,
+    version: int | None = None,
 ) -> Task:
     """Create or update a task. The deadline phrase is turned into due dates; `final_due`, when
-    given, is a person's decision and overrides the computed one (for conditional deadlines)."""
+    given, is a person's decision and overrides the computed one (for conditional deadlines).
+    ``version``: the one the edit form was opened at; a save over someone else's later save is
+    refused (`EditedMeanwhile`)."""
     require_manager(actor, plan.issuer, DENIED)
     _require_editable(plan)
     errors = {}
@@ -352,6 +359,7 @@ def task_save(
     else:
         if task.plan_id != plan.pk:
             raise ServiceError("Nhiệm vụ không thuộc kế hoạch này.", code="not_in_plan")
+        claim_version(task, version, what="nhiệm vụ")
         before = snapshot(task, TASK_FIELDS)
         before["lead_units"] = sorted(
             task.task_units.filter(role=TaskRole.LEAD).values_list("unit_id", flat=True)

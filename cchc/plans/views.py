@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
+from cchc.core.versioning import EditedMeanwhile
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 
@@ -80,6 +81,7 @@ def _plan_form(request: AuthedRequest, plan: Plan | None):
                 "to_year",
                 "parent",
                 "summary",
+                "version",
             ]
         }
     return PlanForm(request.POST or None, initial=initial, issuers=issuers, parents=parents)
@@ -92,7 +94,8 @@ def plan_create(request: AuthedRequest):
     form = _plan_form(request, None)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            plan = services.plan_create(actor=request.user, **data)
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -110,12 +113,50 @@ def plan_edit(request: AuthedRequest, pk: int):
         data = {k: v for k, v in form.cleaned_data.items() if k != "issuer"}
         try:
             services.plan_update(actor=request.user, plan=plan, **data)
+        except EditedMeanwhile as exc:
+            apply_service_error(form, exc)
+            plan.refresh_from_db()
+            saved = _plan_form(request, plan).initial
+            return _edit_conflict(request, "plans/plan_form.html", form, saved, {"plan": plan})
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, "Đã lưu thông tin kế hoạch.")
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+def _edit_conflict(request: AuthedRequest, template: str, form, saved: dict, context: dict):
+    """The form again after someone else's save: the person's own values stay in the fields,
+    the saved values of the fields that differ are shown above them, and the hidden version
+    moves on so that a second Lưu (after reading) replaces the saved values on purpose."""
+    differing = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data[name], saved.get(name)
+        if _comparable(mine) != _comparable(theirs):
+            differing.append((field.label, _shown(theirs)))
+    form.data = form.data.copy()
+    form.data["version"] = saved["version"]
+    return render(request, template, {"form": form, "saved_meanwhile": differing, **context}, status=409)
+
+
+def _comparable(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | tuple | set) or hasattr(value, "values_list"):
+        return sorted(getattr(v, "pk", v) for v in value)
+    return value if value not in (None, "") else ""
+
+
+def _shown(value) -> str:
+    if isinstance(value, list | tuple | set) or hasattr(value, "values_list"):
+        names = [str(v) for v in value]
+        return "; ".join(names)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
 
 
 def _run_action(request: AuthedRequest, plan: Plan, action, success: str):
@@ -195,36 +236,50 @@ def target_delete(request: AuthedRequest, pk: int, target_id: int):
 def task_edit(request: AuthedRequest, pk: int, task_id: int | None = None):
     plan = selectors.plan_get(user=request.user, pk=pk, manage=True)
     task = get_object_or_404(Task, pk=task_id, plan=plan) if task_id else None
-    initial = {}
-    if task:
-        initial = {
-            f: getattr(task, f)
-            for f in [
-                "number",
-                "area",
-                "content",
-                "output",
-                "lead_text",
-                "coordinating_text",
-                "deadline_text",
-                "note",
-            ]
-        }
-        roles = list(task.task_units.values_list("unit_id", "role"))
-        initial["lead_units"] = [u for u, r in roles if r == TaskRole.LEAD]
-        initial["coordinating_units"] = [u for u, r in roles if r == TaskRole.COORDINATING]
-        if task.deadline_kind in ("conditional", "unknown"):
-            initial["final_due"] = task.final_due
-    form = TaskForm(request.POST or None, initial=initial, units=assignable_units(plan.issuer))
+    units = assignable_units(plan.issuer)
+    form = TaskForm(request.POST or None, initial=_task_initial(task) if task else {}, units=units)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.task_save(actor=request.user, plan=plan, task=task, **form.cleaned_data)
+        except EditedMeanwhile as exc:
+            apply_service_error(form, exc)
+            assert task is not None  # only an existing task has a version to lose
+            task.refresh_from_db()
+            current = _task_initial(task)
+            by_id = {u.pk: u for u in units}
+            for key in ("lead_units", "coordinating_units"):
+                current[key] = [by_id[u] for u in current[key] if u in by_id]
+            context = {"plan": plan, "task": task}
+            return _edit_conflict(request, "plans/task_form.html", form, current, context)
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, "Đã lưu nhiệm vụ.")
             return redirect(f"{plan.get_absolute_url()}#nv-{saved.pk}")
     return render(request, "plans/task_form.html", {"form": form, "plan": plan, "task": task})
+
+
+def _task_initial(task: Task) -> dict:
+    initial = {
+        f: getattr(task, f)
+        for f in [
+            "number",
+            "area",
+            "content",
+            "output",
+            "lead_text",
+            "coordinating_text",
+            "deadline_text",
+            "note",
+            "version",
+        ]
+    }
+    roles = list(task.task_units.values_list("unit_id", "role"))
+    initial["lead_units"] = [u for u, r in roles if r == TaskRole.LEAD]
+    initial["coordinating_units"] = [u for u, r in roles if r == TaskRole.COORDINATING]
+    if task.deadline_kind in ("conditional", "unknown"):
+        initial["final_due"] = task.final_due
+    return initial
 
 
 @require_POST

@@ -1,9 +1,9 @@
 """The draft writes itself: a report's facts, figures and prefilled narrative from the data of
 its window (docs/reports.md, "Bản dự thảo tự viết").
 
-* progress — the last progress update in the window of each assignment of the unit's own units
-  (the unit and the units below it that do not report on their own), read through ONE function,
-  `accepted_progress`, so that what counts is decided in one place;
+* progress — the last accepted progress update in the window of each assignment of the unit's own
+  units (the unit and the units below it that do not report on their own), read through ONE
+  function, `accepted_progress`, so that what counts is decided in one place;
 * targets — the targets of the plans the unit issued for the window's year, with their status
   (`cchc.targets.status`) as at the window's end;
 * overdue — assignments due by the window's end not completed on time, and what falls due next;
@@ -27,7 +27,7 @@ from cchc.core.actors import SYSTEM
 from cchc.orgs.models import Unit
 from cchc.plans.models import Plan, PlanStatus
 from cchc.targets.status import AT_RISK, MET, NOT_MET, ON_TRACK, goal_text, target_statuses
-from cchc.tracking.models import Assignment, ProgressUpdate
+from cchc.tracking.models import Assignment, ProgressUpdate, ReviewStatus
 
 from . import figures, outline, windows
 from .calendar import expected_reporters
@@ -53,9 +53,13 @@ class Draft:
 
 def accepted_progress(unit_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[ProgressUpdate]:
     """The progress updates that count for a report: those of the units' assignments reported in
-    [start, end]. (The one place that decides which updates count.)"""
+    [start, end] and accepted by the coordinator (a pending or returned update is the unit's word
+    only). The one place that decides which updates count."""
     return ProgressUpdate.objects.filter(
-        assignment__unit_id__in=list(unit_ids), reported_on__gte=start, reported_on__lte=end
+        assignment__unit_id__in=list(unit_ids),
+        reported_on__gte=start,
+        reported_on__lte=end,
+        review_status=ReviewStatus.ACCEPTED,
     )
 
 

@@ -19,8 +19,10 @@ from cchc.core.audit import audit_record
 from cchc.core.errors import ServiceError
 from cchc.core.periods import reporting_window
 from cchc.orgs.models import Unit, User
+from cchc.tracking.models import ProgressUpdate, ReviewStatus
+from cchc.tracking.services import progress_review
 
-from . import outline
+from . import outline, windows
 from .models import Report
 from .services import report_accept, report_open, report_return, report_save, report_submit
 
@@ -52,6 +54,16 @@ def load_demo(province: Unit, users: dict[str, User], *, today: dt.date | None =
                 (user, m.unit) for m in user.memberships.select_related("unit") if m.role == "officer"
             ]
     writers += [(admin, u) for u in Unit.objects.filter(code__in=[f"{province.code}.{s}" for s in AGENCIES])]
+    coordinator = users["dieuphoi"]
+    window = windows.window("quy", year, quarter)
+    # the coordinator has accepted the quarter's progress of these units (only accepted progress
+    # is written into a report)
+    for update in ProgressUpdate.objects.filter(
+        assignment__unit__in=[u for _, u in writers],
+        reported_on__range=(window.start, window.end),
+        review_status=ReviewStatus.PENDING,
+    ):
+        progress_review(actor=coordinator, update=update, accept=True)
     sent: list[Report] = []
     for i, (user, unit) in enumerate(writers):
         try:
@@ -75,7 +87,6 @@ def load_demo(province: Unit, users: dict[str, User], *, today: dt.date | None =
             signer_title="Giám đốc" if unit.kind == "agency" else "Chủ tịch",
         )
         sent.append(report)
-    coordinator = users["dieuphoi"]
     for i, report in enumerate(sent):
         # history: most sent before the due date, two a few days late
         late = i % 4 == 3

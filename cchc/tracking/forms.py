@@ -37,3 +37,24 @@ class ProgressForm(forms.Form):
         required=False,
         help_text="PDF, DOCX, XLSX, ODT, ODS, DOC, XLS, JPG, PNG hoặc ZIP; tối đa 20 MB mỗi tệp.",
     )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Quyết định",
+        choices=[("chap_nhan", "Chấp nhận"), ("tra_lai", "Trả lại để bổ sung")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Ý kiến",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bắt buộc khi trả lại: nêu rõ cần bổ sung, hoàn thiện gì.",
+    )
+
+
+class ReviewPolicyForm(forms.Form):
+    acceptance_required = forms.BooleanField(
+        label="Nhiệm vụ chỉ được tính hoàn thành khi cơ quan ban hành chấp nhận báo cáo 100%",
+        required=False,
+    )

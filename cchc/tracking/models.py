@@ -31,6 +31,32 @@ class Assignment(models.Model):
         return f"{self.task} — {self.unit}"
 
 
+class ReviewStatus(models.TextChoices):
+    """The coordinator's decision on a progress update (issue: progress review)."""
+
+    PENDING = "pending", "Chờ xem xét"
+    ACCEPTED = "accepted", "Đã chấp nhận"
+    RETURNED = "returned", "Bị trả lại"
+
+
+class ReviewPolicy(models.Model):
+    """How the issuing unit reviews a plan's progress. Without a row: no acceptance needed.
+
+    With `acceptance_required`, a task counts as done only once its 100 % update is accepted
+    by a coordinator of the issuing unit; otherwise the unit's word is enough and review is
+    advice (a returned update still no longer counts)."""
+
+    plan = models.OneToOneField("plans.Plan", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    acceptance_required = models.BooleanField("chỉ tính hoàn thành khi được chấp nhận", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "chế độ xem xét tiến độ"
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {'cần chấp nhận' if self.acceptance_required else 'không cần chấp nhận'}"
+
+
 class ProgressUpdate(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(
@@ -40,9 +66,18 @@ class ProgressUpdate(models.Model):
     reported_on = models.DateField("ngày báo cáo")
     percent = models.PositiveSmallIntegerField("tỷ lệ hoàn thành (%)")
     narrative = models.TextField("kết quả thực hiện")
+    review_status = models.CharField(
+        "xem xét", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    review_comment = models.TextField("ý kiến của cơ quan điều phối", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["review_status", "assignment"], name="progress_review_queue")]
         verbose_name = "cập nhật tiến độ"
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max_100")

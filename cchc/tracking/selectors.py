@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 from cchc.plans.models import AREA_ORDER, Plan, ReformArea
 
-from .models import Assignment, Evidence, ProgressUpdate
+from .models import Assignment, Evidence, ProgressUpdate, ReviewPolicy, ReviewStatus
 from .status import STATUS_ORDER, Status, annotate_status, status_count_aggregates, statuses_from_counts
 
 REPORTING_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OFFICER)
@@ -43,7 +43,12 @@ def my_assignments(
     today = today or timezone.localdate()
     access = Access.for_user(user)
     unit_ids = [g.unit_id for g in access.grants if g.role in REPORTING_ROLES]
-    qs = _base(today).filter(unit_id__in=unit_ids, task__plan__status="issued")
+    latest_review = ProgressUpdate.objects.filter(assignment=OuterRef("pk")).order_by("-created_at", "-id")
+    qs = (
+        _base(today)
+        .filter(unit_id__in=unit_ids, task__plan__status="issued")
+        .annotate(last_review=Subquery(latest_review.values("review_status")[:1]))
+    )
     if status:
         qs = qs.filter(status=status)
     if plan_id:
@@ -68,6 +73,40 @@ def assignment_updates(*, assignment: Assignment) -> QuerySet[ProgressUpdate]:
     return assignment.updates.select_related("author").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
     )
+
+
+REVIEW_DENIED = "Chỉ cán bộ điều phối của cơ quan ban hành kế hoạch được xem xét tiến độ."
+
+
+def update_get(*, user: Actor, pk: int, review: bool = False) -> ProgressUpdate:
+    """A progress update the user may see (the same rule as its assignment); with ``review``,
+    one the user may accept or return (a coordinator of the plan's issuing unit)."""
+    update = get_object_or_404(
+        ProgressUpdate.objects.select_related("assignment__unit", "assignment__task__plan__issuer"), pk=pk
+    )
+    access = Access.for_user(user)
+    if review and not access.can_manage_unit(update.assignment.task.plan.issuer):
+        raise PermissionDenied(REVIEW_DENIED)
+    if not Assignment.objects.filter(assignment_visibility_q(access), pk=update.assignment_id).exists():
+        raise PermissionDenied("Bạn không có quyền xem cập nhật tiến độ này.")
+    return update
+
+
+def review_queue(*, user: Actor, plan: Plan) -> QuerySet[ProgressUpdate]:
+    """The plan's progress updates waiting for the issuing unit's decision, oldest first.
+    Only the issuing unit's coordinators review (the page is refused to anyone else)."""
+    if not Access.for_user(user).can_manage_unit(plan.issuer):
+        raise PermissionDenied(REVIEW_DENIED)
+    return (
+        ProgressUpdate.objects.filter(assignment__task__plan=plan, review_status=ReviewStatus.PENDING)
+        .select_related("assignment__unit", "assignment__task", "author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def acceptance_required(*, plan: Plan) -> bool:
+    return ReviewPolicy.objects.filter(plan=plan, acceptance_required=True).exists()
 
 
 def evidence_get(*, user: Actor, pk: int) -> Evidence:

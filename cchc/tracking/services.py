@@ -13,11 +13,12 @@ from cchc.core.actors import Actor
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.uploads import check_upload
-from cchc.orgs.access import Access
+from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import user_of
-from cchc.plans.models import PlanStatus, Task, TaskRole
+from cchc.plans.models import Plan, PlanStatus, Task, TaskRole
 
-from .models import Assignment, Evidence, ProgressUpdate
+from . import selectors
+from .models import Assignment, Evidence, ProgressUpdate, ReviewPolicy, ReviewStatus
 
 ASSIGNMENT_SUMMARY = ["percent", "last_reported_on", "completed_on", "updates_count"]
 
@@ -65,8 +66,8 @@ def progress_post(
 ) -> ProgressUpdate:
     """Record a unit's progress on an assignment, with evidence files.
 
-    Reaching 100 % marks the assignment complete on `reported_on`; a later update below 100 %
-    reopens it. Either everything (update, files, summary, audit row) is saved or nothing is:
+    Reaching 100 % marks the assignment complete on `reported_on` (once accepted, where the
+    plan's review policy asks for it); a later update below 100 % reopens it. Either everything (update, files, summary, audit row) is saved or nothing is:
     files already written are removed if anything fails.
     """
     from cchc.core.text import nfc
@@ -102,6 +103,9 @@ def progress_post(
     if errors:
         raise ServiceError(errors, code="progress_report_invalid")
 
+    # The row lock orders concurrent posts on one assignment, so that each one's summary counts
+    # every update committed before it (no lost increments under PostgreSQL's READ COMMITTED).
+    caller_copy, assignment = assignment, Assignment.objects.select_for_update().get(pk=assignment.pk)
     before = snapshot(assignment, ASSIGNMENT_SUMMARY)
     update = ProgressUpdate.objects.create(
         assignment=assignment,
@@ -125,14 +129,10 @@ def progress_post(
             ev.file.save(c.name, c.upload, save=False)
             saved.append(ev)
             ev.save()
-        assignment.percent = percent
-        assignment.last_reported_on = max(filter(None, [assignment.last_reported_on, reported_on]))
-        assignment.updates_count += 1
-        if percent == 100:
-            assignment.completed_on = assignment.completed_on or reported_on
-        else:
-            assignment.completed_on = None
+        summarise(assignment, acceptance_required=selectors.acceptance_required(plan=plan))
         assignment.save(update_fields=ASSIGNMENT_SUMMARY)
+        for name in ASSIGNMENT_SUMMARY:
+            setattr(caller_copy, name, getattr(assignment, name))
         audit_record(
             actor=actor,
             action="progress.post",
@@ -147,3 +147,104 @@ def progress_post(
             ev.file.delete(save=False)
         raise
     return update
+
+
+def summarise(assignment: Assignment, *, acceptance_required: bool) -> None:
+    """Set the assignment's summary fields from its updates (the caller saves them).
+
+    The updates are read in the order they were posted. A returned update does not count. An
+    update of 100 % completes the task on its date — if the plan requires acceptance, only
+    once accepted — and the first such date stays; an update below 100 % reopens the task.
+    """
+    updates = list(
+        assignment.updates.order_by("created_at", "id").values_list("reported_on", "percent", "review_status")
+    )
+    assignment.updates_count = len(updates)
+    counting = [(on, pct, st) for on, pct, st in updates if st != ReviewStatus.RETURNED]
+    assignment.percent = counting[-1][1] if counting else 0
+    assignment.last_reported_on = max((on for on, _p, _s in counting), default=None)
+    completed_on = None
+    for on, pct, st in counting:
+        if pct < 100:
+            completed_on = None
+        elif not acceptance_required or st == ReviewStatus.ACCEPTED:
+            completed_on = completed_on or on
+    assignment.completed_on = completed_on
+
+
+REVIEW_FIELDS = ["review_status", "review_comment", "reviewed_by_id", "reviewed_at"]
+
+
+@transaction.atomic
+def progress_review(
+    *, actor: Actor, update: ProgressUpdate, accept: bool, comment: str = ""
+) -> ProgressUpdate:
+    """The issuing unit's coordinator accepts a unit's progress update or returns it with the
+    reason. Only a pending update can be reviewed: a returned one stays in the history as it
+    was, and the unit answers with a new update."""
+    from cchc.core.text import nfc
+
+    update = (
+        ProgressUpdate.objects.select_for_update()
+        .select_related("assignment__task__plan__issuer")
+        .get(pk=update.pk)
+    )
+    assignment = Assignment.objects.select_for_update().get(pk=update.assignment_id)
+    plan = update.assignment.task.plan
+    require_manager(actor, plan.issuer, selectors.REVIEW_DENIED)
+    if update.review_status != ReviewStatus.PENDING:
+        raise ServiceError(
+            f"Cập nhật này đã được xem xét ({update.get_review_status_display().lower()}).",
+            code="progress_already_reviewed",
+        )
+    comment = "\n".join(nfc(line) for line in (comment or "").splitlines()).strip()
+    if not accept and not comment:
+        raise ServiceError(
+            {"comment": "Cần ghi rõ lý do trả lại để đơn vị bổ sung, hoàn thiện."},
+            code="progress_return_reason_required",
+        )
+    before = snapshot(update, REVIEW_FIELDS) | snapshot(assignment, ASSIGNMENT_SUMMARY)
+    update.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
+    update.review_comment = comment
+    update.reviewed_by = user_of(actor)
+    update.reviewed_at = timezone.now()
+    update.save(update_fields=["review_status", "review_comment", "reviewed_by", "reviewed_at"])
+    summarise(assignment, acceptance_required=selectors.acceptance_required(plan=plan))
+    assignment.save(update_fields=ASSIGNMENT_SUMMARY)
+    audit_record(
+        actor=actor,
+        action="progress.accept" if accept else "progress.return",
+        obj=update,
+        unit=assignment.unit,
+        before=before,
+        after=snapshot(update, REVIEW_FIELDS) | snapshot(assignment, ASSIGNMENT_SUMMARY),
+    )
+    return update
+
+
+@transaction.atomic
+def review_policy_set(*, actor: Actor, plan: Plan, acceptance_required: bool) -> int:
+    """Turn on or off "a task counts as done only when accepted" for a plan; every assignment's
+    summary follows at once. Returns how many assignments changed status."""
+    require_manager(actor, plan.issuer, "Chỉ cán bộ điều phối của cơ quan ban hành được đổi chế độ xem xét.")
+    policy, _ = ReviewPolicy.objects.select_for_update().get_or_create(plan=plan)
+    if policy.acceptance_required == acceptance_required:
+        return 0
+    policy.acceptance_required = acceptance_required
+    policy.save()
+    changed = []
+    for assignment in Assignment.objects.select_for_update().filter(task__plan=plan, updates_count__gt=0):
+        completed_before = assignment.completed_on
+        summarise(assignment, acceptance_required=acceptance_required)
+        if assignment.completed_on != completed_before:
+            changed.append(assignment)
+    Assignment.objects.bulk_update(changed, ASSIGNMENT_SUMMARY)
+    audit_record(
+        actor=actor,
+        action="plan.review_policy",
+        obj=plan,
+        unit=plan.issuer,
+        before={"acceptance_required": not acceptance_required},
+        after={"acceptance_required": acceptance_required, "assignments_changed": len(changed)},
+    )
+    return len(changed)

@@ -6,18 +6,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.errors import ServiceError
-from cchc.core.forms import apply_service_error
+from cchc.core.forms import apply_service_error, service_error_messages
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.plans.selectors import plan_get
 
 from . import exports, selectors, services
 from .charts import stacked_bars
-from .forms import ProgressForm
+from .forms import ProgressForm, ReviewForm, ReviewPolicyForm
 from .status import STATUS_ORDER, Status
 
 MY_TASKS_PAGE_SIZE = 100
@@ -88,6 +89,8 @@ def assignment_detail(request: AuthedRequest, pk: int):
             "updates": selectors.assignment_updates(assignment=assignment),
             "form": form,
             "can_report": can_report,
+            "can_review": access.can_manage_unit(assignment.task.plan.issuer),
+            "acceptance_required": selectors.acceptance_required(plan=assignment.task.plan),
             "due_dates": [dt.date.fromisoformat(d) for d in assignment.task.due_dates],
         },
     )
@@ -142,3 +145,72 @@ def plan_remind(request: AuthedRequest, pk: int):
         message += f" {missing} đơn vị chưa có địa chỉ thư điện tử của cán bộ, cần nhắc trực tiếp."
     messages.success(request, message)
     return redirect("tracking:dashboard", pk=plan.pk)
+
+
+@require_POST
+def progress_review(request: AuthedRequest, pk: int):
+    """Accept or return one progress update; back to where the reviewer came from."""
+    update = selectors.update_get(user=request.user, pk=pk, review=True)
+    form = ReviewForm(request.POST)
+    back = (
+        reverse("tracking:review_queue", args=[update.assignment.task.plan_id])
+        if request.POST.get("quay_lai") == "hang_cho"
+        else reverse("tracking:assignment", args=[update.assignment_id])
+    )
+    if not form.is_valid():
+        messages.error(request, "Hãy chọn chấp nhận hoặc trả lại.")
+        return redirect(back)
+    try:
+        services.progress_review(
+            actor=request.user,
+            update=update,
+            accept=form.cleaned_data["decision"] == "chap_nhan",
+            comment=form.cleaned_data["comment"],
+        )
+    except ServiceError as exc:
+        for message in service_error_messages(exc):
+            messages.error(request, message)
+    else:
+        accepted = form.cleaned_data["decision"] == "chap_nhan"
+        messages.success(
+            request,
+            f"Đã {'chấp nhận' if accepted else 'trả lại'} báo cáo tiến độ của {update.assignment.unit}.",
+        )
+    return redirect(back)
+
+
+@require_GET
+def review_queue(request: AuthedRequest, pk: int):
+    plan = plan_get(user=request.user, pk=pk)
+    queue = selectors.review_queue(user=request.user, plan=plan)
+    page = Paginator(queue, MY_TASKS_PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "tracking/review_queue.html",
+        {
+            "plan": plan,
+            "page": page,
+            "policy_form": ReviewPolicyForm(
+                initial={"acceptance_required": selectors.acceptance_required(plan=plan)}
+            ),
+        },
+    )
+
+
+@require_POST
+def review_policy(request: AuthedRequest, pk: int):
+    plan = plan_get(user=request.user, pk=pk, manage=True)
+    form = ReviewPolicyForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off
+    required = bool(form.cleaned_data.get("acceptance_required"))
+    changed = services.review_policy_set(actor=request.user, plan=plan, acceptance_required=required)
+    messages.success(
+        request,
+        (
+            "Từ nay nhiệm vụ chỉ tính hoàn thành khi được chấp nhận."
+            if required
+            else "Đã bỏ yêu cầu chấp nhận."
+        )
+        + (f" {changed} nhiệm vụ đổi trạng thái." if changed else ""),
+    )
+    return redirect("tracking:review_queue", pk=plan.pk)

@@ -15,16 +15,19 @@ containers, scanned them over and over — unpickling a batch took 7 times longe
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import gc
 import multiprocessing
+import os
 import pickle
+import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from cchc.core.actors import Actor
@@ -198,6 +201,22 @@ def _write(actor: Actor, source: str, store: Store, rows: list[tuple], report: I
 # --- where the batches are made ---------------------------------------------------------------------
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this child when its parent dies, even by SIGKILL (prctl
+    PR_SET_PDEATHSIG), so a killed import leaves no reader holding memory and the file. Elsewhere
+    the broken pipe ends the child at its next write."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent_pid:  # the parent died before the request above was made
+        os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
+
+
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -219,7 +238,9 @@ class _Child:
     def __init__(self, produce: Callable[[], Iterator[_Batch]]):
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child_main, args=(produce, send), daemon=True)
+        self._process = context.Process(
+            target=_child_main, args=(produce, send, self._receive, os.getpid()), daemon=True
+        )
         self._process.start()
         send.close()
 
@@ -249,9 +270,19 @@ class _Child:
             self._process.join()
 
 
-def _child_main(produce: Callable[[], Iterator[_Batch]], send) -> None:
+def _child_main(produce: Callable[[], Iterator[_Batch]], send, receive, parent_pid: int) -> None:
     def put(kind: str, value) -> None:
         send.send_bytes(pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    # Only the parent reads: with the child's copy of the read end closed, the pipe breaks as soon
+    # as the parent is gone, and the child's next write ends it.
+    receive.close()
+    _die_with_parent(parent_pid)
+    # The parent's database connection was copied by the fork: forget it without closing it
+    # (closing would end the parent's session); anything here that touched the database would
+    # open a connection of its own.
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
 
     gc.disable()  # see the module docstring
     try:
