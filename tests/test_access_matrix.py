@@ -217,6 +217,7 @@ MATRIX = [
         PROVINCE_MANAGERS | {"commune_coordinator", "foreign_coordinator"},
         200,
     ),
+    ("report schedule", "get", lambda o: reverse("reports:schedule"), PROVINCE_MANAGERS, 200),
     (
         "report register",
         "get",

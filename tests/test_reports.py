@@ -454,3 +454,71 @@ def test_only_accepted_progress_is_written_into_the_draft(issued_plan, users, tr
     assert "Đã rà soát 80 văn bản." in report.sections["the_che"]
     assert "Công khai gần hết." not in report.sections["thu_tuc_hanh_chinh"]
     assert "Chờ xem xét." not in report.sections["thu_tuc_hanh_chinh"]
+
+
+def test_schedule_service_and_plan_rows(tree, users, issued_plan):
+    from cchc.reports.calendar import due_on, rule_for
+    from cchc.reports.services import schedule_save
+
+    with pytest.raises(PermissionDenied):
+        schedule_save(
+            actor=users.officer,
+            province=tree.province,
+            kind="thang",
+            required=True,
+            due_after_days=3,
+            remind_days_before=2,
+        )
+    with raises_code("report_schedule_invalid"):
+        schedule_save(
+            actor=users.coordinator,
+            province=tree.province,
+            kind="thang",
+            required=True,
+            due_after_days=99,
+            remind_days_before=2,
+        )
+    year = issued_plan.from_year
+    assert not rule_for(tree.province, "thang", year).required
+    schedule_save(
+        actor=users.coordinator,
+        province=tree.province,
+        plan=issued_plan,
+        kind="thang",
+        required=True,
+        due_after_days=4,
+        remind_days_before=2,
+    )
+    assert rule_for(tree.province, "thang", year).required  # the plan asks for monthly reports
+    assert not rule_for(tree.province, "thang", year + 3).required
+    assert due_on(tree.agency("STP"), "thang", year, 2) == windows.window(
+        "thang", year, 2
+    ).end + dt.timedelta(days=4)
+    schedule_save(
+        actor=users.coordinator,
+        province=tree.province,
+        kind="quy",
+        required=True,
+        due_after_days=10,
+        remind_days_before=5,
+    )
+    assert due_on(tree.communes[0], "quy", year, 1) == windows.window("quy", year, 1).end + dt.timedelta(
+        days=10
+    )
+    assert AuditEntry.objects.filter(action="report.schedule").count() == 2
+
+
+def test_schedule_page(client, users, tree):
+    from django.urls import reverse
+
+    from .conftest import PASSWORD
+
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    data = {f"{k}-han": "6" for k in windows.KINDS} | {f"{k}-nhac": "3" for k in windows.KINDS}
+    data |= {f"{k}-bat_buoc": "1" for k in ("quy", "nam")} | {"nam-han": "abc"}
+    page = client.post(reverse("reports:schedule"), data)
+    assert page.status_code == 200 and "Hạn nộp: từ 0 đến 60 ngày" in page.content.decode()
+    assert not ReportSchedule.objects.exists()  # the kinds before the bad one are not saved either
+    data["nam-han"] = "5"
+    assert client.post(reverse("reports:schedule"), data).status_code == 302
+    assert not schedule_for(tree.province, "6thang").required and schedule_for(tree.province, "nam").required

@@ -47,6 +47,30 @@ def schedule_for(province: Unit | None, kind: str, plan_id: int | None = None) -
     return Rule(kind, d.required, d.due_after_days, d.remind_days_before)
 
 
+def rule_for(province: Unit | None, kind: str, year: int) -> Rule:
+    """The rule that applies in ``province`` for ``year``: the province's (or the default); when
+    that does not require the kind, a required row of an issued plan of the province covering the
+    year (a plan may ask for monthly reports the province does not)."""
+    rule = schedule_for(province, kind)
+    if rule.required or province is None:
+        return rule
+    row = (
+        ReportSchedule.objects.filter(
+            province=province,
+            kind=kind,
+            required=True,
+            plan__status="issued",
+            plan__from_year__lte=year,
+            plan__to_year__gte=year,
+        )
+        .order_by("due_after_days")
+        .first()
+    )
+    if row is None:
+        return rule
+    return Rule(kind, True, row.due_after_days, row.remind_days_before)
+
+
 def receiver_of(unit: Unit) -> Unit | None:
     """The unit a report is sent to: the parent (None for a province: it reports outside)."""
     if unit.kind == UnitKind.PROVINCE:
@@ -61,6 +85,5 @@ def expected_reporters(receiver: Unit) -> list[Unit]:
 
 
 def due_on(unit: Unit, kind: str, year: int, number: int = 0) -> dt.date:
-    province = unit.province()
-    rule = schedule_for(province, kind)
+    rule = rule_for(unit.province(), kind, year)
     return windows.due_date(windows.window(kind, year, number).end, rule.due_after_days)

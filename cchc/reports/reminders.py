@@ -18,7 +18,7 @@ from cchc.core.audit import audit_record
 from cchc.orgs.models import Membership, Unit, UnitKind
 
 from . import windows
-from .calendar import expected_reporters, schedule_for
+from .calendar import expected_reporters, rule_for
 from .models import Report
 from .permissions import WRITER_ROLES
 
@@ -37,10 +37,10 @@ def _due_periods(province: Unit, today: dt.date) -> list[tuple[str, int, int, dt
     """(kind, year, number, due date, overdue) of the required reports to chase today."""
     out = []
     for kind in windows.KINDS:
-        rule = schedule_for(province, kind)
-        if not rule.required:
-            continue
         for year in (today.year - 1, today.year, today.year + 1):
+            rule = rule_for(province, kind, year)
+            if not rule.required:
+                continue
             for number in windows.periods_of_year(kind, year):
                 due = windows.due_date(windows.window(kind, year, number).end, rule.due_after_days)
                 if (

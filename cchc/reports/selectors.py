@@ -21,7 +21,7 @@ from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
 from . import windows
-from .calendar import expected_reporters, schedule_for
+from .calendar import expected_reporters, rule_for
 from .models import Report
 from .permissions import WRITER_ROLES, can_see_register, require_reader
 
@@ -121,7 +121,7 @@ def register(
     if not can_see_register(user, receiver):
         raise PermissionDenied("Bạn không có quyền xem tình hình nộp báo cáo của đơn vị này.")
     today = today or timezone.localdate()
-    rule = schedule_for(receiver.province() or receiver, kind)
+    rule = rule_for(receiver.province() or receiver, kind, year)
     due = windows.due_date(windows.window(kind, year, number).end, rule.due_after_days)
     reports = {
         r.unit_id: r

@@ -19,9 +19,10 @@ from cchc.core.numbers import format_number
 from cchc.core.params import int_param
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, UnitKind
 
 from . import exports, outline, selectors, services, windows
+from .calendar import schedule_for
 from .forms import OpenForm, SubmitForm
 from .models import Report
 from .permissions import can_review, can_write
@@ -265,3 +266,36 @@ def register(request: AuthedRequest):
 
 def _pct(value) -> str:
     return "—" if value is None else f"{format_number(value)}%"
+
+
+@require_http_methods(["GET", "POST"])
+def schedule(request: AuthedRequest):
+    """The province's report calendar: one row per kind (the province's own rows, not a plan's)."""
+    access = Access.for_user(request.user)
+    provinces = [u for u in access.managed_units().filter(kind=UnitKind.PROVINCE, valid_to__isnull=True)[:50]]
+    if not provinces:
+        raise PermissionDenied("Chỉ cán bộ điều phối CCHC của tỉnh được đặt lịch báo cáo.")
+    province = next((u for u in provinces if u.pk == int_param(request.GET, "don_vi", 0)), provinces[0])
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            rows = [
+                {
+                    "kind": kind,
+                    "required": request.POST.get(f"{kind}-bat_buoc") == "1",
+                    "due_after_days": int_param(request.POST, f"{kind}-han", -1),
+                    "remind_days_before": int_param(request.POST, f"{kind}-nhac", -1),
+                }
+                for kind in windows.KINDS
+            ]
+            services.schedules_save(actor=request.user, province=province, rows=rows)
+            messages.success(request, "Đã lưu lịch báo cáo.")
+            return redirect(f"{request.path}?don_vi={province.pk}")
+        except ServiceError as exc:
+            errors = _errors(request, exc)
+    table = [(k, windows.KIND_LABELS[k], schedule_for(province, k)) for k in windows.KINDS]
+    return render(
+        request,
+        "reports/schedule.html",
+        {"province": province, "provinces": provinces, "rows": table, "errors": errors},
+    )

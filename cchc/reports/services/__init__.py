@@ -8,5 +8,15 @@ from .reports import (
     report_save,
     report_submit,
 )
+from .schedule import schedule_save, schedules_save
 
-__all__ = ["report_accept", "report_open", "report_refresh", "report_return", "report_save", "report_submit"]
+__all__ = [
+    "report_accept",
+    "report_open",
+    "report_refresh",
+    "report_return",
+    "report_save",
+    "report_submit",
+    "schedule_save",
+    "schedules_save",
+]
