@@ -95,3 +95,17 @@ def test_list_pages_cost_a_fixed_number_of_queries(
     for url in (reverse("reports:register") + query, reverse("reports:queue"), reverse("reports:mine")):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_pdf_is_the_docx_through_libreoffice(client, users, progress):
+    import shutil
+
+    report = report_open(actor=users.officer, unit=progress, **QUARTER)
+    _login(client, users.officer)
+    response = client.get(reverse("reports:download", args=[report.pk, "pdf"]))
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert response["Content-Disposition"].endswith('.pdf"')
+    else:  # no LibreOffice on this server: back to the report with the reason, never a 500
+        assert response.status_code == 302
+    assert client.get(reverse("reports:download", args=[report.pk, "odt"])).status_code == 404
