@@ -217,7 +217,13 @@ MATRIX = [
         PROVINCE_MANAGERS | {"commune_coordinator", "foreign_coordinator"},
         200,
     ),
-    ("report schedule", "get", lambda o: reverse("reports:schedule"), PROVINCE_MANAGERS, 200),
+    (
+        "report schedule",
+        "get",
+        lambda o: reverse("reports:schedule") + f"?don_vi={o.plan.issuer_id}",
+        PROVINCE_MANAGERS,
+        200,
+    ),
     (
         "report register",
         "get",

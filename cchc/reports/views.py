@@ -275,7 +275,10 @@ def schedule(request: AuthedRequest):
     provinces = [u for u in access.managed_units().filter(kind=UnitKind.PROVINCE, valid_to__isnull=True)[:50]]
     if not provinces:
         raise PermissionDenied("Chỉ cán bộ điều phối CCHC của tỉnh được đặt lịch báo cáo.")
-    province = next((u for u in provinces if u.pk == int_param(request.GET, "don_vi", 0)), provinces[0])
+    wanted = int_param(request.GET, "don_vi")
+    province = next((u for u in provinces if u.pk == wanted), None if wanted else provinces[0])
+    if province is None:  # a province the user does not coordinate
+        raise PermissionDenied("Bạn không có quyền đặt lịch báo cáo của tỉnh này.")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
