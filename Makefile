@@ -6,7 +6,7 @@ CCHC := $(VENV)/bin/cchc
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres test-browser venv migrate demo bench lint format clean help
+.PHONY: pdf-tools run test test-sqlite test-postgres test-browser venv migrate demo bench lint format clean help
 
 help:
 	@echo "make run    – cài đặt, tạo CSDL nhúng (SQLite), nạp dữ liệu trình diễn, chạy ứng dụng tại http://$(HOST):$(PORT)/"
@@ -25,7 +25,13 @@ demo: migrate
 	@echo "==> Dữ liệu trình diễn: tỉnh Đồng Nai (nạp một lần)"
 	@$(CCHC) demo
 
-run: demo
+# PDF documents are DOCX converted by LibreOffice: `make run` installs it (Debian, as root) so that
+# every PDF the README promises works; without the rights it says how and the rest still runs.
+pdf-tools:
+	@echo "==> LibreOffice (văn bản PDF)"
+	@scripts/ensure-libreoffice.sh >/dev/null || echo "    Chưa có LibreOffice: các bản PDF sẽ báo lỗi, bản DOCX vẫn tải được."
+
+run: demo pdf-tools
 	@echo "==> Khởi động máy chủ (gunicorn, tệp tĩnh phục vụ tại chỗ)"
 	@echo "    Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên."
 	@$(CCHC) serve --host $(HOST) --port $(PORT) --no-migrate

@@ -80,7 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     _setup()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["cchc", *_command_name(argv)])
+    try:
+        execute_from_command_line(["cchc", *_command_name(argv)])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`cchc dossiers export … | head`): stop quietly, as Unix tools do,
+        # instead of a traceback; stdout is pointed at /dev/null so the exit flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
     return 0
 
 

@@ -43,13 +43,42 @@ def browser():
         browser.close()
 
 
+def csp_violations(page) -> list[str]:
+    """Collects what the Content-Security-Policy blocked on the page (the list fills as it runs)."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return blocked
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
+    blocked = csp_violations(page)
     yield page
     context.close()
+    assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
+
+
+def test_confirmations_work_under_the_content_security_policy(page, live_server, plan, users):
+    """`data-confirm` buttons (no inline handlers): cancelling keeps the draft, accepting issues."""
+    login(page, live_server, users.coordinator.username)
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/ke-hoach/{plan.pk}/")
+    page.once("dialog", lambda d: d.dismiss())
+    page.get_by_role("button", name="Ban hành").click()
+    page.wait_for_timeout(300)
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Ban hành").click()
+    page.wait_for_selector("text=Kết thúc kế hoạch")
+    plan.refresh_from_db()
+    assert plan.status == "issued"
 
 
 def login(page, live_server, username):

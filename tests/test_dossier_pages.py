@@ -172,6 +172,18 @@ def act(client, d, action, data=None, **kw):
     return client.post(reverse("dossiers:action", args=[d.code, action]), data or {}, follow=True, **kw)
 
 
+def test_step_durations_show_as_entered(client, w):
+    from decimal import Decimal
+
+    from cchc.procedures.models import Step
+
+    Step.objects.all().update(time_allowed=Decimal("0.25"))
+    d = w.receive()
+    login(client, w.desk_officer)
+    html = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
+    assert "0,25 " in html and "0,3 " not in html
+
+
 def test_detail_shows_facts_steps_timeline_and_only_allowed_actions(client, w, d):
     login(client, w.desk_officer)
     response = client.get(reverse("dossiers:detail", args=[d.code]))
@@ -417,6 +429,12 @@ def test_public_lookup_shows_progress_and_nothing_personal(client, w, d):
     for secret in (APPLICANT.name, APPLICANT.id_number, APPLICANT.phone, APPLICANT.address, APPLICANT.email):
         assert secret not in html
     assert w.desk_officer.full_name not in html  # no officer names either
+
+
+def test_lookup_forgives_case_and_spaces_in_the_code(client, w, d):
+    typed = " ".join([d.code[:6].lower(), d.code[6:]])  # as copied from a slip, in lower case
+    r = lookup(client, typed, APPLICANT.phone[-4:])
+    assert r.status_code == 200 and d.code in r.content.decode()
 
 
 def test_unknown_code_and_wrong_digits_give_the_same_answer(client, w, d):

@@ -500,3 +500,21 @@ def test_generate_database_refuses_what_it_cannot_do(db, tmp_path):
             call_command("dossiers_generate", count=10, seed="1", quiet=True, stderr=err, **options)
         assert exc.value.code == 2
     assert not Dossier.objects.exists()
+
+
+def test_command_exit_status_says_rows_were_skipped(exchange_file, users, tmp_path):
+    """0: every row in; 1: the good rows in, bad rows skipped (listed on stderr); 2: stopped."""
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("dossiers_import", str(exchange_file), stderr=err)
+    assert exc.value.code == 1
+    assert Dossier.objects.count() == 4
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path, users):
+    from cchc.exchange.errors import ExchangeError
+
+    path = tmp_path / "dossiers.csv"
+    path.write_text("ma_ho_so,ma_tthc\r\nHS-1,1.0001\r\n", encoding="utf-16")
+    with pytest.raises(ExchangeError, match="UTF-16"):
+        dossiers_import(actor=users.admin, path=path)

@@ -178,3 +178,19 @@ def test_command_needs_an_issuer_to_save(tree, users, capsys):
         call_command("plan_import", str(FIXTURES / "sngv-binhphuoc-2022.txt"))
     assert exit_.value.code == 2
     assert "--issuer" in capsys.readouterr().err
+
+
+def test_command_saves_nothing_for_a_document_without_tasks(tree, users, capsys, tmp_path):
+    letter = tmp_path / "cong-van.txt"
+    letter.write_text(
+        "UỶ BAN NHÂN DÂN TỈNH ĐỒNG NAI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "V/v mời họp giao ban quý IV\nKính gửi: các sở, ban, ngành.\n"
+        "Ủy ban nhân dân tỉnh mời dự họp giao ban vào 8 giờ ngày 15/12/2026.\n",
+        encoding="utf-8",
+    )
+    before = Plan.objects.count()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("plan_import", str(letter), issuer=tree.province.code, actor=users.coordinator.username)
+    assert exit_.value.code == 2
+    assert "không tìm thấy nhiệm vụ" in capsys.readouterr().err
+    assert Plan.objects.count() == before

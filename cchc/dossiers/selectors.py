@@ -176,6 +176,14 @@ def _public_steps(dossier: Dossier) -> list[PublicStep]:
     return out
 
 
+def typed_code_forms(code: str | None) -> list[str]:
+    """The code as a citizen may type it from a slip: spaces anywhere (copied across a line
+    break), lower case. Codes are stored as issued (upper case); looking up the exact forms keeps
+    the lookup on the index, where a case-insensitive match would scan millions of rows."""
+    cleaned = "".join((code or "").split())
+    return list(dict.fromkeys([cleaned, cleaned.upper()]))
+
+
 def dossier_public_lookup(*, code: str, phone_last_digits: str) -> PublicDossier | None:
     """The dossier's progress for the applicant, or None when the code is unknown or the digits
     do not match (the same answer, so codes cannot be probed). At least 4 digits are needed."""
@@ -185,7 +193,7 @@ def dossier_public_lookup(*, code: str, phone_last_digits: str) -> PublicDossier
     dossier = (
         Dossier.objects.select_related("procedure", "handling_unit")
         .prefetch_related("handovers")
-        .filter(code=(code or "").strip())
+        .filter(code__in=typed_code_forms(code))
         .first()
     )
     if dossier is None or len(dossier.applicant_phone) < len(digits):
@@ -310,7 +318,7 @@ def feedback_public_lookup(*, code: str, phone_last_digits: str) -> PublicFeedba
     digits = normalise_phone(phone_last_digits)
     if len(digits) < 4 or not digits.isdigit():
         return None
-    fb = Feedback.objects.select_related("unit").filter(code=(code or "").strip()).first()
+    fb = Feedback.objects.select_related("unit").filter(code__in=typed_code_forms(code)).first()
     if fb is None or len(fb.sender_phone) < len(digits):
         return None
     if not hmac.compare_digest(fb.sender_phone[-len(digits) :], digits):

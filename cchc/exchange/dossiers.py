@@ -28,7 +28,7 @@ from decimal import Decimal
 from os import PathLike
 
 from . import formats as f
-from .errors import ExchangeError
+from .errors import ExchangeError, refuse_other_encodings
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +93,7 @@ class BadRow:
 def read_header(path: str | PathLike) -> list[str]:
     """The column names of a dossiers.csv (BOM and surrounding spaces removed)."""
     name = str(path)
+    refuse_other_encodings(path)
     try:
         with open(path, encoding="utf-8-sig", newline="", errors="surrogateescape") as fh:
             header = next(csv.reader(fh), None)

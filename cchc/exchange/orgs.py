@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from os import PathLike
 
-from .errors import ExchangeError
+from .errors import ExchangeError, refuse_other_encodings
 from .formats import ORG_COLUMNS, TRIM, nfc
 
 
@@ -95,6 +95,7 @@ class OrgTree:
 
 def _open_text(path: str | PathLike | io.TextIOBase):
     if isinstance(path, (str, PathLike)):
+        refuse_other_encodings(path)
         return open(path, encoding="utf-8-sig", newline="", errors="strict")  # noqa: SIM115
     return path
 

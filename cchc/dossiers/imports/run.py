@@ -33,7 +33,7 @@ from django.utils import timezone
 from cchc.core.actors import Actor
 from cchc.core.audit import audit_record
 from cchc.exchange.dossiers import BadRow
-from cchc.exchange.errors import ExchangeError
+from cchc.exchange.errors import ExchangeError, refuse_other_encodings
 from cchc.exchange.formats import datetime_to_local_us
 from cchc.orgs.models import Unit
 from cchc.procedures.models import Procedure
@@ -71,6 +71,7 @@ def dossiers_import(
 ) -> ImportReport:
     """Import the dossiers.csv at ``path``. Raises `ExchangeError` when the file cannot be read
     at all; bad rows are in the report (with ``strict``, the import stops at the first)."""
+    refuse_other_encodings(path)
     try:
         fh = open(path, encoding="utf-8-sig", newline="", errors="surrogateescape")  # noqa: SIM115
     except OSError as exc:

@@ -66,6 +66,8 @@ class Command(ToolCommand):
                 stdout=getattr(self.stdout, "_out", self.stdout) if options["out"] is None else None,
                 progress=progress,
             )
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): `cchc` stops quietly
         except (ExchangeError, ValueError, OSError) as exc:
             self.fail(str(exc))
             return
@@ -102,6 +104,8 @@ class Command(ToolCommand):
             report = dossiers_generate(
                 actor=SYSTEM, count=count, seed=seed, units=units, year=options["year"], progress=progress
             )
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): `cchc` stops quietly
         except (ExchangeError, ValueError, OSError) as exc:
             self.fail(str(exc))
             return

@@ -9,6 +9,8 @@ from cchc.core.actors import SYSTEM
 from cchc.dossiers.imports import BATCH_SIZE, dossiers_import
 from cchc.exchange.errors import ExchangeError
 
+EXIT_ROWS_SKIPPED = 1
+
 
 def vn(n: float) -> str:
     """12.345 (Vietnamese thousands separator)."""
@@ -52,3 +54,7 @@ class Command(BaseCommand):
         )
         if strict and report.bad:
             sys.exit(2)
+        if report.bad:
+            # The good rows are in; the bad ones were skipped. A script (or cron) must notice,
+            # so the exit status says "done, but not everything": 1 (docs/dossiers.md).
+            sys.exit(EXIT_ROWS_SKIPPED)

@@ -59,6 +59,11 @@ class Command(ToolCommand):
 
         if not issuer_code:
             self.fail("cần --issuer MÃ_ĐƠN_VỊ để lưu kế hoạch (hoặc --json để chỉ xem cấu trúc).")
+        if not structured.get("tasks"):
+            # An empty draft would look like an import that worked; nothing is saved instead.
+            self.fail(
+                "không tìm thấy nhiệm vụ nào trong văn bản; không lưu kế hoạch (xem cấu trúc bằng --json)."
+            )
         issuer = Unit.objects.filter(code__iexact=issuer_code).first()
         if issuer is None:
             self.fail(f"không có đơn vị mã “{issuer_code}”.")

@@ -1,0 +1,158 @@
+"""Every URL pattern the project has, read from the URL resolver — so a new URL is checked the
+moment it exists:
+
+- anonymous: every pattern that is not declared public sends to the login page; public ones
+  answer without a server error;
+- signed in as a coordinator of another province, with ids that do not exist: never a server
+  error (404, 403 or 400 — bad parameters included);
+- every non-public pattern has rows in a role × URL × own/other-unit matrix (MATRIX of the
+  modules in MATRIX_MODULES), so that who may see and change it is written down and tested.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import PASSWORD
+
+# Reachable without signing in, each for a reason.
+PUBLIC = {
+    "login": "the sign-in page",
+    "lookup": "citizens look a dossier up",
+    "lookup_result": "citizens look a dossier up (second factor: phone digits)",
+    "lookup_rate": "the applicant rates the service (after the lookup)",
+    "lookup_pay": "the applicant pays the fee (after the lookup)",
+    "simulated_gateway": "the demo payment gateway (refused in production)",
+    "feedback_public": "citizens send feedback (rate-limited)",
+    "feedback_sent": "the receipt of a feedback",
+    "feedback_lookup": "citizens follow their feedback",
+    "feedback_status": "citizens follow their feedback (second factor)",
+    "evaluation_public:public_index": "published CCHC index results",
+    "evaluation_public:public_results": "published CCHC index results",
+}
+
+# Modules whose MATRIX rows (name, method, url builder, allowed roles, status) are the access
+# matrix; a pattern is covered when its name appears in one of them.
+MATRIX_MODULES = [
+    "tests.test_access_matrix",
+    "tests.test_dossier_access",
+    "tests.test_index766_pages",
+    "tests.test_procedures_access",
+]
+
+# Patterns that have no matrix rows yet: where their pages are tested. This list may only shrink.
+ACCESS_TESTED_ELSEWHERE: dict[str, str] = {
+    "due_date_preview": "test_working_calendar.py",
+    "evaluation:at_risk": "test_par_pages.py",
+    "evaluation:evidence": "no access test yet",
+    "evaluation:framework": "test_par_pages.py",
+    "evaluation:framework_action": "test_par_pages.py",
+    "evaluation:framework_export": "test_par_pages.py",
+    "evaluation:framework_import": "test_par_pages.py",
+    "evaluation:index": "test_par_pages.py",
+    "evaluation:participant": "test_par_pages.py",
+    "evaluation:participant_action": "test_par_pages.py",
+    "evaluation:results": "test_par_pages.py",
+    "evaluation:round": "no access test yet",
+    "evaluation:round_action": "test_par_pages.py",
+    "evaluation:round_new": "test_par_pages.py",
+    "evaluation:round_scores_csv": "no access test yet",
+    "home": "no access test yet",
+    "indicators:dashboard": "test_indicator_pages.py",
+    "indicators:dossiers": "no access test yet",
+    "logout": "no access test yet",
+    "manual_indicators:create": "test_manual_indicators_pages.py",
+    "manual_indicators:delete": "test_manual_indicators_pages.py",
+    "manual_indicators:edit": "test_manual_indicators_pages.py",
+    "manual_indicators:index": "test_indicator_pages.py",
+    "manual_indicators:overview": "test_manual_indicators_pages.py",
+    "manual_indicators:report": "test_manual_indicators_pages.py",
+    "orgs:membership_revoke": "no access test yet",
+    "orgs:user_add": "test_orgs_management.py",
+    "password_change": "test_orgs_management.py",
+    "password_change_done": "no access test yet",
+    "plans:cascade": "test_cascade.py",
+    "plans:coverage": "test_cascade.py",
+    "plans:deadline_preview": "no access test yet",
+    "plans:delete": "no access test yet",
+    "plans:import": "test_plan_import_web.py",
+    "plans:import_cancel": "test_plan_import_web.py",
+    "plans:import_review": "test_plan_import_web.py",
+    "plans:issue": "no access test yet",
+    "plans:target_delete": "no access test yet",
+    "plans:target_edit": "test_indicator_pages.py",
+    "plans:task_delete": "no access test yet",
+    "procedures:component_delete": "no access test yet",
+    "procedures:component_edit": "no access test yet",
+    "procedures:import_confirm": "test_procedures.py",
+    "procedures:step_delete": "no access test yet",
+    "targets:plan_targets": "test_indicator_pages.py",
+    "targets:target_bind": "test_indicator_pages.py",
+    "targets:target_unbind": "test_indicator_pages.py",
+    "tracking:remind": "test_reminders.py",
+}
+
+pytestmark = pytest.mark.django_db
+
+PLACEHOLDER = {"int": "987654", "str": "KHONG-CO-MA", "slug": "khong-co", "path": "khong/co"}
+
+
+def _patterns(resolver=None, prefix: str = "", namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace + (f"{p.namespace}:" if p.namespace else "")
+            yield from _patterns(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield namespace + p.name, prefix + str(p.pattern)
+
+
+ALL = sorted(
+    (name, route)
+    for name, route in _patterns()
+    if not name.startswith("admin:") and not route.startswith(("static/", "media/"))
+)
+
+
+def _url(route: str) -> str:
+    """A concrete path for a route, with placeholders for its parameters."""
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: PLACEHOLDER.get(m.group(1) or "str", "x"), route)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+@pytest.mark.parametrize(("name", "route"), ALL, ids=[n for n, _ in ALL])
+def test_anonymous(client, name, route):
+    response = client.get(_url(route))
+    if name in PUBLIC:
+        assert response.status_code < 500, f"{name}: {response.status_code}"
+    else:
+        assert response.status_code in (302, 401), f"{name} is open to anyone: {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), name
+
+
+def test_no_server_error_for_an_outsider(client, users):
+    """One test over every pattern (the province tree is built once, not once per URL)."""
+    client.login(username=users.foreign_coordinator.username, password=PASSWORD)
+    errors = []
+    for name, route in ALL:
+        for method in ("get", "post"):
+            response = getattr(client, method)(_url(route))
+            if response.status_code >= 500:
+                errors.append(f"{method.upper()} {name}: {response.status_code}")
+    assert not errors, errors
+
+
+def test_every_private_url_is_in_an_access_matrix():
+    written = "".join(inspect.getsource(importlib.import_module(m)) for m in MATRIX_MODULES)
+    missing = [
+        name
+        for name, _route in ALL
+        if name not in PUBLIC and name not in ACCESS_TESTED_ELSEWHERE and f'"{name}"' not in written
+    ]
+    assert not missing, "URLs with no access-matrix row: " + ", ".join(missing)
