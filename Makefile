@@ -66,6 +66,9 @@ bench: venv
 	@echo "==> Chỉ số CCHC: 130 đơn vị × 60 tiêu chí (tính điểm, xếp hạng, các trang) trên SQLite và PostgreSQL"
 	@$(PY) bench/par_index.py
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/par_index.py --postgres
+	@echo "==> Cổng công khai: tra cứu 2.000 thủ tục, bảng xếp hạng trước/sau bộ nhớ đệm, trên SQLite và PostgreSQL"
+	@$(PY) bench/portal.py
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/portal.py --postgres
 	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
 	@$(PY) bench/plan_import_eval.py
 	@echo "==> Tính hạn giải quyết hàng loạt"

@@ -47,6 +47,7 @@ urlpatterns = [
     path("gop-y/tra-cuu/", dossier_public.feedback_lookup, name="feedback_lookup"),
     path("gop-y/tra-cuu/<str:code>/", dossier_public.feedback_status, name="feedback_status"),
     path("cong-khai/chi-so-cchc/", include((evaluation_public, "evaluation_public"))),
+    path("cong-khai/", include("cchc.portal.urls")),  # the public portal (docs/portal.md)
 ]
 
 handler403 = "cchc.core.views.forbidden"

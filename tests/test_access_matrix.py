@@ -300,3 +300,33 @@ def test_refused_progress_changes_nothing(client, users, objects):
     response = client.post(reverse("tracking:assignment", args=[objects.stp.pk]), _progress_data())
     assert response.status_code == 403
     assert Assignment.objects.get(pk=objects.stp.pk).updates_count == before
+
+
+# --- the public portal (cchc/portal): open to everyone, signed in or not ----------------------
+
+PUBLIC_PORTAL = [
+    ("portal home", lambda o: reverse("portal:home")),
+    ("portal catalogue", lambda o: reverse("portal:procedures") + "?q=khai+sinh"),
+    ("portal procedure", lambda o: reverse("portal:procedure", args=[o.procedure.pk])),
+    ("portal scoreboard", lambda o: reverse("portal:scoreboard")),
+    ("portal scoreboard unit", lambda o: reverse("portal:scoreboard_unit", args=[o.commune.code])),
+    ("portal progress", lambda o: reverse("portal:progress")),
+]
+
+
+@pytest.fixture
+def public_objects(objects, tree):
+    from .test_dossiers_support import make_procedure
+
+    objects.procedure = make_procedure(tree.agency("STP"))
+    return objects
+
+
+@pytest.mark.parametrize("row", PUBLIC_PORTAL, ids=[r[0] for r in PUBLIC_PORTAL])
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_public_portal_pages_are_open_to_everyone(client, users, public_objects, row, role):
+    if role is not None:
+        assert client.login(username=getattr(users, role).username, password=PASSWORD)
+    _name, url_of = row
+    response = client.get(url_of(public_objects))
+    assert response.status_code == 200, f"{role or 'anonymous'} {url_of(public_objects)}"

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from cchc.core.errors import PermissionDenied
 from cchc.core.models import AuditEntry
 from cchc.core.periods import reporting_window
-from cchc.core.text import vietnamese_sort_key
+from cchc.core.text import vi_sort_key
 from cchc.indicators import live
 from cchc.orgs.models import Unit
 from cchc.reports import exports, figures, outline, selectors, windows
@@ -114,12 +114,12 @@ def test_who_reports_to_whom(tree):
     assert {"P75.STP", "P75.SCT", "W00001", "W00002", "W00003"} <= codes
     assert tree.other_commune not in reporters and tree.former not in reporters
     names = [u.name for u in reporters]
-    assert names == sorted(names, key=vietnamese_sort_key)
+    assert names == sorted(names, key=vi_sort_key)
 
 
 def test_vietnamese_sort_order():
     names = ["Xã Ý Yên", "Phường Đồng Xoài", "Phường Bình Đa", "Phường Dĩ An", "Xã An Bình", "Phường Ân Thi"]
-    assert sorted(names, key=vietnamese_sort_key) == [
+    assert sorted(names, key=vi_sort_key) == [
         "Phường Ân Thi",
         "Phường Bình Đa",
         "Phường Dĩ An",

@@ -148,6 +148,31 @@ def test_no_server_error_for_an_outsider(client, users):
     assert not errors, errors
 
 
+# Every query parameter of docs/glossary.md, malformed — and one far too long.
+BAD_QUERY = (
+    "?trang=abc&nam=abc&ky=2026-Q9&don_vi=abc&ma=%00&phan=zz&sap_xep=zz&trang_thai=zz"
+    "&tu=31/02/2026&den=abc&xuat=zz&loai=zz&kenh=zz&han=zz&linh_vuc=x&cap=9&co_quan="
+    + "9"
+    * 400
+    + "&muc_do=x"
+    "&tiep_nhan_luc=abc&thoi_han=-1&don_vi_tinh=zz&quay_lai=zz&q=" + "%" * 50
+)
+
+
+def test_bad_parameters_never_break_a_page(client, users):
+    """Signed in as the province's coordinator (who sees the most), every page without path
+    parameters, and the plan pages, with every known parameter malformed: a page or a 4xx."""
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    errors = []
+    for name, route in ALL:
+        if "<" in route:
+            continue
+        response = client.get(_url(route) + BAD_QUERY)
+        if response.status_code >= 500:
+            errors.append(f"{name}: {response.status_code}")
+    assert not errors, errors
+
+
 def test_every_private_url_is_in_an_access_matrix():
     written = "".join(inspect.getsource(importlib.import_module(m)) for m in MATRIX_MODULES)
     missing = [

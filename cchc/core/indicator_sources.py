@@ -68,6 +68,8 @@ class SourceProvider(Protocol):
     code_help: str  # how its codes are written, for the error on an unknown code
     # Optional: `named_by_people = True` when its indicators are defined by people with names a
     # target's text may repeat (manual indicators), so that suggestion matches on their names.
+    # Optional: `public_codes` — a tuple of its codes fit for the public, shown as columns of the
+    # public portal's scoreboard besides the dossier figures and the 766 index (docs/portal.md).
 
     def owns(self, code: str) -> bool:
         """Whether ``code`` is written the way this family writes codes."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from cchc.core.text import vietnamese_sort_key
+from cchc.core.text import vi_sort_key
 from cchc.orgs.models import Unit, UnitKind
 
 from . import windows
@@ -81,7 +81,7 @@ def receiver_of(unit: Unit) -> Unit | None:
 def expected_reporters(receiver: Unit) -> list[Unit]:
     """The current units that owe ``receiver`` a report, in Vietnamese name order."""
     units = Unit.objects.filter(parent=receiver, valid_to__isnull=True, kind__in=REPORTING_KINDS)
-    return sorted(units, key=lambda u: vietnamese_sort_key(u.name))
+    return sorted(units, key=lambda u: vi_sort_key(u.name))
 
 
 def due_on(unit: Unit, kind: str, year: int, number: int = 0) -> dt.date:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cchc.targets",
     "cchc.evaluation",
     "cchc.reports",
+    "cchc.portal",
     "cchc.demo",
 ]
 
@@ -198,6 +199,14 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Reverse proxies in front of the application (0: none). The public lookup's rate limit then
 # takes the citizen's address from X-Forwarded-For as the nearest trusted proxy wrote it.
 CCHC_TRUSTED_PROXIES = int(os.environ.get("CCHC_TRUSTED_PROXIES", "0"))
+
+# The public portal (/cong-khai/, docs/portal.md): the province it speaks for (a unit code; by
+# default the first current province), and the address where a procedure is submitted online
+# ("{code}" is replaced by the procedure's code; by default the national public service portal).
+CCHC_PORTAL_PROVINCE = os.environ.get("CCHC_PORTAL_PROVINCE", "")
+CCHC_PORTAL_ONLINE_URL = os.environ.get("CCHC_PORTAL_ONLINE_URL", "")
+# Cached figure tables are rebuilt after a change at most this often (seconds; 0: at once).
+CCHC_PORTAL_REFRESH_SECONDS = int(os.environ.get("CCHC_PORTAL_REFRESH_SECONDS", "60"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest request body accepted at all: a few evidence files of 20 MB each, and the form.
 CCHC_MAX_REQUEST_BYTES = int(os.environ.get("CCHC_MAX_REQUEST_BYTES", 100 * 1024 * 1024))

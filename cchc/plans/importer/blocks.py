@@ -86,6 +86,10 @@ def task_blocks(paras: list[tuple[Paragraph, Context]]) -> list[ImportedTask]:
         if "lead" in fields and i > 0:
             item, item_ctx = paras[i - 1]
             content = fields.get("content") or item.body or item.text
+            if fields.get("content") and item.kind == "bullet" and item.body:
+                # "- Nghị định xử phạt …" then "+ Nội dung: bao gồm …": the bullet names the
+                # product, the label says what it holds (a numbered item is only a title)
+                content = f"{item.body} {fields['content']}"
             tasks.append(_task(item, item_ctx, content, fields))
         i = j
     return tasks

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from cchc.plans.deadlines import DeadlineKind, parse_deadline
 
-from .vocab import BODY_WORDS, fold, join_lines
+from .vocab import BODY_WORDS, fold, join_lines, join_pair
 
 _DANGLING = re.compile(r"(\b(va|cac|cua|voi|cho|tai|trong|theo|ve|co|duoc|cap|nhung|thuoc|hoac)|[,(\-])$")
 _BULLET = re.compile(r"^[-+•*–]\s")
@@ -189,35 +189,41 @@ class _Cutter:
             for r in range(nr):
                 trans[i][r] = self.transition(texts[i - 1], texts[i], gaps[i], roles[r])
         limit = [_MAX_LINES.get(role, n) for role in roles]
+        reach = max(limit[1:], default=0)
         joined: dict[tuple[int, int], str] = {}
+
+        before_of = [before.get(role, "") for role in roles]
+        fits = self._fit
 
         def cell(i: int, j: int, r: int) -> float:
             text = joined.get((i, j))
             if text is None:
-                text = join_lines(texts[i:j]) if j - i < 2 else join_lines([joined[(i, j - 1)], texts[j - 1]])
+                text = join_lines(texts[i:j]) if j - i < 2 else join_pair(joined[(i, j - 1)], texts[j - 1])
                 joined[(i, j)] = text
-            role = roles[r]
-            return (
-                self.fit_cached(text, role, first, before.get(role, ""))
-                + p_over[r][j]
-                - p_over[r][i]
-                + p_inner[r][j - 1]
-                - p_inner[r][i]
-            )
+            key = (text, roles[r], first, before_of[r])
+            fit = fits.get(key)
+            if fit is None:
+                fit = fits[key] = self.fit(text, roles[r], first, before_of[r])
+            return fit + p_over[r][j] - p_over[r][i] + p_inner[r][j - 1] - p_inner[r][i]
 
         best = [[neg] * nr for _ in range(n + 1)]
         back: dict[tuple[int, int], tuple[int, int]] = {}
         # prefix[i][r] = max over q < r of best[i][q] - skip_prefix[q + 1], with the argmax
+        # prefixes[i] is final once best[i] is (every j > i reads it): computed once per i
+        prefixes: list[list[tuple[float, int]]] = [[]] * (n + 1)
         for j in range(1, n + 1):
-            for i in range(0, j):
-                if i > 0:
-                    run, arg = neg, -1
-                    pref = []
-                    for q in range(nr):
-                        pref.append((run, arg))
-                        v = best[i][q] - skip_prefix[q + 1] if best[i][q] != neg else neg
-                        if v > run:
-                            run, arg = v, q
+            run, arg = neg, -1
+            pref_j = []
+            for q in range(nr):
+                pref_j.append((run, arg))
+                v = best[j - 1][q] - skip_prefix[q + 1] if best[j - 1][q] != neg else neg
+                if v > run:
+                    run, arg = v, q
+            prefixes[j - 1] = pref_j
+            # a cell after the first needs a role before it, so the first role only starts at 0:
+            # from 1 on, no cell is longer than the longest limit of the other roles
+            for i in (0, *range(max(1, j - reach), j)):
+                pref = prefixes[i]
                 for r in range(nr):
                     if j - i > limit[r]:
                         continue

@@ -55,8 +55,9 @@ def roles_of_header(labels: list[str]) -> list[str | None]:
 
 
 def is_header_text(text: str) -> bool:
-    """A row (or line) that is a task table's header: STT plus content or lead labels."""
-    folded = fold(text)
+    """A row (or line) that is a task table's header: STT plus content or lead labels. Labels
+    broken over lines in a narrow cell ("Cơ quan chủ\ntrì") read as written on one line."""
+    folded = " ".join(fold(text).split())
     has_stt = re.search(r"(^|\W)(stt|tt|so tt)(\W|$)", folded) is not None
     has_content = re.search(r"noi dung|nhiem vu|hoat dong|cong viec", folded) is not None
     has_lead = re.search(r"chu tri|thuc hien", folded) is not None

@@ -2,6 +2,7 @@
 
 .txt  – lines (text extracted from a PDF: paragraphs and table cells are broken over lines)
 .md   – paragraphs; tab-separated or pipe tables become tables; light Markdown/HTML is removed
+.txt/.md copied from a legal-document website (cells between lone "|" lines): see scraped
 .docx – paragraphs and tables in document order (python-docx), automatic numbering rendered
         ("1.", "a)") since the text of a numbered paragraph does not carry it; merged cells
         are kept once (the other grid positions are empty)
@@ -16,10 +17,12 @@ import re
 import unicodedata
 from pathlib import PurePath
 
+from .columns import is_header_text
 from .docx import read_docx
 from .model import Document, Line, Para, PlanImportError, Table
 from .pdf import read_pdf
-from .vocab import INVISIBLE, norm
+from .scraped import is_scraped, read_scraped
+from .vocab import INVISIBLE, fold, norm
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".md")
 
@@ -42,16 +45,45 @@ def extract(data: bytes, filename: str) -> Document:
     if not data or not data.strip():
         raise PlanImportError("Tệp rỗng, không có nội dung để nhập.")
     if suffix == ".docx":
-        doc = read_docx(data)
+        doc = _printed_lines(read_docx(data))
     elif suffix == ".pdf":
         doc = read_pdf(data)
     else:
         text = _decode(data)
-        doc = _markdown(text) if suffix == ".md" else _plain(text)
+        if is_scraped(text):
+            doc = read_scraped(text)
+        else:
+            doc = _markdown(text) if suffix == ".md" else _plain(text)
     doc.source = PurePath(filename).name
     if doc.text_length() < 20:
         raise PlanImportError("Tệp không có nội dung văn bản để nhập.")
     return doc
+
+
+def _printed_lines(doc: Document) -> Document:
+    """A DOCX made by pasting text extracted from a PDF holds printed lines, not paragraphs: a
+    paragraph ending mid-sentence before one starting in lower case is a wrapped line. When many
+    are (or a task table's header stands in a paragraph of its own), the paragraphs are read as
+    lines, like the .txt of the same text, so paragraphs and tables are rebuilt from them."""
+    paras = [b for b in doc.blocks if isinstance(b, Para)]
+    if len(paras) < 10:
+        return doc
+    wrapped = sum(
+        1
+        for a, b in zip(paras, paras[1:], strict=False)
+        if b.text[:1].islower() and not re.search(r"[.;:!?]$", a.text.rstrip())
+    )
+    header = any(
+        _TABLE_HEADER.match(fold(p.text))
+        and is_header_text(" ".join(q.text for q in paras[k : k + 8] if len(q.text) < 60))
+        for k, p in enumerate(paras)
+    )
+    if wrapped < len(paras) * 0.15 and not header:
+        return doc
+    return Document([Line(b.text, "") if isinstance(b, Para) else b for b in doc.blocks], doc.source)
+
+
+_TABLE_HEADER = re.compile(r"\s*(stt|tt|so tt)\b")
 
 
 # --- plain text and Markdown ---------------------------------------------------------------------

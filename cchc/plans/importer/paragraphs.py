@@ -99,12 +99,20 @@ def _join(lines: list[Line]) -> list[Paragraph]:
     prev = ""
     for ln in lines:
         text = " ".join(ln.text.split())
-        if not paras or _breaks(prev, text, width):
+        # "1. …" under a Roman-numbered heading starts the first item of that section, however
+        # long the heading's line was
+        after_roman = bool(paras) and marker_of(paras[-1][0])[0] == "roman"
+        if not paras or _breaks(prev, text, width) or (after_roman and _first_item(text)):
             paras.append([text])
         else:
             paras[-1].append(text)
         prev = text
     return [make(join_lines(p)) for p in paras]
+
+
+def _first_item(text: str) -> bool:
+    kind, marker, body = marker_of(text)
+    return kind in ("arabic", "multi") and marker in ("1", "1.1") and body[:1].isupper()
 
 
 def _breaks(a: str, b: str, width: float) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .agencies import agency_tasks
 from .blocks import task_blocks
 from .columns import is_header_text
 from .metadata import Metadata
@@ -127,6 +128,9 @@ def parse_document(doc: Document) -> ParsedPlan:
     tasks = table_result.tasks
     block_tasks = task_blocks(contexts)
     tasks = tasks + block_tasks if tasks else block_tasks
+    if not tasks:
+        # no table and no labelled blocks: tasks may be assigned agency by agency in the prose
+        tasks = agency_tasks(contexts)
     for t in block_tasks:
         if t["area"] and fold(t["group"]):
             areas.add(t["area"])

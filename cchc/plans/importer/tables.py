@@ -22,9 +22,10 @@ from .model import ImportedTarget, ImportedTask, Table
 from .targets import targets_in
 from .vocab import area_of_text, area_of_title, fold, join_lines
 
-_ROMAN = re.compile(r"^([IVXL]{1,6}|[A-Z])\s*\.?$")
+_ROMAN = re.compile(r"^([IVXL]{1,6}(?:\.\d{1,2}){0,3}|[A-Z])\s*\.?$")
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.)]?$")
 _NUMBERING_ROW = re.compile(r"^\(?\d{1,2}\)?$")
+_BARE_FIGURE = re.compile(r"^\W{0,3}\d[\d.,]*\s*\S{0,12}$")
 _TEXT_ROLES = ("target", "content", "output", "lead", "coordinating", "deadline", "note")
 
 
@@ -60,6 +61,14 @@ def _header(rows: list[list[str]]) -> tuple[int, list[str | None]] | None:
             while j < len(rows) and _is_numbering_row(rows[j]):
                 j += 1
             roles = roles_of_header(labels)
+            if "content" not in roles and "target" in roles:
+                # a table of indicators ("Chỉ tiêu | Đơn vị | Kết quả | Cơ quan chủ trì"): each
+                # indicator is the row's content and its result column the value aimed at
+                roles = ["content" if r == "target" else "target" if r == "output" else r for r in roles]
+                roles = [
+                    "unit" if r is None and re.fullmatch(r"don vi( tinh)?", fold(lb).strip(" .:")) else r
+                    for r, lb in zip(roles, labels, strict=False)
+                ]
             if "content" not in roles:
                 return None
             return j, roles
@@ -194,19 +203,27 @@ class _Builder:
                 last_stt = t.stt
             head = f"{t.section}: {t.group}" if t.section and t.group else (t.section or t.group)
             section = f"{head}, {where}" if head else where
+            measured = bool(_BARE_FIGURE.match(t.cells.get("target", "")))
             for role in ("target", "content", "output"):
                 text = t.cells.get(role, "")
+                if role == "content" and measured:
+                    continue  # the indicator's own words ("ít nhất 01 ứng dụng") are no goal
                 if text and role in t.own:
-                    out.targets.extend(
-                        targets_in(
-                            text,
-                            section=section,
-                            area=t.area,
-                            year=None,
-                            plan_year=self.plan_year,
-                            period=self.period,
-                        )
+                    found = targets_in(
+                        text,
+                        section=section,
+                        area=t.area,
+                        year=None,
+                        plan_year=self.plan_year,
+                        period=self.period,
                     )
+                    content = t.cells.get("content", "")
+                    if role == "target" and content and _BARE_FIGURE.match(text):
+                        # a result cell that is only a figure ("100%") measures the row's content
+                        for target in found:
+                            target["text"] = content
+                            target["area"] = target.get("area") or area_of_text(content)
+                    out.targets.extend(found)
             out.tasks.append(
                 {
                     "stt": t.stt,

@@ -23,7 +23,7 @@ _PCT = re.compile(r"(?<![\w/.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _WORD = r"[^\W\d_][\w]*"
 _COUNT = re.compile(
     r"(?i)(?P<cmp>tối thiểu|ít nhất|không dưới|không ít hơn|không thấp hơn|không quá|trên|dưới|đạt|"
-    r"nằm trong (?:nhóm|top)|trong (?:nhóm|top)|top|từ)\s+(?P<num>\d{1,4}(?:[.,]\d{1,2})?)\s+"
+    r"(?:(?:nằm trong|trong|thuộc)\s+)?(?:nhóm|top)|từ)\s+(?P<num>\d{1,4}(?:[.,]\d{1,2})?)\s+"
     r"(?P<unit>" + _WORD + r"(?:/" + _WORD + r")?)"
 )
 _UNIT_STOP = set(
@@ -32,7 +32,9 @@ _UNIT_STOP = set(
 )
 _ADMIN_PAIR = re.compile(r",\s*(thành phố|phường|thị trấn|đặc khu|thị xã|huyện|xã|tỉnh)\b")
 _REDUCTION = re.compile(r"\bgiảm\b(?!\s+(sát|định|đốc|thiểu hóa))")
-_AT_LEAST = re.compile(r"tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn|\bđạt\b")
+_AT_LEAST = re.compile(r"tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn")
+_REACH = re.compile(r"\bđạt:?(?: (?:mức|tỷ lệ|tỉ lệ))?$")
+_SIGN = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<"}
 _EACH_YEAR = re.compile(r"mỗi năm|hàng năm|hằng năm|từng năm")
 _YEAR = re.compile(r"(?i)\bnăm\s+(20\d\d)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=\S)")
@@ -87,6 +89,9 @@ def _comparator(before: str, after: str, word_cmp: str | None = None) -> tuple[s
         if w in ("không quá",) or "nhóm" in w or "top" in w:
             return "<=", reduction
         return ">=", reduction
+    sign = re.search(r"(≥|≤|>=|<=|>|<)\s*$", before)
+    if sign:
+        return _SIGN[sign.group(1)], reduction
     if re.match(r"\s*trở lên", after) or re.search(r"\btừ$", last2):
         return ">=", reduction
     if re.match(r"\s*trở xuống", after):
@@ -99,7 +104,8 @@ def _comparator(before: str, after: str, word_cmp: str | None = None) -> tuple[s
         return "<", reduction
     if re.search(r"(nằm trong|trong) (nhóm|top)$|\btop$", last2):
         return "<=", reduction
-    if _AT_LEAST.search(near):
+    if _AT_LEAST.search(near) or _REACH.search(" ".join(words[-3:])):
+        # "đạt" right before the number ("đạt 90%"); "đạt cấp độ 4 và 90%" is a plain figure
         return ">=", reduction
     return "=", reduction
 
@@ -128,8 +134,17 @@ def _count_unit(m: re.Match, text: str) -> str:
 def _numbers(text: str) -> list[tuple[int, int, int | float, str, str | None]]:
     """(start, end, value, unit, comparator words) of each quantified number in the text."""
     found = [(m.start(1), m.end(), _value(m.group(1)), "%", None) for m in _PCT.finditer(text)]
+    percents = [f[0] for f in found]
     for m in _COUNT.finditer(text):
         num = m.group("num")
+        before = [p for p in percents if p < m.start()]
+        after = [p for p in percents if p > m.end()]
+        if (before and not re.search(r"[;:]", text[before[-1] : m.start()])) or (
+            after and not re.search(r"[;:]", text[m.end() : after[0]])
+        ):
+            # "100% cơ quan sử dụng ít nhất 01 ứng dụng", "tỷ lệ trẻ em dưới 15 tuổi đạt 22%":
+            # a number in the same clause as a percentage says what the percentage counts
+            continue
         value = _value(num)
         if "%" in text[m.end("num") : m.end("num") + 2]:
             continue

@@ -32,10 +32,11 @@ from .vocab import BODY_WORDS, fold, join_lines
 _STT_ALONE = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\s*[.)]?$")
 _STT_TEXT = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\s*[.)]?\s+(\S.*)$")
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.:]?\s+(\S.*)$")
+_ROMAN_ALONE = re.compile(r"^([IVXL]{1,6})\s*\.?$")
 _HEADER_WORDS = set(
     "stt tt so noi dung nhiem vu hoat dong cong viec co quan don vi chu tri phoi hop thoi gian han "
     "hoan thanh ghi chu ket qua san pham muc tieu chi tieu thuc hien du kien tien do cu the bat dau "
-    "ket thuc trach nhiem hinh thuc van ban".split()
+    "ket thuc trach nhiem hinh thuc van ban ten san pham dau ra".split()
 )
 _END = re.compile(
     r"^(noi nhan|tm\.|t/m|kt\.|k/t|chu tich|pho chu tich|giam doc|pho giam doc|phu luc\b|nguoi ky)"
@@ -87,7 +88,7 @@ def find_text_tables(lines: list[Line]) -> list[tuple[int, int, Table]]:
     found = []
     i = 0
     while i < len(lines):
-        if is_header_text(lines[i].text) and re.match(r"\s*(stt|tt|so tt)\b", fold(lines[i].text)):
+        if _header_starts(lines, i):
             parsed = _parse_table(lines, i)
             if parsed is not None:
                 end, table = parsed
@@ -96,6 +97,17 @@ def find_text_tables(lines: list[Line]) -> list[tuple[int, int, Table]]:
                 continue
         i += 1
     return found
+
+
+def _header_starts(lines: list[Line], i: int) -> bool:
+    """A header starts here: "STT Nội dung …" on one line, or "STT" alone with the labels on the
+    lines below it (a table extracted one cell per line)."""
+    if not _STT_HEAD.match(fold(lines[i].text)):
+        return False
+    return is_header_text(lines[i].text) or is_header_text(_read_header(lines, i)[0])
+
+
+_STT_HEAD = re.compile(r"\s*(stt|tt|so tt)\b")
 
 
 def _read_header(lines: list[Line], i: int) -> tuple[str, int]:
@@ -139,7 +151,7 @@ def _parse_table(lines: list[Line], start: int) -> tuple[int, Table] | None:
         line = lines[i]
         text = line.text.strip()
         folded = fold(text)
-        if is_header_text(text) and re.match(r"(stt|tt|so tt)\b", folded):
+        if _header_starts(lines, i):
             _, i = _read_header(lines, i)
             if row is not None:
                 row.page_break()
@@ -158,6 +170,11 @@ def _parse_table(lines: list[Line], start: int) -> tuple[int, Table] | None:
             i += 1
             continue
         m_roman = _ROMAN.match(text)
+        alone = _ROMAN_ALONE.match(text)
+        if alone and i + 1 < n and alone.group(1) in ROMANS and ROMANS.index(alone.group(1)) == last_roman:
+            # "II" on a line of its own (one cell per line), its title on the next
+            m_roman = _ROMAN.match(f"{alone.group(1)} {lines[i + 1].text.strip()}")
+            i += 1
         if m_roman and (
             ROMANS.index(m_roman.group(1)) == last_roman if m_roman.group(1) in ROMANS else False
         ):

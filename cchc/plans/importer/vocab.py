@@ -6,6 +6,7 @@ Patterns are matched against folded text (lower case, no diacritics, "đ" → "d
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,9 +23,15 @@ class _FoldTable(dict):
 _FOLD = _FoldTable()
 
 
+@functools.lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics; keeps the length of NFC text (one character for one)."""
-    return unicodedata.normalize("NFC", text or "").lower().translate(_FOLD)
+    """Lower case without diacritics; keeps the length of NFC text (one character for one).
+    Cached: reading a table folds the same cell texts many times over."""
+    return _fold(text or "")
 
 
 INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
@@ -40,21 +47,43 @@ def norm(text: str) -> str:
 
 def join_lines(parts: list[str]) -> str:
     """Join broken lines with single spaces; a word broken after a hyphen ("NĐ-" + "CP") is joined
-    without one."""
-    out = ""
+    without one. Only the end of the text so far is looked at, so joining n lines is linear
+    (searching "…-$" in the growing text made it quadratic)."""
+    pieces: list[str] = []
+    tail = ""  # the last few characters joined so far
     for part in parts:
         part = " ".join(part.split())
         if not part:
             continue
-        if not out:
-            out = part
-        elif re.search(r"\w-$", out) and re.match(r"[\w/]", part):
-            out += part
-        elif re.search(r"\d/\d{1,3}$", out) and re.match(r"\d", part):
-            out += part  # a date broken in a narrow cell: "15/12/20" + "24"
-        else:
-            out += " " + part
-    return out
+        sep = ""
+        if pieces and not (
+            (_BROKEN_WORD.search(tail) and re.match(r"[\w/]", part))
+            or (_BROKEN_DATE.search(tail) and part[:1].isdigit())  # "15/12/20" + "24"
+        ):
+            sep = " "
+        pieces.append(sep + part)
+        tail = (tail + sep + part)[-12:]
+    return "".join(pieces)
+
+
+def join_pair(joined: str, line: str) -> str:
+    """`join_lines([joined, line])` for a `joined` that is already the result of join_lines: only
+    the new line is normalised (the table reader extends cells line by line)."""
+    line = " ".join(line.split())
+    if not line:
+        return joined
+    if not joined:
+        return line
+    tail = joined[-12:]
+    if (_BROKEN_WORD.search(tail) and re.match(r"[\w/]", line)) or (
+        _BROKEN_DATE.search(tail) and line[:1].isdigit()
+    ):
+        return joined + line
+    return joined + " " + line
+
+
+_BROKEN_WORD = re.compile(r"\w-$")
+_BROKEN_DATE = re.compile(r"\d/\d{1,3}$")
 
 
 # --- reform areas --------------------------------------------------------------------------------
