@@ -14,10 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.core.periods import reporting_window
 from cchc.inspections import services as inspection_services
 from cchc.inspections.models import Evidence as InspectionEvidence
+from cchc.reports.outline import OUTLINE
+from cchc.reports.services import report_open, report_save, report_submit
 from cchc.tracking.models import Assignment
-from cchc.tracking.services import progress_post
+from cchc.tracking.services import progress_post, progress_review
 
 from .access_helpers import (
     EVERYONE,
@@ -167,6 +170,72 @@ MATRIX = [
         PROVINCE_MANAGERS | {"commune_coordinator"},
         400,
     ),
+    # periodic reports: Sở Tư pháp's sent report (o.report) and its draft (o.report_draft)
+    ("reports mine", "get", lambda o: reverse("reports:mine"), EVERYONE, 200),
+    ("report open (no form data)", "post", lambda o: reverse("reports:open"), EVERYONE, 302),
+    (
+        "report sent",
+        "get",
+        lambda o: reverse("reports:detail", args=[o.report.pk]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "report docx",
+        "get",
+        lambda o: reverse("reports:download", args=[o.report.pk, "docx"]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "report xlsx",
+        "get",
+        lambda o: reverse("reports:download", args=[o.report.pk, "xlsx"]),
+        PROVINCE_OVERSEERS | {"officer"},
+        200,
+    ),
+    (
+        "report draft",
+        "get",
+        lambda o: reverse("reports:detail", args=[o.report_draft.pk]),
+        {"admin", "officer"},
+        200,
+    ),
+    (
+        "report save",
+        "post",
+        lambda o: reverse("reports:detail", args=[o.report_draft.pk]),
+        {"admin", "officer"},
+        302,
+    ),
+    (
+        "report review",
+        "post",
+        lambda o: reverse("reports:review", args=[o.report.pk]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
+    (
+        "report queue",
+        "get",
+        lambda o: reverse("reports:queue"),
+        PROVINCE_MANAGERS | {"commune_coordinator", "foreign_coordinator"},
+        200,
+    ),
+    (
+        "report schedule",
+        "get",
+        lambda o: reverse("reports:schedule") + f"?don_vi={o.plan.issuer_id}",
+        PROVINCE_MANAGERS,
+        200,
+    ),
+    (
+        "report register",
+        "get",
+        lambda o: reverse("reports:register") + f"?don_vi={o.plan.issuer_id}",
+        PROVINCE_OVERSEERS,
+        200,
+    ),
 ]
 
 
@@ -190,7 +259,25 @@ def objects(issued_plan, users, tree):
     )
     o.evidence = update.evidence.get()
     o.commune, o.other_commune = tree.communes[0], tree.communes[1]
+    o.report, o.report_draft = _reports(users, o.stp.unit, issued_plan)
     return o
+
+
+def _reports(users, unit, plan):
+    """A sent quarterly report of the unit and its yearly draft, from an accepted progress update
+    on task 1 (the update above stays pending for the review rows)."""
+    task1 = Assignment.objects.get(task__plan=plan, task__number="1", unit=unit)
+    accepted = progress_post(actor=users.officer, assignment=task1, percent=50, narrative="Đã rà soát.")
+    progress_review(actor=users.coordinator, update=accepted, accept=True)
+    window = reporting_window(timezone.localdate())
+    quarter = report_open(
+        actor=users.officer, unit=unit, kind="quy", year=window.year, number=int(window.part[1])
+    )
+    report_save(actor=users.officer, report=quarter, sections={h.key: "Nội dung." for h in OUTLINE})
+    sent = report_submit(
+        actor=users.officer, report=quarter, doc_number="9/BC-STP", doc_date=timezone.localdate(), signer="A"
+    )
+    return sent, report_open(actor=users.officer, unit=unit, kind="nam", year=window.year)
 
 
 def _progress_data() -> dict:

@@ -91,3 +91,11 @@ def test_demo_province_has_a_plan_in_every_state():
     manual = statuses["manual:ty-le-van-ban-xu-ly-dien-tu"]
     assert manual.value is not None and 90 < manual.value < 100, manual.why
     assert manual.status in ("at_risk", "not_met", "on_track"), manual.status
+    # periodic reports of the last quarter: the register shows on time, late, returned and missing
+    from cchc.reports.models import Report
+    from cchc.reports.selectors import LATE, MISSING, ON_TIME, register
+
+    reported = register(user=coordinator, receiver=province, kind="quy", year=2026, number=3, today=today)
+    statuses = {r.status for r in reported.rows}
+    assert {ON_TIME, LATE, MISSING} <= statuses and reported.completeness and reported.timeliness
+    assert set(Report.objects.values_list("state", flat=True)) == {"accepted", "returned", "draft"}

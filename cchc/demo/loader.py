@@ -34,6 +34,7 @@ from cchc.orgs.services import province_agencies_create, unit_create, units_load
 from cchc.plans import services as plan_services
 from cchc.plans.models import Plan, PlanKind
 from cchc.procedures.demo import load_demo_catalogue
+from cchc.reports.demo import load_demo as load_reports_demo
 from cchc.targets.demo import bind_demo_targets
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
@@ -306,6 +307,9 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     load_par_demo(province, coordinator, users, today=today)
     log("Kế hoạch kiểm tra công tác CCHC, các cuộc kiểm tra và việc khắc phục…")
     load_inspection_demo(province, coordinator, users, today=today)
+
+    log("Báo cáo định kỳ quý trước của một số đơn vị (đã gửi, đã tiếp nhận, bị trả lại)…")
+    load_reports_demo(province, users, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cchc.manual_indicators",
     "cchc.targets",
     "cchc.evaluation",
+    "cchc.reports",
     "cchc.portal",
     "cchc.inspections",
     "cchc.demo",
