@@ -98,7 +98,8 @@ MATRIX = [
     ("plan import", "get", lambda o: reverse("plans:import"), ANY_MANAGER, 200),
     # nothing uploaded yet: back to the upload page
     ("plan import review", "get", lambda o: reverse("plans:import_review"), ANY_MANAGER, 302),
-    ("plan import cancel", "post", lambda o: reverse("plans:import_cancel"), ANY_MANAGER, 302),
+    # cancelling only clears the user's own pending import (in the session): anyone may
+    ("plan import cancel", "post", lambda o: reverse("plans:import_cancel"), EVERYONE, 302),
     # --- targets of the issued plan: readers see them, the issuer's managers bind them
     ("plan targets", "get", lambda o: reverse("targets:plan_targets", args=[o.plan.pk]), PLAN_READERS, 200),
     (
@@ -153,7 +154,7 @@ MATRIX = [
         "manual indicator report",
         "get",
         lambda o: reverse("manual_indicators:report", args=[o.definition.pk]),
-        PLAN_READERS,
+        PLAN_READERS - {"leader"},  # units of the scope report; the province's leader does not
         200,
     ),
     # --- units: a commune's memberships and accounts, its managers
@@ -200,19 +201,25 @@ MATRIX = [
     ("index", "get", lambda o: reverse("evaluation:index"), EVERYONE, 200),
     ("points at risk", "get", lambda o: reverse("evaluation:at_risk"), EVERYONE, 200),
     # nothing uploaded: back to the index with an error, for the provinces' coordinators
-    ("framework import", "post", lambda o: reverse("evaluation:framework_import"), ANY_MANAGER, 302),
+    (
+        "framework import",
+        "post",
+        lambda o: reverse("evaluation:framework_import"),
+        PROVINCE_MANAGERS | {"foreign_coordinator"},
+        302,
+    ),
     (
         "framework",
         "get",
         lambda o: reverse("evaluation:framework", args=[o.framework.pk]),
-        PROVINCE_OVERSEERS,
+        PLAN_READERS,  # an issued framework: its unit's overseers and every unit below
         200,
     ),
     (
         "framework export",
         "get",
         lambda o: reverse("evaluation:framework_export", args=[o.framework.pk]),
-        PROVINCE_OVERSEERS,
+        PLAN_READERS,
         200,
     ),
     (
