@@ -121,8 +121,9 @@ MATRIX = [
     (
         "indicator dossiers (province)",
         "get",
-        lambda o: reverse("indicators:dossiers")
-        + f"?don_vi={o.province.pk}&ma=dung_han&ky={o.year}&phan=tu_so",
+        lambda o: (
+            reverse("indicators:dossiers") + f"?don_vi={o.province.pk}&ma=dung_han&ky={o.year}&phan=tu_so"
+        ),
         PROVINCE_OVERSEERS,
         200,
     ),
