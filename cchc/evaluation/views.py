@@ -110,6 +110,10 @@ def index(request):
 
 @require_POST
 def framework_import(request):
+    # refused before reading the upload: otherwise a user who may not import only ever saw
+    # "choose a file" and no refusal
+    if not _managed_units(request.user):
+        raise PermissionDenied("Chỉ cán bộ điều phối CCHC của tỉnh được nhập bộ chỉ số.")
     data = _upload(request)
     unit = Unit.objects.filter(pk=int_param(request.POST, "don_vi", 0)).first()
     year = _year(request.POST.get("nam"))
