@@ -7,3 +7,10 @@ class SurveysConfig(AppConfig):
     name = "cchc.surveys"
     verbose_name = "Khảo sát sự hài lòng"
 
+
+    def ready(self) -> None:
+        from cchc.core.indicator_sources import providers
+
+        from .source import SURVEY_SOURCE
+
+        providers.register(SURVEY_SOURCE)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from .formulas import QUESTION_COLUMNS, RESPONSE_COLUMNS, RESULT_COLUMNS, Row, SurveyError, SurveyErrors
 
 # Columns the application's questionnaires add beyond the contract (the command ignores them).
-QUESTION_EXTRA_COLUMNS = ("phan", "noi_dung", "lua_chon", "bat_buoc")
+QUESTION_EXTRA_COLUMNS = ("ten_yeu_to", "noi_dung", "lua_chon")
 Rows = list[tuple[int, Row]]
 
 
