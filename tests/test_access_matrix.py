@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.surveys.models import Questionnaire
+from cchc.surveys.services.campaigns import campaign_create
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
@@ -140,6 +142,57 @@ MATRIX = [
         PROVINCE_MANAGERS | {"commune_coordinator"},
         400,
     ),
+    # surveys (cchc.surveys): a campaign of the province about Sở Tư pháp and Sở Công Thương
+    ("survey list", "get", lambda o: reverse("surveys:index"), EVERYONE, 200),
+    (
+        "survey campaign new",
+        "get",
+        lambda o: reverse("surveys:campaign_new"),
+        PROVINCE_MANAGERS | {"foreign_coordinator"},
+        200,
+    ),
+    (
+        "survey campaign",
+        "get",
+        lambda o: reverse("surveys:campaign", args=[o.survey.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey results csv",
+        "get",
+        lambda o: reverse("surveys:results_csv", args=[o.survey.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey unit (STP)",
+        "get",
+        lambda o: reverse("surveys:unit", args=[o.survey.pk, o.survey_unit.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey paper entry",
+        "get",
+        lambda o: reverse("surveys:paper", args=[o.survey.pk]),
+        PROVINCE_MANAGERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey issue links",
+        "post",
+        lambda o: reverse("surveys:campaign_action", args=[o.survey.pk, "phat-lien-ket"]),
+        PROVINCE_MANAGERS,
+        200,
+    ),
+    (
+        "survey close",
+        "post",
+        lambda o: reverse("surveys:campaign_action", args=[o.survey.pk, "ket-thuc"]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
 ]
 
 
@@ -163,6 +216,12 @@ def objects(issued_plan, users, tree):
     )
     o.evidence = update.evidence.get()
     o.commune, o.other_commune = tree.communes[0], tree.communes[1]
+    o.survey_unit = tree.agency("STP")
+    o.survey = campaign_create(
+        actor=users.coordinator, owner=tree.province, name="Khảo sát quý III",
+        questionnaire=Questionnaire.objects.get(code="SIPAS-HCC"), period_start=timezone.localdate(),
+        period_end=timezone.localdate(), mode="chon_mau", sample_sizes={o.survey_unit: 5, tree.agency("SCT"): 5},
+    )  # fmt: skip
     return o
 
 

@@ -37,9 +37,10 @@ def can_read(user: Actor, campaign: Campaign) -> bool:
 
 
 def can_read_comments(user: Actor, campaign: Campaign, unit: Unit) -> bool:
-    """Free text only for the unit's own users and the organising unit's coordinators."""
+    """Free text only for the users of the unit itself (a role held at that unit) and the
+    organising unit's coordinators — not for every overseer above: a comment may name people."""
     access = Access.for_user(user)
-    return access.can_manage_unit(campaign.owner) or access.can_read_unit(unit)
+    return access.can_manage_unit(campaign.owner) or any(g.unit_id == unit.pk for g in access.grants)
 
 
 @dataclass(frozen=True)
