@@ -14,6 +14,8 @@ from cchc.indicators.definitions import INDICATOR_CODES, MEASURE_CODES
 from cchc.indicators.sources import DOSSIER_INDICATORS, DOSSIER_SOURCE
 from cchc.manual_indicators.demo import DEFINITIONS as MANUAL_DEMO
 from cchc.manual_indicators.source import ManualSource
+from cchc.surveys.source import CODES as SURVEY_CODES
+from cchc.surveys.source import SURVEY_SOURCE
 from cchc.tracking.source import CODES as TASK_CODES
 from cchc.tracking.source import TASK_SOURCE
 
@@ -44,6 +46,7 @@ def codes() -> list[str]:
         "manual:<code>",
         *(f"manual:{d.code}" for d in MANUAL_DEMO),
         *TASK_CODES,
+        *SURVEY_CODES,
     ]
 
 
@@ -64,3 +67,4 @@ def test_the_code_forms_are_the_providers():
     assert all(ManualSource().owns(f"manual:{d.code}") for d in MANUAL_DEMO)
     assert all(DOSSIER_SOURCE.owns(code) for code in DOSSIER_INDICATORS)
     assert all(TASK_SOURCE.owns(code) for code in TASK_CODES)
+    assert all(SURVEY_SOURCE.owns(code) for code in SURVEY_CODES)
