@@ -134,7 +134,9 @@ def test_strict_stops_at_the_first_bad_row_and_writes_nothing(tmp_path):
     questionnaire = write(tmp_path, "questionnaire.csv", QUESTIONNAIRE)
     responses = write(tmp_path, "responses.csv", GOOD + BAD_ROWS)
     out = tmp_path / "results.csv"
-    proc = run(tmp_path, "--questionnaire", questionnaire, "--responses", responses, "--strict", "--out", str(out))
+    proc = run(
+        tmp_path, "--questionnaire", questionnaire, "--responses", responses, "--strict", "--out", str(out)
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [proc.stderr.splitlines()[0]]  # only the first bad row
@@ -155,7 +157,9 @@ def test_no_responses_is_a_header_only(tmp_path):
 
 
 def test_quoted_fields_bom_and_column_order_are_free(tmp_path):
-    questionnaire = write(tmp_path, "questionnaire.csv", "\ufeffloai,ma_cau,yeu_to\nthang_5,A,1\nthang_5,B,10\nthang_5,C,2\n")
+    questionnaire = write(
+        tmp_path, "questionnaire.csv", "\ufeffloai,ma_cau,yeu_to\nthang_5,A,1\nthang_5,B,10\nthang_5,C,2\n"
+    )
     responses = write(
         tmp_path, "responses.csv", 'gia_tri,ma_cau,ma_phieu,ma_don_vi\n"4",A,1,X\n5,B,1,X\n" 3 ",C,1,X\n'
     )
@@ -166,7 +170,9 @@ def test_quoted_fields_bom_and_column_order_are_free(tmp_path):
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):
-    questionnaire = write(tmp_path, "questionnaire.csv", "ma_cau,yeu_to,loai\nQ1,1,thang_10\nQ1,1,thang_5\nQ1,1,thang_5\n")
+    questionnaire = write(
+        tmp_path, "questionnaire.csv", "ma_cau,yeu_to,loai\nQ1,1,thang_10\nQ1,1,thang_5\nQ1,1,thang_5\n"
+    )
     responses = write(tmp_path, "responses.csv", GOOD)
     proc = run(tmp_path, "--questionnaire", questionnaire, "--responses", responses)
     assert proc.returncode == 2 and proc.stdout == ""
@@ -180,6 +186,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     proc = run(tmp_path, "--questionnaire", str(tmp_path / "none.csv"), "--responses", responses)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     proc = run(tmp_path, "--responses", responses)
-    assert proc.returncode == 2 and proc.stderr.startswith("cchc survey results: ") and proc.stderr.count("\n") == 1
+    assert (
+        proc.returncode == 2
+        and proc.stderr.startswith("cchc survey results: ")
+        and proc.stderr.count("\n") == 1
+    )
     proc = run(tmp_path, "--questionnaire", questionnaire, "--responses", responses, "--out", responses)
     assert proc.returncode == 2 and "tệp đầu vào" in proc.stderr

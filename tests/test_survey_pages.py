@@ -38,7 +38,9 @@ def campaign(users, tree, mode=Campaign.Mode.SAMPLED):
 
 def test_the_token_form_answers_once(client, users, tree):
     c = campaign(users, tree)
-    ((_, token),) = campaign_services.links_issue(actor=users.coordinator, campaign=c, unit=tree.agency("STP"), extra=1)
+    ((_, token),) = campaign_services.links_issue(
+        actor=users.coordinator, campaign=c, unit=tree.agency("STP"), extra=1
+    )
     url = reverse("survey_token", args=[token])
     page = client.get(url)
     assert page.status_code == 200
@@ -84,7 +86,9 @@ def test_results_page_numbers_and_free_text_visibility(client, users, tree):
         (stp, {"1.1": "2", "1.2": "5", "2.1": "4"}),
         (sct, {"1.1": "4"}),
     ):
-        response_services.response_enter_paper(actor=users.coordinator, campaign=c, unit=unit, answers=answers)
+        response_services.response_enter_paper(
+            actor=users.coordinator, campaign=c, unit=unit, answers=answers
+        )
     assert client.login(username=users.leader.username, password=PASSWORD)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("surveys:campaign", args=[c.pk]))
@@ -109,6 +113,8 @@ def test_paper_entry_page(client, users, tree):
     url = reverse("surveys:paper", args=[c.pk])
     page = client.get(url).content.decode()
     assert "Sở Tư pháp" in page and "Sở Công Thương" not in page
-    assert client.post(url, {"unit": tree.agency("STP").pk, "q-3.1": "5", "form_code": "G1"}).status_code == 302
+    assert (
+        client.post(url, {"unit": tree.agency("STP").pk, "q-3.1": "5", "form_code": "G1"}).status_code == 302
+    )
     assert client.post(url, {"unit": tree.agency("STP").pk, "q-3.1": "0"}).status_code == 400
     assert Response.objects.get().channel == "giay"

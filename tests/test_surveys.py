@@ -11,7 +11,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from cchc.core.actors import SYSTEM
 from cchc.core.audit import AuditEntry
 from cchc.core.errors import PermissionDenied
 from cchc.core.indicator_sources import readings, source_of
@@ -87,7 +86,9 @@ def test_campaign_rules(users, tree, sipas):
 
 def test_a_token_answers_once_and_keeps_no_link_to_the_response(users, tree, sipas):
     campaign = make_campaign(users, tree, sipas)
-    issued = campaign_services.links_issue(actor=users.coordinator, campaign=campaign, unit=tree.agency("STP"), extra=2)
+    issued = campaign_services.links_issue(
+        actor=users.coordinator, campaign=campaign, unit=tree.agency("STP"), extra=2
+    )
     (entry, token), (_, other) = issued
     assert len(token) >= 32  # 192 random bits, URL-safe
     stored = SampleEntry.objects.get(pk=entry.pk)
@@ -96,14 +97,18 @@ def test_a_token_answers_once_and_keeps_no_link_to_the_response(users, tree, sip
     with raises_code("survey_token_used"):
         response_services.response_submit_by_token(token=token, answers={"1.1": "1"})
     with raises_code("survey_token_invalid"):
-        response_services.response_submit_by_token(token=other[:-1] + ("A" if other[-1] != "A" else "B"), answers={"1.1": "1"})
+        response_services.response_submit_by_token(
+            token=other[:-1] + ("A" if other[-1] != "A" else "B"), answers={"1.1": "1"}
+        )
     with raises_code("survey_value_invalid"):
         response_services.response_submit_by_token(token=other, answers={"1.1": "6"})
     with raises_code("survey_value_invalid"):
         response_services.response_submit_by_token(token=other, answers={"TT1": "Không có lựa chọn này"})
     with raises_code("survey_response_empty"):
         response_services.response_submit_by_token(token=other, answers={"1.1": ""})
-    assert SampleEntry.objects.get(token_hash=campaign_services.token_hash(other)).used_at is None  # nothing half-saved
+    assert (
+        SampleEntry.objects.get(token_hash=campaign_services.token_hash(other)).used_at is None
+    )  # nothing half-saved
     assert Response.objects.count() == 1 and Answer.objects.count() == 3
     field_names = {f.name for f in Response._meta.get_fields()}
     assert not field_names & {"token", "token_hash", "sample_entry", "dossier"}
@@ -113,7 +118,11 @@ def test_a_token_answers_once_and_keeps_no_link_to_the_response(users, tree, sip
 def test_paper_entry_is_for_the_units_officers(users, tree, sipas):
     campaign = make_campaign(users, tree, sipas)
     response_services.response_enter_paper(
-        actor=users.officer, campaign=campaign, unit=tree.agency("STP"), answers={"2.1": "3"}, form_code="G-01"
+        actor=users.officer,
+        campaign=campaign,
+        unit=tree.agency("STP"),
+        answers={"2.1": "3"},
+        form_code="G-01",
     )
     with pytest.raises(PermissionDenied):
         response_services.response_enter_paper(
@@ -121,7 +130,11 @@ def test_paper_entry_is_for_the_units_officers(users, tree, sipas):
         )
     with raises_code("survey_form_duplicate"):
         response_services.response_enter_paper(
-            actor=users.coordinator, campaign=campaign, unit=tree.agency("STP"), answers={"2.1": "3"}, form_code="G-01"
+            actor=users.coordinator,
+            campaign=campaign,
+            unit=tree.agency("STP"),
+            answers={"2.1": "3"},
+            form_code="G-01",
         )
     campaign_services.campaign_close(actor=users.coordinator, campaign=campaign)
     with raises_code("survey_campaign_closed"):
@@ -144,7 +157,9 @@ def test_import_refuses_the_whole_file_on_any_bad_row(users, tree, sipas):
     assert "dòng 4" in text and "P75.XYZ" in text
     assert "dòng 5" in text and "9.9" in text
     assert Response.objects.count() == 0  # nothing half-saved
-    good = import_file("A1,P75.STP,1.1,5\nA1,P75.STP,1.2,\nA1,P75.STP,TT1,Trực tuyến trên Cổng dịch vụ công\nA2,P75.SCT,1.1,2\n")
+    good = import_file(
+        "A1,P75.STP,1.1,5\nA1,P75.STP,1.2,\nA1,P75.STP,TT1,Trực tuyến trên Cổng dịch vụ công\nA2,P75.SCT,1.1,2\n"
+    )
     assert response_services.responses_import(actor=users.coordinator, campaign=campaign, data=good) == 2
     with raises_code("survey_import_invalid") as exc:  # the same forms again
         response_services.responses_import(actor=users.coordinator, campaign=campaign, data=good)
@@ -161,7 +176,9 @@ def seed_answers(users, tree, campaign):
         (stp, {"1.1": "2", "1.2": "5", "2.1": "4"}),
         (sct, {"1.1": "4"}),
     ):
-        response_services.response_enter_paper(actor=users.coordinator, campaign=campaign, unit=unit, answers=answers)
+        response_services.response_enter_paper(
+            actor=users.coordinator, campaign=campaign, unit=unit, answers=answers
+        )
 
 
 def test_results_by_hand_and_the_same_as_the_command(users, tree, sipas, tmp_path):
@@ -185,7 +202,9 @@ def test_results_by_hand_and_the_same_as_the_command(users, tree, sipas, tmp_pat
 
     out = io.StringIO()
     with redirect_stdout(out):
-        call_command("survey_results", questionnaire=str(tmp_path / "q.csv"), responses=str(tmp_path / "r.csv"))
+        call_command(
+            "survey_results", questionnaire=str(tmp_path / "q.csv"), responses=str(tmp_path / "r.csv")
+        )
     expected = files.results_csv(formulas.result_rows([r.result for r in rows]))
     assert out.getvalue() == expected
     assert "P75.STP,TONG,6,62.50,3.75," in expected
@@ -249,3 +268,28 @@ def test_allocation_and_draw_by_hand():
     a = sampling.draw(frame, 10, seed=1, stratum_key="U")
     assert a == sampling.draw(list(reversed(frame)), 10, seed=1, stratum_key="U")  # order-free
     assert a != sampling.draw(frame, 10, seed=2, stratum_key="U") and len(a) == 10
+
+
+def test_the_kept_counts_are_the_answers_counted_again(users, tree, sipas):
+    campaign = make_campaign(users, tree, sipas)
+    seed_answers(users, tree, campaign)
+    response_services.responses_import(
+        actor=users.coordinator,
+        campaign=campaign,
+        data=import_file("A1,P75.STP,1.1,5\nA1,P75.STP,3.2,1\nA2,P75.SCT,1.1,2\nA2,P75.SCT,5.4,4\n"),
+    )
+    live = sorted(campaign.tallies.filter(count__gt=0).values_list("unit__code", "element", "score", "count"))
+    _, before = campaign_results(campaign)
+    assert [r.responses for r in before] == [2, 3]  # SCT: 1 paper + 1 imported; STP: 2 + 1
+    campaign.tallies.update(count=0)  # lose them …
+    assert (
+        campaign_services.tallies_recompute(actor=users.coordinator, campaign=campaign) == 11
+    )  # 3 + 3 + 1 typed in, 4 imported
+    assert (
+        sorted(campaign.tallies.filter(count__gt=0).values_list("unit__code", "element", "score", "count"))
+        == live
+    )
+    _, after = campaign_results(campaign)
+    assert [r.result for r in after] == [r.result for r in before]
+    with pytest.raises(PermissionDenied):
+        campaign_services.tallies_recompute(actor=users.officer, campaign=campaign)

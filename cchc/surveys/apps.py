@@ -7,7 +7,6 @@ class SurveysConfig(AppConfig):
     name = "cchc.surveys"
     verbose_name = "Khảo sát sự hài lòng"
 
-
     def ready(self) -> None:
         from cchc.core.indicator_sources import providers
 

@@ -37,7 +37,9 @@ def _csv_rows(data: bytes, required: Sequence[str]) -> Rows:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SurveyErrors([SurveyError(line, "tệp không phải UTF-8 (hãy lưu lại dạng CSV UTF-8).")]) from None
+        raise SurveyErrors(
+            [SurveyError(line, "tệp không phải UTF-8 (hãy lưu lại dạng CSV UTF-8).")]
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -103,7 +105,9 @@ def _xlsx_rows(data: bytes, required: Sequence[str]) -> Rows:
                 continue
             rows.append((number, {n: values[i] if i < len(values) else "" for i, n in enumerate(names) if n}))
         if names is None:
-            raise SurveyErrors([SurveyError(1, f"không tìm thấy dòng tiêu đề có các cột {', '.join(required)}.")])
+            raise SurveyErrors(
+                [SurveyError(1, f"không tìm thấy dòng tiêu đề có các cột {', '.join(required)}.")]
+            )
         return rows
     finally:
         book.close()

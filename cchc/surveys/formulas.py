@@ -90,7 +90,9 @@ def build_questionnaire(rows: Iterable[tuple[int, Row]]) -> Questionnaire:
             errors.append(SurveyError(line, f"mã câu hỏi “{code}” trùng với dòng {questions[code].line}."))
             continue
         if kind not in KINDS:
-            errors.append(SurveyError(line, f"loại câu hỏi “{kind}” không hợp lệ (dùng: {', '.join(KINDS)})."))
+            errors.append(
+                SurveyError(line, f"loại câu hỏi “{kind}” không hợp lệ (dùng: {', '.join(KINDS)}).")
+            )
             continue
         if kind == SCALE and not element:
             errors.append(SurveyError(line, f"câu hỏi thang điểm “{code}” thiếu yếu tố (cột yeu_to)."))
@@ -237,7 +239,14 @@ def element_figure(element: str, values: Iterable[int]) -> Figure:
     rate = Fraction(100 * satisfied, n)
     mean = Fraction(sum(values), n)
     return Figure(
-        element, n, satisfied, round_half_up(rate), round_half_up(mean), margin_of_error(satisfied, n), rate, mean
+        element,
+        n,
+        satisfied,
+        round_half_up(rate),
+        round_half_up(mean),
+        margin_of_error(satisfied, n),
+        rate,
+        mean,
     )
 
 
@@ -250,7 +259,14 @@ def element_figure_from_counts(element: str, counts: Mapping[int, int]) -> Figur
     rate = Fraction(100 * satisfied, n)
     mean = Fraction(sum(v * c for v, c in counts.items()), n)
     return Figure(
-        element, n, satisfied, round_half_up(rate), round_half_up(mean), margin_of_error(satisfied, n), rate, mean
+        element,
+        n,
+        satisfied,
+        round_half_up(rate),
+        round_half_up(mean),
+        margin_of_error(satisfied, n),
+        rate,
+        mean,
     )
 
 
@@ -277,7 +293,9 @@ def compute_results(questionnaire: Questionnaire, answers: Answers) -> list[Unit
     """Every unit with a response, in code order, its elements in code order."""
     elements = questionnaire.elements
     return [
-        unit_result(unit, elements, {e: element_figure(e, answers.by_unit[unit].get(e, ())) for e in elements})
+        unit_result(
+            unit, elements, {e: element_figure(e, answers.by_unit[unit].get(e, ())) for e in elements}
+        )
         for unit in sorted(answers.by_unit)
     ]
 

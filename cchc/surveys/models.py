@@ -53,7 +53,9 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["questionnaire", "order"]
-        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="survey_section_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="survey_section_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -108,7 +110,9 @@ class Campaign(models.Model):
     status = models.CharField("trạng thái", max_length=8, choices=Status.choices, default=Status.OPEN)
     # the open link's key (secrets.token_urlsafe): not a secret, only not enumerable
     public_key = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,9 +127,15 @@ class CampaignUnit(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     sample_size = models.PositiveIntegerField("cỡ mẫu", default=0)
+    responses = models.PositiveIntegerField("số phiếu đã nhận", default=0)  # kept with the tallies
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="survey_campaign_unit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="survey_campaign_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: đơn vị {self.unit_id}, cỡ mẫu {self.sample_size}"
 
 
 class SampleEntry(models.Model):
@@ -134,7 +144,9 @@ class SampleEntry(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sample")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
-    dossier = models.ForeignKey("dossiers.Dossier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     procedure = models.ForeignKey(
         "procedures.Procedure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -143,6 +155,9 @@ class SampleEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "unit"])]
+
+    def __str__(self) -> str:
+        return f"Mẫu khảo sát #{self.pk}"
 
 
 class Response(models.Model):
@@ -171,6 +186,9 @@ class Response(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Phiếu khảo sát #{self.pk}"
+
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -186,3 +204,30 @@ class Answer(models.Model):
                 name="survey_answer_score_1_5",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Trả lời #{self.pk}"
+
+
+class Tally(models.Model):
+    """How many answers ``score`` the unit's responses gave to the element's 1–5 questions in the
+    campaign: the counts the results are computed from (`formulas.element_figure_from_counts`),
+    kept up to date with every response so that a results page reads a few thousand rows, not
+    every answer. Created for every unit × element × score with the campaign (so that a
+    concurrent first answer only ever updates); `tallies_recompute` rebuilds them from the answers."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    element = models.CharField(max_length=40)
+    score = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "element", "score"], name="survey_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}/{self.element}/{self.score}: {self.count}"

@@ -27,7 +27,9 @@ def allocate(sizes: Mapping[int, int], total: int) -> dict[int, int]:
     return shares
 
 
-def draw(frame: Iterable[tuple[int, int]], size: int, *, seed: int, stratum_key: str) -> list[tuple[int, int]]:
+def draw(
+    frame: Iterable[tuple[int, int]], size: int, *, seed: int, stratum_key: str
+) -> list[tuple[int, int]]:
     """``size`` (dossier id, procedure id) pairs from ``frame``, stratified by procedure; the
     result is in (procedure, dossier) order. Deterministic in (seed, stratum_key, frame)."""
     by_procedure: dict[int, list[int]] = {}

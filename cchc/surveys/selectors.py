@@ -1,6 +1,6 @@
 """Reads of surveys, scoped to the user. The figures go through `formulas` — the functions
-`cchc survey results` runs on files — fed with counts per (unit, element, answer) from one
-GROUP BY query, so the pages and the command cannot disagree."""
+`cchc survey results` runs on files — fed with the counts per (unit, element, answer) kept in
+`Tally` (`tallies.py`), so the pages and the command cannot disagree."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from cchc.core.actors import Actor
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 
 from . import formulas
-from .models import Answer, Campaign, Kind, Response
+from .models import Answer, Campaign, Kind, Tally
 
 # A figure whose 95% margin of error is above this many percentage points is too uncertain to
 # compare or rank (docs/decisions.md).
@@ -66,15 +66,10 @@ def comparable(result: formulas.UnitResult) -> bool:
     return bool(margins) and all(m is not None and m <= MAX_MARGIN for m in margins)
 
 
-def counts(answers: QuerySet[Answer], by: str) -> dict[object, dict[str, dict[int, int]]]:
-    """key (``by``) → element → answer 1–5 → how many."""
+def counts(tallies: QuerySet[Tally], by: str) -> dict[object, dict[str, dict[int, int]]]:
+    """key (``by``, a path from the tally) → element → answer 1–5 → how many."""
     out: dict[object, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = (
-        answers.filter(question__kind=Kind.SCALE, score__isnull=False)
-        .values_list(by, "question__section__code", "score")
-        .annotate(c=Count("id"))
-        .order_by()
-    )
+    rows = tallies.filter(count__gt=0).values_list(by, "element", "score").annotate(c=Sum("count")).order_by()
     for key, element, score, c in rows:
         out[key][element][score] = c
     return out
@@ -85,9 +80,13 @@ def elements_of(campaign: Campaign) -> list[str]:
     return sorted(set(codes), key=formulas.element_key)
 
 
-def figures(unit_code: str, elements: list[str], by_element: dict[str, dict[int, int]]) -> formulas.UnitResult:
+def figures(
+    unit_code: str, elements: list[str], by_element: dict[str, dict[int, int]]
+) -> formulas.UnitResult:
     return formulas.unit_result(
-        unit_code, elements, {e: formulas.element_figure_from_counts(e, by_element.get(e, {})) for e in elements}
+        unit_code,
+        elements,
+        {e: formulas.element_figure_from_counts(e, by_element.get(e, {})) for e in elements},
     )
 
 
@@ -95,13 +94,10 @@ def campaign_results(campaign: Campaign) -> tuple[list[str], list[Row]]:
     """The elements and one row per unit with at least one response, units in code order,
     ranked by the overall satisfaction rate (only comparable units are ranked)."""
     elements = elements_of(campaign)
-    per_unit = counts(Answer.objects.filter(response__campaign=campaign), "response__unit_id")
-    responded = dict(
-        Response.objects.filter(campaign=campaign).values_list("unit_id").annotate(c=Count("id")).order_by()
-    )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=responded)}
+    per_unit = counts(Tally.objects.filter(campaign=campaign), "unit_id")
+    responded = {t.unit: t.responses for t in campaign.targets.filter(responses__gt=0).select_related("unit")}
     results = [
-        (units[pk], figures(units[pk].code, elements, per_unit.get(pk, {})), responded[pk]) for pk in responded
+        (unit, figures(unit.code, elements, per_unit.get(unit.pk, {})), n) for unit, n in responded.items()
     ]
     results.sort(key=lambda r: r[0].code)
     ranked = sorted(
@@ -121,12 +117,12 @@ def campaign_results(campaign: Campaign) -> tuple[list[str], list[Row]]:
 def unit_trend(campaign: Campaign, unit: Unit) -> list[tuple[Campaign, formulas.UnitResult]]:
     """The unit's overall figures in every campaign of the same questionnaire, oldest first."""
     campaigns = list(
-        Campaign.objects.filter(questionnaire=campaign.questionnaire, targets__unit=unit).order_by("period_end", "id")
+        Campaign.objects.filter(questionnaire=campaign.questionnaire, targets__unit=unit).order_by(
+            "period_end", "id"
+        )
     )
     elements = elements_of(campaign)
-    by_campaign = counts(
-        Answer.objects.filter(response__campaign__in=campaigns, response__unit=unit), "response__campaign_id"
-    )
+    by_campaign = counts(Tally.objects.filter(campaign__in=campaigns, unit=unit), "campaign_id")
     return [(c, figures(unit.code, elements, by_campaign.get(c.pk, {}))) for c in campaigns]
 
 
@@ -147,7 +143,9 @@ def choice_counts(campaign: Campaign, unit: Unit | None = None) -> dict[str, lis
         answers = answers.filter(response__unit=unit)
     out: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for question, text, c in (
-        answers.values_list("question__text", "text").annotate(c=Count("id")).order_by("question__order", "-c")
+        answers.values_list("question__text", "text")
+        .annotate(c=Count("id"))
+        .order_by("question__order", "-c")
     ):
         out[question].append((text, c))
     return dict(out)
@@ -157,9 +155,13 @@ def sample_progress(campaign: Campaign) -> list[tuple[Unit, int, int, int, int]]
     """Per unit: target sample, drawn, links issued, answered through a link."""
     stats = {
         row["unit_id"]: row
-        for row in campaign.sample.values("unit_id").annotate(
-            drawn=Count("id"), issued=Count("id", filter=Q(token_hash__isnull=False)), used=Count("id", filter=Q(used_at__isnull=False))
-        ).order_by()
+        for row in campaign.sample.values("unit_id")
+        .annotate(
+            drawn=Count("id"),
+            issued=Count("id", filter=Q(token_hash__isnull=False)),
+            used=Count("id", filter=Q(used_at__isnull=False)),
+        )
+        .order_by()
     }
     out = []
     for target in campaign.targets.select_related("unit").order_by("unit__code"):

@@ -25,7 +25,7 @@ from cchc.core.periods import PeriodError, parse_calendar_period
 from cchc.orgs.models import Unit
 
 from . import formulas
-from .models import Answer, Variant
+from .models import Tally, Variant
 from .selectors import counts
 
 PREFIX = "khao_sat:"
@@ -86,18 +86,20 @@ def reading(code: str, unit: Unit, key: str) -> Reading:
     except PeriodError:
         return EMPTY
     variant, element = parse_code(code)
-    answers = Answer.objects.filter(
-        response__unit__path__startswith=unit.path,
-        response__campaign__questionnaire__variant=variant,
-        response__campaign__period_end__gte=period.start,
-        response__campaign__period_end__lte=period.end,
+    found = Tally.objects.filter(
+        unit__path__startswith=unit.path,
+        campaign__questionnaire__variant=variant,
+        campaign__period_end__gte=period.start,
+        campaign__period_end__lte=period.end,
     )
-    by_element = counts(answers, "response__campaign__questionnaire__variant").get(variant, {})
+    by_element = counts(found, "campaign__questionnaire__variant").get(variant, {})
     elements = sorted(by_element, key=formulas.element_key)
     if element is not None:
         figure = formulas.element_figure_from_counts(element, by_element.get(element, {}))
     else:
-        figure = formulas.total_figure(formulas.element_figure_from_counts(e, by_element[e]) for e in elements)
+        figure = formulas.total_figure(
+            formulas.element_figure_from_counts(e, by_element[e]) for e in elements
+        )
     if not figure.n or figure.rate is None:
         return EMPTY
     return Reading(figure.rate, figure.satisfied, figure.n)

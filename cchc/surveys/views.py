@@ -21,14 +21,20 @@ from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
 
 from . import exports, selectors
-from .models import Campaign, Questionnaire
+from .models import Campaign, Question, Questionnaire, Section
 from .selectors import MAX_MARGIN, can_read, can_read_comments
 from .services import campaigns as campaign_services
 from .services import responses as response_services
 
 MAX_UPLOAD = 20 * 1024 * 1024
 CSV = "text/csv; charset=utf-8"
-SCALE_LABELS = ((1, "Rất không hài lòng"), (2, "Không hài lòng"), (3, "Bình thường"), (4, "Hài lòng"), (5, "Rất hài lòng"))
+SCALE_LABELS = (
+    (1, "Rất không hài lòng"),
+    (2, "Không hài lòng"),
+    (3, "Bình thường"),
+    (4, "Hài lòng"),
+    (5, "Rất hài lòng"),
+)
 
 
 def _report(request, exc: ServiceError) -> None:
@@ -77,9 +83,13 @@ def campaign_new(request):
     owners = list(access.managed_units().filter(kind=UnitKind.PROVINCE).order_by("name"))
     if not owners:
         raise PermissionDenied("Chỉ cán bộ điều phối CCHC cấp tỉnh được tổ chức đợt khảo sát.")
-    owner = next((u for u in owners if str(u.pk) == request.POST.get("owner", request.GET.get("owner"))), owners[0])
+    owner = next(
+        (u for u in owners if str(u.pk) == request.POST.get("owner", request.GET.get("owner"))), owners[0]
+    )
     candidates = list(
-        Unit.objects.filter(path__startswith=owner.path, kind__in=(UnitKind.AGENCY, UnitKind.COMMUNE)).order_by("kind", "code")
+        Unit.objects.filter(
+            path__startswith=owner.path, kind__in=(UnitKind.AGENCY, UnitKind.COMMUNE)
+        ).order_by("kind", "code")
     )
     context = {
         "owners": owners,
@@ -92,7 +102,9 @@ def campaign_new(request):
     if request.method == "POST":
         chosen = {str(pk) for pk in request.POST.getlist("units")}
         size = int_param(request.POST, "co_mau", default=0, minimum=0, maximum=campaign_services.MAX_SAMPLE)
-        questionnaire = Questionnaire.objects.filter(pk=int_param(request.POST, "questionnaire", default=0)).first()
+        questionnaire = Questionnaire.objects.filter(
+            pk=int_param(request.POST, "questionnaire", default=0)
+        ).first()
         try:
             start = dt.datetime.strptime(request.POST.get("period_start", ""), "%d/%m/%Y").date()
             end = dt.datetime.strptime(request.POST.get("period_end", ""), "%d/%m/%Y").date()
@@ -141,14 +153,22 @@ def campaign_detail(request, pk: int):
     elements, rows = selectors.campaign_results(campaign)
     names = dict(campaign.questionnaire.sections.values_list("code", "name"))
     ranked = sorted((r for r in rows if r.rank is not None), key=lambda r: r.rank or 0)
-    chart = bar_chart(
-        [(r.unit.name, r.result.total.rate, pct(r.result.total.rate)) for r in ranked],
-        label="Tỷ lệ hài lòng chung theo đơn vị",
-        scale_max=100,  # type: ignore[arg-type]
-    ) if ranked else ""
+    chart = (
+        bar_chart(
+            [(r.unit.name, r.result.total.rate, pct(r.result.total.rate)) for r in ranked],
+            label="Tỷ lệ hài lòng chung theo đơn vị",
+            scale_max=100,  # type: ignore[arg-type]
+        )
+        if ranked
+        else ""
+    )
     access = Access.for_user(request.user)
     is_owner = access.can_manage_unit(campaign.owner)
-    enterable = [t.unit for t in campaign.targets.select_related("unit") if response_services.can_enter(request.user, campaign, t.unit)]
+    enterable = [
+        t.unit
+        for t in campaign.targets.select_related("unit")
+        if response_services.can_enter(request.user, campaign, t.unit)
+    ]
     return render(
         request,
         "surveys/campaign.html",
@@ -190,7 +210,8 @@ def unit_detail(request, pk: int, unit_id: int):
     names = dict(campaign.questionnaire.sections.values_list("code", "name"))
     trend = selectors.unit_trend(campaign, unit)
     spark = sparkline(
-        [(c.name, r.total.rate, pct(r.total.rate)) for c, r in trend], label="Tỷ lệ hài lòng chung qua các đợt"
+        [(c.name, r.total.rate, pct(r.total.rate)) for c, r in trend],
+        label="Tỷ lệ hài lòng chung qua các đợt",
     )
     return render(
         request,
@@ -200,7 +221,15 @@ def unit_detail(request, pk: int, unit_id: int):
             "unit": unit,
             "row": row,
             "figures": [
-                (e, names.get(e, e), f.n, pct(f.rate), num(f.mean), num(f.margin), f.margin is not None and f.margin > MAX_MARGIN)
+                (
+                    e,
+                    names.get(e, e),
+                    f.n,
+                    pct(f.rate),
+                    num(f.mean),
+                    num(f.margin),
+                    f.margin is not None and f.margin > MAX_MARGIN,
+                )
                 for e, f in zip(elements, row.result.elements, strict=True)
             ]
             if row
@@ -209,7 +238,9 @@ def unit_detail(request, pk: int, unit_id: int):
             "trend": [(c, pct(r.total.rate), r.total.n) for c, r in trend],
             "spark": spark,
             "choices": selectors.choice_counts(campaign, unit),
-            "comments": selectors.comments(campaign, unit) if can_read_comments(request.user, campaign, unit) else None,
+            "comments": selectors.comments(campaign, unit)
+            if can_read_comments(request.user, campaign, unit)
+            else None,
             "max_margin": format_number(MAX_MARGIN, 0),
         },
     )
@@ -232,22 +263,47 @@ def paper_entry(request, pk: int):
         else:
             try:
                 response_services.response_enter_paper(
-                    actor=request.user, campaign=campaign, unit=unit, answers=answers, form_code=request.POST.get("form_code", "")
+                    actor=request.user,
+                    campaign=campaign,
+                    unit=unit,
+                    answers=answers,
+                    form_code=request.POST.get("form_code", ""),
                 )
             except ServiceError as exc:
                 _report(request, exc)
             else:
                 messages.success(request, f"Đã lưu phiếu của {unit.name}. Nhập phiếu tiếp theo.")
                 return redirect(f"{reverse('surveys:paper', args=[campaign.pk])}?unit={unit.pk}")
-        return render(request, "surveys/paper.html", {"campaign": campaign, "units": units, "sections": sections, "data": request.POST, "scale_labels": SCALE_LABELS}, status=400)
+        return render(
+            request,
+            "surveys/paper.html",
+            {
+                "campaign": campaign,
+                "units": units,
+                "sections": sections,
+                "data": request.POST,
+                "scale_labels": SCALE_LABELS,
+            },
+            status=400,
+        )
     return render(
-        request, "surveys/paper.html", {"campaign": campaign, "units": units, "sections": sections, "data": {"unit": request.GET.get("unit", "")}, "scale_labels": SCALE_LABELS}
+        request,
+        "surveys/paper.html",
+        {
+            "campaign": campaign,
+            "units": units,
+            "sections": sections,
+            "data": {"unit": request.GET.get("unit", "")},
+            "scale_labels": SCALE_LABELS,
+        },
     )
 
 
-def _sections(campaign: Campaign) -> list[tuple[object, list[object]]]:
-    questions = list(campaign.questionnaire.questions.select_related("section").order_by("section__order", "order"))
-    out: list[tuple[object, list[object]]] = []
+def _sections(campaign: Campaign) -> list[tuple[Section, list[Question]]]:
+    questions = list(
+        campaign.questionnaire.questions.select_related("section").order_by("section__order", "order")
+    )
+    out: list[tuple[Section, list[Question]]] = []
     for q in questions:
         if not out or out[-1][0] != q.section:
             out.append((q.section, []))
@@ -266,11 +322,17 @@ def campaign_action(request, pk: int, action: str):
     try:
         if action == "chon-mau":
             drawn = campaign_services.sample_draw(actor=request.user, campaign=campaign)
-            messages.success(request, f"Đã chọn {format_number(drawn, 0)} hồ sơ vào mẫu (hạt giống {campaign.seed}).")
+            messages.success(
+                request, f"Đã chọn {format_number(drawn, 0)} hồ sơ vào mẫu (hạt giống {campaign.seed})."
+            )
         elif action == "phat-lien-ket":
             unit = Unit.objects.filter(pk=int_param(request.POST, "unit", default=0)).first()
-            extra = int_param(request.POST, "them", default=0, minimum=0, maximum=campaign_services.MAX_SAMPLE)
-            issued = campaign_services.links_issue(actor=request.user, campaign=campaign, unit=unit, extra=extra)
+            extra = int_param(
+                request.POST, "them", default=0, minimum=0, maximum=campaign_services.MAX_SAMPLE
+            )
+            issued = campaign_services.links_issue(
+                actor=request.user, campaign=campaign, unit=unit, extra=extra
+            )
             base = request.build_absolute_uri(reverse("survey_token", args=["x"]))[: -len("x/")]
             return _attachment(exports.links_csv(issued, base), f"duong-dan-khao-sat-{campaign.pk}.csv")
         elif action == "nhap-tep":

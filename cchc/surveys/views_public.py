@@ -30,7 +30,14 @@ def _render_form(request, campaign, sections, *, units=None, errors=(), status=2
     return render(
         request,
         "surveys/public/form.html",
-        {"campaign": campaign, "sections": sections, "units": units, "errors": errors, "data": request.POST, "scale_labels": SCALE_LABELS},
+        {
+            "campaign": campaign,
+            "sections": sections,
+            "units": units,
+            "errors": errors,
+            "data": request.POST,
+            "scale_labels": SCALE_LABELS,
+        },
         status=status,
     )
 
@@ -97,7 +104,14 @@ def answer_open(request: HttpRequest, key: str) -> HttpResponse:
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
         answers = {q.code: request.POST.get(f"q-{q.code}", "") for _, qs in sections for q in qs}
         if unit is None:
-            return _render_form(request, campaign, sections, units=units, errors=["Chọn cơ quan, đơn vị Ông/Bà đã đến giải quyết công việc."], status=400)
+            return _render_form(
+                request,
+                campaign,
+                sections,
+                units=units,
+                errors=["Chọn cơ quan, đơn vị Ông/Bà đã đến giải quyết công việc."],
+                status=400,
+            )
         try:
             response_services.response_submit_open(campaign=campaign, unit=unit, answers=answers)
         except ServiceError as exc:
@@ -111,5 +125,8 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/public/message.html",
-        {"title": "Cảm ơn Ông/Bà", "text": "Phiếu khảo sát đã được gửi. Ý kiến của Ông/Bà giúp cơ quan nhà nước phục vụ tốt hơn."},
+        {
+            "title": "Cảm ơn Ông/Bà",
+            "text": "Phiếu khảo sát đã được gửi. Ý kiến của Ông/Bà giúp cơ quan nhà nước phục vụ tốt hơn.",
+        },
     )

@@ -18,6 +18,7 @@ from cchc.dossiers.models import Dossier
 from cchc.orgs.access import require_manager
 from cchc.orgs.models import Unit, user_of
 
+from .. import tallies
 from ..models import Campaign, CampaignUnit, Questionnaire, SampleEntry
 from ..sampling import draw
 
@@ -58,7 +59,9 @@ def campaign_create(
     if mode not in Campaign.Mode.values:
         raise ServiceError({"mode": "Chọn cách chọn người trả lời."}, code="survey_campaign_invalid")
     if not sample_sizes:
-        raise ServiceError({"units": "Chọn ít nhất một đơn vị được khảo sát."}, code="survey_campaign_invalid")
+        raise ServiceError(
+            {"units": "Chọn ít nhất một đơn vị được khảo sát."}, code="survey_campaign_invalid"
+        )
     for unit, size in sample_sizes.items():
         if not unit.path.startswith(owner.path):
             raise ServiceError(
@@ -84,6 +87,7 @@ def campaign_create(
     CampaignUnit.objects.bulk_create(
         CampaignUnit(campaign=campaign, unit=unit, sample_size=size) for unit, size in sample_sizes.items()
     )
+    tallies.create(campaign, sample_sizes)
     audit_record(
         actor=actor,
         action="survey.campaign_create",
@@ -134,10 +138,15 @@ def sample_draw(*, actor: Actor, campaign: Campaign) -> int:
             handling_unit__path__startswith=target.unit.path, finished_at__gte=start, finished_at__lt=end
         ).values_list("id", "procedure_id")
         for dossier_id, procedure_id in draw(
-            frame.iterator(chunk_size=20_000), target.sample_size, seed=campaign.seed, stratum_key=target.unit.code
+            frame.iterator(chunk_size=20_000),
+            target.sample_size,
+            seed=campaign.seed,
+            stratum_key=target.unit.code,
         ):
             entries.append(
-                SampleEntry(campaign=campaign, unit=target.unit, dossier_id=dossier_id, procedure_id=procedure_id)
+                SampleEntry(
+                    campaign=campaign, unit=target.unit, dossier_id=dossier_id, procedure_id=procedure_id
+                )
             )
     SampleEntry.objects.bulk_create(entries, batch_size=5000)
     audit_record(
@@ -151,21 +160,29 @@ def sample_draw(*, actor: Actor, campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def links_issue(*, actor: Actor, campaign: Campaign, unit: Unit | None = None, extra: int = 0) -> list[tuple[SampleEntry, str]]:
+def links_issue(
+    *, actor: Actor, campaign: Campaign, unit: Unit | None = None, extra: int = 0
+) -> list[tuple[SampleEntry, str]]:
     """A token for every respondent who has none yet, plus ``extra`` new respondents without a
     dossier for ``unit`` (cards handed out at the counter). A token is shown this once — only its
     hash is kept — so the links are given out from what this returns: (entry, token)."""
-    require_manager(actor, campaign.owner, "Chỉ cán bộ điều phối CCHC của đơn vị tổ chức được phát đường dẫn.")
+    require_manager(
+        actor, campaign.owner, "Chỉ cán bộ điều phối CCHC của đơn vị tổ chức được phát đường dẫn."
+    )
     if campaign.status == Campaign.Status.CLOSED:
         raise ServiceError("Đợt khảo sát đã kết thúc.", code="survey_campaign_closed")
     if extra:
         if unit is None or not campaign.targets.filter(unit=unit).exists():
-            raise ServiceError("Chọn một đơn vị của đợt khảo sát để phát thêm đường dẫn.", code="survey_unit_outside")
+            raise ServiceError(
+                "Chọn một đơn vị của đợt khảo sát để phát thêm đường dẫn.", code="survey_unit_outside"
+            )
         if not 0 < extra <= MAX_SAMPLE:
             raise ServiceError("Số đường dẫn phát thêm không hợp lệ.", code="survey_campaign_invalid")
         SampleEntry.objects.bulk_create(SampleEntry(campaign=campaign, unit=unit) for _ in range(extra))
     entries = list(
-        campaign.sample.filter(token_hash__isnull=True).select_related("unit", "dossier", "procedure").order_by("unit__code", "id")
+        campaign.sample.filter(token_hash__isnull=True)
+        .select_related("unit", "dossier", "procedure")
+        .order_by("unit__code", "id")
     )
     issued: list[tuple[SampleEntry, str]] = []
     for entry in entries:
@@ -174,6 +191,28 @@ def links_issue(*, actor: Actor, campaign: Campaign, unit: Unit | None = None, e
         issued.append((entry, token))
     SampleEntry.objects.bulk_update(entries, ["token_hash"], batch_size=5000)
     audit_record(
-        actor=actor, action="survey.links_issue", obj=campaign, unit=campaign.owner, after={"links": len(issued)}
+        actor=actor,
+        action="survey.links_issue",
+        obj=campaign,
+        unit=campaign.owner,
+        after={"links": len(issued)},
     )
     return issued
+
+
+@transaction.atomic
+def tallies_recompute(*, actor: Actor, campaign: Campaign) -> int:
+    """Rebuild the campaign's answer counts from the answers (after a repair, or to check them);
+    the number of 1–5 answers counted."""
+    require_manager(
+        actor, campaign.owner, "Chỉ cán bộ điều phối CCHC của đơn vị tổ chức được tính lại kết quả."
+    )
+    counted = tallies.recount(Campaign.objects.select_for_update().get(pk=campaign.pk))
+    audit_record(
+        actor=actor,
+        action="survey.tallies_recompute",
+        obj=campaign,
+        unit=campaign.owner,
+        after={"answers": counted},
+    )
+    return counted

@@ -21,8 +21,18 @@ SEEDED = (
         "hanh_chinh",
         "sipas-hanh-chinh.csv",
     ),
-    ("SIPAS-GD", "Phiếu khảo sát sự hài lòng đối với dịch vụ giáo dục công", "giao_duc", "sipas-giao-duc.csv"),
-    ("SIPAS-YT", "Phiếu khảo sát sự hài lòng của người bệnh đối với dịch vụ y tế công", "y_te", "sipas-y-te.csv"),
+    (
+        "SIPAS-GD",
+        "Phiếu khảo sát sự hài lòng đối với dịch vụ giáo dục công",
+        "giao_duc",
+        "sipas-giao-duc.csv",
+    ),
+    (
+        "SIPAS-YT",
+        "Phiếu khảo sát sự hài lòng của người bệnh đối với dịch vụ y tế công",
+        "y_te",
+        "sipas-y-te.csv",
+    ),
 )
 
 
@@ -33,7 +43,9 @@ def load_questionnaire(
     are passed in so that a data migration can give its historical ones."""
     rows = files.read_questionnaire_rows(data)
     formulas.build_questionnaire(rows)  # raises SurveyErrors on a bad file
-    questionnaire, _ = Questionnaire.objects.update_or_create(code=code, defaults={"name": name, "variant": variant})
+    questionnaire, _ = Questionnaire.objects.update_or_create(
+        code=code, defaults={"name": name, "variant": variant}
+    )
     sections: dict[str, Any] = {}
     for order, (_, row) in enumerate(rows, start=1):
         element = row["yeu_to"].strip()
@@ -55,7 +67,9 @@ def load_questionnaire(
             },
         )
     codes = [row["ma_cau"].strip() for _, row in rows]
-    Question.objects.filter(questionnaire=questionnaire, answers__isnull=True).exclude(code__in=codes).delete()
+    Question.objects.filter(questionnaire=questionnaire, answers__isnull=True).exclude(
+        code__in=codes
+    ).delete()
     return questionnaire
 
 

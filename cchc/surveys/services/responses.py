@@ -17,7 +17,7 @@ from cchc.core.text import nfc
 from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit, user_of
 
-from .. import files, formulas
+from .. import files, formulas, tallies
 from ..models import Answer, Campaign, Kind, Question, Response, SampleEntry
 from .campaigns import token_hash
 
@@ -66,22 +66,29 @@ def check_answers(campaign: Campaign, raw: Mapping[str, str]) -> list[Checked]:
             checked.append(Checked(question, None, value))
         else:
             if len(value) > MAX_TEXT:
-                raise ServiceError(
-                    {code: f"Ý kiến dài quá {MAX_TEXT} ký tự."}, code="survey_value_invalid"
-                )
+                raise ServiceError({code: f"Ý kiến dài quá {MAX_TEXT} ký tự."}, code="survey_value_invalid")
             checked.append(Checked(question, None, value))
     if not checked:
         raise ServiceError("Phiếu chưa có câu trả lời nào.", code="survey_response_empty")
     return checked
 
 
-def _save(campaign: Campaign, unit: Unit, channel: str, answers: list[Checked], *, form_code: str = "", entered_by=None) -> Response:
+def _save(
+    campaign: Campaign,
+    unit: Unit,
+    channel: str,
+    answers: list[Checked],
+    *,
+    form_code: str = "",
+    entered_by=None,
+) -> Response:
     response = Response.objects.create(
         campaign=campaign, unit=unit, channel=channel, form_code=form_code, entered_by=entered_by
     )
     Answer.objects.bulk_create(
         Answer(response=response, question=a.question, score=a.score, text=a.text) for a in answers
     )
+    tallies.add(campaign, unit, [(a.question.section.code, a.score) for a in answers if a.score is not None])
     return response
 
 
@@ -119,7 +126,9 @@ def response_submit_by_token(*, token: str, answers: Mapping[str, str]) -> Respo
 def response_submit_open(*, campaign: Campaign, unit: Unit, answers: Mapping[str, str]) -> Response:
     """An answer through a campaign's open link (the respondent picks the unit)."""
     if campaign.mode != Campaign.Mode.OPEN:
-        raise ServiceError("Đợt khảo sát này chỉ nhận phiếu qua đường dẫn riêng.", code="survey_token_invalid")
+        raise ServiceError(
+            "Đợt khảo sát này chỉ nhận phiếu qua đường dẫn riêng.", code="survey_token_invalid"
+        )
     _open(campaign)
     if not campaign.targets.filter(unit=unit).exists():
         raise ServiceError({"unit": "Chọn một cơ quan, đơn vị của đợt khảo sát."}, code="survey_unit_outside")
@@ -145,21 +154,32 @@ def response_enter_paper(
         raise ServiceError({"unit": f"{unit} không thuộc đợt khảo sát."}, code="survey_unit_outside")
     form_code = " ".join(nfc(form_code).split())[:64]
     if form_code and campaign.responses.filter(form_code=form_code).exists():
-        raise ServiceError({"form_code": f"Mã phiếu “{form_code}” đã được nhập."}, code="survey_form_duplicate")
+        raise ServiceError(
+            {"form_code": f"Mã phiếu “{form_code}” đã được nhập."}, code="survey_form_duplicate"
+        )
     response = _save(
-        campaign, unit, Response.Channel.PAPER, check_answers(campaign, answers), form_code=form_code, entered_by=user_of(actor)
+        campaign,
+        unit,
+        Response.Channel.PAPER,
+        check_answers(campaign, answers),
+        form_code=form_code,
+        entered_by=user_of(actor),
     )
     audit_record(actor=actor, action="survey.response_enter", obj=response, unit=unit)
     return response
 
 
 @transaction.atomic
-def responses_import(*, actor: Actor, campaign: Campaign, data: bytes, filename: str = "responses.csv") -> int:
+def responses_import(
+    *, actor: Actor, campaign: Campaign, data: bytes, filename: str = "responses.csv"
+) -> int:
     """Responses collected elsewhere (responses.csv columns, CSV or XLSX). Every row is checked
     first — the contract's rules, plus: the unit is one of the campaign's, the form code is new,
     a choice is one of the question's — and any error refuses the whole file, listing every
     error with its line. Returns the number of responses saved."""
-    require_manager(actor, campaign.owner, "Chỉ cán bộ điều phối CCHC của đơn vị tổ chức được nhập tệp phiếu.")
+    require_manager(
+        actor, campaign.owner, "Chỉ cán bộ điều phối CCHC của đơn vị tổ chức được nhập tệp phiếu."
+    )
     _open(campaign)
     try:
         rows = files.read_response_rows(data)
@@ -180,7 +200,9 @@ def responses_import(*, actor: Actor, campaign: Campaign, data: bytes, filename:
         form = row["ma_phieu"].strip()
         unit = units.get(row["ma_don_vi"].strip())
         if unit is None:
-            errors.append(formulas.SurveyError(line, f"đơn vị “{row['ma_don_vi'].strip()}” không thuộc đợt khảo sát."))
+            errors.append(
+                formulas.SurveyError(line, f"đơn vị “{row['ma_don_vi'].strip()}” không thuộc đợt khảo sát.")
+            )
             continue
         if form in existing:
             errors.append(formulas.SurveyError(line, f"phiếu “{form}” đã có trong đợt khảo sát."))
@@ -199,13 +221,26 @@ def responses_import(*, actor: Actor, campaign: Campaign, data: bytes, filename:
     if not forms:
         raise ServiceError(f"{filename}: tệp không có phiếu nào.", code="survey_import_invalid")
     by = user_of(actor)
-    for form, (unit, answers) in forms.items():
-        response = Response.objects.create(
+    created = Response.objects.bulk_create(
+        Response(
             campaign=campaign, unit=unit, channel=Response.Channel.IMPORT, form_code=form[:64], entered_by=by
         )
-        Answer.objects.bulk_create(
+        for form, (unit, _) in forms.items()
+    )
+    if any(r.pk is None for r in created):  # a backend that does not return ids (none of ours)
+        created = list(campaign.responses.filter(form_code__in=[f[:64] for f in forms]).order_by("id"))
+    by_unit: dict[Unit, tuple[int, list[tuple[str, int]]]] = {}
+    rows_out: list[Answer] = []
+    for response, (unit, answers) in zip(created, forms.values(), strict=True):
+        rows_out.extend(
             Answer(response=response, question=a.question, score=a.score, text=a.text) for a in answers
         )
+        n, scores = by_unit.get(unit, (0, []))
+        scores.extend((a.question.section.code, a.score) for a in answers if a.score is not None)
+        by_unit[unit] = (n + 1, scores)
+    Answer.objects.bulk_create(rows_out, batch_size=5000)
+    for unit, (n, scores) in by_unit.items():
+        tallies.add(campaign, unit, scores, responses=n)
     audit_record(
         actor=actor,
         action="survey.responses_import",

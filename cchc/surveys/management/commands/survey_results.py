@@ -25,7 +25,9 @@ class Command(ToolCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--questionnaire", required=True, help="questionnaire.csv: bộ câu hỏi")
-        parser.add_argument("--responses", required=True, help="responses.csv (hoặc .xlsx): các phiếu trả lời")
+        parser.add_argument(
+            "--responses", required=True, help="responses.csv (hoặc .xlsx): các phiếu trả lời"
+        )
         parser.add_argument("--strict", action="store_true", help="dừng ở dòng lỗi đầu tiên, không ghi gì")
         parser.add_argument("--out", help="tệp kết quả results.csv (mặc định: in ra màn hình)")
 
@@ -36,7 +38,9 @@ class Command(ToolCommand):
         if out and any(_same_file(out, p) for p in (questionnaire_path, responses_path)):
             self.fail(f"--out {out} là tệp đầu vào: ghi kết quả ra tệp khác để không mất dữ liệu.")
         try:
-            questionnaire = formulas.build_questionnaire(files.read_questionnaire_rows(_read(questionnaire_path)))
+            questionnaire = formulas.build_questionnaire(
+                files.read_questionnaire_rows(_read(questionnaire_path))
+            )
         except formulas.SurveyErrors as exc:
             _report(questionnaire_path, exc.errors, stop=True)
         try:
