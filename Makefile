@@ -60,6 +60,8 @@ bench: venv
 	@echo "==> Chỉ số CCHC: 130 đơn vị × 60 tiêu chí (tính điểm, xếp hạng, các trang) trên SQLite và PostgreSQL"
 	@$(PY) bench/par_index.py
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/par_index.py --postgres
+	@echo "==> Khảo sát sự hài lòng: 200.000 phiếu, 130 đơn vị (tính lại, trang kết quả); chọn mẫu 5% (trên SQLite)"
+	@$(PY) bench/surveys.py
 	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
 	@$(PY) bench/plan_import_eval.py
 	@echo "==> Tính hạn giải quyết hàng loạt"

@@ -6,8 +6,8 @@ the very same functions and cannot disagree.
     answers, bad = check_responses(questionnaire, rows)  # bad rows are reported, the rest counts
     results = compute_results(questionnaire, answers)   # [UnitResult], units in code order
 
-Rates are computed exactly (fractions) and rounded half-up once at the end; the margin of error,
-a square root, in 40-digit decimals.
+Rates and means are computed exactly (integer fractions) and rounded half-up once at the end;
+the margin of error, a square root, in 40-digit decimals.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from fractions import Fraction
+from functools import lru_cache
 
 SCALE = "thang_5"
 CHOICE = "lua_chon"
@@ -196,16 +196,16 @@ def _row_problem(
 
 @dataclass(frozen=True)
 class Figure:
-    """One element (or the TONG row) of one unit. Rates in percent, rounded; None when n = 0."""
+    """One element (or the TONG row) of one unit. Rates in percent, rounded; None when n = 0.
+    ``satisfied`` and ``score_sum`` are the exact counts (for TONG: summed over the elements)."""
 
     element: str
     n: int
-    satisfied: int  # answers ≥ 4 (for TONG: the sum over the elements)
+    satisfied: int  # answers ≥ 4
     rate: Decimal | None
     mean: Decimal | None
     margin: Decimal | None
-    exact_rate: Fraction | None = None  # unrounded, for the TONG row
-    exact_mean: Fraction | None = None
+    score_sum: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,12 +215,13 @@ class UnitResult:
     total: Figure
 
 
-def round_half_up(value: Fraction) -> Decimal:
-    """A non-negative fraction rounded half-up to 2 decimals, exactly."""
-    cents = (value * 100 + Fraction(1, 2)).__floor__()
-    return (Decimal(cents) / 100).quantize(CENT)
+def half_up(numerator: int, denominator: int) -> Decimal:
+    """numerator/denominator (both ≥ 0, in hundredths) rounded half-up to a whole number of
+    hundredths, exactly — integers only, so a tie is a tie."""
+    return Decimal((2 * numerator + denominator) // (2 * denominator)).scaleb(-2)
 
 
+@lru_cache(maxsize=65536)
 def margin_of_error(satisfied: int, n: int) -> Decimal:
     """100 × 1.96 × √(p(1 − p)/n), p = satisfied/n, in percentage points, rounded half-up."""
     with localcontext() as context:
@@ -230,44 +231,41 @@ def margin_of_error(satisfied: int, n: int) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
-def element_figure(element: str, values: Iterable[int]) -> Figure:
-    values = list(values)
-    n = len(values)
+def _figure(element: str, n: int, satisfied: int, score_sum: int) -> Figure:
     if not n:
         return Figure(element, 0, 0, None, None, None)
-    satisfied = sum(1 for v in values if v >= SATISFIED_FROM)
-    rate = Fraction(100 * satisfied, n)
-    mean = Fraction(sum(values), n)
     return Figure(
         element,
         n,
         satisfied,
-        round_half_up(rate),
-        round_half_up(mean),
+        half_up(10_000 * satisfied, n),  # 100 × satisfied/n, in hundredths
+        half_up(100 * score_sum, n),
         margin_of_error(satisfied, n),
-        rate,
-        mean,
+        score_sum,
     )
+
+
+def element_figure(element: str, values: Iterable[int]) -> Figure:
+    values = list(values)
+    return _figure(element, len(values), sum(1 for v in values if v >= SATISFIED_FROM), sum(values))
 
 
 def element_figure_from_counts(element: str, counts: Mapping[int, int]) -> Figure:
     """The same figure from counts per answer (1–5 → how many), as a database aggregate gives."""
-    n = sum(counts.values())
-    if not n:
-        return Figure(element, 0, 0, None, None, None)
-    satisfied = sum(c for v, c in counts.items() if v >= SATISFIED_FROM)
-    rate = Fraction(100 * satisfied, n)
-    mean = Fraction(sum(v * c for v, c in counts.items()), n)
-    return Figure(
+    return _figure(
         element,
-        n,
-        satisfied,
-        round_half_up(rate),
-        round_half_up(mean),
-        margin_of_error(satisfied, n),
-        rate,
-        mean,
+        sum(counts.values()),
+        sum(c for v, c in counts.items() if v >= SATISFIED_FROM),
+        sum(v * c for v, c in counts.items()),
     )
+
+
+def _sum_of_ratios(pairs: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """Σ a/b as one exact fraction (numerator, denominator), integers only."""
+    numerator, denominator = 0, 1
+    for a, b in pairs:
+        numerator, denominator = numerator * b + a * denominator, denominator * b
+    return numerator, denominator
 
 
 def total_figure(figures: Iterable[Figure]) -> Figure:
@@ -277,11 +275,21 @@ def total_figure(figures: Iterable[Figure]) -> Figure:
     counted = [f for f in figures if f.n]
     n = sum(f.n for f in figures)
     satisfied = sum(f.satisfied for f in figures)
+    score_sum = sum(f.score_sum for f in figures)
     if not counted:
-        return Figure(TOTAL, n, satisfied, None, None, None)
-    rate = sum((f.exact_rate or Fraction(0) for f in counted), Fraction(0)) / len(counted)
-    mean = sum((f.exact_mean or Fraction(0) for f in counted), Fraction(0)) / len(counted)
-    return Figure(TOTAL, n, satisfied, round_half_up(rate), round_half_up(mean), None, rate, mean)
+        return Figure(TOTAL, n, satisfied, None, None, None, score_sum)
+    k = len(counted)
+    rates_num, rates_den = _sum_of_ratios((f.satisfied, f.n) for f in counted)
+    means_num, means_den = _sum_of_ratios((f.score_sum, f.n) for f in counted)
+    return Figure(
+        TOTAL,
+        n,
+        satisfied,
+        half_up(10_000 * rates_num, k * rates_den),
+        half_up(100 * means_num, k * means_den),
+        None,
+        score_sum,
+    )
 
 
 def unit_result(unit: str, elements: Iterable[str], figures: Mapping[str, Figure]) -> UnitResult:

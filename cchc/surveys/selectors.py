@@ -66,10 +66,17 @@ def comparable(result: formulas.UnitResult) -> bool:
     return bool(margins) and all(m is not None and m <= MAX_MARGIN for m in margins)
 
 
-def counts(tallies: QuerySet[Tally], by: str) -> dict[object, dict[str, dict[int, int]]]:
-    """key (``by``, a path from the tally) → element → answer 1–5 → how many."""
+def counts(
+    tallies: QuerySet[Tally], by: str, *, summed: bool = True
+) -> dict[object, dict[str, dict[int, int]]]:
+    """key (``by``, a path from the tally) → element → answer 1–5 → how many. ``summed=False``
+    when the key already tells the tallies apart (one campaign, by unit): no GROUP BY then."""
     out: dict[object, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = tallies.filter(count__gt=0).values_list(by, "element", "score").annotate(c=Sum("count")).order_by()
+    found = tallies.filter(count__gt=0)
+    if summed:
+        rows = found.values_list(by, "element", "score").annotate(c=Sum("count")).order_by()
+    else:
+        rows = found.values_list(by, "element", "score", "count").order_by()
     for key, element, score, c in rows:
         out[key][element][score] = c
     return out
@@ -94,7 +101,7 @@ def campaign_results(campaign: Campaign) -> tuple[list[str], list[Row]]:
     """The elements and one row per unit with at least one response, units in code order,
     ranked by the overall satisfaction rate (only comparable units are ranked)."""
     elements = elements_of(campaign)
-    per_unit = counts(Tally.objects.filter(campaign=campaign), "unit_id")
+    per_unit = counts(Tally.objects.filter(campaign=campaign), "unit_id", summed=False)
     responded = {t.unit: t.responses for t in campaign.targets.filter(responses__gt=0).select_related("unit")}
     results = [
         (unit, figures(unit.code, elements, per_unit.get(unit.pk, {})), n) for unit, n in responded.items()
@@ -122,7 +129,7 @@ def unit_trend(campaign: Campaign, unit: Unit) -> list[tuple[Campaign, formulas.
         )
     )
     elements = elements_of(campaign)
-    by_campaign = counts(Tally.objects.filter(campaign__in=campaigns, unit=unit), "campaign_id")
+    by_campaign = counts(Tally.objects.filter(campaign__in=campaigns, unit=unit), "campaign_id", summed=False)
     return [(c, figures(unit.code, elements, by_campaign.get(c.pk, {}))) for c in campaigns]
 
 

@@ -132,16 +132,25 @@ def sample_draw(*, actor: Actor, campaign: Campaign) -> int:
         )
     campaign.sample.all().delete()
     start, end = _window(campaign)
+    targets = list(campaign.targets.select_related("unit").order_by("unit__code"))
+    # Each handling unit belongs to the deepest campaign unit above it (or at it): one read of the
+    # frame for the whole campaign, stratified here, instead of one scan per campaign unit.
+    stratum_of: dict[int, int] = {}
+    deepest_first = sorted(targets, key=lambda t: -len(t.unit.path))
+    for unit_id, path in Unit.objects.filter(path__startswith=campaign.owner.path).values_list("id", "path"):
+        target = next((t for t in deepest_first if path.startswith(t.unit.path)), None)
+        if target is not None:
+            stratum_of[unit_id] = target.unit_id
+    frames: dict[int, list[tuple[int, int]]] = {t.unit_id: [] for t in targets}
+    rows = Dossier.objects.filter(
+        handling_unit_id__in=list(stratum_of), finished_at__gte=start, finished_at__lt=end
+    ).values_list("id", "procedure_id", "handling_unit_id")
+    for dossier_id, procedure_id, handling_unit_id in rows.iterator(chunk_size=50_000):
+        frames[stratum_of[handling_unit_id]].append((dossier_id, procedure_id))
     entries: list[SampleEntry] = []
-    for target in campaign.targets.select_related("unit").order_by("unit__code"):
-        frame = Dossier.objects.filter(
-            handling_unit__path__startswith=target.unit.path, finished_at__gte=start, finished_at__lt=end
-        ).values_list("id", "procedure_id")
+    for target in targets:
         for dossier_id, procedure_id in draw(
-            frame.iterator(chunk_size=20_000),
-            target.sample_size,
-            seed=campaign.seed,
-            stratum_key=target.unit.code,
+            frames.pop(target.unit_id), target.sample_size, seed=campaign.seed, stratum_key=target.unit.code
         ):
             entries.append(
                 SampleEntry(
