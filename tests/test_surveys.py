@@ -293,3 +293,29 @@ def test_the_kept_counts_are_the_answers_counted_again(users, tree, sipas):
     assert [r.result for r in after] == [r.result for r in before]
     with pytest.raises(PermissionDenied):
         campaign_services.tallies_recompute(actor=users.officer, campaign=campaign)
+
+
+def test_the_demo_campaigns(users, tree, sipas):
+    """The demo's two finished campaigns, on a small province: results, trend and the figures."""
+    from cchc.surveys.demo import load_demo
+    from cchc.surveys.selectors import unit_trend
+
+    stp, sct = tree.agency("STP"), tree.agency("SCT")
+    proc = Procedure.objects.create(code="1.009", name="Thủ tục thử", agency=stp, level=Level.PROVINCE)
+    for i in range(60):
+        unit = stp if i % 2 else sct
+        Dossier.objects.create(
+            code=f"HS-D{i:04d}", procedure=proc, handling_unit=unit, receiving_unit=unit, channel="truc_tiep",
+            applicant_name="(thử)", state="returned", finished_at=dt.datetime(2026, 3, 2, 9, tzinfo=TZ_LOCAL),
+        )  # fmt: skip
+    report = load_demo(tree.province, users.coordinator, today=dt.date(2026, 12, 7))
+    assert report["campaigns"] == 2 and report["responses"] > 40
+    current, last = Campaign.objects.order_by("-period_end")
+    assert {current.status, last.status} == {Campaign.Status.CLOSED}
+    assert current.sample.count() == 60 and current.sample.filter(used_at__isnull=False).count() > 10
+    _, rows = campaign_results(current)
+    assert {r.unit.code for r in rows} == {"P75.STP", "P75.SCT"}
+    assert all(r.result.total.rate is not None for r in rows)
+    trend = unit_trend(current, stp)
+    assert [c.pk for c, _ in trend] == [last.pk, current.pk] and all(r.total.n for _, r in trend)
+    assert readings("khao_sat:hai_long", tree.province, ["2026"])["2026"].value is not None

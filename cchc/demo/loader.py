@@ -33,6 +33,7 @@ from cchc.orgs.services import province_agencies_create, unit_create, units_load
 from cchc.plans import services as plan_services
 from cchc.plans.models import Plan, PlanKind
 from cchc.procedures.demo import load_demo_catalogue
+from cchc.surveys.demo import load_demo as load_survey_demo
 from cchc.targets.demo import bind_demo_targets
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
@@ -303,6 +304,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     load_766_facts(province, today=today)
     log("Bộ Chỉ số CCHC của sở, ngành và xã; kết quả năm trước, đợt tự đánh giá năm nay…")
     load_par_demo(province, coordinator, users, today=today)
+    log("Khảo sát sự hài lòng (SIPAS): đợt quý IV năm trước và 6 tháng đầu năm nay…")
+    load_survey_demo(province, coordinator, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."
