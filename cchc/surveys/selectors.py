@@ -17,9 +17,15 @@ from cchc.orgs.models import Role, Unit
 from . import formulas
 from .models import Answer, Campaign, Kind, Tally
 
-# A figure whose 95% margin of error is above this many percentage points is too uncertain to
-# compare or rank (docs/decisions.md).
+# A figure whose 95% margin of error is above this many percentage points, or counted on fewer
+# answers than MIN_ANSWERS, is too uncertain to compare or rank (docs/decisions.md). The second
+# rule because the margin formula says 0 when every answer agrees (p = 0 or 1), even for n = 1.
 MAX_MARGIN = Decimal(10)
+MIN_ANSWERS = 30
+
+
+def too_uncertain(figure: formulas.Figure) -> bool:
+    return bool(figure.n) and (figure.n < MIN_ANSWERS or figure.margin is None or figure.margin > MAX_MARGIN)
 
 
 def campaigns_for(user: Actor) -> QuerySet[Campaign]:
@@ -61,9 +67,9 @@ class Row:
 
 
 def comparable(result: formulas.UnitResult) -> bool:
-    """Every counted element's margin of error within MAX_MARGIN (and at least one counted)."""
-    margins = [f.margin for f in result.elements if f.n]
-    return bool(margins) and all(m is not None and m <= MAX_MARGIN for m in margins)
+    """At least one element counted, and none of them too uncertain."""
+    counted = [f for f in result.elements if f.n]
+    return bool(counted) and not any(too_uncertain(f) for f in counted)
 
 
 def counts(

@@ -23,7 +23,7 @@ from cchc.orgs.models import Unit, UnitKind
 
 from . import exports, selectors
 from .models import Campaign, Question, Questionnaire, Section
-from .selectors import MAX_MARGIN, can_read, can_read_comments
+from .selectors import MAX_MARGIN, MIN_ANSWERS, can_read, can_read_comments
 from .services import campaigns as campaign_services
 from .services import responses as response_services
 
@@ -189,6 +189,7 @@ def campaign_detail(request, pk: int):
             "enterable": enterable,
             "progress": selectors.sample_progress(campaign) if is_owner else [],
             "max_margin": format_number(MAX_MARGIN, 0),
+            "min_answers": MIN_ANSWERS,
             "open_link": request.build_absolute_uri(reverse("survey_open", args=[campaign.public_key]))
             if campaign.public_key
             else "",
@@ -249,6 +250,7 @@ def unit_detail(request, pk: int, unit_id: int):
             if can_read_comments(request.user, campaign, unit)
             else None,
             "max_margin": format_number(MAX_MARGIN, 0),
+            "min_answers": MIN_ANSWERS,
         },
     )
 
