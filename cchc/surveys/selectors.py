@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -79,10 +80,11 @@ def counts(
     when the key already tells the tallies apart (one campaign, by unit): no GROUP BY then."""
     out: dict[object, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     found = tallies.filter(count__gt=0)
-    if summed:
-        rows = found.values_list(by, "element", "score").annotate(c=Sum("count")).order_by()
-    else:
-        rows = found.values_list(by, "element", "score", "count").order_by()
+    rows: Iterable[tuple[object, str, int, int]] = (
+        found.values_list(by, "element", "score").annotate(c=Sum("count")).order_by()
+        if summed
+        else found.values_list(by, "element", "score", "count").order_by()
+    )
     for key, element, score, c in rows:
         out[key][element][score] = c
     return out
