@@ -5,9 +5,11 @@ the unit and the coordinator, query count of the results page."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -118,3 +120,44 @@ def test_paper_entry_page(client, users, tree):
     )
     assert client.post(url, {"unit": tree.agency("STP").pk, "q-3.1": "0"}).status_code == 400
     assert Response.objects.get().channel == "giay"
+
+
+def test_an_xlsx_import_through_the_page(client, users, tree):
+    from openpyxl import Workbook
+
+    c = campaign(users, tree)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Phiếu khảo sát giấy quý III"])  # a title above the header
+    sheet.append(["ma_phieu", "ma_don_vi", "ma_cau", "gia_tri"])
+    sheet.append(["X1", "P75.STP", "1.1", 4])  # a number cell: 4.0 in the file
+    sheet.append(["X1", "P75.STP", "YK", "Đề nghị mở thêm quầy"])
+    sheet.append(["X2", "P75.SCT", "2.3", 2])
+    data = io.BytesIO()
+    book.save(data)
+    assert client.login(username=users.coordinator.username, password=PASSWORD)
+    upload = SimpleUploadedFile("phieu.xlsx", data.getvalue())
+    page = client.post(
+        reverse("surveys:campaign_action", args=[c.pk, "nhap-tep"]), {"tep": upload}, follow=True
+    )
+    assert "Đã nhập 2 phiếu" in page.content.decode()
+    assert sorted(Response.objects.values_list("form_code", "unit__code")) == [
+        ("X1", "P75.STP"),
+        ("X2", "P75.SCT"),
+    ]
+    bad = SimpleUploadedFile("phieu.csv", b"ma_phieu,ma_don_vi,ma_cau,gia_tri\nX3,P75.STP,1.1,9\n")
+    page = client.post(reverse("surveys:campaign_action", args=[c.pk, "nhap-tep"]), {"tep": bad}, follow=True)
+    assert "phieu.csv: dòng 2" in page.content.decode() and Response.objects.count() == 2
+
+
+def test_the_campaign_list_does_not_grow_queries_with_campaigns(client, users, tree):
+    campaign(users, tree)
+    assert client.login(username=users.officer.username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("surveys:index")).status_code == 200
+    for _ in range(4):
+        campaign(users, tree)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(reverse("surveys:index"))
+    assert page.content.decode().count("Khảo sát quý III") == 5
+    assert len(five) == len(one)
