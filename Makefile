@@ -72,6 +72,9 @@ bench: venv
 
 	@$(PY) bench/inspections.py
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/inspections.py --postgres
+
+	@echo "==> Khảo sát sự hài lòng: 200.000 phiếu, 130 đơn vị (tính lại, trang kết quả); chọn mẫu 5% (trên SQLite)"
+	@$(PY) bench/surveys.py
 	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
 	@$(PY) bench/plan_import_eval.py
 	@echo "==> Tính hạn giải quyết hàng loạt"

@@ -5,6 +5,7 @@ from cchc.dossiers import views_public as dossier_public
 from cchc.evaluation.urls import public_urlpatterns as evaluation_public
 from cchc.orgs import views_calendar as calendar_views
 from cchc.orgs import views_site
+from cchc.surveys.urls import public_urlpatterns as survey_public
 
 urlpatterns = [
     path("", views_site.home, name="home"),
@@ -50,6 +51,9 @@ urlpatterns = [
     path("gop-y/tra-cuu/<str:code>/", dossier_public.feedback_status, name="feedback_status"),
     path("cong-khai/chi-so-cchc/", include((evaluation_public, "evaluation_public"))),
     path("cong-khai/", include("cchc.portal.urls")),  # the public portal (docs/portal.md)
+
+    path("khao-sat/", include("cchc.surveys.urls")),
+    path("y-kien/", include(survey_public)),
 ]
 
 handler403 = "cchc.core.views.forbidden"

@@ -19,6 +19,8 @@ from cchc.inspections import services as inspection_services
 from cchc.inspections.models import Evidence as InspectionEvidence
 from cchc.reports.outline import OUTLINE
 from cchc.reports.services import report_open, report_save, report_submit
+from cchc.surveys.models import Questionnaire
+from cchc.surveys.services.campaigns import campaign_create
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post, progress_review
 
@@ -236,6 +238,57 @@ MATRIX = [
         PROVINCE_OVERSEERS,
         200,
     ),
+    # surveys (cchc.surveys): a campaign of the province about Sở Tư pháp and Sở Công Thương
+    ("survey list", "get", lambda o: reverse("surveys:index"), EVERYONE, 200),
+    (
+        "survey campaign new",
+        "get",
+        lambda o: reverse("surveys:campaign_new"),
+        PROVINCE_MANAGERS | {"foreign_coordinator"},
+        200,
+    ),
+    (
+        "survey campaign",
+        "get",
+        lambda o: reverse("surveys:campaign", args=[o.survey.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey results csv",
+        "get",
+        lambda o: reverse("surveys:results_csv", args=[o.survey.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey unit (STP)",
+        "get",
+        lambda o: reverse("surveys:unit", args=[o.survey.pk, o.survey_unit.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey paper entry",
+        "get",
+        lambda o: reverse("surveys:paper", args=[o.survey.pk]),
+        PROVINCE_MANAGERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
+        "survey issue links",
+        "post",
+        lambda o: reverse("surveys:campaign_action", args=[o.survey.pk, "phat-lien-ket"]),
+        PROVINCE_MANAGERS,
+        200,
+    ),
+    (
+        "survey close",
+        "post",
+        lambda o: reverse("surveys:campaign_action", args=[o.survey.pk, "ket-thuc"]),
+        PROVINCE_MANAGERS,
+        302,
+    ),
 ]
 
 
@@ -260,6 +313,12 @@ def objects(issued_plan, users, tree):
     o.evidence = update.evidence.get()
     o.commune, o.other_commune = tree.communes[0], tree.communes[1]
     o.report, o.report_draft = _reports(users, o.stp.unit, issued_plan)
+    o.survey_unit = tree.agency("STP")
+    o.survey = campaign_create(
+        actor=users.coordinator, owner=tree.province, name="Khảo sát quý III",
+        questionnaire=Questionnaire.objects.get(code="SIPAS-HCC"), period_start=timezone.localdate(),
+        period_end=timezone.localdate(), mode="chon_mau", sample_sizes={o.survey_unit: 5, tree.agency("SCT"): 5},
+    )  # fmt: skip
     return o
 
 

@@ -15,6 +15,8 @@ from cchc.indicators.sources import DOSSIER_INDICATORS, DOSSIER_SOURCE
 from cchc.inspections.source import CODES as INSPECTION_CODES
 from cchc.manual_indicators.demo import DEFINITIONS as MANUAL_DEMO
 from cchc.manual_indicators.source import ManualSource
+from cchc.surveys.source import CODES as SURVEY_CODES
+from cchc.surveys.source import SURVEY_SOURCE
 from cchc.tracking.source import CODES as TASK_CODES
 from cchc.tracking.source import TASK_SOURCE
 
@@ -46,6 +48,8 @@ def codes() -> list[str]:
         *(f"manual:{d.code}" for d in MANUAL_DEMO),
         *TASK_CODES,
         *INSPECTION_CODES,
+
+        *SURVEY_CODES,
     ]
 
 
@@ -66,3 +70,4 @@ def test_the_code_forms_are_the_providers():
     assert all(ManualSource().owns(f"manual:{d.code}") for d in MANUAL_DEMO)
     assert all(DOSSIER_SOURCE.owns(code) for code in DOSSIER_INDICATORS)
     assert all(TASK_SOURCE.owns(code) for code in TASK_CODES)
+    assert all(SURVEY_SOURCE.owns(code) for code in SURVEY_CODES)

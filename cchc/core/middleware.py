@@ -14,6 +14,7 @@ PUBLIC_PREFIXES = (
     "/favicon.ico",
     "/tra-cuu/",
     "/gop-y/",
+    "/y-kien/",  # the survey answer form (cchc.surveys.views_public)
     "/thanh-toan-mo-phong/",
     "/cong-khai/",
 )

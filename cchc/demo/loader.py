@@ -35,6 +35,8 @@ from cchc.plans import services as plan_services
 from cchc.plans.models import Plan, PlanKind
 from cchc.procedures.demo import load_demo_catalogue
 from cchc.reports.demo import load_demo as load_reports_demo
+
+from cchc.surveys.demo import load_demo as load_survey_demo
 from cchc.targets.demo import bind_demo_targets
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
@@ -310,6 +312,9 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
 
     log("Báo cáo định kỳ quý trước của một số đơn vị (đã gửi, đã tiếp nhận, bị trả lại)…")
     load_reports_demo(province, users, today=today)
+
+    log("Khảo sát sự hài lòng (SIPAS): đợt quý IV năm trước và 6 tháng đầu năm nay…")
+    load_survey_demo(province, coordinator, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."

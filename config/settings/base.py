@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cchc.indicators",
     "cchc.index766",
     "cchc.manual_indicators",
+    "cchc.surveys",
     "cchc.targets",
     "cchc.evaluation",
     "cchc.reports",

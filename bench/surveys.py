@@ -1,0 +1,230 @@
+"""Benchmark of satisfaction surveys (prints figures; asserts nothing). Run with `make bench`.
+
+A campaign of the public-service questionnaire (22 statements on the 1–5 scale, 5 elements) over
+130 units with 200,000 responses, every statement answered (4.4 million answers). Times, on the
+embedded SQLite (and on PostgreSQL with --postgres and BENCH_DATABASE_URL):
+
+* recompute: the answer counts rebuilt from every answer (`tallies.recount`, one GROUP BY), and
+  the figures of every unit from them (`selectors.campaign_results`);
+* the results page and a unit's page through the full Django stack (median, p95, queries);
+* the same figures from files (`cchc survey results` on the exported questionnaire and answers);
+* drawing a 5% sample: from --dossiers finished dossiers in the database (`sample_draw`:
+  reading the frame, stratifying, writing the sample), and the draw alone over an in-memory frame
+  of --frame dossiers (default 5,000,000). Generating 5 million dossier rows in the database takes
+  longer than the rest of the bench, so the database draw defaults to 200,000 (a parameter).
+
+Aims (the survey issue): results page < 200 ms, recompute < 2 s, a 5% sample of 5 million < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import fresh_postgres_database, measure, setup_django  # noqa: E402
+
+UNITS = 130
+
+
+def build(responses: int, dossiers: int):
+    """Bulk-build the data set (set-up speed is not what is measured)."""
+    from django.db import connection, transaction
+
+    from cchc.core.actors import SYSTEM
+    from cchc.dossiers.models import Dossier
+    from cchc.orgs.models import Role, UnitKind
+    from cchc.orgs.services import unit_create, user_create
+    from cchc.procedures.models import Level, Procedure
+    from cchc.surveys.models import Campaign, Questionnaire, Response
+    from cchc.surveys.services.campaigns import campaign_create
+
+    rng = random.Random(42)
+    with transaction.atomic():
+        province = unit_create(actor=SYSTEM, name="Tỉnh Thử nghiệm", kind=UnitKind.PROVINCE, code="BS")
+        units = [
+            unit_create(
+                actor=SYSTEM,
+                name=f"{'Sở' if i < 30 else 'Xã'} thử nghiệm {i:03d}",
+                kind=UnitKind.AGENCY if i < 30 else UnitKind.COMMUNE,
+                parent=province,
+                code=f"BS.{i:03d}",
+            )
+            for i in range(UNITS)
+        ]
+        coordinator = user_create(
+            actor=SYSTEM, username="bench-coord", password=None, roles=[(province, Role.COORDINATOR)]
+        )
+        sipas = Questionnaire.objects.get(code="SIPAS-HCC")
+        campaign = campaign_create(
+            actor=coordinator,
+            owner=province,
+            name="Đợt thử tải",
+            questionnaire=sipas,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            mode=Campaign.Mode.SAMPLED,
+            sample_sizes={u: 0 for u in units},
+            seed=2026,
+        )
+        scale = list(sipas.questions.filter(kind="thang_5").values_list("id", flat=True))
+        made = Response.objects.bulk_create(
+            (
+                Response(
+                    campaign=campaign,
+                    unit=units[i % UNITS],
+                    channel=Response.Channel.IMPORT,
+                    form_code=f"B{i}",
+                )
+                for i in range(responses)
+            ),
+            batch_size=5000,
+        )
+        ids = (
+            [r.pk for r in made]
+            if made[0].pk
+            else list(campaign.responses.order_by("id").values_list("id", flat=True))
+        )
+        # each unit has its own level of satisfaction, so that the figures differ
+        bias = [rng.uniform(-1.2, 0.8) for _ in range(UNITS)]
+        with connection.cursor() as cursor:
+            batch = []
+            for n, response_id in enumerate(ids):
+                b = bias[n % UNITS]
+                for q in scale:
+                    batch.append((response_id, q, min(5, max(1, round(rng.gauss(4 + b, 0.9)))), ""))
+                if len(batch) >= 50_000:
+                    cursor.executemany(
+                        "INSERT INTO surveys_answer (response_id, question_id, score, text) VALUES (%s, %s, %s, %s)",
+                        batch,
+                    )
+                    batch = []
+            if batch:
+                cursor.executemany(
+                    "INSERT INTO surveys_answer (response_id, question_id, score, text) VALUES (%s, %s, %s, %s)",
+                    batch,
+                )
+        procedures = [
+            Procedure.objects.create(
+                code=f"9.{i:06d}", name=f"Thủ tục thử {i}", agency=units[0], level=Level.PROVINCE
+            )
+            for i in range(40)
+        ]
+        finished = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
+        Dossier.objects.bulk_create(
+            (
+                Dossier(
+                    code=f"BS-{i:08d}",
+                    procedure=procedures[min(39, int(rng.expovariate(0.15)))],
+                    handling_unit=units[i % UNITS],
+                    receiving_unit=units[i % UNITS],
+                    channel="truc_tiep",
+                    applicant_name="(thử)",
+                    state="returned",
+                    finished_at=finished + dt.timedelta(minutes=i % 200_000),
+                )
+                for i in range(dossiers)
+            ),
+            batch_size=5000,
+        )
+    return campaign, coordinator, units, len(ids) * len(scale)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", action="store_true", help="use BENCH_DATABASE_URL")
+    parser.add_argument("--responses", type=int, default=200_000)
+    parser.add_argument("--dossiers", type=int, default=200_000, help="finished dossiers in the database")
+    parser.add_argument("--frame", type=int, default=5_000_000, help="dossiers of the in-memory frame")
+    args = parser.parse_args()
+    setup_django(fresh_postgres_database(os.environ["BENCH_DATABASE_URL"]) if args.postgres else None)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from cchc.surveys import sampling, selectors, tallies
+    from cchc.surveys.exports import questionnaire_csv, responses_csv
+    from cchc.surveys.services.campaigns import sample_draw
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    campaign, coordinator, units, answers = build(args.responses, args.dossiers)
+    print(
+        f"\n## Surveys on {connection.vendor}: {args.responses:,} responses, {UNITS} units, {answers:,} answers"
+    )
+    print(f"set-up: {time.perf_counter() - started:.1f} s")
+
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        tallies.recount(campaign)
+        selectors.campaign_results(campaign)
+        times.append(time.perf_counter() - t)
+    print(
+        f"recompute (counts from every answer, then every unit's figures): median {statistics.median(times):.2f} s"
+    )
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        _, rows = selectors.campaign_results(campaign)
+        times.append(time.perf_counter() - t)
+    print(
+        f"figures of {len(rows)} units from the kept counts: median {statistics.median(times) * 1000:.0f} ms"
+    )
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(coordinator)
+    print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for name, url in (
+        ("results, ranking, chart", f"/khao-sat/{campaign.pk}/"),
+        ("a unit: elements, trend", f"/khao-sat/{campaign.pk}/don-vi/{units[5].pk}/"),
+    ):
+        median, p95, queries = measure(client, url)
+        print(f"{name:<34} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+
+    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-surveys-"))
+    (tmp / "q.csv").write_text(questionnaire_csv(campaign.questionnaire), encoding="utf-8")
+    t = time.perf_counter()
+    (tmp / "r.csv").write_text(responses_csv(campaign), encoding="utf-8")
+    exported = time.perf_counter() - t
+    t = time.perf_counter()
+    call_command(
+        "survey_results",
+        questionnaire=str(tmp / "q.csv"),
+        responses=str(tmp / "r.csv"),
+        out=str(tmp / "o.csv"),
+    )
+    print(
+        f"from files: export responses.csv {exported:.1f} s, cchc survey results {time.perf_counter() - t:.1f} s "
+        f"({(tmp / 'r.csv').stat().st_size / 2**20:.0f} MiB)"
+    )
+
+    campaign.targets.update(sample_size=max(1, args.dossiers * 5 // 100 // UNITS))
+    t = time.perf_counter()
+    drawn = sample_draw(actor=coordinator, campaign=campaign)
+    print(
+        f"5% sample from {args.dossiers:,} finished dossiers in the database: {drawn:,} drawn in {time.perf_counter() - t:.2f} s"
+    )
+
+    rng = random.Random(1)
+    procedures = [min(39, int(rng.expovariate(0.15))) for _ in range(1000)]
+    frame = [(i, procedures[i % 1000]) for i in range(args.frame)]  # as the database gives it
+    t = time.perf_counter()
+    chosen = sampling.draw(frame, args.frame * 5 // 100, seed=2026, stratum_key="BS")
+    print(
+        f"5% sample from an in-memory frame of {args.frame:,} dossiers: {len(chosen):,} drawn in {time.perf_counter() - t:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The answer counts behind the results (`models.Tally`): created with a campaign, moved by every
+saved response in its transaction, rebuilt from the answers by `recount`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db.models import Count, F
+
+from cchc.orgs.models import Unit
+
+from .models import Answer, Campaign, CampaignUnit, Kind, Tally
+
+SCORES = (1, 2, 3, 4, 5)
+
+
+def elements_of_questionnaire(campaign: Campaign) -> list[str]:
+    return sorted(
+        set(campaign.questionnaire.questions.filter(kind=Kind.SCALE).values_list("section__code", flat=True))
+    )
+
+
+def create(campaign: Campaign, units: Iterable[Unit]) -> None:
+    elements = elements_of_questionnaire(campaign)
+    Tally.objects.bulk_create(
+        (
+            Tally(campaign=campaign, unit=u, element=e, score=s)
+            for u in units
+            for e in elements
+            for s in SCORES
+        ),
+        batch_size=5000,
+    )
+
+
+def add(campaign: Campaign, unit: Unit, scores: Iterable[tuple[str, int]], responses: int = 1) -> None:
+    """Count ``responses`` new responses of ``unit`` with their (element, score) answers."""
+    for (element, score), k in Counter(scores).items():
+        Tally.objects.filter(campaign=campaign, unit=unit, element=element, score=score).update(
+            count=F("count") + k
+        )
+    CampaignUnit.objects.filter(campaign=campaign, unit=unit).update(responses=F("responses") + responses)
+
+
+def recount(campaign: Campaign) -> int:
+    """Rebuild the campaign's counts from its answers (one GROUP BY); the number of answers."""
+    # Only 1–5 answers carry a score; grouped by question (no join to the questions), each
+    # question then mapped to its element here.
+    element_of = dict(
+        campaign.questionnaire.questions.filter(kind=Kind.SCALE).values_list("id", "section__code")
+    )
+    counted: Counter[tuple[int, str, int]] = Counter()
+    for unit_id, question_id, score, c in (
+        Answer.objects.filter(response__campaign=campaign, score__isnull=False)
+        .values_list("response__unit_id", "question_id", "score")
+        .annotate(c=Count("id"))
+        .order_by()
+    ):
+        counted[unit_id, element_of[question_id], score] += c
+    tallies = list(campaign.tallies.all())
+    for t in tallies:
+        t.count = counted.get((t.unit_id, t.element, t.score), 0)
+    Tally.objects.bulk_update(tallies, ["count"], batch_size=5000)
+    responses = dict(campaign.responses.values_list("unit_id").annotate(c=Count("id")).order_by())
+    targets = list(campaign.targets.all())
+    for target in targets:
+        target.responses = responses.get(target.unit_id, 0)
+    CampaignUnit.objects.bulk_update(targets, ["responses"])
+    return sum(counted.values())
