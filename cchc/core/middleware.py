@@ -16,6 +16,7 @@ PUBLIC_PREFIXES = (
     "/gop-y/",
     "/thanh-toan-mo-phong/",
     "/cong-khai/",
+    "/api/",  # the REST API: every endpoint authenticates its client's token itself (cchc.api.auth)
 )
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # installed so that the API's viewer (/api/v1/docs/) uses its bundled Swagger UI, not a CDN
     "cchc.core",
     "cchc.orgs",
     "cchc.plans",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "cchc.targets",
     "cchc.evaluation",
     "cchc.demo",
+    "cchc.api",
 ]
 
 MIDDLEWARE = [
