@@ -3,6 +3,7 @@
 
 
 import datetime as dt
+from typing import Literal
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
@@ -24,6 +25,7 @@ from cchc.tracking.models import Assignment
 from cchc.orgs.access import Access
 
 from .auth import actor_of
+from .schemas_write import IsoDate
 from .schemas import (
     AssignmentOut,
     ErrorOut,
@@ -40,6 +42,13 @@ from .schemas import (
 from .scope import ordered, subtree_q, unit_in_scope
 
 router = Router(tags=["đọc"])
+# the orders each list accepts ("-" = descending); anything else is refused by validation (422)
+UnitOrder = Literal["code", "-code", "name", "-name", "path", "-path"]
+ProcedureOrder = Literal["code", "-code", "name", "-name", "field", "-field"]
+PlanOrder = Literal["issued_on", "-issued_on", "from_year", "-from_year", "id", "-id"]
+TaskOrder = Literal["final_due", "-final_due", "position", "-position", "id", "-id"]
+AssignmentOrder = Literal["id", "-id", "percent", "-percent", "final_due", "-final_due"]
+Index766Order = Literal["total", "-total", "period", "-period", "unit", "-unit"]
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 MAX_PERIODS = 24
 
@@ -51,7 +60,7 @@ def units(
     parent: str | None = None,
     kind: str | None = None,
     current: bool | None = None,
-    ordering: str | None = None,
+    ordering: UnitOrder | None = None,
 ):
     """Units of the client's subtree; ``parent``: the direct children of that unit; ``current``:
     only units still valid (true) or only historical ones (false)."""
@@ -81,7 +90,7 @@ def procedures(
     level: str | None = None,
     code: str | None = None,
     current: bool | None = None,
-    ordering: str | None = None,
+    ordering: ProcedureOrder | None = None,
 ):
     """Procedures carried out by agencies of the client's subtree."""
     actor = actor_of(request)
@@ -107,7 +116,7 @@ def plans(
     status: str | None = None,
     year: int | None = Query(None, ge=2000, le=2100),  # type: ignore[type-arg]
     issuer: str | None = None,
-    ordering: str | None = None,
+    ordering: PlanOrder | None = None,
 ):
     """Plans issued in the client's subtree or assigning work to a unit of it."""
     qs = _plans(request)
@@ -183,8 +192,8 @@ def tasks(
     request: HttpRequest,
     plan_id: int | None = Query(None, ge=1, le=2**31 - 1),  # type: ignore[type-arg]
     unit: str | None = None,
-    due_before: dt.date | None = None,
-    ordering: str | None = None,
+    due_before: IsoDate | None = None,
+    ordering: TaskOrder | None = None,
 ):
     """Tasks of the plans the client sees; ``unit``: tasks whose lead or coordinating units include it."""
     qs = Task.objects.filter(plan__in=_plans(request)).prefetch_related(
@@ -205,7 +214,7 @@ def assignments(
     request: HttpRequest,
     plan_id: int | None = Query(None, ge=1, le=2**31 - 1),  # type: ignore[type-arg]
     unit: str | None = None,
-    ordering: str | None = None,
+    ordering: AssignmentOrder | None = None,
 ):
     """The tracked assignments (a task × a lead unit) of units in the client's subtree: the ids
     that progress reports (``POST /progress-updates``) refer to."""
@@ -278,7 +287,7 @@ def index766(
     request: HttpRequest,
     period: str | None = None,
     unit: str | None = None,
-    ordering: str | None = None,
+    ordering: Index766Order | None = None,
 ):
     """The stored 766 index of units of the client's subtree (as last computed)."""
     actor = actor_of(request)

@@ -2,16 +2,28 @@
 
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BeforeValidator, StrictBool, StrictInt, field_validator
 
 from cchc.core.localtime import TZ_LOCAL
 
 EVENT_KINDS = ("receipt", "step", "pause", "resume", "apology", "result", "return")
 MAX_EVENTS = 1000
 MAX_UPDATES = 200
+
+
+def iso_only(value: object) -> object:
+    """Dates and times are ISO 8601 text; a bare number (which pydantic would read as seconds
+    since 1970) is refused, so that a mistaken field never becomes a date in 1970."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()):
+        raise ValueError("cần ngày giờ dạng ISO 8601 (YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM:SS)")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(iso_only)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(iso_only)]
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
@@ -45,23 +57,23 @@ class DossierEventIn(Schema):
     event_id: str = Field(..., min_length=1, max_length=128, description="mã sự kiện của hệ thống gửi (duy nhất)")
     kind: Literal["receipt", "step", "pause", "resume", "apology", "result", "return"]
     dossier_code: str = Field(..., min_length=1, max_length=64, description="mã hồ sơ của hệ thống gửi")
-    at: dt.datetime = Field(..., description="thời điểm sự kiện; không ghi múi giờ = giờ Việt Nam")
+    at: IsoDateTime = Field(..., description="thời điểm sự kiện; không ghi múi giờ = giờ Việt Nam")
     procedure_code: str | None = Field(None, max_length=20)
     handling_unit_code: str | None = Field(None, max_length=32)
     receiving_unit_code: str | None = Field(None, max_length=32)
     channel: Literal["truc_tiep", "truc_tuyen", "buu_chinh"] | None = None
     applicant: ApplicantIn | None = None
-    complete: bool = True
-    eligible: bool = True
+    complete: StrictBool = True
+    eligible: StrictBool = True
     missing: list[str] = Field(default_factory=list, max_length=100)
     reason: str = Field("", max_length=4000)
-    data_reused: bool = False
-    digitised: bool = False
-    step: int | None = Field(None, ge=1, le=100)
+    data_reused: StrictBool = False
+    digitised: StrictBool = False
+    step: StrictInt | None = Field(None, ge=1, le=100)
     to_unit_code: str | None = Field(None, max_length=32)
     note: str = Field("", max_length=4000)
-    new_due_at: dt.datetime | None = None
-    granted: bool | None = None
+    new_due_at: IsoDateTime | None = None
+    granted: StrictBool | None = None
     method: Literal["desk", "post", "online"] | None = None
 
     @field_validator("at", "new_due_at")
@@ -97,10 +109,10 @@ class DossierEventsOut(Schema):
 
 
 class ProgressIn(Schema):
-    assignment_id: int = Field(..., ge=1, le=2**31 - 1)
-    percent: int = Field(..., ge=0, le=100)
+    assignment_id: StrictInt = Field(..., ge=1, le=2**31 - 1)
+    percent: StrictInt = Field(..., ge=0, le=100)
     narrative: str = Field(..., max_length=10000)
-    reported_on: dt.date | None = None
+    reported_on: IsoDate | None = None
 
 
 class ProgressBatchIn(Schema):
