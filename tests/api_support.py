@@ -14,7 +14,9 @@ BASE = "/api/v1"
 
 
 def register(unit, scope="read", name=None, **kw) -> tuple[Any, str]:
-    r = client_register(actor=SYSTEM, name=name or f"Ứng dụng {unit.code} {scope}", unit=unit, scope=scope, **kw)
+    r = client_register(
+        actor=SYSTEM, name=name or f"Ứng dụng {unit.code} {scope}", unit=unit, scope=scope, **kw
+    )
     return r.client, r.token
 
 
@@ -29,4 +31,6 @@ class Api:
         return self.http.get(BASE + path, params, headers=self.headers)
 
     def post(self, path: str, body: Any):
-        return self.http.post(BASE + path, json.dumps(body), content_type="application/json", headers=self.headers)
+        return self.http.post(
+            BASE + path, json.dumps(body), content_type="application/json", headers=self.headers
+        )

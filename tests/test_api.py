@@ -60,7 +60,11 @@ def world(tree, users, issued_plan):
         deadline_text=f"Quý I/{year}",
     )
     plan_services.plan_issue(actor=users.foreign_coordinator, plan=foreign)
-    for unit, total in ((tree.province, "81.50"), (tree.communes[0], "77.25"), (tree.other_province, "90.00")):
+    for unit, total in (
+        (tree.province, "81.50"),
+        (tree.communes[0], "77.25"),
+        (tree.other_province, "90.00"),
+    ):
         Snapshot.objects.create(
             unit=unit,
             period=f"{year}-Q1",
@@ -101,7 +105,9 @@ def test_no_token_a_wrong_one_a_revoked_one_and_an_expired_one_get_401(tree, pat
     assert Api("cchc_" + "x" * 43).get(path).json()["code"] == "api_token_invalid"
     client_revoke(actor=SYSTEM, client=client)
     assert Api(token).get(path).status_code == 401
-    expiring, token2 = register(tree.province, name="Sắp hết hạn", expires_at=timezone.now() + dt.timedelta(hours=1))
+    expiring, token2 = register(
+        tree.province, name="Sắp hết hạn", expires_at=timezone.now() + dt.timedelta(hours=1)
+    )
     assert Api(token2).get(path).status_code == 200
     ApiClient.objects.filter(pk=expiring.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     response = Api(token2).get(path)
@@ -132,7 +138,17 @@ def test_only_an_administrator_of_the_unit_registers(tree, users):
 
 def test_command_prints_the_token_and_refuses_bad_input(tree):
     out = io.StringIO()
-    call_command("api_client", "Hệ thống một cửa", "--unit", "P75", "--scope", "write", "--expires", "31/12/2099", stdout=out)
+    call_command(
+        "api_client",
+        "Hệ thống một cửa",
+        "--unit",
+        "P75",
+        "--scope",
+        "write",
+        "--expires",
+        "31/12/2099",
+        stdout=out,
+    )
     token = out.getvalue().strip()
     assert "\n" not in token and token.startswith("cchc_")
     client = ApiClient.objects.get(token_hash=token_hash(token))
@@ -166,16 +182,23 @@ def test_the_cchc_command_runs_this_worktree(tmp_path):
         [sys.executable, "-c", "import sys; from cchc.cli import main; sys.exit(main())", "api", "client"],
         capture_output=True,
         text=True,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin", "CCHC_DATA_DIR": str(tmp_path)},
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "PATH": "/usr/bin:/bin",
+            "CCHC_DATA_DIR": str(tmp_path),
+        },
     )
-    assert done.returncode == 2 and done.stderr.startswith("cchc api client: ") and done.stderr.count("\n") == 1
+    assert (
+        done.returncode == 2 and done.stderr.startswith("cchc api client: ") and done.stderr.count("\n") == 1
+    )
 
 
 def test_writes_of_a_client_are_audited_with_the_client_as_actor(world):
     client, token = register(world.tree.province, "write", name="Quản lý văn bản")
     assignment = world.plan.tasks.get(number="1").assignments.get()
     response = Api(token).post(
-        "/progress-updates", {"updates": [{"assignment_id": assignment.pk, "percent": 40, "narrative": "Đã rà soát 40%."}]}
+        "/progress-updates",
+        {"updates": [{"assignment_id": assignment.pk, "percent": 40, "narrative": "Đã rà soát 40%."}]},
     )
     assert response.status_code == 200 and response.json()["applied"] == 1
     entry = AuditEntry.objects.filter(action="progress.post").latest("id")
@@ -191,7 +214,13 @@ def test_schema_and_docs_are_served_without_a_cdn(db):
     schema = http.get("/api/v1/schema/")
     assert schema.status_code == 200 and schema.json()["openapi"].startswith("3.")
     paths = schema.json()["paths"]
-    for path in ("/api/v1/units", "/api/v1/plans/{plan_id}/targets", "/api/v1/indicators/values", "/api/v1/dossier-events", "/api/v1/progress-updates"):
+    for path in (
+        "/api/v1/units",
+        "/api/v1/plans/{plan_id}/targets",
+        "/api/v1/indicators/values",
+        "/api/v1/dossier-events",
+        "/api/v1/progress-updates",
+    ):
         assert path in paths
     assert "BearerAuth" in str(schema.json()["components"]["securitySchemes"]) or "ClientAuth" in str(
         schema.json()["components"]["securitySchemes"]
@@ -209,7 +238,16 @@ def test_units_paging_filters_and_ordering(world):
     api = world.api
     body = api.get("/units", limit=5).json()
     assert body["count"] == 30 and len(body["items"]) == 5 and body["items"][0]["code"] == "P75"
-    assert set(body["items"][0]) == {"code", "name", "short_name", "kind", "parent_code", "depth", "valid_from", "valid_to"}
+    assert set(body["items"][0]) == {
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "parent_code",
+        "depth",
+        "valid_from",
+        "valid_to",
+    }
     second = api.get("/units", limit=5, offset=5).json()["items"]
     assert not {u["code"] for u in second} & {u["code"] for u in body["items"]}
     communes = api.get("/units", kind="commune", ordering="-code").json()["items"]
@@ -232,7 +270,9 @@ def test_unit_detail(world):
 
 def test_procedures(world):
     items = world.api.get("/procedures").json()["items"]
-    assert [(p["code"], p["agency_code"], p["time_unit"]) for p in items] == [("1.001193", "P75.STP", "working_day")]
+    assert [(p["code"], p["agency_code"], p["time_unit"]) for p in items] == [
+        ("1.001193", "P75.STP", "working_day")
+    ]
     assert Decimal(items[0]["processing_time"]) == 5 and items[0]["fee_amount"] == 50_000
     assert world.api.get("/procedures", field="nothing").json()["count"] == 0
     assert world.api.get("/procedures", agency="P75.STP").json()["count"] == 1
@@ -269,7 +309,14 @@ def test_tasks_and_assignments(world):
     assignments = api.get("/assignments", unit="P75.STP").json()
     assert assignments["count"] == 2 and {a["unit_code"] for a in assignments["items"]} == {"P75.STP"}
     assert set(assignments["items"][0]) == {
-        "id", "task_id", "plan_id", "unit_code", "percent", "last_reported_on", "completed_on", "updates_count"
+        "id",
+        "task_id",
+        "plan_id",
+        "unit_code",
+        "percent",
+        "last_reported_on",
+        "completed_on",
+        "updates_count",
     }
 
 
@@ -277,14 +324,27 @@ def test_indicators_any_source_and_their_values(world):
     api = world.api
     codes = {s["code"]: s for s in api.get("/indicators").json()}
     assert {"dung_han", "nhiem_vu:hoan_thanh", "766"} <= set(codes)
-    body = api.get("/indicators/values", indicator="766", unit="P75", period=[f"{world.year}-Q1", f"{world.year}-Q2"]).json()
+    body = api.get(
+        "/indicators/values", indicator="766", unit="P75", period=[f"{world.year}-Q1", f"{world.year}-Q2"]
+    ).json()
     assert body["source"]["family"] == "766" and body["unit_code"] == "P75"
-    assert [(v["period"], v["value"]) for v in body["values"]] == [(f"{world.year}-Q1", "81.50"), (f"{world.year}-Q2", None)]
-    tasks = api.get("/indicators/values", indicator="nhiem_vu:hoan_thanh", unit="P75", period=[str(world.year)]).json()
+    assert [(v["period"], v["value"]) for v in body["values"]] == [
+        (f"{world.year}-Q1", "81.50"),
+        (f"{world.year}-Q2", None),
+    ]
+    tasks = api.get(
+        "/indicators/values", indicator="nhiem_vu:hoan_thanh", unit="P75", period=[str(world.year)]
+    ).json()
     assert tasks["values"][0]["period"] == str(world.year)
-    assert api.get("/indicators/values", indicator="dung_han", unit="P75", period=["BC-2026-Q1"]).status_code == 400
+    assert (
+        api.get("/indicators/values", indicator="dung_han", unit="P75", period=["BC-2026-Q1"]).status_code
+        == 400
+    )
     assert api.get("/indicators/values", indicator="khong_co", unit="P75", period=["2026"]).status_code == 400
-    assert api.get("/indicators/values", indicator="dung_han", unit="P75", period=["2026"] * 25).status_code == 400
+    assert (
+        api.get("/indicators/values", indicator="dung_han", unit="P75", period=["2026"] * 25).status_code
+        == 400
+    )
     assert api.get("/indicators/values", indicator="dung_han", unit="P75").status_code == 422
 
 
@@ -325,7 +385,14 @@ def test_a_client_of_another_province_sees_nothing_of_this_one(world):
     assert api.get("/units/P75").status_code == 404
     assert api.get("/indicators", unit="P75").status_code == 404
     assert api.get("/indicators/values", indicator="766", unit="P75", period=["2026"]).status_code == 404
-    for path, params in (("/units", {"parent": "P75"}), ("/procedures", {"agency": "P75.STP"}), ("/tasks", {"unit": "P75.STP"}), ("/assignments", {"unit": "P75.STP"}), ("/index766", {"unit": "P75"}), ("/plans", {"issuer": "P75"})):
+    for path, params in (
+        ("/units", {"parent": "P75"}),
+        ("/procedures", {"agency": "P75.STP"}),
+        ("/tasks", {"unit": "P75.STP"}),
+        ("/assignments", {"unit": "P75.STP"}),
+        ("/index766", {"unit": "P75"}),
+        ("/plans", {"issuer": "P75"}),
+    ):
         assert api.get(path, **params).status_code == 404, path
 
 
@@ -342,10 +409,39 @@ def test_a_commune_client_sees_its_commune_only(world):
 def test_a_read_client_cannot_write(world):
     assignment = world.plan.tasks.get(number="1").assignments.get()
     for path, body in (
-        ("/progress-updates", {"updates": [{"assignment_id": assignment.pk, "percent": 10, "narrative": "x"}]}),
-        ("/dossier-events", {"events": [{"event_id": "e1", "kind": "resume", "dossier_code": "X", "at": "2026-03-02T09:00:00"}]}),
+        (
+            "/progress-updates",
+            {"updates": [{"assignment_id": assignment.pk, "percent": 10, "narrative": "x"}]},
+        ),
+        (
+            "/dossier-events",
+            {
+                "events": [
+                    {"event_id": "e1", "kind": "resume", "dossier_code": "X", "at": "2026-03-02T09:00:00"}
+                ]
+            },
+        ),
     ):
         response = world.api.post(path, body)
         assert response.status_code == 403 and response.json()["code"] == "api_scope_write_required", path
     assignment.refresh_from_db()
     assert assignment.updates_count == 0
+
+
+def test_a_signed_in_session_is_not_an_api_credential(world, users):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(users.admin)
+    response = browser.get("/api/v1/units")
+    assert response.status_code == 401 and response.json()["code"] == "api_token_invalid"
+
+
+def test_rate_limit_per_client_in_the_shared_cache(world):
+    client, token = register(world.tree.province, name="Giới hạn", rate_per_minute=3)
+    api, other = Api(token), world.api
+    assert [api.get("/units/P75").status_code for _ in range(3)] == [200, 200, 200]
+    refused = api.get("/units/P75")
+    assert refused.status_code == 429 and refused.json()["code"] == "api_rate_limited"
+    assert refused["Retry-After"] == "60"
+    assert other.get("/units/P75").status_code == 200  # another client counts on its own

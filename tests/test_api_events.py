@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cchc.api.models import ExternalDossier, ReceivedEvent
-from cchc.core.actors import SYSTEM, ActorKind
+from cchc.core.actors import ActorKind
 from cchc.core.models import AuditEntry
 from cchc.dossiers.choices import State
 from cchc.dossiers.models import Dossier, DossierEvent
@@ -49,12 +49,42 @@ def life(code="MC-0001", prefix=""):
     """A dossier's whole life: receipt, two steps, a pause and its end, the result, the return."""
     return [
         receipt(f"{prefix}r", code),
-        {"event_id": f"{prefix}s2", "kind": "step", "dossier_code": code, "at": "2026-03-02T11:00:00", "step": 2},
-        {"event_id": f"{prefix}p", "kind": "pause", "dossier_code": code, "at": "2026-03-03T10:00:00", "missing": ["Giấy chứng sinh"]},
+        {
+            "event_id": f"{prefix}s2",
+            "kind": "step",
+            "dossier_code": code,
+            "at": "2026-03-02T11:00:00",
+            "step": 2,
+        },
+        {
+            "event_id": f"{prefix}p",
+            "kind": "pause",
+            "dossier_code": code,
+            "at": "2026-03-03T10:00:00",
+            "missing": ["Giấy chứng sinh"],
+        },
         {"event_id": f"{prefix}q", "kind": "resume", "dossier_code": code, "at": "2026-03-05T14:00:00"},
-        {"event_id": f"{prefix}s3", "kind": "step", "dossier_code": code, "at": "2026-03-06T10:00:00", "step": 3},
-        {"event_id": f"{prefix}k", "kind": "result", "dossier_code": code, "at": "2026-03-09T08:00:00", "granted": True},
-        {"event_id": f"{prefix}t", "kind": "return", "dossier_code": code, "at": "2026-03-09T09:00:00", "method": "desk"},
+        {
+            "event_id": f"{prefix}s3",
+            "kind": "step",
+            "dossier_code": code,
+            "at": "2026-03-06T10:00:00",
+            "step": 3,
+        },
+        {
+            "event_id": f"{prefix}k",
+            "kind": "result",
+            "dossier_code": code,
+            "at": "2026-03-09T08:00:00",
+            "granted": True,
+        },
+        {
+            "event_id": f"{prefix}t",
+            "kind": "return",
+            "dossier_code": code,
+            "at": "2026-03-09T09:00:00",
+            "method": "desk",
+        },
     ]
 
 
@@ -64,7 +94,13 @@ def test_a_whole_life_through_the_services(w):
     assert response.status_code == 200, body
     assert (body["applied"], body["duplicates"], body["rejected"]) == (7, 0, 0)
     assert [r["state"] for r in body["results"]] == [
-        "received", "in_progress", "waiting_supplement", "in_progress", "in_progress", "result_ready", "returned"
+        "received",
+        "in_progress",
+        "waiting_supplement",
+        "in_progress",
+        "in_progress",
+        "result_ready",
+        "returned",
     ]
     d = Dossier.objects.get(code=body["results"][0]["cchc_code"])
     assert ExternalDossier.objects.get(code="MC-0001").dossier == d
@@ -92,7 +128,11 @@ def test_the_same_event_id_twice_changes_nothing_the_second_time_and_says_so(w):
     assert (again["applied"], again["duplicates"], again["rejected"]) == (0, 7, 0)
     assert all(r["status"] == "duplicate" for r in again["results"])
     assert [r["cchc_code"] for r in again["results"]] == [r["cchc_code"] for r in first["results"]]
-    assert (AuditEntry.objects.count(), DossierEvent.objects.count(), Dossier.objects.count()) == (audit, events, 1)
+    assert (AuditEntry.objects.count(), DossierEvent.objects.count(), Dossier.objects.count()) == (
+        audit,
+        events,
+        1,
+    )
     assert ReceivedEvent.objects.count() == 7
     # within one batch, too
     batch = [receipt("x1", "MC-0002"), receipt("x1", "MC-0002")]
@@ -108,11 +148,23 @@ def test_per_event_errors_are_returned_and_leave_nothing(w):
         receipt("d", "MC-3", applicant={"name": "A", "phone": "12"}),
         receipt("e", "MC-4", handling_unit_code="W09999"),  # another province
         receipt("f", "MC-5", at="2099-01-01T00:00:00"),  # the future
-        {"event_id": "g", "kind": "return", "dossier_code": "MC-1", "at": "2026-03-02T10:00:00", "method": "desk"},
+        {
+            "event_id": "g",
+            "kind": "return",
+            "dossier_code": "MC-1",
+            "at": "2026-03-02T10:00:00",
+            "method": "desk",
+        },
         {"event_id": "h", "kind": "step", "dossier_code": "MC-404", "at": "2026-03-02T10:00:00", "step": 2},
         {"event_id": "i", "kind": "apology", "dossier_code": "MC-1", "at": "2026-03-02T10:00:00"},
         {"event_id": "j", "kind": "step", "dossier_code": "MC-1", "at": "2026-03-01T10:00:00", "step": 2},
-        {"event_id": "k", "kind": "result", "dossier_code": "MC-1", "at": "2026-03-02T10:00:00", "granted": False},
+        {
+            "event_id": "k",
+            "kind": "result",
+            "dossier_code": "MC-1",
+            "at": "2026-03-02T10:00:00",
+            "granted": False,
+        },
     ]
     body = w.api.post("/dossier-events", {"events": events}).json()
     results = {r["event_id"]: r for r in body["results"]}
@@ -149,7 +201,9 @@ def test_a_batch_of_the_wrong_shape_is_refused_whole(w):
         response = w.api.post("/dossier-events", body)
         assert response.status_code == 422 and response.json()["code"] == "api_request_invalid"
     assert not Dossier.objects.exists()
-    bad_json = w.api.http.post("/api/v1/dossier-events", "{not json", content_type="application/json", headers=w.api.headers)
+    bad_json = w.api.http.post(
+        "/api/v1/dossier-events", "{not json", content_type="application/json", headers=w.api.headers
+    )
     assert bad_json.status_code in (400, 422)
 
 
@@ -160,10 +214,18 @@ def test_dossiers_of_another_province_are_out_of_reach(w, tree):
     api = Api(token)
     body = api.post(
         "/dossier-events",
-        {"events": [
-            {"event_id": "s", "kind": "step", "dossier_code": "MC-1", "at": "2026-03-02T11:00:00", "step": 2},
-            receipt("r2", "MC-9", handling_unit_code="P75.STP", receiving_unit_code="P75.TTPVHCC"),
-        ]},
+        {
+            "events": [
+                {
+                    "event_id": "s",
+                    "kind": "step",
+                    "dossier_code": "MC-1",
+                    "at": "2026-03-02T11:00:00",
+                    "step": 2,
+                },
+                receipt("r2", "MC-9", handling_unit_code="P75.STP", receiving_unit_code="P75.TTPVHCC"),
+            ]
+        },
     ).json()
     assert [r["error"]["code"] for r in body["results"]] == ["api_dossier_unknown", "api_unit_unknown"]
     assert Dossier.objects.get().event_count == 2  # received + B1 started, nothing more
@@ -179,7 +241,13 @@ def test_events_continue_a_dossier_imported_from_the_exchange_file(w):
     """A dossier imported by `cchc dossiers import` keeps the sender's code: later events find it."""
     body = w.api.post("/dossier-events", {"events": [receipt("r", "MC-7")]}).json()
     cchc_code = body["results"][0]["cchc_code"]
-    step = {"event_id": "s", "kind": "step", "dossier_code": cchc_code, "at": "2026-03-02T11:00:00", "step": 2}
+    step = {
+        "event_id": "s",
+        "kind": "step",
+        "dossier_code": cchc_code,
+        "at": "2026-03-02T11:00:00",
+        "step": 2,
+    }
     assert w.api.post("/dossier-events", {"events": [step]}).json()["applied"] == 1
 
 
@@ -203,4 +271,9 @@ def test_progress_updates(w, issued_plan, tree):
     assert assignment.percent == 100 and assignment.completed_on is not None and assignment.updates_count == 1
     refused = Api(foreign).post("/progress-updates", {"updates": updates[:1]}).json()
     assert refused["results"][0]["error"]["code"] == "api_assignment_unknown"
-    assert Api(foreign).post("/progress-updates", {"updates": [{"assignment_id": 1, "percent": 101, "narrative": "x"}]}).status_code == 422
+    assert (
+        Api(foreign)
+        .post("/progress-updates", {"updates": [{"assignment_id": 1, "percent": 101, "narrative": "x"}]})
+        .status_code
+        == 422
+    )

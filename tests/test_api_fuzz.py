@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
@@ -48,7 +47,11 @@ def token(tree, issued_plan):
     max_examples=10,
     deadline=None,
     derandomize=True,  # the same examples every run: a failure is reproducible, the time stable
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 def test_api_answers_every_generated_request_without_a_server_error(case, token):
     # Every default check but one: "a schema-valid request is accepted" cannot hold for codes the

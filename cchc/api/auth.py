@@ -45,10 +45,15 @@ class ClientAuth(HttpBearer):
         return client
 
 
+def client_of(request: HttpRequest) -> ApiClient:
+    """The calling client (set by `ClientAuth` on every authenticated request)."""
+    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    return client
+
+
 def actor_of(request: HttpRequest) -> ApiClientActor:
     """The calling client as the actor of services and selectors."""
-    client: ApiClient = request.auth  # type: ignore[attr-defined]
-    return client.as_actor()
+    return client_of(request).as_actor()
 
 
 def require_write(request: HttpRequest) -> ApiClientActor:

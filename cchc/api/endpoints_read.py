@@ -1,11 +1,9 @@
 """Read endpoints: every list is limited to the client's subtree, filtered, ordered
 (``ordering``) and paged (``limit``, ``offset``; answer ``{"items": [...], "count": n}``)."""
 
-
-import datetime as dt
 from typing import Literal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router
@@ -16,16 +14,15 @@ from cchc.core import indicator_sources
 from cchc.core.indicator_sources import REPORTING
 from cchc.core.periods import PeriodError, parse_calendar_period, parse_reporting_window
 from cchc.index766.models import Snapshot
+from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 from cchc.plans.models import Plan, Target, Task, TaskUnit
 from cchc.plans.selectors import plan_visibility_q
 from cchc.procedures.models import Procedure
 from cchc.targets.status import LABELS, target_statuses
 from cchc.tracking.models import Assignment
-from cchc.orgs.access import Access
 
 from .auth import actor_of
-from .schemas_write import IsoDate
 from .schemas import (
     AssignmentOut,
     ErrorOut,
@@ -39,6 +36,7 @@ from .schemas import (
     TaskOut,
     UnitOut,
 )
+from .schemas_write import IsoDate
 from .scope import ordered, subtree_q, unit_in_scope
 
 router = Router(tags=["đọc"])
@@ -114,7 +112,7 @@ def _plans(request: HttpRequest):
 def plans(
     request: HttpRequest,
     status: str | None = None,
-    year: int | None = Query(None, ge=2000, le=2100),  # type: ignore[type-arg]
+    year: int | None = Query(None, ge=2000, le=2100),
     issuer: str | None = None,
     ordering: PlanOrder | None = None,
 ):
@@ -126,7 +124,9 @@ def plans(
         qs = qs.filter(from_year__lte=year, to_year__gte=year)
     if issuer:
         qs = qs.filter(issuer=unit_in_scope(actor_of(request), issuer))
-    return ordered(qs, ordering, {"issued_on": "issued_on", "from_year": "from_year", "id": "id"}, "-from_year")
+    return ordered(
+        qs, ordering, {"issued_on": "issued_on", "from_year": "from_year", "id": "id"}, "-from_year"
+    )
 
 
 def _plan_or_404(request: HttpRequest, plan_id: int) -> Plan:
@@ -137,7 +137,7 @@ def _plan_or_404(request: HttpRequest, plan_id: int) -> Plan:
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="Một kế hoạch")
-def plan_detail(request: HttpRequest, plan_id: int = Path(..., ge=1, le=2**31 - 1)):  # type: ignore[type-arg]
+def plan_detail(request: HttpRequest, plan_id: int = Path(..., ge=1, le=2**31 - 1)):
     return _plan_or_404(request, plan_id)
 
 
@@ -147,14 +147,16 @@ def plan_detail(request: HttpRequest, plan_id: int = Path(..., ge=1, le=2**31 - 
 @paginate(Paged)
 def plan_targets(
     request: HttpRequest,
-    plan_id: int = Path(..., ge=1, le=2**31 - 1),  # type: ignore[type-arg]
+    plan_id: int = Path(..., ge=1, le=2**31 - 1),
     status: str | None = None,
 ):
     """The plan's targets with their status today, measured by the bound indicator (any source:
     dossier figures, the 766 index, manual indicators, tasks) — the targets page's computation."""
     plan = _plan_or_404(request, plan_id)
     targets = list(
-        Target.objects.filter(plan=plan).select_related("binding", "binding__measured_unit").order_by("position", "pk")
+        Target.objects.filter(plan=plan)
+        .select_related("binding", "binding__measured_unit")
+        .order_by("position", "pk")
     )
     statuses = target_statuses(plan, targets, user=actor_of(request), today=timezone.localdate())
     out = []
@@ -190,14 +192,16 @@ def plan_targets(
 @paginate(Paged)
 def tasks(
     request: HttpRequest,
-    plan_id: int | None = Query(None, ge=1, le=2**31 - 1),  # type: ignore[type-arg]
+    plan_id: int | None = Query(None, ge=1, le=2**31 - 1),
     unit: str | None = None,
     due_before: IsoDate | None = None,
     ordering: TaskOrder | None = None,
 ):
     """Tasks of the plans the client sees; ``unit``: tasks whose lead or coordinating units include it."""
     qs = Task.objects.filter(plan__in=_plans(request)).prefetch_related(
-        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "unit__path"))
+        Prefetch(
+            "task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "unit__path")
+        )
     )
     if plan_id:
         qs = qs.filter(plan_id=plan_id)
@@ -208,11 +212,13 @@ def tasks(
     return ordered(qs, ordering, {"final_due": "final_due", "position": "position", "id": "id"}, "position")
 
 
-@router.get("/assignments", response={200: list[AssignmentOut], **ERRORS}, summary="Phân công nhiệm vụ cho đơn vị")
+@router.get(
+    "/assignments", response={200: list[AssignmentOut], **ERRORS}, summary="Phân công nhiệm vụ cho đơn vị"
+)
 @paginate(Paged)
 def assignments(
     request: HttpRequest,
-    plan_id: int | None = Query(None, ge=1, le=2**31 - 1),  # type: ignore[type-arg]
+    plan_id: int | None = Query(None, ge=1, le=2**31 - 1),
     unit: str | None = None,
     ordering: AssignmentOrder | None = None,
 ):
@@ -257,7 +263,7 @@ def indicator_values(
     request: HttpRequest,
     indicator: str,
     unit: str,
-    period: list[str] = Query(...),  # type: ignore[type-arg]
+    period: list[str] = Query(...),  # noqa: B008 (ninja reads the declaration)
 ):
     """The figure of ``indicator`` for ``unit``'s subtree in each ``period`` (repeat the
     parameter; calendar keys such as 2026, 2026-Q1, 2026-03 — or BC-2026-Q1 for the sources
@@ -277,7 +283,9 @@ def indicator_values(
     values = []
     for key in keys:
         r = readings.get(key, indicator_sources.EMPTY)
-        values.append({"period": key, "value": r.value, "numerator": r.numerator, "denominator": r.denominator})
+        values.append(
+            {"period": key, "value": r.value, "numerator": r.numerator, "denominator": r.denominator}
+        )
     return {"source": _source_out(source), "unit_code": where.code, "values": values}
 
 

@@ -2,7 +2,6 @@
 batches and answer per item (``applied`` / ``duplicate`` / ``rejected`` with the error); a batch
 that is not valid JSON of the documented shape is refused whole (422)."""
 
-
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from cchc.core.errors import ServiceError
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
-from .auth import require_write
+from .auth import client_of, require_write
 from .events import APPLIED, DUPLICATE, REJECTED, error_body, events_apply
 from .schemas import ErrorOut
 from .schemas_write import DossierEventsIn, DossierEventsOut, ProgressBatchIn, ProgressBatchOut
@@ -28,7 +27,7 @@ def dossier_events(request: HttpRequest, payload: DossierEventsIn) -> dict[str, 
     """Up to 1,000 events of dossiers, applied in order, each on its own: idempotent by
     ``event_id`` (a second delivery answers ``duplicate`` and changes nothing)."""
     actor = require_write(request)
-    results = events_apply(actor=actor, client=request.auth, events=payload.events)  # type: ignore[arg-type]
+    results = events_apply(actor=actor, client=client_of(request), events=payload.events)
     return {
         "applied": sum(r["status"] == APPLIED for r in results),
         "duplicates": sum(r["status"] == DUPLICATE for r in results),
@@ -37,7 +36,9 @@ def dossier_events(request: HttpRequest, payload: DossierEventsIn) -> dict[str, 
     }
 
 
-@router.post("/progress-updates", response={200: ProgressBatchOut, **ERRORS}, summary="Báo cáo tiến độ nhiệm vụ")
+@router.post(
+    "/progress-updates", response={200: ProgressBatchOut, **ERRORS}, summary="Báo cáo tiến độ nhiệm vụ"
+)
 def progress_updates(request: HttpRequest, payload: ProgressBatchIn) -> dict[str, Any]:
     """Progress of assignments of units in the client's subtree (a document system reporting
     for them), through the same service as the tracking page (`tracking.services.progress_post`)."""
@@ -53,7 +54,9 @@ def progress_updates(request: HttpRequest, payload: ProgressBatchIn) -> dict[str
                 )
                 if assignment is None:
                     raise ServiceError(
-                        {"assignment_id": f"Không có phân công {u.assignment_id} trong phạm vi của ứng dụng."},
+                        {
+                            "assignment_id": f"Không có phân công {u.assignment_id} trong phạm vi của ứng dụng."
+                        },
                         code="api_assignment_unknown",
                     )
                 update = progress_post(
@@ -64,7 +67,12 @@ def progress_updates(request: HttpRequest, payload: ProgressBatchIn) -> dict[str
                     reported_on=u.reported_on,
                 )
             results.append(
-                {"assignment_id": u.assignment_id, "status": APPLIED, "update_id": update.pk, "percent": u.percent}
+                {
+                    "assignment_id": u.assignment_id,
+                    "status": APPLIED,
+                    "update_id": update.pk,
+                    "percent": u.percent,
+                }
             )
         except (ServiceError, PermissionDenied) as exc:
             results.append({"assignment_id": u.assignment_id, "status": REJECTED, "error": error_body(exc)})

@@ -50,7 +50,9 @@ def _need(event: DossierEventIn, *names: str) -> None:
 def _unit(actor: ApiClientActor, code: str, field: str) -> Unit:
     unit = Unit.objects.filter(code=code.strip(), path__startswith=actor.unit_path).first()
     if unit is None:
-        raise ServiceError({field: f"Không có đơn vị mã “{code}” trong phạm vi của ứng dụng."}, code="api_unit_unknown")
+        raise ServiceError(
+            {field: f"Không có đơn vị mã “{code}” trong phạm vi của ứng dụng."}, code="api_unit_unknown"
+        )
     return unit
 
 
@@ -61,11 +63,16 @@ def _dossier(actor: ApiClientActor, code: str) -> Dossier:
     code = code.strip()
     link = ExternalDossier.objects.filter(code=code).values_list("dossier_id", flat=True).first()
     where = Q(pk=link) if link else Q(code=code)
-    in_scope = Q(handling_unit__path__startswith=actor.unit_path) | Q(receiving_unit__path__startswith=actor.unit_path)
-    dossier = Dossier.objects.filter(where & in_scope).select_related("handling_unit", "receiving_unit").first()
+    in_scope = Q(handling_unit__path__startswith=actor.unit_path) | Q(
+        receiving_unit__path__startswith=actor.unit_path
+    )
+    dossier = (
+        Dossier.objects.filter(where & in_scope).select_related("handling_unit", "receiving_unit").first()
+    )
     if dossier is None:
         raise ServiceError(
-            {"dossier_code": f"Không có hồ sơ mã “{code}” trong phạm vi của ứng dụng."}, code="api_dossier_unknown"
+            {"dossier_code": f"Không có hồ sơ mã “{code}” trong phạm vi của ứng dụng."},
+            code="api_dossier_unknown",
         )
     return dossier
 
@@ -74,15 +81,22 @@ def _receipt(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dos
     _need(e, "procedure_code", "handling_unit_code", "channel", "applicant")
     code = e.dossier_code.strip()
     if ExternalDossier.objects.filter(code=code).exists() or Dossier.objects.filter(code=code).exists():
-        raise ServiceError({"dossier_code": f"Hồ sơ mã “{code}” đã được tiếp nhận."}, code="api_dossier_exists")
+        raise ServiceError(
+            {"dossier_code": f"Hồ sơ mã “{code}” đã được tiếp nhận."}, code="api_dossier_exists"
+        )
     handling = _unit(actor, e.handling_unit_code or "", "handling_unit_code")
-    receiving = _unit(actor, e.receiving_unit_code, "receiving_unit_code") if e.receiving_unit_code else handling
+    receiving = (
+        _unit(actor, e.receiving_unit_code, "receiving_unit_code") if e.receiving_unit_code else handling
+    )
     procedure = (
-        Procedure.objects.filter(code=(e.procedure_code or "").strip(), valid_to__isnull=True).order_by("pk").first()
+        Procedure.objects.filter(code=(e.procedure_code or "").strip(), valid_to__isnull=True)
+        .order_by("pk")
+        .first()
     )
     if procedure is None:
         raise ServiceError(
-            {"procedure_code": f"Không có thủ tục mã “{e.procedure_code}” trong danh mục."}, code="api_procedure_unknown"
+            {"procedure_code": f"Không có thủ tục mã “{e.procedure_code}” trong danh mục."},
+            code="api_procedure_unknown",
         )
     a = e.applicant
     assert a is not None
@@ -124,12 +138,23 @@ def _apply(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dossi
         "pause": lambda: dossier_request_supplement(actor=actor, dossier=d, missing=e.missing, at=at),
         "resume": lambda: dossier_supplement_received(actor=actor, dossier=d, at=at, note=e.note),
         "apology": lambda: dossier_apologise(
-            actor=actor, dossier=d, new_due_at=e.new_due_at, reason=e.reason, at=at  # type: ignore[arg-type]
+            actor=actor,
+            dossier=d,
+            new_due_at=e.new_due_at,  # type: ignore[arg-type]  # checked by _need below
+            reason=e.reason,
+            at=at,
         ),
-        "result": lambda: dossier_decide(actor=actor, dossier=d, granted=bool(e.granted), reason=e.reason, at=at),
+        "result": lambda: dossier_decide(
+            actor=actor, dossier=d, granted=bool(e.granted), reason=e.reason, at=at
+        ),
         "return": lambda: dossier_return(actor=actor, dossier=d, method=e.method or "", at=at),
     }
-    required = {"step": ("step",), "apology": ("new_due_at", "reason"), "result": ("granted",), "return": ("method",)}
+    required = {
+        "step": ("step",),
+        "apology": ("new_due_at", "reason"),
+        "result": ("granted",),
+        "return": ("method",),
+    }
     _need(e, *required.get(e.kind, ()))
     actions[e.kind]()
     d.refresh_from_db()
@@ -143,7 +168,9 @@ def error_body(exc: Exception) -> dict[str, Any]:
     return {"code": "permission_denied", "message": str(exc) or "Không có quyền.", "errors": None}
 
 
-def events_apply(*, actor: ApiClientActor, client: ApiClient, events: list[DossierEventIn]) -> list[dict[str, Any]]:
+def events_apply(
+    *, actor: ApiClientActor, client: ApiClient, events: list[DossierEventIn]
+) -> list[dict[str, Any]]:
     """Apply each event in order; one result per event (``applied``, ``duplicate``, ``rejected``
     with its error). Services refuse what the client's scope does not cover (``Access``)."""
     out: list[dict[str, Any]] = []
@@ -152,6 +179,7 @@ def events_apply(*, actor: ApiClientActor, client: ApiClient, events: list[Dossi
         if seen is not None:
             out.append(seen.result | {"status": DUPLICATE})
             continue
+        result: dict[str, Any]
         try:
             with transaction.atomic():
                 d = _apply(actor, client, e)
@@ -164,7 +192,11 @@ def events_apply(*, actor: ApiClientActor, client: ApiClient, events: list[Dossi
                     "error": None,
                 }
                 ReceivedEvent.objects.create(
-                    client=client, event_id=e.event_id, kind=e.kind, dossier_code=e.dossier_code, result=result
+                    client=client,
+                    event_id=e.event_id,
+                    kind=e.kind,
+                    dossier_code=e.dossier_code,
+                    result=result,
                 )
         except (ServiceError, PermissionDenied) as exc:
             result = {
@@ -182,4 +214,3 @@ def events_apply(*, actor: ApiClientActor, client: ApiClient, events: list[Dossi
             }
         out.append(result)
     return out
-

@@ -52,7 +52,11 @@ class ApiClient(models.Model):
 
     def as_actor(self) -> ApiClientActor:
         return ApiClientActor(
-            client_id=self.pk, name=self.name, unit_id=self.unit_id, unit_path=self.unit.path, can_write=self.can_write
+            client_id=self.pk,
+            name=self.name,
+            unit_id=self.unit_id,
+            unit_path=self.unit.path,
+            can_write=self.can_write,
         )
 
 
@@ -68,7 +72,12 @@ class ReceivedEvent(models.Model):
     result = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "event_id"], name="api_event_once_per_client")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "event_id"], name="api_event_once_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.kind} {self.dossier_code})"
 
 
 class ExternalDossier(models.Model):
@@ -80,3 +89,6 @@ class ExternalDossier(models.Model):
     code = models.CharField(max_length=64, unique=True)
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.dossier_id}"

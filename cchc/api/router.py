@@ -2,7 +2,6 @@
 (/api/v1/docs/, Swagger UI served from django-ninja's own static files: no CDN), and one error
 shape for every refusal: {"code": "...", "message": "...", "errors": {...}}."""
 
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -48,7 +47,9 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: Exception) -> HttpResponse:
-    response = _error(request, 429, "api_rate_limited", "Vượt quá số yêu cầu cho phép trong một phút; thử lại sau.")
+    response = _error(
+        request, 429, "api_rate_limited", "Vượt quá số yêu cầu cho phép trong một phút; thử lại sau."
+    )
     response["Retry-After"] = "60"
     return response
 
@@ -74,9 +75,7 @@ def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
     assert isinstance(exc, NinjaValidationError)
-    errors = {
-        ".".join(str(p) for p in e.get("loc", ())): e.get("msg", "") for e in exc.errors
-    }
+    errors = {".".join(str(p) for p in e.get("loc", ())): e.get("msg", "") for e in exc.errors}
     return _error(request, 422, "api_request_invalid", "Yêu cầu không hợp lệ: " + ", ".join(errors), errors)
 
 

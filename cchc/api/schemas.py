@@ -1,7 +1,6 @@
 """The API's shapes. Field names are English snake_case, fixed for v1 (docs/api.md lists them
 with the Vietnamese terms of docs/glossary.md); a new field may be added, none renamed."""
 
-
 import datetime as dt
 from decimal import Decimal
 

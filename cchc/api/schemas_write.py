@@ -1,6 +1,5 @@
 """What clients send: dossier events (in batches of up to 1,000) and progress reports."""
 
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -54,7 +53,9 @@ class DossierEventIn(Schema):
     - ``return`` (trả kết quả): method (desk | post | online).
     """
 
-    event_id: str = Field(..., min_length=1, max_length=128, description="mã sự kiện của hệ thống gửi (duy nhất)")
+    event_id: str = Field(
+        ..., min_length=1, max_length=128, description="mã sự kiện của hệ thống gửi (duy nhất)"
+    )
     kind: Literal["receipt", "step", "pause", "resume", "apology", "result", "return"]
     dossier_code: str = Field(..., min_length=1, max_length=64, description="mã hồ sơ của hệ thống gửi")
     at: IsoDateTime = Field(..., description="thời điểm sự kiện; không ghi múi giờ = giờ Việt Nam")

@@ -35,6 +35,8 @@ def ordered(qs: QuerySet[M], ordering: str | None, allowed: dict[str, str], defa
     name = wanted.removeprefix("-")
     if name not in allowed:
         names = ", ".join(sorted(allowed))
-        raise HttpError(400, f"Tham số ordering “{wanted}” không hợp lệ: dùng {names} (thêm “-” để sắp giảm dần).")
+        raise HttpError(
+            400, f"Tham số ordering “{wanted}” không hợp lệ: dùng {names} (thêm “-” để sắp giảm dần)."
+        )
     field = allowed[name]
     return qs.order_by(f"-{field}" if descending else field, "-pk" if descending else "pk")

@@ -92,5 +92,11 @@ def client_revoke(*, actor: Actor, client: ApiClient) -> ApiClient:
         raise ServiceError("Ứng dụng này đã bị thu hồi quyền truy cập.", code="api_client_revoked")
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api.client_revoke", obj=client, unit=client.unit, after={"revoked_at": client.revoked_at})
+    audit_record(
+        actor=actor,
+        action="api.client_revoke",
+        obj=client,
+        unit=client.unit,
+        after={"revoked_at": client.revoked_at},
+    )
     return client

@@ -74,6 +74,7 @@ class Agent(enum.Enum):
 SYSTEM: Final = Agent.SYSTEM
 CITIZEN: Final = Agent.CITIZEN
 
+
 @dataclass(frozen=True)
 class ApiClientActor:
     """A client of the REST API acting (core knows no model of the api app: this value carries

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from cchc.api.services import client_register
 from cchc.core.actors import SYSTEM
 from cchc.core.commands import ToolCommand
 from cchc.core.errors import ServiceError
 from cchc.core.localtime import TZ_LOCAL
 from cchc.orgs.models import Unit
-from cchc.api.services import client_register
 
 
 class Command(ToolCommand):
@@ -23,12 +23,16 @@ class Command(ToolCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="tên ứng dụng (duy nhất)")
-        parser.add_argument("--unit", required=True, help="mã đơn vị: ứng dụng thấy đơn vị này và các đơn vị cấp dưới")
+        parser.add_argument(
+            "--unit", required=True, help="mã đơn vị: ứng dụng thấy đơn vị này và các đơn vị cấp dưới"
+        )
         parser.add_argument("--scope", required=True, help="read (chỉ đọc) hoặc write (đọc và ghi)")
         parser.add_argument("--expires", help="ngày hết hạn dd/mm/yyyy (mặc định: không hết hạn)")
         parser.add_argument("--rate", type=int, default=600, help="số yêu cầu tối đa mỗi phút (mặc định 600)")
 
-    def handle(self, *args: Any, name: str, unit: str, scope: str, expires: str | None, rate: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, name: str, unit: str, scope: str, expires: str | None, rate: int, **options: Any
+    ) -> None:
         where = Unit.objects.filter(code=unit.strip()).first()
         if where is None:
             self.fail(f"--unit: không có đơn vị mã “{unit}”.")
@@ -41,7 +45,12 @@ class Command(ToolCommand):
             expires_at = dt.datetime.combine(day, dt.time.max, tzinfo=TZ_LOCAL)
         try:
             registered = client_register(
-                actor=SYSTEM, name=name, unit=where, scope=scope.strip(), expires_at=expires_at, rate_per_minute=rate
+                actor=SYSTEM,
+                name=name,
+                unit=where,
+                scope=scope.strip(),
+                expires_at=expires_at,
+                rate_per_minute=rate,
             )
         except ServiceError as exc:
             self.fail("; ".join(exc.messages))
