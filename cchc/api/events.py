@@ -172,45 +172,56 @@ def events_apply(
     *, actor: ApiClientActor, client: ApiClient, events: list[DossierEventIn]
 ) -> list[dict[str, Any]]:
     """Apply each event in order; one result per event (``applied``, ``duplicate``, ``rejected``
-    with its error). Services refuse what the client's scope does not cover (``Access``)."""
+    with its error). Services refuse what the client's scope does not cover (``Access``).
+
+    The batch is one transaction with a savepoint per event (one commit per request, not per
+    event: a commit is the dearest step on both databases); the ids already seen are read in
+    one query."""
+    ids = [e.event_id for e in events]
+    seen: dict[str, dict[str, Any]] = dict(
+        ReceivedEvent.objects.filter(client=client, event_id__in=ids).values_list("event_id", "result")
+    )
     out: list[dict[str, Any]] = []
-    for e in events:
-        seen = ReceivedEvent.objects.filter(client=client, event_id=e.event_id).first()
-        if seen is not None:
-            out.append(seen.result | {"status": DUPLICATE})
-            continue
-        result: dict[str, Any]
-        try:
-            with transaction.atomic():
-                d = _apply(actor, client, e)
-                result = {
-                    "event_id": e.event_id,
-                    "status": APPLIED,
-                    "dossier_code": e.dossier_code,
-                    "cchc_code": d.code,
-                    "state": d.state,
-                    "error": None,
-                }
-                ReceivedEvent.objects.create(
-                    client=client,
-                    event_id=e.event_id,
-                    kind=e.kind,
-                    dossier_code=e.dossier_code,
-                    result=result,
-                )
-        except (ServiceError, PermissionDenied) as exc:
+    with transaction.atomic():
+        for e in events:
+            if e.event_id in seen:
+                out.append(seen[e.event_id] | {"status": DUPLICATE})
+                continue
+            result = _one(actor, client, e)
+            if result["status"] == APPLIED:
+                seen[e.event_id] = result
+            out.append(result)
+    return out
+
+
+def _one(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> dict[str, Any]:
+    result: dict[str, Any]
+    try:
+        with transaction.atomic():
+            d = _apply(actor, client, e)
             result = {
                 "event_id": e.event_id,
-                "status": REJECTED,
+                "status": APPLIED,
                 "dossier_code": e.dossier_code,
-                "cchc_code": None,
-                "state": None,
-                "error": error_body(exc),
+                "cchc_code": d.code,
+                "state": d.state,
+                "error": None,
             }
-        except IntegrityError:  # the same id sent at the same moment by another request: it won
-            seen = ReceivedEvent.objects.filter(client=client, event_id=e.event_id).first()
-            result = (seen.result if seen else {"event_id": e.event_id, "dossier_code": e.dossier_code}) | {
-                "status": DUPLICATE
-            }
-        out.append(result)
-    return out
+            ReceivedEvent.objects.create(
+                client=client, event_id=e.event_id, kind=e.kind, dossier_code=e.dossier_code, result=result
+            )
+    except (ServiceError, PermissionDenied) as exc:
+        result = {
+            "event_id": e.event_id,
+            "status": REJECTED,
+            "dossier_code": e.dossier_code,
+            "cchc_code": None,
+            "state": None,
+            "error": error_body(exc),
+        }
+    except IntegrityError:  # the same id sent at the same moment by another request: it won
+        found = ReceivedEvent.objects.filter(client=client, event_id=e.event_id).first()
+        result = (found.result if found else {"event_id": e.event_id, "dossier_code": e.dossier_code}) | {
+            "status": DUPLICATE
+        }
+    return result
