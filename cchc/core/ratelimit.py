@@ -23,7 +23,7 @@ def client_ip(request: HttpRequest) -> str:
     if proxies:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]
+            return str(hops[-proxies])
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
