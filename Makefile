@@ -92,6 +92,9 @@ bench: venv
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/reports.py --postgres
 	@echo "==> Chỉ số 766 trên PostgreSQL, 2.000.000 hồ sơ: năm, quý, tháng"
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/index766.py --dossiers 2000000
+	@echo "==> API v1: nhận sự kiện hồ sơ theo lô, đọc số liệu chỉ số (SQLite và PostgreSQL)"
+	@$(PY) bench/api.py
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/api.py --postgres
 
 lint: venv
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

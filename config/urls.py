@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cchc.api.router import api as api_v1
 from cchc.dossiers import views_public as dossier_public
 from cchc.evaluation.urls import public_urlpatterns as evaluation_public
 from cchc.orgs import views_calendar as calendar_views
@@ -51,9 +52,10 @@ urlpatterns = [
     path("gop-y/tra-cuu/<str:code>/", dossier_public.feedback_status, name="feedback_status"),
     path("cong-khai/chi-so-cchc/", include((evaluation_public, "evaluation_public"))),
     path("cong-khai/", include("cchc.portal.urls")),  # the public portal (docs/portal.md)
-
     path("khao-sat/", include("cchc.surveys.urls")),
     path("y-kien/", include(survey_public)),
+    # the REST API v1 for the province's other systems (token per client; docs/api.md)
+    path("api/v1/", api_v1.urls),
 ]
 
 handler403 = "cchc.core.views.forbidden"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from .actors import Actor, actor_kind
+from .actors import Actor, ApiClientActor, actor_kind
 from .models import AuditEntry
 
 
@@ -46,9 +46,12 @@ def audit_record(
 ) -> AuditEntry:
     """One audit row, in the caller's transaction; records who acted (a user, the system, or a
     citizen on the public pages) and refuses a call that does not say (``TypeError``)."""
+    client = actor if isinstance(actor, ApiClientActor) else None
     return AuditEntry.objects.create(
         actor_kind=actor_kind(actor),  # refuses what is not an actor
-        actor_id=actor.pk,  # None for SYSTEM and CITIZEN
+        actor_id=actor.pk,  # None for SYSTEM, CITIZEN and an API client
+        client_id=client.client_id if client else None,
+        client_name=client.name[:128] if client else "",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

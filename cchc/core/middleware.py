@@ -17,6 +17,7 @@ PUBLIC_PREFIXES = (
     "/y-kien/",  # the survey answer form (cchc.surveys.views_public)
     "/thanh-toan-mo-phong/",
     "/cong-khai/",
+    "/api/",  # the REST API: every endpoint authenticates its client's token itself (cchc.api.auth)
 )
 
 

@@ -11,7 +11,10 @@ class AuditEntry(models.Model):
     audit row cannot exist. `unit` is the organisation unit the change belongs to; it scopes who
     may read the entry (coordinators of that unit's subtree). `actor_kind` says who acted: a
     user (then `actor` is that user, or null once the account is deleted), the system, or a
-    citizen on the public pages (`cchc.core.actors`).
+    citizen on the public pages, or a client of the REST API (then `client_id`/`client_name`
+    name it: an id of `cchc.api`'s clients, kept as a plain number because core knows no model
+    above it, and the name at the time, which stays readable after the client is deleted)
+    (`cchc.core.actors`).
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -19,6 +22,8 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
+    client_id = models.PositiveIntegerField(null=True, blank=True)
+    client_name = models.CharField(max_length=128, blank=True, default="")
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)

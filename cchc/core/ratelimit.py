@@ -48,3 +48,14 @@ def over_limit(request: HttpRequest, bucket: str, *, per_window: int) -> bool:
 def hit(request: HttpRequest, bucket: str, *, window: int) -> None:
     """Count one use of ``bucket`` by this address; the count lives ``window`` seconds."""
     count(_key(request, bucket), window)
+
+
+def count_value(key: str, window: int) -> int:
+    """`count`, returning the count after this use (an API client's limit compares it): one
+    increment when the counter exists, which is every call of a window but its first."""
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # no counter yet (or it expired): start one
+        if cache.add(key, 1, window):
+            return 1
+        return int(cache.incr(key))

@@ -19,7 +19,7 @@ from operator import or_
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from cchc.core.actors import Actor
+from cchc.core.actors import Actor, ApiClientActor
 from cchc.core.errors import PermissionDenied
 
 from .models import Membership, Role, Unit, User
@@ -47,7 +47,13 @@ class Access:
     @classmethod
     def for_user(cls, user: Actor | AnonymousUser) -> Access:
         """The rules for `user`: a signed-in user's roles; `SYSTEM`, `CITIZEN` and an anonymous
-        visitor are granted nothing (services that accept the system skip the check)."""
+        visitor are granted nothing (services that accept the system skip the check). An API
+        client (`ApiClientActor`) is granted its unit's subtree: to read (as a leader) or, with
+        the write scope, to report (as a coordinator) — what it may call is further limited by
+        the API's endpoints (docs/api.md)."""
+        if isinstance(user, ApiClientActor):
+            role = Role.COORDINATOR if user.can_write else Role.LEADER
+            return cls(user, [Grant(role, user.unit_id, user.unit_path)])
         cached: Access | None = getattr(user, "_cchc_access", None)
         if cached is not None:
             return cached

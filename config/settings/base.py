@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # installed so that the API's viewer (/api/v1/docs/) uses its bundled Swagger UI, not a CDN
     "cchc.core",
     "cchc.orgs",
     "cchc.plans",
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "cchc.portal",
     "cchc.inspections",
     "cchc.demo",
+    "cchc.api",
 ]
 
 MIDDLEWARE = [
