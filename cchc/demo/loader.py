@@ -35,7 +35,6 @@ from cchc.plans import services as plan_services
 from cchc.plans.models import Plan, PlanKind
 from cchc.procedures.demo import load_demo_catalogue
 from cchc.reports.demo import load_demo as load_reports_demo
-
 from cchc.surveys.demo import load_demo as load_survey_demo
 from cchc.targets.demo import bind_demo_targets
 from cchc.tracking.models import Assignment
