@@ -51,6 +51,12 @@ class PlanReview(TypedDict):
 
 
 def review_plan_bytes(data: bytes, filename: str) -> PlanReview:
+    return review_with_text(data, filename)[0]
+
+
+def review_with_text(data: bytes, filename: str) -> tuple[PlanReview, list[str]]:
+    """The review and the lines its line numbers count (line n is ``lines[n - 1]``): what the
+    review screen prints beside the tasks, from the same single reading of the file."""
     doc = extract(data, filename)
     parsed = parse_document(doc)
     plan: StructuredPlan = {"source": doc.source, **parsed}
@@ -70,7 +76,7 @@ def review_plan_bytes(data: bytes, filename: str) -> PlanReview:
             }
         )
     order = sorted(range(len(tasks)), key=lambda i: (tasks[i]["confidence"], i))
-    return {"plan": plan, "tasks": tasks, "warnings": warnings, "order": order}
+    return {"plan": plan, "tasks": tasks, "warnings": warnings, "order": order}, source.lines
 
 
 def _block_lines(doc: Document) -> list[str]:
@@ -187,4 +193,4 @@ def _unread_tables(doc: Document, source: _SourceText) -> list[Warning]:
     return out
 
 
-__all__ = ["PlanReview", "TaskReview", "review_plan_bytes"]
+__all__ = ["PlanReview", "TaskReview", "review_plan_bytes", "review_with_text"]
