@@ -183,7 +183,7 @@ def test_tasks_are_shown_least_sure_first_and_in_the_document_order_on_request(c
     assert least_sure["confidence"] < 0.7
     first_row = page[page.index(f'id="nv-{expected["order"][0] + 1}"') :]
     assert first_row.index("Cần kiểm tra") < first_row.index("Lý do:")
-    assert "; ".join(least_sure["reasons"]) in first_row.split("</div>\n    <div class=\"card")[0]
+    assert "; ".join(least_sure["reasons"]) in first_row.split('</div>\n    <div class="card')[0]
     assert "conf-low" in page and "Chắc chắn" in page and "conf-high" in page
 
     page = client.get(url, {"thu_tu": "van_ban"}).content.decode()

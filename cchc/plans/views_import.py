@@ -22,8 +22,8 @@ from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
 from cchc.orgs.resolve import UnitResolver
 
-from . import selectors
 from . import import_display as display
+from . import selectors
 from .forms_import import MetadataForm, TargetFormSet, TaskFormSet, UploadForm
 from .importer import PlanImportError, StructuredPlan
 from .importer.review import review_with_text

@@ -182,7 +182,7 @@ def _unread_tables(doc: Document, source: _SourceText) -> list[Warning]:
         shown = f"dòng {lines[0]}–{lines[1]}" if lines else "một bảng"
         out.append(
             {
-                "lines": lines,  # type: ignore[typeddict-item]
+                "lines": lines,
                 "message": f"Không đọc được bảng ở {shown}: tiêu đề bảng không có cột nội dung hoặc "
                 "nhiệm vụ; không lấy nhiệm vụ nào từ bảng này, hãy kiểm tra và nhập bằng tay.",
             }
