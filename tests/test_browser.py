@@ -210,3 +210,33 @@ def test_coordinator_imports_a_plan_document(page, live_server, tree, users):
     assert plan.tasks.get(number="1").deadline_text == "Quý II/2023"
     # the body nobody can resolve is reported for a person to fix
     assert page.locator(".messages .warning").count() >= 1
+
+
+def test_import_review_on_a_phone_puts_the_text_below_and_links_warnings_to_it(
+    page, live_server, tree, users, tmp_path
+):
+    from .test_plan_import_web import _docx_plan
+
+    path = tmp_path / "ke-hoach.docx"
+    path.write_bytes(_docx_plan())
+    page.set_viewport_size({"width": 390, "height": 800})
+    login(page, live_server, users.coordinator.username)
+    page.goto(f"{live_server.url}/ke-hoach/nhap/")
+    page.set_input_files("#id_file", str(path))
+    page.select_option("#id_issuer", str(tree.province.pk))
+    page.get_by_role("button", name="Đọc văn bản").click()
+    page.wait_for_url("**/ke-hoach/nhap/xem-lai/")
+    # least sure first: the task with no lead body heads the list
+    assert page.locator(".review-found .review-item").first.get_attribute("id") == "nv-2"
+    last_task = page.locator(".review-found .review-item").last.bounding_box()
+    source = page.locator(".review-source").bounding_box()
+    assert last_task and source and source["y"] >= last_task["y"] + last_task["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the warning's link takes the reader to its highlighted lines, no script needed
+    page.locator(".import-warnings a.jump").click()
+    target = page.locator(page.evaluate("location.hash"))
+    assert "warned" in (target.get_attribute("class") or "") and target.is_visible()
+    assert target.locator(".line-note").is_visible()
+    page.get_by_role("link", name="Xếp theo thứ tự trong văn bản").click()
+    page.wait_for_url("**/xem-lai/?thu_tu=van_ban")
+    assert page.locator(".review-found .review-item").first.get_attribute("id") == "nv-1"

@@ -1,11 +1,19 @@
 """Upload → review → save in the web interface (the browser journey is in test_browser.py)."""
 
+import io
+import re
 from pathlib import Path
 
+import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
+from cchc.plans import importer
+from cchc.plans.importer import review as review_module
+from cchc.plans.importer.review import review_plan_bytes
 from cchc.plans.models import Plan
+from cchc.plans.views_import import SESSION_KEY
 
 from .conftest import PASSWORD
 
@@ -34,7 +42,7 @@ def test_upload_shows_the_review_and_saves_nothing_yet(client, tree, users):
     assert response.status_code == 302 and response["Location"] == reverse("plans:import_review")
     page = client.get(reverse("plans:import_review")).content.decode()
     assert "Đã nhận diện 19 chỉ tiêu và 41 nhiệm vụ" in page
-    assert 'id="dong-0"' in page and "↔ dòng" in page  # the source text beside what was found
+    assert 'id="dong-1"' in page and "↔ dòng" in page  # the source text beside what was found
     assert "Chưa xác định được đơn vị" in page  # "Cơ quan được giao chủ trì…" is flagged for a person
     assert not Plan.objects.exists()
 
@@ -115,3 +123,174 @@ def test_cancel_forgets_the_document(client, tree, users):
     client.post(reverse("plans:import_cancel"))
     assert client.get(reverse("plans:import_review")).status_code == 302
     assert not Plan.objects.exists()
+
+
+# --- the review screen: least sure first, warnings beside the text, one reading of the file -----
+
+
+def _task_ids(page: str) -> list[int]:
+    """The tasks' numbers (their place in the document) in the order the page shows them."""
+    return [int(n) for n in re.findall(r'<div class="card review-item[^"]*" id="nv-(\d+)"', page)]
+
+
+def _docx_plan() -> bytes:
+    """A plan as an agency receives it: a table the importer cannot read (its header names no
+    task column), then the appendix of tasks, one of them with no lead body and one too short."""
+    document = docx.Document()
+    document.add_paragraph("ỦY BAN NHÂN DÂN HUYỆN MẪU")
+    document.add_paragraph("KẾ HOẠCH Cải cách hành chính năm 2026")
+    document.add_paragraph("Phân công chuẩn bị hội nghị triển khai:")
+    rows = [
+        ("STT", "Việc", "Ai làm"),
+        ("1", "Chuẩn bị tài liệu hội nghị", "Văn phòng Ủy ban"),
+        ("2", "Gửi giấy mời các đại biểu", "Phòng Nội vụ"),
+        ("3", "Bố trí hội trường và âm thanh", "Văn phòng Ủy ban"),
+    ]
+    _table(document, rows)
+    document.add_paragraph("PHỤ LỤC: DANH MỤC NHIỆM VỤ")
+    tasks = [
+        ("STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"),
+        ("1", "Rà soát, đơn giản hóa thủ tục hành chính thuộc thẩm quyền", "Phòng Tư pháp", "Quý II/2026"),
+        ("2", "Tuyên truyền cải cách hành chính trên hệ thống truyền thanh", "", "Quý III/2026"),
+        ("3", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", "Văn phòng HĐND và UBND", "Năm 2026"),
+        ("4", "Kiểm tra", "Phòng Nội vụ", "Quý IV/2026"),
+    ]
+    _table(document, tasks)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _table(document, rows):
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+
+
+def test_tasks_are_shown_least_sure_first_and_in_the_document_order_on_request(client, tree, users):
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    data = _docx_plan()
+    expected = review_plan_bytes(data, "ke-hoach.docx")
+    assert expected["order"] != sorted(expected["order"])  # the two orders differ in this document
+    _upload(client, tree, name="ke-hoach.docx", content=data)
+    url = reverse("plans:import_review")
+
+    page = client.get(url).content.decode()
+    assert _task_ids(page) == [i + 1 for i in expected["order"]]
+    assert 'href="?thu_tu=van_ban"' in page
+    least_sure = expected["tasks"][expected["order"][0]]
+    assert least_sure["confidence"] < 0.7
+    first_row = page[page.index(f'id="nv-{expected["order"][0] + 1}"') :]
+    assert first_row.index("Cần kiểm tra") < first_row.index("Lý do:")
+    assert "; ".join(least_sure["reasons"]) in first_row.split('</div>\n    <div class="card')[0]
+    assert "conf-low" in page and "Chắc chắn" in page and "conf-high" in page
+
+    page = client.get(url, {"thu_tu": "van_ban"}).content.decode()
+    assert _task_ids(page) == list(range(1, len(expected["tasks"]) + 1))
+    assert "Đang xếp theo thứ tự trong văn bản" in page and 'href="?"' in page
+    # an unknown order is the default one, never an error
+    assert _task_ids(client.get(url, {"thu_tu": "zz"}).content.decode()) == _task_ids(
+        client.get(url).content.decode()
+    )
+
+
+def test_warnings_and_tasks_link_to_their_lines_in_the_text(client, tree, users):
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    data = _docx_plan()
+    expected = review_plan_bytes(data, "ke-hoach.docx")
+    _upload(client, tree, name="ke-hoach.docx", content=data)
+    page = client.get(reverse("plans:import_review")).content.decode()
+
+    [warning] = expected["warnings"]
+    first, last = warning["lines"]
+    assert warning["message"] in page
+    assert f'<a href="#dong-{first}" class="jump">↔ dòng {first}–{last}</a>' in page  # the list
+    for n in range(first, last + 1):  # the warned lines, highlighted in the text
+        assert f'<li id="dong-{n}" class="warned">' in page
+    assert f'<li id="dong-{first - 1}">' in page and f'<li id="dong-{last + 1}">' in page
+    # the whole table, to its last row (whose body is also named in the first row)
+    assert re.search(r'<li id="dong-\d+" class="warned"><span class="line-text">Bố trí hội trường', page)
+    line = page[page.index(f'<li id="dong-{first}"') :]
+    line = line[: line.index("</li>")]
+    assert "Chuẩn bị tài liệu hội nghị" in line and "line-note" in line and "Cảnh báo 1" in line
+
+    for index, found in enumerate(expected["tasks"]):
+        a, _b = found["lines"]
+        assert f'<a href="#dong-{a}" class="jump" title="Xem trong văn bản gốc">' in page
+        assert f'<a class="line-task" href="#nv-{index + 1}"' in page
+    # the text is the document's, numbered as the review counts: a task's first line holds its words
+    task = expected["plan"]["tasks"][0]
+    line = page[page.index(f'<li id="dong-{expected["tasks"][0]["lines"][0]}"') :]
+    assert line[: line.index("</li>")].count(task["content"][:30]) == 1
+    # the text panel follows the list in the page (below it on a phone)
+    assert page.index('id="nhiem-vu"') < page.index('class="review-source"')
+
+
+def test_a_document_with_nothing_readable_says_so_and_offers_no_save(client, tree, users):
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    text = "KẾ HOẠCH\nTuyên truyền về cải cách hành chính trong cán bộ, công chức.\n"
+    _upload(client, tree, name="ke-hoach.txt", content=text.encode())
+    page = client.get(reverse("plans:import_review")).content.decode()
+    assert "Không đọc được nhiệm vụ hay chỉ tiêu nào" in page
+    assert "Không tìm thấy nhiệm vụ nào theo các dạng đã biết" in page  # the importer's warning
+    assert "Lưu thành dự thảo kế hoạch" not in page
+    assert '<li id="dong-2"><span class="line-text">Tuyên truyền' in page  # the text is shown
+    response = client.post(
+        reverse("plans:import_review"),
+        {
+            "meta-title": "Kế hoạch rỗng",
+            "meta-kind": "annual",
+            "meta-from_year": "2026",
+            "meta-to_year": "2026",
+            **_management("target", 0),
+            **_management("task", 0),
+        },
+    )
+    assert response.status_code == 200
+    assert "Không có nhiệm vụ hay chỉ tiêu nào để lưu" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_the_upload_is_read_once(client, tree, users, monkeypatch):
+    calls = {"extract": 0, "parse": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(review_module, "extract", counting("extract", review_module.extract))
+    monkeypatch.setattr(review_module, "parse_document", counting("parse", review_module.parse_document))
+    monkeypatch.setattr(importer, "extract", counting("extract", importer.extract))
+    monkeypatch.setattr(importer, "parse_document", counting("parse", importer.parse_document))
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    _upload(client, tree, name="ke-hoach.docx", content=_docx_plan())
+    url = reverse("plans:import_review")
+    client.get(url)
+    client.get(url, {"thu_tu": "van_ban"})
+    client.post(url, {**_management("target", 0), **_management("task", 0)})  # invalid: re-shown
+    assert calls == {"extract": 1, "parse": 1}
+
+
+def test_a_pending_import_stays_with_the_person_who_uploaded_it(client, tree, users):
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    _upload(client, tree, name="ke-hoach.docx", content=_docx_plan())
+    state = client.session[SESSION_KEY]
+    # only text and the structure: no file bytes, no path on the server
+    assert set(state) == {"filename", "issuer_id", "parent_id", "lines", "structured", "review"}
+    assert state["filename"] == "ke-hoach.docx" and all(isinstance(line, str) for line in state["lines"])
+    page = client.get(reverse("plans:import_review")).content.decode()
+    assert "/tmp" not in page and "Phòng Tư pháp" in page
+
+    for other in (users.commune_coordinator, users.foreign_coordinator):
+        browser = Client()
+        browser.login(username=other.username, password=PASSWORD)
+        response = browser.get(reverse("plans:import_review"), follow=True)
+        body = response.content.decode()
+        assert response.redirect_chain[0][1] == 302
+        assert "Phòng Tư pháp" not in body and "ke-hoach.docx" not in body
+    anonymous = Client().get(reverse("plans:import_review"))
+    assert anonymous.status_code == 302 and "xem-lai" not in anonymous["Location"].split("?")[0]

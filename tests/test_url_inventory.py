@@ -130,7 +130,7 @@ BAD_QUERY = (
     + "9"
     * 400
     + "&muc_do=x"
-    "&tiep_nhan_luc=abc&thoi_han=-1&don_vi_tinh=zz&quay_lai=zz&q=" + "%" * 50
+    "&tiep_nhan_luc=abc&thoi_han=-1&don_vi_tinh=zz&quay_lai=zz&thu_tu=zz&q=" + "%" * 50
 )
 
 

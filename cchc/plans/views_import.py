@@ -1,7 +1,8 @@
 """Import a plan document: upload → review side by side with the text → save as a draft.
 
 Nothing is written to the database before the person confirms: between the two steps the
-parsed structure and the document's text live in the session.
+parsed structure, the review (confidence, warnings, order) and the document's text live in the
+session — the file is read once, at upload.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
 from cchc.orgs.resolve import UnitResolver
 
+from . import import_display as display
 from . import selectors
 from .forms_import import MetadataForm, TargetFormSet, TaskFormSet, UploadForm
-from .importer import PlanImportError, StructuredPlan, parse_plan_bytes
-from .importer.extract import extract
-from .importer.model import Table
+from .importer import PlanImportError, StructuredPlan
+from .importer.review import review_with_text
 from .importer.save import plan_import_save
 from .models import PlanStatus
 
@@ -40,20 +41,9 @@ def _require_coordinator(request: AuthedRequest):
     return access, issuers
 
 
-def document_lines(doc) -> list[str]:
-    """The document as display lines: paragraphs and printed lines as they are, table rows with
-    their cells separated by " | "."""
-    lines: list[str] = []
-    for block in doc.blocks:
-        if isinstance(block, Table):
-            lines.extend(" | ".join(" ".join(c.split()) for c in row) for row in block.rows)
-        else:
-            lines.extend(part for part in block.text.split("\n"))
-    return lines
-
-
 def locate(text: str, folded_lines: list[str]) -> int | None:
-    """The first line where the text (or its beginning) is printed, for the side-by-side view."""
+    """The first line (1-based) where the text (or its beginning) is printed, for the
+    side-by-side view."""
     key = " ".join(fold(text).split())
     for size in (40, 25, 14):
         snippet = key[:size]
@@ -61,7 +51,7 @@ def locate(text: str, folded_lines: list[str]) -> int | None:
             break
         for i, line in enumerate(folded_lines):
             if snippet in line:
-                return i
+                return i + 1
     return None
 
 
@@ -80,8 +70,7 @@ def plan_import_upload(request: AuthedRequest):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            doc = extract(data, upload.name)
-            structured = parse_plan_bytes(data, upload.name)
+            review, lines = review_with_text(data, upload.name)
         except PlanImportError as exc:
             form.add_error("file", str(exc))
         else:
@@ -89,14 +78,20 @@ def plan_import_upload(request: AuthedRequest):
                 "filename": upload.name,
                 "issuer_id": form.cleaned_data["issuer"].pk,
                 "parent_id": form.cleaned_data["parent"].pk if form.cleaned_data["parent"] else None,
-                "lines": document_lines(doc),
-                "structured": structured,
+                "lines": lines,
+                "structured": review["plan"],
+                # what the review screen needs of the review; the plan is kept once, above
+                "review": {
+                    "tasks": review["tasks"],
+                    "warnings": review["warnings"],
+                    "order": review["order"],
+                },
             }
             return redirect("plans:import_review")
     return render(request, "plans/import_upload.html", {"form": form})
 
 
-def _initial(structured: StructuredPlan, lines: list[str], issuer: Unit):
+def _initial(structured: StructuredPlan, lines: list[str], review: dict, issuer: Unit):
     folded = [" ".join(fold(line).split()) for line in lines]
     period = structured.get("period") or {}
     year = timezone.localdate().year
@@ -145,9 +140,9 @@ def _initial(structured: StructuredPlan, lines: list[str], issuer: Unit):
             "deadline": t.get("deadline") or "",
             "group": t.get("group") or "",
             "note": t.get("note") or "",
-            "line": locate(t["content"], folded),
+            "line": found["lines"][0] if found["lines"] else None,
         }
-        for t in structured.get("tasks", [])
+        for t, found in zip(structured.get("tasks", []), review["tasks"], strict=True)
     ]
     return metadata, targets, tasks
 
@@ -178,13 +173,16 @@ def _resolution_preview(resolver: UnitResolver, task_forms) -> list[dict]:
 def plan_import_review(request: AuthedRequest):
     _access, issuers = _require_coordinator(request)
     state = request.session.get(SESSION_KEY)
-    if not state:
+    if not state or "review" not in state:  # none, or one read before the review was kept
         messages.info(request, "Chưa có văn bản nào đang chờ rà soát; hãy tải văn bản lên.")
         return redirect("plans:import")
     issuer = issuers.filter(pk=state["issuer_id"]).first()
     if issuer is None:
         raise PermissionDenied("Bạn không còn quyền quản lý cơ quan ban hành đã chọn.")
-    metadata, targets, tasks = _initial(state["structured"], state["lines"], issuer)
+    review = state["review"]
+    metadata, targets, tasks = _initial(state["structured"], state["lines"], review, issuer)
+    # nothing was read: there is nothing to save, and the page says so instead of offering it
+    empty = not tasks and not targets
     if request.method == "POST":
         meta_form = MetadataForm(request.POST, prefix="meta")
         target_forms = TargetFormSet(request.POST, prefix="target")
@@ -194,7 +192,10 @@ def plan_import_review(request: AuthedRequest):
         target_forms = TargetFormSet(initial=targets, prefix="target")
         task_forms = TaskFormSet(initial=tasks, prefix="task")
 
-    if (
+    if request.method == "POST" and empty:
+        meta_form.is_valid()
+        meta_form.add_error(None, "Không có nhiệm vụ hay chỉ tiêu nào để lưu.")
+    elif (
         request.method == "POST"
         and meta_form.is_valid()
         and target_forms.is_valid()
@@ -262,6 +263,11 @@ def plan_import_review(request: AuthedRequest):
             return redirect("plans:detail", pk=plan.pk)
 
     resolver = UnitResolver(issuer.province() or issuer)
+    forms = task_forms.forms
+    document_order = request.GET.get(display.ORDER_PARAM) == display.DOCUMENT_ORDER
+    rows = list(
+        zip(forms, _resolution_preview(resolver, forms), display.task_notes(review, len(forms)), strict=True)
+    )
     return render(
         request,
         "plans/import_review.html",
@@ -270,11 +276,14 @@ def plan_import_review(request: AuthedRequest):
             "issuer": issuer,
             "meta_form": meta_form,
             "target_forms": target_forms,
-            "task_rows": list(
-                zip(task_forms.forms, _resolution_preview(resolver, task_forms.forms), strict=True)
-            ),
+            "task_rows": [rows[i] for i in display.display_order(review, len(forms), document_order)],
             "task_forms": task_forms,
-            "lines": state["lines"],
+            "document_order": document_order,
+            "order_param": display.ORDER_PARAM,
+            "document_order_value": display.DOCUMENT_ORDER,
+            "warnings": display.warnings_shown(review),
+            "source": display.source_panel(state["lines"], review),
+            "empty": empty,
         },
     )
 

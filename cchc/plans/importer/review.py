@@ -51,6 +51,12 @@ class PlanReview(TypedDict):
 
 
 def review_plan_bytes(data: bytes, filename: str) -> PlanReview:
+    return review_with_text(data, filename)[0]
+
+
+def review_with_text(data: bytes, filename: str) -> tuple[PlanReview, list[str]]:
+    """The review and the lines its line numbers count (line n is ``lines[n - 1]``): what the
+    review screen prints beside the tasks, from the same single reading of the file."""
     doc = extract(data, filename)
     parsed = parse_document(doc)
     plan: StructuredPlan = {"source": doc.source, **parsed}
@@ -70,7 +76,7 @@ def review_plan_bytes(data: bytes, filename: str) -> PlanReview:
             }
         )
     order = sorted(range(len(tasks)), key=lambda i: (tasks[i]["confidence"], i))
-    return {"plan": plan, "tasks": tasks, "warnings": warnings, "order": order}
+    return {"plan": plan, "tasks": tasks, "warnings": warnings, "order": order}, source.lines
 
 
 def _block_lines(doc: Document) -> list[str]:
@@ -101,20 +107,20 @@ class _SourceText:
     def line_at(self, offset: int) -> int:
         return bisect_right(self.starts, offset)  # 1-based
 
-    def locate(self, words: str) -> list[int] | None:
+    def locate(self, words: str, from_line: int = 1) -> list[int] | None:
         key = _key(words)
         if len(key) < 3:
             return None
         head, tail = key[:40], key[-40:]
-        start = self.text.find(head)
+        start = self.text.find(head, self.starts[from_line - 1] if self.starts else 0)
         if start < 0:
             return None
         end = self.text.find(tail, start)
         end = end + len(tail) - 1 if end >= 0 else start + len(head) - 1
         return [self.line_at(start), self.line_at(end)]
 
-    def find_cell(self, text: str) -> int | None:
-        where = self.locate(text)
+    def find_cell(self, text: str, from_line: int = 1) -> int | None:
+        where = self.locate(text, from_line)
         return where[0] if where else None
 
 
@@ -166,10 +172,7 @@ def _unread_tables(doc: Document, source: _SourceText) -> list[Warning]:
             continue
         if width < 3 or width == read_width:
             continue
-        first = next((c for row in block.rows for c in row if len(c.strip()) >= 8), "")
-        last = next((c for row in reversed(block.rows) for c in reversed(row) if len(c.strip()) >= 8), "")
-        where = [source.find_cell(first), source.find_cell(last)] if first and last else []
-        lines = [where[0], where[1]] if len(where) == 2 and None not in where else None
+        lines = _table_lines(block, source)
         looks_like_tasks = (
             sum(1 for row in block.rows for c in row if BODY_WORDS.search(fold(c)) and len(c) < 120)
             >= len(block.rows) // 2
@@ -179,7 +182,7 @@ def _unread_tables(doc: Document, source: _SourceText) -> list[Warning]:
         shown = f"dòng {lines[0]}–{lines[1]}" if lines else "một bảng"
         out.append(
             {
-                "lines": lines,  # type: ignore[typeddict-item]
+                "lines": lines,
                 "message": f"Không đọc được bảng ở {shown}: tiêu đề bảng không có cột nội dung hoặc "
                 "nhiệm vụ; không lấy nhiệm vụ nào từ bảng này, hãy kiểm tra và nhập bằng tay.",
             }
@@ -187,4 +190,19 @@ def _unread_tables(doc: Document, source: _SourceText) -> list[Warning]:
     return out
 
 
-__all__ = ["PlanReview", "TaskReview", "review_plan_bytes"]
+def _table_lines(table: Table, source: _SourceText) -> list[int] | None:
+    """[first, last] line of a table's cells, each cell looked for after the one before: a cell's
+    words (a body's name) often repeat in the rows above, so the last cell alone would be found
+    too early."""
+    first = cursor = 0
+    for row in table.rows:
+        for cell in row:
+            if len(cell.strip()) < 8:
+                continue
+            found = source.find_cell(cell, cursor or 1)
+            if found is not None:
+                first, cursor = first or found, found
+    return [first, cursor] if first else None
+
+
+__all__ = ["PlanReview", "TaskReview", "review_plan_bytes", "review_with_text"]
