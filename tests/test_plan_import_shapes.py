@@ -220,3 +220,31 @@ def test_review_of_a_document_without_tasks_says_so():
     review = review_plan_bytes("KẾ HOẠCH\nTuyên truyền về cải cách hành chính.\n".encode(), "ke-hoach.txt")
     assert review["plan"]["tasks"] == [] and review["tasks"] == []
     assert len(review["warnings"]) == 1 and "Không tìm thấy nhiệm vụ" in review["warnings"][0]["message"]
+
+
+def test_docx_bombs_are_refused_before_parsing():
+    """A DOCX whose XML unpacks far beyond any plan, or with an absurd number of paragraphs, is
+    refused with a message, without building the document tree."""
+    import io
+    import zipfile
+
+    from cchc.plans.importer import docx as docx_reader
+    from cchc.plans.importer.model import PlanImportError
+
+    def docx_with(body: bytes) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", body)
+        return buffer.getvalue()
+
+    head = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    bomb = docx_with(head + b" " * (docx_reader.MAX_UNPACKED_BYTES + 1) + b"</w:body></w:document>")
+    assert len(bomb) < 1024 * 1024  # small on the wire
+    with pytest.raises(PlanImportError, match="giải nén"):
+        docx_reader.read_docx(bomb)
+    many = docx_with(
+        head + b"<w:p/>" * 10 + b"<w:p></w:p>" * (docx_reader.MAX_PARAGRAPHS + 1) + b"</w:body></w:document>"
+    )
+    with pytest.raises(PlanImportError, match="đoạn văn"):
+        docx_reader.read_docx(many)

@@ -16,12 +16,48 @@ from .vocab import norm
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
+# A real plan — even a 300-page one with its appendix tables — unpacks to a few MB of XML with a
+# few tens of thousands of paragraphs. A 1 MB "zip bomb" unpacking to 1 GiB, or 1.7 million empty
+# paragraphs, once took a server worker to 2 GB: refused before the XML is parsed.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_PARAGRAPHS = 100_000
+
+
+def check_docx_size(data: bytes) -> None:
+    """Refuse a DOCX whose parts unpack to more than MAX_UNPACKED_BYTES (read from the zip's
+    directory, nothing inflated) or whose body holds more than MAX_PARAGRAPHS paragraphs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise PlanImportError(
+                    f"Tệp DOCX giải nén ra {unpacked // (1024 * 1024)} MB, quá giới hạn "
+                    f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB của một văn bản kế hoạch."
+                )
+            with archive.open("word/document.xml") as body:
+                paragraphs = 0
+                tail = b""
+                for chunk in iter(lambda: body.read(1 << 20), b""):
+                    window = tail + chunk
+                    paragraphs += sum(window.count(tag) for tag in (b"<w:p>", b"<w:p ", b"<w:p/>"))
+                    # a tag cut between two chunks is found in the next window; 4 bytes cannot
+                    # hold a whole 5-byte tag, so nothing is counted twice
+                    tail = window[-4:]
+                    if paragraphs > MAX_PARAGRAPHS:
+                        raise PlanImportError(
+                            f"Tệp DOCX có hơn {MAX_PARAGRAPHS:,} đoạn văn, quá lớn đối với một văn bản "
+                            "kế hoạch.".replace(",", ".")
+                        )
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return  # not a readable DOCX: read_docx says so
+
 
 def read_docx(data: bytes) -> Document:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise PlanImportError(
             "Tệp DOCX được mã hóa bằng mật khẩu hoặc là tệp Word cũ (.doc); hãy lưu lại ở dạng .docx."
         )
+    check_docx_size(data)
     try:
         import docx  # python-docx
 

@@ -10,6 +10,8 @@ import io
 from .model import Document, Line, PlanImportError, Table
 from .vocab import norm
 
+MAX_PAGES = 1000  # a plan with its appendices is tens of pages; a bigger file is not a plan
+
 
 def read_pdf(data: bytes) -> Document:
     if b"%PDF" not in data[:1024]:
@@ -33,6 +35,10 @@ def read_pdf(data: bytes) -> Document:
         with pdf:
             if not pdf.pages:
                 raise PlanImportError("Tệp PDF không có trang nào.")
+            if len(pdf.pages) > MAX_PAGES:
+                raise PlanImportError(
+                    f"Tệp PDF có {len(pdf.pages)} trang, quá giới hạn {MAX_PAGES} trang của một văn bản kế hoạch."
+                )
             for page in pdf.pages:
                 page_blocks = _pdf_page(page)
                 if any(b.text.strip() for b in page_blocks if isinstance(b, Line)) or any(
