@@ -458,6 +458,25 @@ def test_lookup_is_rate_limited(client, w, d):
     assert other.status_code == 302  # another address is not blocked
 
 
+def test_wrong_digits_for_one_code_are_counted_across_addresses(client, w, d):
+    """Many addresses cannot share the guessing of one dossier's phone digits."""
+    from cchc.dossiers.views_public import LOOKUP_FAILURES_PER_CODE
+
+    for i in range(LOOKUP_FAILURES_PER_CODE):
+        response = client.post(
+            reverse("lookup"), {"code": d.code, "phone_last_digits": f"{i:04d}"}, REMOTE_ADDR=f"10.1.0.{i}"
+        )
+        assert response.status_code == 404
+    fresh = client.post(
+        reverse("lookup"),
+        {"code": d.code.lower(), "phone_last_digits": APPLICANT.phone[-4:]},
+        REMOTE_ADDR="10.2.0.1",
+    )
+    assert fresh.status_code == 429  # even the right digits, from a new address, for this code
+    other = lookup(client, "P75.STP-000000-9999", "1234")
+    assert other.status_code == 404  # other codes are not blocked
+
+
 def test_rating_once_after_the_result(client, w, d, users):
     lookup(client, d.code, APPLICANT.phone[-4:])
     html = client.get(reverse("lookup_result", args=[d.code])).content.decode()

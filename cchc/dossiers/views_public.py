@@ -32,6 +32,10 @@ from .views import money
 
 LOOKUP_FAILURES = 10
 LOOKUP_WINDOW = 600  # seconds
+# Codes are sequential, so the phone digits are the only secret: wrong digits for one code are
+# also counted across all addresses, so that many addresses cannot share the guessing.
+LOOKUP_FAILURES_PER_CODE = 20
+LOOKUP_CODE_WINDOW = 24 * 3600  # seconds
 # Each feedback starts legal deadlines for a unit: at most this many per address and window.
 FEEDBACK_PER_WINDOW = 5
 FEEDBACK_WINDOW = 3600  # seconds
@@ -51,12 +55,21 @@ def _failures_key(request: HtmxRequest) -> str:
     return f"cchc:tra-cuu:sai:{client_ip(request)}"
 
 
-def _blocked(request: HtmxRequest) -> bool:
-    return (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES
+def _code_key(code: str) -> str:
+    folded = "".join(code.split()).upper()[:64]
+    return f"cchc:tra-cuu:ma:{folded}"
 
 
-def _count_failure(request: HtmxRequest) -> None:
+def _blocked(request: HtmxRequest, code: str = "") -> bool:
+    if (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES:
+        return True
+    return bool(code) and (cache.get(_code_key(code)) or 0) >= LOOKUP_FAILURES_PER_CODE
+
+
+def _count_failure(request: HtmxRequest, code: str = "") -> None:
     count(_failures_key(request), LOOKUP_WINDOW)
+    if code:
+        count(_code_key(code), LOOKUP_CODE_WINDOW)
 
 
 def _feedback_key(request: HtmxRequest) -> str:
@@ -70,7 +83,7 @@ def _public_lookup(
     same answer for an unknown code and wrong digits, the grant remembered in the session."""
     error, status = "", 200
     if request.method == "POST":
-        if _blocked(request):
+        if _blocked(request, request.POST.get("code", "")):
             error, status = TOO_MANY, 429
         elif form.is_valid():
             digits = form.cleaned_data["phone_last_digits"].strip()
@@ -80,7 +93,7 @@ def _public_lookup(
                 grants[found.code] = digits
                 request.session[grants_key] = grants
                 return redirect(found_view, code=found.code)
-            _count_failure(request)
+            _count_failure(request, form.cleaned_data["code"])
             error, status = not_found, 404
         else:
             status = 400
@@ -235,7 +248,7 @@ def feedback(request: HtmxRequest):
             # same rate limit: the form must not tell strangers which dossier codes exist.
             digits = "".join(ch for ch in data["sender_phone"] if ch.isdigit())[-4:]
             found = None
-            if _blocked(request):
+            if _blocked(request, data["dossier_code"]):
                 form.add_error("dossier_code", TOO_MANY)
             elif len(digits) == 4:
                 found = selectors.dossier_public_lookup(
@@ -244,7 +257,7 @@ def feedback(request: HtmxRequest):
             if found is not None:
                 dossier = Dossier.objects.select_related("procedure", "handling_unit").get(code=found.code)
             elif not form.errors:
-                _count_failure(request)
+                _count_failure(request, data["dossier_code"])
                 form.add_error(
                     "dossier_code",
                     "Không tìm thấy hồ sơ có mã này với số điện thoại đã nhập (số điện thoại ghi trên giấy "
