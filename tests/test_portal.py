@@ -556,3 +556,10 @@ def test_the_dossier_figures_of_many_units_at_once_equal_one_unit_at_a_time(tree
     one_by_one = [indicator_sources.readings(c, u, [year, month]) for c in codes for u in units]
     assert batch == one_by_one
     assert any(r[year].value is not None for r in batch)
+
+
+def test_the_survey_satisfaction_index_is_a_public_column(tree):
+    """The surveys app offers its overall satisfaction index to the public scoreboards."""
+    from cchc.portal.scoreboard import columns
+
+    assert "khao_sat:hai_long" in [source.code for source in columns(tree.province)]

@@ -55,6 +55,8 @@ class SurveySource:
     family = "khao_sat"
     group_label = "Khảo sát sự hài lòng (SIPAS)"
     code_help = "khao_sat:hai_long, khao_sat:yeu_to_1…5, khao_sat:giao_duc:hai_long, khao_sat:y_te:hai_long"
+    # Plans ask that satisfaction results be published: the public scoreboards show this column.
+    public_codes = ("khao_sat:hai_long",)
 
     def owns(self, code: str) -> bool:
         return code.startswith(PREFIX)
