@@ -61,14 +61,17 @@ def _dossier(actor: ApiClientActor, code: str) -> Dossier:
     dossier imported from dossiers.csv keeps the sender's code), if the client's subtree holds
     its handling or receiving unit."""
     code = code.strip()
-    link = ExternalDossier.objects.filter(code=code).values_list("dossier_id", flat=True).first()
-    where = Q(pk=link) if link else Q(code=code)
-    in_scope = Q(handling_unit__path__startswith=actor.unit_path) | Q(
-        receiving_unit__path__startswith=actor.unit_path
-    )
-    dossier = (
-        Dossier.objects.filter(where & in_scope).select_related("handling_unit", "receiving_unit").first()
-    )
+    # Found by its code (an index lookup), then checked against the scope here: `.first()` on
+    # the scope's OR across two joins made the database walk every dossier in id order.
+    link = list(ExternalDossier.objects.filter(code=code).values_list("dossier_id", flat=True)[:1])
+    where = Q(pk=link[0]) if link else Q(code=code)
+    found = list(Dossier.objects.filter(where).select_related("handling_unit", "receiving_unit")[:1])
+    dossier = found[0] if found else None
+    if dossier is not None and not (
+        dossier.handling_unit.path.startswith(actor.unit_path)
+        or dossier.receiving_unit.path.startswith(actor.unit_path)
+    ):
+        dossier = None  # another province's dossier: the same answer as an unknown code
     if dossier is None:
         raise ServiceError(
             {"dossier_code": f"Không có hồ sơ mã “{code}” trong phạm vi của ứng dụng."},
