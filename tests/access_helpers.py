@@ -51,3 +51,26 @@ def assert_sent_to_login(client, row, objects) -> None:
     _name, method, url_of, _allowed, _success = row
     response = getattr(client, method)(url_of(objects))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def reads(matrix) -> list:
+    """The rows that only read (GET): one set of objects serves every role, since reading
+    changes nothing — one test per row instead of one per row and role."""
+    return [row for row in matrix if row[1] == "get"]
+
+
+def writes(matrix) -> list:
+    """The rows that change something: a fresh set of objects for every role."""
+    return [row for row in matrix if row[1] != "get"]
+
+
+def assert_read_row(client, users, row, objects, check=None, roles=None) -> None:
+    """Anonymous is sent to the login page, then every role in turn gets its answer
+    (``check(client, role)`` instead of `assert_row_access` when the module has its own rule)."""
+    assert_sent_to_login(client, row, objects)
+    for role in roles or ROLES:
+        client.logout()
+        if check is not None:
+            check(client, role)
+        else:
+            assert_row_access(client, users, role, row, objects)

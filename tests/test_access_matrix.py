@@ -29,9 +29,12 @@ from .access_helpers import (
     PROVINCE_MANAGERS,
     PROVINCE_OVERSEERS,
     ROLES,
+    assert_read_row,
     assert_row_access,
     assert_sent_to_login,
+    reads,
     row_ids,
+    writes,
 )
 from .conftest import PASSWORD
 from .inspections_support import conduct, make_inspection, make_plan
@@ -347,13 +350,18 @@ def _progress_data() -> dict:
     }
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
+@pytest.mark.parametrize("row", reads(MATRIX), ids=row_ids(reads(MATRIX)))
+def test_read_access(client, users, objects, row):
+    assert_read_row(client, users, row, objects)
+
+
+@pytest.mark.parametrize("row", writes(MATRIX), ids=row_ids(writes(MATRIX)))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, users, objects, row, role):
     assert_row_access(client, users, role, row, objects, _progress_data() if "progress" in row[0] else None)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
+@pytest.mark.parametrize("row", writes(MATRIX), ids=row_ids(writes(MATRIX)))
 def test_anonymous_is_sent_to_login(client, objects, row):
     assert_sent_to_login(client, row, objects)
 
@@ -514,7 +522,12 @@ def _inspection_data(row, o, users) -> dict:
     return {}
 
 
-@pytest.mark.parametrize("row", INSPECTION_MATRIX, ids=row_ids(INSPECTION_MATRIX))
+@pytest.mark.parametrize("row", reads(INSPECTION_MATRIX), ids=row_ids(reads(INSPECTION_MATRIX)))
+def test_inspection_read_access(client, users, inspection_objects, row):
+    assert_read_row(client, users, row, inspection_objects)
+
+
+@pytest.mark.parametrize("row", writes(INSPECTION_MATRIX), ids=row_ids(writes(INSPECTION_MATRIX)))
 @pytest.mark.parametrize("role", ROLES)
 def test_inspection_access(client, users, inspection_objects, row, role):
     assert_row_access(
@@ -522,6 +535,6 @@ def test_inspection_access(client, users, inspection_objects, row, role):
     )
 
 
-@pytest.mark.parametrize("row", INSPECTION_MATRIX, ids=row_ids(INSPECTION_MATRIX))
+@pytest.mark.parametrize("row", writes(INSPECTION_MATRIX), ids=row_ids(writes(INSPECTION_MATRIX)))
 def test_inspection_anonymous_is_sent_to_login(client, inspection_objects, row):
     assert_sent_to_login(client, row, inspection_objects)

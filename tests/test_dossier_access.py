@@ -16,7 +16,7 @@ from cchc.orgs.services import user_create
 from cchc.procedures.models import Level
 
 from .access_helpers import ROLES as BASE_ROLES
-from .access_helpers import assert_row_access, assert_sent_to_login, row_ids
+from .access_helpers import assert_read_row, assert_row_access, assert_sent_to_login, reads, row_ids, writes
 from .conftest import PASSWORD
 from .test_dossiers_support import APPLICANT, make_procedure, make_world
 
@@ -152,14 +152,19 @@ def objects(tree, users):
     return o
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
+@pytest.mark.parametrize("row", reads(MATRIX), ids=row_ids(reads(MATRIX)))
+def test_read_access(client, users, objects, row):
+    assert_read_row(client, users, row, objects, roles=ROLES)
+
+
+@pytest.mark.parametrize("row", writes(MATRIX), ids=row_ids(writes(MATRIX)))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, users, objects, row, role):
     data = {"granted": "0", "reason": "Không đủ điều kiện"} if "decide" in row[0] else {"text": "Đã xử lý"}
     assert_row_access(client, users, role, row, objects, data)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
+@pytest.mark.parametrize("row", writes(MATRIX), ids=row_ids(writes(MATRIX)))
 def test_anonymous_is_sent_to_login(client, objects, row):
     assert_sent_to_login(client, row, objects)
 

@@ -20,9 +20,12 @@ from .access_helpers import (
     EVERYONE,
     PROVINCE_MANAGERS,
     ROLES,
+    assert_read_row,
     assert_row_access,
     assert_sent_to_login,
+    reads,
     row_ids,
+    writes,
 )
 from .conftest import PASSWORD
 
@@ -141,13 +144,18 @@ def objects(tree, users):
     return o
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
+@pytest.mark.parametrize("row", reads(MATRIX), ids=row_ids(reads(MATRIX)))
+def test_read_access(client, users, objects, row):
+    assert_read_row(client, users, row, objects)
+
+
+@pytest.mark.parametrize("row", writes(MATRIX), ids=row_ids(writes(MATRIX)))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, users, objects, row, role):
     assert_row_access(client, users, role, row, objects)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=row_ids(MATRIX))
+@pytest.mark.parametrize("row", writes(MATRIX), ids=row_ids(writes(MATRIX)))
 def test_anonymous_is_sent_to_login(client, objects, row):
     assert_sent_to_login(client, row, objects)
 
