@@ -2,13 +2,15 @@
 database cache in the embedded mode, Redis when CACHE_URL says so), so that every worker process
 of the server sees the same counts.
 
-    if over_limit(request, "gop-y", per_window=5):
+    if over_limit(request, "gop-y", per_window=5, window=3600):
         … answer 429 …
     hit(request, "gop-y", window=3600)
 
 The address is the client's (or, behind trusted reverse proxies, the one the nearest proxy saw)."""
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,18 +33,40 @@ def _key(request: HttpRequest, bucket: str) -> str:
     return f"cchc:{bucket}:{client_ip(request)}"
 
 
+def _slot(key: str, window: int) -> tuple[str, int]:
+    """The counter of the current fixed window (windows aligned on multiples of ``window``
+    seconds) and the seconds it has left."""
+    now = time.time()
+    slot = int(now // window)
+    return f"{key}:{slot}", max(1, int((slot + 1) * window - now))
+
+
 def count(key: str, window: int) -> None:
-    """Add one to a counter of the shared cache that lives ``window`` seconds."""
-    if not cache.add(key, 1, window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.add(key, 1, window)
+    """Add one to the counter of ``key`` for the current window of ``window`` seconds.
+
+    Each window has its own key, and its lifetime is set again after every increment: Django's
+    database cache implements `incr` as a get and a set with the *default* timeout (5 minutes),
+    so a one-hour counter used to vanish after five quiet minutes (and one kept busy never
+    expired)."""
+    slotted, left = _slot(key, window)
+    if cache.add(slotted, 1, left):
+        return
+    try:
+        cache.incr(slotted)
+    except ValueError:  # expired in between
+        cache.add(slotted, 1, left)
+        return
+    cache.touch(slotted, left)
 
 
-def over_limit(request: HttpRequest, bucket: str, *, per_window: int) -> bool:
+def current(key: str, window: int) -> int:
+    """How many times ``key`` was counted in the current window."""
+    return int(cache.get(_slot(key, window)[0]) or 0)
+
+
+def over_limit(request: HttpRequest, bucket: str, *, per_window: int, window: int) -> bool:
     """Whether this address has used up ``bucket`` (counted by `hit`) in the current window."""
-    return (cache.get(_key(request, bucket)) or 0) >= per_window
+    return current(_key(request, bucket), window) >= per_window
 
 
 def hit(request: HttpRequest, bucket: str, *, window: int) -> None:
@@ -54,8 +78,10 @@ def count_value(key: str, window: int) -> int:
     """`count`, returning the count after this use (an API client's limit compares it): one
     increment when the counter exists, which is every call of a window but its first."""
     try:
-        return int(cache.incr(key))
+        value = int(cache.incr(key))
     except ValueError:  # no counter yet (or it expired): start one
         if cache.add(key, 1, window):
             return 1
-        return int(cache.incr(key))
+        value = int(cache.incr(key))
+    cache.touch(key, window)  # the database cache's incr rewrote it with the default timeout
+    return value

@@ -9,7 +9,6 @@ lookup is remembered in the session, which is what lets the applicant rate or pa
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from cchc.core.actors import CITIZEN
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error, service_error_messages
 from cchc.core.http import HtmxRequest
-from cchc.core.ratelimit import client_ip, count
+from cchc.core.ratelimit import client_ip, count, current
 from cchc.procedures.models import Procedure
 
 from . import selectors, services
@@ -61,9 +60,9 @@ def _code_key(code: str) -> str:
 
 
 def _blocked(request: HtmxRequest, code: str = "") -> bool:
-    if (cache.get(_failures_key(request)) or 0) >= LOOKUP_FAILURES:
+    if current(_failures_key(request), LOOKUP_WINDOW) >= LOOKUP_FAILURES:
         return True
-    return bool(code) and (cache.get(_code_key(code)) or 0) >= LOOKUP_FAILURES_PER_CODE
+    return bool(code) and current(_code_key(code), LOOKUP_CODE_WINDOW) >= LOOKUP_FAILURES_PER_CODE
 
 
 def _count_failure(request: HtmxRequest, code: str = "") -> None:
@@ -236,7 +235,7 @@ FEEDBACK_SESSION_KEY = "gop_y_da_gui"
 @require_http_methods(["GET", "POST"])
 def feedback(request: HtmxRequest):
     form = FeedbackForm(request.POST or None)
-    if request.method == "POST" and (cache.get(_feedback_key(request)) or 0) >= FEEDBACK_PER_WINDOW:
+    if request.method == "POST" and current(_feedback_key(request), FEEDBACK_WINDOW) >= FEEDBACK_PER_WINDOW:
         form.is_valid()
         form.add_error(None, FEEDBACK_TOO_MANY)
         return render(request, "dossiers/public/feedback.html", {"form": form}, status=429)

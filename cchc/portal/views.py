@@ -65,7 +65,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     unit = province()
     g = request.GET
     searching = bool(g.get("q"))
-    if searching and over_limit(request, "cong-khai-tim", per_window=SEARCHES_PER_MINUTE):
+    if searching and over_limit(request, "cong-khai-tim", per_window=SEARCHES_PER_MINUTE, window=60):
         return render(
             request,
             "portal/error.html",

@@ -50,7 +50,7 @@ def _errors(exc: ServiceError) -> list[str]:
 
 @require_http_methods(["GET", "POST"])
 def answer_by_token(request: HttpRequest, token: str) -> HttpResponse:
-    if ratelimit.over_limit(request, WRONG, per_window=WRONG_PER_HOUR):
+    if ratelimit.over_limit(request, WRONG, per_window=WRONG_PER_HOUR, window=3600):
         return _too_many(request)
     entry = response_services.entry_for_token(token)
     if entry is None:
@@ -71,7 +71,7 @@ def answer_by_token(request: HttpRequest, token: str) -> HttpResponse:
     campaign = entry.campaign
     sections = _sections(campaign)
     if request.method == "POST":
-        if ratelimit.over_limit(request, BUCKET, per_window=SENDS_PER_HOUR):
+        if ratelimit.over_limit(request, BUCKET, per_window=SENDS_PER_HOUR, window=3600):
             return _too_many(request)
         ratelimit.hit(request, BUCKET, window=3600)
         answers = {q.code: request.POST.get(f"q-{q.code}", "") for _, qs in sections for q in qs}
@@ -98,7 +98,7 @@ def answer_open(request: HttpRequest, key: str) -> HttpResponse:
     sections = _sections(campaign)
     units = [t.unit for t in campaign.targets.select_related("unit").order_by("unit__name")]
     if request.method == "POST":
-        if ratelimit.over_limit(request, BUCKET, per_window=SENDS_PER_HOUR):
+        if ratelimit.over_limit(request, BUCKET, per_window=SENDS_PER_HOUR, window=3600):
             return _too_many(request)
         ratelimit.hit(request, BUCKET, window=3600)
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
