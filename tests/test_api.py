@@ -450,3 +450,15 @@ def test_rate_limit_per_client_in_the_shared_cache(world):
         assert other.get("/units/P75").status_code == 200  # another client counts on its own
     with mock.patch("cchc.api.auth.time.time", return_value=1_800_000_060.0):  # the next minute
         assert api.get("/units/P75").status_code == 200
+
+
+def test_text_the_database_cannot_store_is_refused(client, tree):
+    """A NUL or a lone surrogate in a body or a query answers 422 (PostgreSQL refused them
+    with a server error)."""
+    token = register(tree.province, "write", name="Kiểm thử NUL")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    r = client.get("/api/v1/units", {"code": "P75\x00"}, **auth)
+    assert r.status_code == 422 and r.json()["code"] == "api_request_invalid"
+    body = '{"events": [{"kind": "step", "event_id": "e\\u0000", "dossier_code": "\\ud800x", "at": "2026-01-01T08:00:00+07:00"}]}'
+    r = client.post("/api/v1/dossier-events", body, content_type="application/json", **auth)
+    assert r.status_code == 422 and "NUL" in r.json()["message"] + str(r.json().get("errors"))

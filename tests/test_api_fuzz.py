@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -40,6 +42,19 @@ def _small_batches(context, body):
 @pytest.fixture
 def token(tree, issued_plan):
     return register(tree.province, "write", name="Kiểm thử ngẫu nhiên")[1]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI application closes the database connection at the end of every request
+    (`close_old_connections` on request_finished); inside a test's transaction that closes the
+    test's own connection (PostgreSQL: "the connection is closed"). Django's test client
+    disconnects it for the same reason; so does this test, for its in-process calls."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

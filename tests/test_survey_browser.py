@@ -32,6 +32,11 @@ def browser():
 
 
 def test_a_respondent_answers_on_a_phone(browser, live_server, tree, users):
+    # The live server's tests run without the per-test transaction, and the database is emptied
+    # after each of them — the questionnaires seeded by migration too: seed them again.
+    from cchc.surveys.services.questionnaires import load_seeded
+
+    load_seeded()
     stp = tree.agency("STP")
     campaign = campaign_services.campaign_create(
         actor=users.coordinator, owner=tree.province, name="Khảo sát quý III",

@@ -13,6 +13,7 @@ from cchc.core.errors import ServiceError
 from .auth import ClientAuth, RateLimited, WriteScopeRequired
 from .endpoints_read import router as read_router
 from .endpoints_write import router as write_router
+from .parser import StorableTextParser
 
 api = NinjaAPI(
     title="CCHC API",
@@ -26,6 +27,7 @@ api = NinjaAPI(
     urls_namespace="api_v1",
     openapi_url="/schema/",
     docs_url="/docs/",
+    parser=StorableTextParser(),
 )
 api.add_router("", read_router)
 api.add_router("", write_router)
@@ -82,5 +84,9 @@ def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     assert isinstance(exc, HttpError)
+    if isinstance(exc.__cause__, NinjaValidationError):
+        # django-ninja wraps whatever the body parser raises in a 400; the parser's own refusal
+        # (text the database cannot store) is a validation error like the others
+        return _invalid(request, exc.__cause__)
     code = {404: "not_found", 400: "api_request_invalid"}.get(exc.status_code, "api_error")
     return _error(request, exc.status_code, code, str(exc))
