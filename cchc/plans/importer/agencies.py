@@ -27,7 +27,8 @@ from .outline import Context
 from .paragraphs import Paragraph
 from .vocab import BODY_HEADS, area_of_text, fold
 
-# the tax authority is named after its province since 2025 ("Thuế tỉnh Đắk Lắk")
+# Since the 2025 reorganisation the tax offices are bodies named by level, "Thuế tỉnh …",
+# "Thuế thành phố …", "Thuế cơ sở …": a kind of body, like "Sở …" or "Ủy ban nhân dân …"
 _HEADS = r"(?:" + BODY_HEADS + r"|Thuế (?:tỉnh|thành phố|cơ sở))"
 _AGENCY = re.compile(r"^(?:(?:Đề nghị|Yêu cầu)\s+)?(?P<name>" + _HEADS + r"\b.*)$", re.S)
 _AGENCY_IN = re.compile(r"(?:^|[,;]\s+|\s)(?P<name>" + BODY_HEADS + r"\b)")
