@@ -5,9 +5,12 @@ For each sample that has an expected structure — tests/fixtures/plans/ and the
 target precision, recall and F1 (matching rules in cchc/plans/importer/evaluate.py), the agreement
 of the other fields of matched items, and the import time (median of 3 runs, ms); then the overall
 figures and the time to import a document of about 60 KB, of 65 KB of text-extracted tables and of
-about 100 pages (wall and CPU time: the machine may be shared).
+about 100 pages (wall and CPU time: the machine may be shared). Then each sample as the other
+forms it arrives in — DOCX with a Word table, DOCX of one paragraph per line, and PDF printed from
+the DOCX by LibreOffice (when installed) — with the tasks and targets matched in each against the
+text's (the same document must give the same structure in every form).
 
-    .venv/bin/python bench/plan_import_eval.py
+    .venv/bin/python bench/plan_import_eval.py [--no-variants]
 
 No Django needed: the importer is plain Python.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -26,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from cchc.plans.importer import parse_plan_bytes  # noqa: E402
 from cchc.plans.importer.evaluate import evaluate  # noqa: E402
+from cchc.plans.importer.extract import extract  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "plans"
 # the real documents with their expected structure, read where they are (never copied in here)
@@ -122,7 +127,51 @@ def main() -> int:
         if path.exists():
             found, ms = timed(path.read_bytes(), path.name, runs=3)
             print(f"{extra}: {ms:.0f} ms ({len(found['tasks'])} tasks)")
+    if "--no-variants" not in sys.argv:
+        variants(samples)
     return 0
+
+
+def variants(samples: list[Path]) -> None:
+    """Each sample as DOCX (Word table; one paragraph per line) and as PDF printed from the DOCX:
+    tasks and targets matched against the expected structure, beside the text's own figures."""
+    sys.path.insert(0, str(FIXTURES))
+    import shape_docs  # the test suite's builders of DOCX variants
+
+    from cchc.core.documents.pdf import docx_to_pdf, soffice_path
+
+    has_pdf = soffice_path() is not None
+    print("\nthe same documents in their other forms: tasks matched / targets matched (of expected)")
+    print(f"{'sample':44} {'text':>9} {'docx':>9} {'docx ¶':>9} {'pdf':>9}")
+    same = total = 0
+    for path in samples:
+        data = path.read_bytes()
+        want = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+
+        def score(found: dict, want: dict = want) -> str:
+            s = evaluate(found, want)
+            return f"{s['tasks'].matched}/{s['targets'].matched}"
+
+        text_score = score(parse_plan_bytes(data, path.name))
+        table_docx = shape_docs.docx_from_blocks(extract(data, path.name).blocks)
+        forms = {
+            "docx": table_docx,
+            # pasted into Word one paragraph per line; a Markdown pipe table has no such form:
+            # its cells are written one paragraph each
+            "docx ¶": shape_docs.paragraphs_from_blocks(extract(data, path.name).blocks)
+            if re.search(r"^\|[^\n]+\|\s*$", data.decode("utf-8"), re.M)
+            else shape_docs.paragraphs_of_text(data.decode("utf-8")),
+        }
+        scores = {name: score(parse_plan_bytes(body, f"ke-hoach.{name[:4]}")) for name, body in forms.items()}
+        scores["pdf"] = score(parse_plan_bytes(docx_to_pdf(table_docx), "ke-hoach.pdf")) if has_pdf else "—"
+        for name in ("docx", "pdf"):
+            if scores[name] != "—":
+                total += 1
+                same += scores[name] == text_score
+        print(
+            f"{path.name[:44]:44} {text_score:>9} {scores['docx']:>9} {scores['docx ¶']:>9} {scores['pdf']:>9}"
+        )
+    print(f"DOCX-table and PDF forms that give the text's figures: {same} of {total}")
 
 
 if __name__ == "__main__":

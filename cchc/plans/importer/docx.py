@@ -65,11 +65,15 @@ def read_docx(data: bytes) -> Document:
         body = document.element.body
         numbering = _Numbering(document)
         blocks: list = []
+        blank = False
         for child in body.iterchildren():
             if child.tag == f"{_W}p":
                 para = _docx_paragraph(child, numbering)
                 if para is not None:
+                    para.after_blank, blank = blank, False
                     blocks.append(para)
+                else:
+                    blank = True
             elif child.tag == f"{_W}tbl":
                 rows, continued = _docx_table(child)
                 if rows:

@@ -45,7 +45,7 @@ def extract(data: bytes, filename: str) -> Document:
     if not data or not data.strip():
         raise PlanImportError("Tệp rỗng, không có nội dung để nhập.")
     if suffix == ".docx":
-        doc = _printed_lines(read_docx(data))
+        doc = _pasted_text(read_docx(data))
     elif suffix == ".pdf":
         doc = read_pdf(data)
     else:
@@ -58,6 +58,21 @@ def extract(data: bytes, filename: str) -> Document:
     if doc.text_length() < 20:
         raise PlanImportError("Tệp không có nội dung văn bản để nhập.")
     return doc
+
+
+def _pasted_text(doc: Document) -> Document:
+    """A DOCX with no Word table may hold a text pasted in whole: a legal-document website's
+    (its cells between lone "|" paragraphs) is read as that text is; otherwise see _printed_lines."""
+    if not any(isinstance(b, Table) for b in doc.blocks):
+        # a bold paragraph is the text's **bold** line: the website reader reads headings by it
+        text = "".join(
+            ("\n\n" if getattr(b, "after_blank", False) else "\n")
+            + (f"**{b.text}**" if getattr(b, "bold", False) else b.text)
+            for b in doc.blocks
+        )
+        if is_scraped(text):
+            return read_scraped(text)
+    return _printed_lines(doc)
 
 
 def _printed_lines(doc: Document) -> Document:

@@ -39,6 +39,7 @@ class Para:
     text: str
     bold: bool = False
     heading: bool = False  # the source marks it as a heading (a Word heading style, "#" in Markdown)
+    after_blank: bool = False  # an empty paragraph stands before it (a DOCX of pasted text)
 
 
 @dataclass

@@ -107,7 +107,11 @@ class _Builder:
     def feed(self, table: Table, *, prefix: str, continues: bool) -> None:
         rows = [list(r) for r in table.rows]
         head = _header(rows)
-        if head is not None:
+        if head is not None and continues and self.roles and head[1] == self.roles:
+            # the next page's part of the same table: the rows above its repeated header are the
+            # rest of the row the page broke and the rows after it (a printed PDF), not a preamble
+            start, roles, page_break = 0, self.roles, True
+        elif head is not None:
             start, roles = head
             if not (continues and self.roles and len(roles) == len(self.roles)):
                 self.group, self.group_area = "", None
