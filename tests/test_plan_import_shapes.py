@@ -253,3 +253,47 @@ def test_docx_bombs_are_refused_before_parsing():
     many = docx_with(head + b"<w:p/>" * (docx_reader.MAX_PARAGRAPHS + 1) + b"</w:body></w:document>")
     with pytest.raises(PlanImportError, match="đoạn văn"):
         docx_reader.read_docx(many)
+
+
+def test_a_table_broken_over_pages_as_a_pdf_gives_it():
+    """Each page's part of a printed table: a group title and a row broken by the page, the
+    header repeated in the middle of a page, a numbered row whose words look like a header."""
+    from cchc.plans.importer.model import Table
+    from cchc.plans.importer.tables import parse_tables
+
+    header = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+    pages = [
+        Table([header, ["I", "Xây dựng cơ sở dữ liệu", "", "", ""]]),
+        Table(
+            [
+                ["", "quốc gia về quy hoạch", "", "", ""],
+                ["1", "Thu thập dữ liệu quy hoạch tỉnh", "Sở Tài chính", "Các sở", "Quý IV/2026"],
+                ["2", "Tham", "Sở Tài", "Các sở,", "Hằng"],
+            ]
+        ),
+        Table(
+            [
+                ["", "mưu báo cáo tình hình thực hiện", "chính", "ngành", "năm"],
+                header,
+                [
+                    "3",
+                    "Đề xuất điều chỉnh, bổ sung kết quả thời gian hoàn thành",
+                    "Sở Tài chính",
+                    "",
+                    "Khi có phát sinh",
+                ],
+            ]
+        ),
+    ]
+    found = parse_tables([(t, "PHỤ LỤC", k > 0) for k, t in enumerate(pages)], plan_year=2026, period=None)
+    assert [(t["stt"], t["content"], t["lead"], t["deadline"]) for t in found.tasks] == [
+        ("1", "Thu thập dữ liệu quy hoạch tỉnh", ["Sở Tài chính"], "Quý IV/2026"),
+        ("2", "Tham mưu báo cáo tình hình thực hiện", ["Sở Tài chính"], "Hằng năm"),
+        (
+            "3",
+            "Đề xuất điều chỉnh, bổ sung kết quả thời gian hoàn thành",
+            ["Sở Tài chính"],
+            "Khi có phát sinh",
+        ),
+    ]
+    assert {t["group"] for t in found.tasks} == {"I Xây dựng cơ sở dữ liệu quốc gia về quy hoạch"}

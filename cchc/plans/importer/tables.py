@@ -49,6 +49,8 @@ class TableResult:
 def _header(rows: list[list[str]]) -> tuple[int, list[str | None]] | None:
     """(index of the first data row, role of each column)."""
     for i, row in enumerate(rows[:6]):
+        if row and _NUMBER.match(row[0].strip()):
+            continue  # a numbered row is data, whatever its words ("điều chỉnh … kết quả")
         if is_header_text(" ".join(row)):
             labels = list(row)
             j = i + 1
@@ -101,6 +103,8 @@ class _Builder:
         self.areas: list[str] = []
         self.group = ""
         self.group_area: str | None = None
+        self.group_title = ""
+        self.last_was_group = False  # the row before was a group's title (a page may break it)
         self.roles: list[str | None] | None = None
         self.prefix = "PHỤ LỤC"
 
@@ -146,9 +150,22 @@ class _Builder:
         stt = cells.get("stt", "").strip()
         others = [(role, cells[role]) for role in _TEXT_ROLES if cells.get(role)]
         roman = _ROMAN.match(stt)
+        if (
+            after_break
+            and not stt
+            and self.last_was_group
+            and len(others) == 1
+            and others[0][0] in ("content", "target")
+        ):
+            # the page broke the group's title: its rest heads the next page
+            title = join_lines([self.group_title, others[0][1]])
+            self._set_group(join_lines([self.group, others[0][1]]), title)
+            return
+        self.last_was_group = False
         if roman and others and not cells.get("lead") and not cells.get("deadline"):
             title = others[0][1]
             self._set_group(f"{stt} {title}".strip(), title)
+            self.last_was_group = True
             return
         if not stt and len(others) == 1 and not self.tasks_in_group() and area_of_title(others[0][1]):
             self._set_group(others[0][1], others[0][1])
@@ -176,14 +193,14 @@ class _Builder:
                 if not cells.get(role) and prev.cells.get(role):
                     cells[role] = prev.cells[role]
         stt = number.group(1) if number else stt
-        area = self.group_area or area_of_text(cells.get("content", ""))
-        self.tasks.append(_Task(stt, self.group, area, dict(cells), own, self.prefix))
+        # without the group's area, the row's own words decide — once the page has given all of them
+        self.tasks.append(_Task(stt, self.group, self.group_area, dict(cells), own, self.prefix))
 
     def tasks_in_group(self) -> bool:
         return bool(self.tasks) and self.tasks[-1].group == self.group
 
     def _set_group(self, group: str, title: str) -> None:
-        self.group = group
+        self.group, self.group_title = group, title
         self.group_area = area_of_title(title) or area_of_title(re.sub(r"^[IVXL\d.\s]+", "", title))
         if self.group_area and self.group_area not in self.areas:
             self.areas.append(self.group_area)
@@ -202,6 +219,7 @@ class _Builder:
         out = TableResult(areas=list(self.areas))
         last_stt = ""
         for t in self.tasks:
+            t.area = t.area or area_of_text(t.cells.get("content", ""))
             where = f"STT {t.stt}" if t.stt else f"dòng không STT sau STT {last_stt}".rstrip()
             if t.stt:
                 last_stt = t.stt
