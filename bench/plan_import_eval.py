@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -31,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 from cchc.plans.importer import parse_plan_bytes  # noqa: E402
 from cchc.plans.importer.evaluate import evaluate  # noqa: E402
 from cchc.plans.importer.extract import extract  # noqa: E402
+from cchc.plans.importer.model import Table  # noqa: E402
+from cchc.plans.importer.scraped import is_scraped  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "plans"
 # the real documents with their expected structure, read where they are (never copied in here)
@@ -159,7 +160,9 @@ def variants(samples: list[Path]) -> None:
             # pasted into Word one paragraph per line; a Markdown pipe table has no such form:
             # its cells are written one paragraph each
             "docx ¶": shape_docs.paragraphs_from_blocks(extract(data, path.name).blocks)
-            if re.search(r"^\|[^\n]+\|\s*$", data.decode("utf-8"), re.M)
+            if path.suffix == ".md"
+            and not is_scraped(data.decode("utf-8"))
+            and any(isinstance(b, Table) for b in extract(data, path.name).blocks)
             else shape_docs.paragraphs_of_text(data.decode("utf-8")),
         }
         scores = {name: score(parse_plan_bytes(body, f"ke-hoach.{name[:4]}")) for name, body in forms.items()}
