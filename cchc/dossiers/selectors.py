@@ -9,7 +9,7 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,9 +23,10 @@ from cchc.orgs.models import Role
 from .choices import Channel, EventKind, Result, State
 from .deadlines import apology_deadline
 from .lifecycle import OPEN
-from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover
+from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover, Payment, PaymentStatus
 from .permissions import can_decide, can_handle, can_read
 from .personal import ApplicantView, applicant_view, normalise_phone
+from .search import personal_data_q
 
 READ_ROLES = (*SUBTREE_ROLES, Role.OFFICER)
 
@@ -71,16 +72,18 @@ def dossier_list(
         qs = qs.filter(channel=f.channel)
     if f.q.strip():
         text = f.q.strip()
-        qs = qs.filter(
-            Q(code__icontains=text) | Q(applicant_id_number=text) | Q(applicant_phone=normalise_phone(text))
-        )
+        # by the applicant's ID number or phone only where the user may see personal data
+        personal = Q(applicant_id_number=text) | Q(applicant_phone=normalise_phone(text))
+        allowed = personal_data_q(user)
+        qs = qs.filter(Q(code__icontains=text) | (personal & allowed if allowed is not None else personal))
     if f.received_from:
         qs = qs.filter(received_at__date__gte=f.received_from)
     if f.received_to:
         qs = qs.filter(received_at__date__lte=f.received_to)
     if f.overdue:
         qs = qs.filter(state__in=OPEN, current_due_at__lt=now or timezone.now())
-    return qs.order_by("-submitted_at", "-id")
+    paid = Payment.objects.filter(dossier=OuterRef("pk"), status=PaymentStatus.PAID)
+    return qs.annotate(fee_paid=Exists(paid)).order_by("-submitted_at", "-id")
 
 
 def dossier_get(*, user: Actor, code: str | None = None, pk: int | None = None) -> Dossier:
@@ -97,6 +100,7 @@ def dossier_get(*, user: Actor, code: str | None = None, pk: int | None = None) 
                 queryset=Handover.objects.select_related("from_user", "to_user", "from_unit", "to_unit"),
             ),
             "payments",
+            "received_components",
         ),
         **lookup,
     )
