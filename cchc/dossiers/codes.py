@@ -23,7 +23,6 @@ from cchc.core.workingtime import to_local
 
 from .models import Dossier, DossierSequence, Feedback
 
-
 # `<unit code>-<yymmdd>-<number>`: the unit code in capitals, digits, dots or underscores
 CODE_RE = re.compile(r"^(?:PAKN-)?[A-Z0-9][A-Z0-9._]*-\d{6}-\d{4,}$")
 

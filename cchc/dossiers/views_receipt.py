@@ -62,7 +62,7 @@ def receipt_slip(request: AuthedRequest, code: str):
         "dossiers/receipt_slip.html",
         {
             "d": d,
-            "f": dossier_facts(d, d.applicant),
+            "f": dossier_facts(d, selectors.mask_personal(d, request.user)),
             "fee": fee_state(d),
             "fee_label": money(d.fee_amount),
             "lookup_url": url,
@@ -77,7 +77,8 @@ def fee_receipt(request: AuthedRequest, code: str, ext: str):
     d = selectors.dossier_get(user=request.user, code=code)
     url = lookup_url(request, d.code)
     try:
-        docx = build_fee_receipt(d, d.applicant, qr_png=qr_png(url), lookup_url=url).to_bytes()
+        applicant = selectors.mask_personal(d, request.user)
+        docx = build_fee_receipt(d, applicant, qr_png=qr_png(url), lookup_url=url).to_bytes()
     except FormUnavailable as exc:
         return render(
             request, "core/error.html", {"title": "Chưa có biên lai", "message": str(exc)}, status=404
