@@ -289,3 +289,16 @@ def test_a_refused_checklist_leaves_no_trace_on_acceptance(w):
 def test_only_handlers_record_the_checklist(w, users):
     with pytest.raises(PermissionDenied):
         w.receive(actor=users.leader, components=all_received(w))
+
+
+def test_the_queue_stops_counting_past_its_cap(client, w, monkeypatch):
+    from cchc.dossiers.paging import CappedPaginator
+
+    for hour in (8, 9, 10):
+        w.receive(at=local(2026, 3, 2, hour))
+    client.login(username=w.desk_officer.username, password=PASSWORD)
+    assert "3 hồ sơ." in client.get(reverse("dossiers:list")).content.decode()
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    response = client.get(reverse("dossiers:list"))
+    assert "Hơn 2 hồ sơ: lọc theo trạng thái" in response.content.decode()
+    assert len(response.context["rows"]) == 2  # the capped count bounds the pages too

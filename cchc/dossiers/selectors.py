@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
-from cchc.core.working_calendar import policy_for_unit
+from cchc.core.working_calendar import policies_for_units
 from cchc.core.workingtime import to_local
 from cchc.orgs.access import SUBTREE_ROLES, Access
-from cchc.orgs.models import Role
+from cchc.orgs.models import Role, Unit
 
 from .choices import Channel, EventKind, Result, State
 from .deadlines import apology_deadline
@@ -259,18 +259,23 @@ def dossier_apology_warnings(
     if user is not SYSTEM:
         scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
         qs = qs.filter(scope) if scope is not None else qs
-    policies: dict[int, object] = {}
-    out = []
-    for d in qs.select_related("procedure", "handling_unit", "receiving_unit"):
-        policy = policies.get(d.handling_unit_id) or policies.setdefault(
-            d.handling_unit_id, policy_for_unit(d.handling_unit)
-        )
-        deadline = apology_deadline(policy, d.current_due_at)
+    # judged on three columns; only the dossiers warned about are read whole
+    candidates = list(qs.values_list("pk", "handling_unit_id", "current_due_at"))
+    units = Unit.objects.only("path").in_bulk({unit_id for _, unit_id, _ in candidates})
+    policies = policies_for_units(units.values())  # two queries, not two a unit
+    hits = []
+    for pk, unit_id, due in candidates:
+        policy = policies[tuple(units[unit_id].ancestor_ids())]
+        deadline = apology_deadline(policy, due)
         if deadline < now:
             continue
         left = policy.working_time_between(now, deadline)
         if left <= dt.timedelta(hours=within_hours):
-            out.append(ApologyWarning(d, deadline, d.current_due_at, left))
+            hits.append((pk, deadline, due, left))
+    dossiers = Dossier.objects.select_related("procedure", "handling_unit", "receiving_unit").in_bulk(
+        [pk for pk, *_ in hits]
+    )
+    out = [ApologyWarning(dossiers[pk], deadline, due, left) for pk, deadline, due, left in hits]
     return sorted(out, key=lambda w: (w.deadline, w.dossier.code))
 
 

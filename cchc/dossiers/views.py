@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -35,6 +34,7 @@ from .fees import receipt_panel
 from .lifecycle import allowed
 from .messages import moment
 from .models import PaymentStatus
+from .paging import CappedPaginator
 from .search import may_search_personal
 
 E = EventKind
@@ -64,7 +64,7 @@ def dossier_list(request: AuthedRequest):
     qs = selectors.dossier_list(user=request.user, filters=filters)
     if deadline == "sap_den_han":
         qs = qs.filter(pk__in=[w.dossier.pk for w in warnings])
-    page = Paginator(qs, PAGE_SIZE).get_page(g.get("trang"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(g.get("trang"))
     rows = [(d, selectors.mask_personal(d, request.user)) for d in page.object_list]
     kept = {k: v for k, v in g.items() if k != "trang" and v}
     today = timezone.localdate()

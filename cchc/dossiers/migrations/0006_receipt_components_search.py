@@ -49,6 +49,10 @@ class Migration(migrations.Migration):
             name='dossier',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='received_components', to='dossiers.dossier'),
         ),
+        migrations.AddIndex(
+            model_name='dossier',
+            index=models.Index(fields=['-submitted_at', '-id'], name='dossier_queue_order'),
+        ),
     ]
 
 

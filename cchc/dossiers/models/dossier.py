@@ -135,6 +135,8 @@ class Dossier(models.Model):
             models.Index(fields=["handling_unit", "received_at"], name="dossier_unit_received"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_desk_received"),
             models.Index(fields=["handling_unit", "finished_at"], name="dossier_unit_finished"),
+            # the queue's order (selectors.dossier_list): a page is read from the index, not sorted
+            models.Index(fields=["-submitted_at", "-id"], name="dossier_queue_order"),
             # the staff search by ID number (cchc.dossiers.search)
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
             # the open dossiers, judged when the live indicators are read (indicators.live)
