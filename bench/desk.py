@@ -105,7 +105,7 @@ def engine_main(database_url: str, count: int, seed: str, runs: int) -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)  # as `cchc serve` does
     imported, created = 0.0, 0
-    if Dossier.objects.count() < count:  # else a kept database (BENCH_DESK_KEEP=1), loaded before
+    if not Dossier.objects.exists():  # else a kept database (BENCH_DESK_KEEP=1), loaded before
         units_load_administrative(actor=SYSTEM)
         province_agencies_create(actor=SYSTEM, province=Unit.objects.get(code=PROVINCE))
         load_demo_catalogue(province=Unit.objects.get(code=PROVINCE), actor=SYSTEM)
