@@ -302,3 +302,13 @@ def test_the_queue_stops_counting_past_its_cap(client, w, monkeypatch):
     response = client.get(reverse("dossiers:list"))
     assert "Hơn 2 hồ sơ: lọc theo trạng thái" in response.content.decode()
     assert len(response.context["rows"]) == 2  # the capped count bounds the pages too
+
+
+def test_the_queue_finds_a_whole_code_as_typed_and_a_part_of_one(w, users):
+    from cchc.dossiers.selectors import DossierFilters, dossier_list
+
+    a = w.receive(at=local(2026, 3, 2, 9))
+    b = w.receive(at=local(2026, 3, 3, 9))
+    for typed in (a.code, a.code.lower(), " P75.STP-260302 -0001 "):
+        assert list(dossier_list(user=users.leader, filters=DossierFilters(q=typed))) == [a]
+    assert set(dossier_list(user=users.leader, filters=DossierFilters(q="P75.STP-2603"))) == {a, b}

@@ -21,6 +21,7 @@ from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 
 from .choices import Channel, EventKind, Result, State
+from .codes import is_standard
 from .deadlines import apology_deadline
 from .lifecycle import OPEN
 from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover, Payment, PaymentStatus
@@ -75,7 +76,10 @@ def dossier_list(
         # by the applicant's ID number or phone only where the user may see personal data
         personal = Q(applicant_id_number=text) | Q(applicant_phone=normalise_phone(text))
         allowed = personal_data_q(user)
-        qs = qs.filter(Q(code__icontains=text) | (personal & allowed if allowed is not None else personal))
+        # a whole code (as printed on the slip) is found on the index; a part of one by a scan
+        forms = typed_code_forms(text)
+        by_code = Q(code__in=forms) if any(is_standard(c) for c in forms) else Q(code__icontains=text)
+        qs = qs.filter(by_code | (personal & allowed if allowed is not None else personal))
     if f.received_from:
         qs = qs.filter(received_at__date__gte=f.received_from)
     if f.received_to:
