@@ -160,7 +160,7 @@ def engine_main(database_url: str, count: int, seed: str, runs: int) -> dict:
             services.payment_record_at_desk(actor=officer, dossier=d)
         received.append(d)
     imported_one = (
-        Dossier.objects.filter(handling_unit=commune).exclude(created_by=officer).order_by("-id").first()
+        Dossier.objects.filter(handling_unit=commune, created_by__isnull=True).order_by("-id").first()
     )
 
     desk, coord = Client(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
@@ -168,6 +168,7 @@ def engine_main(database_url: str, count: int, seed: str, runs: int) -> dict:
     coord.force_login(coordinator)
     commune_total = Dossier.objects.filter(handling_unit=commune).count()
     pages = [
+        ("mốc so sánh: trang tìm kiếm chưa nhập gì", desk, "/ho-so/tim-theo-nguoi-nop/"),
         ("hàng đợi của một cửa xã, trang 1", desk, "/ho-so/"),
         ("hàng đợi của một cửa xã, trang 40", desk, "/ho-so/?trang=40"),
         ("hàng đợi của điều phối tỉnh, trang 1", coord, "/ho-so/"),

@@ -73,13 +73,17 @@ def dossier_list(
         qs = qs.filter(channel=f.channel)
     if f.q.strip():
         text = f.q.strip()
-        # by the applicant's ID number or phone only where the user may see personal data
-        personal = Q(applicant_id_number=text) | Q(applicant_phone=normalise_phone(text))
-        allowed = personal_data_q(user)
-        # a whole code (as printed on the slip) is found on the index; a part of one by a scan
         forms = typed_code_forms(text)
-        by_code = Q(code__in=forms) if any(is_standard(c) for c in forms) else Q(code__icontains=text)
-        qs = qs.filter(by_code | (personal & allowed if allowed is not None else personal))
+        if any(is_standard(c) for c in forms):  # a whole code, as printed on the slip: the index
+            qs = qs.filter(code__in=forms)
+        else:  # a part of a code; the applicant's ID number or phone only where the user may see them
+            cond = Q(code__icontains=text)
+            phone = normalise_phone(text)
+            allowed = personal_data_q(user)
+            if phone.isdigit():
+                personal = Q(applicant_id_number=text) | Q(applicant_phone=phone)
+                cond |= personal & allowed if allowed is not None else personal
+            qs = qs.filter(cond)
     if f.received_from:
         qs = qs.filter(received_at__date__gte=f.received_from)
     if f.received_to:
