@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 CAP = 10_000
 
@@ -17,7 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        qs: QuerySet = self.object_list  # type: ignore[assignment]  # the queue is a queryset
+        n = qs.order_by().values("pk")[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 
