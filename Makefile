@@ -85,6 +85,8 @@ bench: venv
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/dossiers_import.py
 	@echo "==> Tiếp nhận hồ sơ: độ trễ đến lúc lưu, CSDL có sẵn 200.000 hồ sơ (SQLite và PostgreSQL)"
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/dossier_receipt.py
+	@echo "==> Một cửa: hàng đợi, trang hồ sơ, giấy hẹn, tìm theo người nộp với 200.000 hồ sơ (SQLite và PostgreSQL)"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/desk.py
 	@echo "==> Chỉ số trực tiếp trên PostgreSQL, 5.000.000 hồ sơ: tính lại, sự kiện → số liệu, trang tổng hợp (lần đầu nạp dữ liệu ~30 phút)"
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/indicators_live.py
 	@echo "==> Báo cáo định kỳ: báo cáo năm tổng hợp của tỉnh từ 130 báo cáo, trang tình hình nộp (SQLite và PostgreSQL)"

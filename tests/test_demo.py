@@ -49,12 +49,22 @@ def test_demo_province_has_a_plan_in_every_state():
     from cchc.dossiers.lifecycle import STATE_FIELDS, dossier_replay
     from cchc.dossiers.models import Dossier
 
-    assert result["dossiers"] > 1500 and Dossier.objects.count() == result["dossiers"]
+    desk = result["desk_dossiers"]
+    assert result["dossiers"] > 1500 and Dossier.objects.count() == result["dossiers"] + desk
     for dossier in Dossier.objects.order_by("?")[:50]:
         state = dossier_replay(dossier.events.order_by("sequence"))
         assert all(
             getattr(state, name) == getattr(dossier, name) for name in STATE_FIELDS if name != "fee_amount"
         )
+    # a morning at the desk of Sở Tư pháp: components ticked, fees paid at the desk, online, not yet
+    from cchc.dossiers.fees import fee_state
+    from cchc.dossiers.models import ReceivedComponent
+
+    at_desk = list(Dossier.objects.filter(receiving_unit__code="P75.STP").exclude(applicant_search=""))
+    assert desk == len(at_desk) == 8
+    assert ReceivedComponent.objects.filter(dossier__in=at_desk).count() >= 8
+    assert {fee_state(d).key for d in at_desk} >= {"paid_desk", "paid_online", "unpaid"}
+    assert all(d.fee_amount > 0 for d in at_desk if fee_state(d).key != "none")
     # indicators: the province's figures are there, and the stored totals equal a fresh computation
     from cchc.indicators import live
     from cchc.indicators.rebuild import rebuild
@@ -63,7 +73,7 @@ def test_demo_province_has_a_plan_in_every_state():
     province = Unit.objects.get(code="P75")
     year = live.unit_values(province, "2026")
     before = live.unit_values(province, "2025")["tiep_nhan"].value  # December 2025 receipts
-    assert year["tiep_nhan"].value + before == result["dossiers"] and 50 < year["dung_han"].value < 100
+    assert year["tiep_nhan"].value + before == result["dossiers"] + desk and 50 < year["dung_han"].value < 100
     assert rebuild(check=True).differences == []
     assert ManualReport.objects.count() > 100
     # targets bound to what measures them; feedback in every state; the 766 index computed

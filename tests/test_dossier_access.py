@@ -98,6 +98,36 @@ MATRIX = [
         PROVINCE | {"desk"},
         200,
     ),
+    # the checklist of a procedure's components (the receipt form's partial)
+    (
+        "receipt checklist",
+        "get",
+        lambda o: reverse("dossiers:receipt_components") + f"?procedure={o.d.procedure_id}",
+        DESKS,
+        200,
+    ),
+    # the search by personal data: those who may handle some dossier (leaders never)
+    (
+        "search by the applicant",
+        "get",
+        lambda o: reverse("dossiers:personal_search") + "?ten=nguyen",
+        DESKS,
+        200,
+    ),
+    (
+        "receipt slip (own unit)",
+        "get",
+        lambda o: reverse("dossiers:slip", args=[o.d.code]),
+        PROVINCE | HANDLERS,
+        200,
+    ),
+    (
+        "fee receipt (own unit)",
+        "get",
+        lambda o: reverse("dossiers:fee_receipt", args=[o.d.code, "docx"]),
+        PROVINCE | HANDLERS,
+        200,
+    ),
     ("feedback list", "get", lambda o: reverse("dossiers:feedback_list"), EVERYONE, 200),
     (
         "feedback (own unit)",
@@ -133,6 +163,7 @@ def objects(tree, users):
     o = Objects()
     o.desk = w.desk
     o.d = w.receive()
+    services.payment_record_at_desk(actor=w.desk_officer, dossier=o.d)  # so that it has a fee receipt
     commune = tree.communes[0]
     commune_procedure = make_procedure(
         tree.province, code="2.000986", name="Chứng thực bản sao", level=Level.COMMUNE, steps=False

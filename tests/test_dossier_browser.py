@@ -69,6 +69,8 @@ def test_desk_receives_and_citizen_looks_it_up(browser, live_server, tree, users
         page.fill("#id_applicant_phone", "0987 654 321")
         page.fill("#id_applicant_address", ADDRESS)
         page.check("#id_vneid_authenticated")
+        for component in w.procedure.components.all():  # the checklist: both handed in
+            page.check(f"#tp-{component.pk}")
         shot(page, "1-tiep-nhan")
         page.get_by_role("button", name="Ghi nhận").click()
         page.wait_for_selector("text=Đã tiếp nhận hồ sơ")

@@ -6,6 +6,7 @@ query per use); the audited writes, which need the access rules, are `cchc.orgs.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any, Protocol, cast
 
 from django.db.models import Count, Max
@@ -54,6 +55,24 @@ def current_calendar() -> WorkingCalendar:
             _cache["key"] = key
         calendar: WorkingCalendar = _cache["calendar"]
         return calendar
+
+
+def policies_for_units(units: Iterable[_Unit]) -> dict[tuple[int, ...], DuePolicy]:
+    """`policy_for_unit` of many units in two queries, keyed by `tuple(unit.ancestor_ids())`
+    (units that share their ancestry share their policy)."""
+    paths = {tuple(u.ancestor_ids()) for u in units}
+    ids = {i for path in paths for i in path}
+    schedules = {s.unit_id: s for s in WorkSchedule.objects.filter(unit_id__in=ids)}
+    calendar = current_calendar()
+    out: dict[tuple[int, ...], DuePolicy] = {}
+    for path in paths:
+        schedule = next((schedules[i] for i in reversed(path) if i in schedules), None)
+        out[path] = (
+            DuePolicy(calendar)
+            if schedule is None
+            else DuePolicy(calendar, WorkingHours.parse(schedule.hours), schedule.cutoff)
+        )
+    return out
 
 
 def policy_for_unit(unit: _Unit | None) -> DuePolicy:

@@ -40,6 +40,8 @@ from cchc.targets.demo import bind_demo_targets
 from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
+from .desk import load_desk_demo
+
 DATA = Path(__file__).parent / "data"
 SOURCE_PLAN = DATA / "ubnd-binhphuoc-2023.expected.json"
 SOURCE_YEAR = 2023
@@ -312,13 +314,22 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     log("Báo cáo định kỳ quý trước của một số đơn vị (đã gửi, đã tiếp nhận, bị trả lại)…")
     load_reports_demo(province, users, today=today)
 
+    log("Một buổi tiếp nhận tại Sở Tư pháp: thành phần hồ sơ, phí, lệ phí đã nộp và chưa nộp…")
+    desk_dossiers = load_desk_demo(province, users["canbo.tuphap"], as_of=as_of)
+
     log("Khảo sát sự hài lòng (SIPAS): đợt quý IV năm trước và 6 tháng đầu năm nay…")
     load_survey_demo(province, coordinator, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
         f"{dossier_report.created} hồ sơ một cửa."
     )
-    return {"plan": plan, "unresolved": sorted(set(unresolved)), "dossiers": dossier_report.created, **counts}
+    return {
+        "plan": plan,
+        "unresolved": sorted(set(unresolved)),
+        "dossiers": dossier_report.created,
+        "desk_dossiers": desk_dossiers,
+        **counts,
+    }
 
 
 def _load_dossiers(*, year: int, count: int, as_of: dt.datetime):

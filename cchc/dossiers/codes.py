@@ -4,17 +4,32 @@ The unit is the handling unit (the competent agency or commune), the date is the
 the first contact (receipt or submission), the number counts from 1 per unit and day, at least
 four digits. Feedback codes carry the prefix `PAKN-`. Numbers are taken from `DossierSequence`
 under a row lock, so two desks never issue the same code.
+
+One format for every path (docs/dossier-codes.md): the desk, the online channel and the API's
+receipt all go through `services.dossier_receive`, which issues the code here; an import keeps
+the code the sending system issued (the citizen's slip carries it), which the national portal
+and the generator write in the same shape (`CODE_RE`); a code typed by a person is read with
+`typed_code_forms` (spaces dropped, upper case).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import IntegrityError, transaction
 
 from cchc.core.workingtime import to_local
 
 from .models import Dossier, DossierSequence, Feedback
+
+# `<unit code>-<yymmdd>-<number>`: the unit code in capitals, digits, dots or underscores
+CODE_RE = re.compile(r"^(?:PAKN-)?[A-Z0-9][A-Z0-9._]*-\d{6}-\d{4,}$")
+
+
+def is_standard(code: str) -> bool:
+    """Whether `code` has the one format of dossier (and feedback) codes."""
+    return bool(CODE_RE.match(code or ""))
 
 
 def next_number(scope: str, day: dt.date) -> int:

@@ -14,6 +14,7 @@ from cchc.procedures.models import format_duration
 from . import tt03_forms as tt03
 from .choices import EventKind, ReturnMethod
 from .personal import ApplicantView
+from .qr import qr_png
 
 FORMS = {
     "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
@@ -54,12 +55,14 @@ def _superior(unit: Unit) -> str:
     return parent.body_name if parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE) else parent.name
 
 
-def dossier_facts(dossier, applicant: ApplicantView) -> tt03.DossierFacts:
-    """The dossier as the forms need it; `applicant` is what the user may see (masked or not)."""
+def dossier_facts(dossier, applicant: ApplicantView, *, lookup_url: str = "") -> tt03.DossierFacts:
+    """The dossier as the forms need it; `applicant` is what the user may see (masked or not).
+    The components are those the desk ticked at receipt (`ReceivedComponent`), not the
+    procedure's catalogue; `lookup_url` (absolute) puts the lookup's QR code on form 01."""
     procedure, desk = dossier.procedure, dossier.receiving_unit
     components = [
-        tt03.Component(name=c.name, copies=c.copies or 1)
-        for c in procedure.components.order_by("position", "id")
+        tt03.Component(name=c.name, original=c.get_form_display(), copies=c.count)
+        for c in dossier.received_components.all()
     ]
     officer = dossier.created_by
     return tt03.DossierFacts(
@@ -84,6 +87,8 @@ def dossier_facts(dossier, applicant: ApplicantView) -> tt03.DossierFacts:
         components=components,
         officer_name=_person(officer),
         officer_phone="",
+        lookup_url=lookup_url,
+        qr_png=qr_png(lookup_url) if lookup_url else None,
     )
 
 
@@ -96,9 +101,9 @@ def _day(event) -> dt.date:
     return to_local(event.at).date()
 
 
-def build_form(number: str, dossier, applicant: ApplicantView) -> OfficialDocument:
+def build_form(number: str, dossier, applicant: ApplicantView, *, lookup_url: str = "") -> OfficialDocument:
     """Form `number` ("01"…"06") of the dossier, or FormUnavailable."""
-    f = dossier_facts(dossier, applicant)
+    f = dossier_facts(dossier, applicant, lookup_url=lookup_url if number == "01" else "")
     code = dossier.code
     if number == "01":
         if dossier.received_at is None:

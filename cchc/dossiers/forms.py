@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.urls import reverse
 
 from cchc.core.uploads import ACCEPT_ATTR
 from cchc.core.widgets import VietnameseDateField
@@ -92,6 +93,14 @@ class ReceiptForm(forms.Form):
         self.fields["receiving_unit"].queryset = receiving_units
         self.fields["procedure"].queryset = procedures
         self.fields["handling_unit"].queryset = handling_units
+        # the checklist of the chosen procedure's components (cchc.dossiers.views_receipt)
+        self.fields["procedure"].widget.attrs.update(
+            {
+                "hx-get": reverse("dossiers:receipt_components"),
+                "hx-target": "#checklist",
+                "hx-trigger": "change",
+            }
+        )
 
     def clean(self):
         data = super().clean()

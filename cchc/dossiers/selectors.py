@@ -9,23 +9,25 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
-from cchc.core.working_calendar import policy_for_unit
+from cchc.core.working_calendar import policies_for_units
 from cchc.core.workingtime import to_local
 from cchc.orgs.access import SUBTREE_ROLES, Access
-from cchc.orgs.models import Role
+from cchc.orgs.models import Role, Unit
 
 from .choices import Channel, EventKind, Result, State
+from .codes import is_standard
 from .deadlines import apology_deadline
 from .lifecycle import OPEN
-from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover
+from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover, Payment, PaymentStatus
 from .permissions import can_decide, can_handle, can_read
 from .personal import ApplicantView, applicant_view, normalise_phone
+from .search import personal_data_q
 
 READ_ROLES = (*SUBTREE_ROLES, Role.OFFICER)
 
@@ -71,16 +73,25 @@ def dossier_list(
         qs = qs.filter(channel=f.channel)
     if f.q.strip():
         text = f.q.strip()
-        qs = qs.filter(
-            Q(code__icontains=text) | Q(applicant_id_number=text) | Q(applicant_phone=normalise_phone(text))
-        )
+        forms = typed_code_forms(text)
+        if any(is_standard(c) for c in forms):  # a whole code, as printed on the slip: the index
+            qs = qs.filter(code__in=forms)
+        else:  # a part of a code; the applicant's ID number or phone only where the user may see them
+            cond = Q(code__icontains=text)
+            phone = normalise_phone(text)
+            allowed = personal_data_q(user)
+            if phone.isdigit():
+                personal = Q(applicant_id_number=text) | Q(applicant_phone=phone)
+                cond |= personal & allowed if allowed is not None else personal
+            qs = qs.filter(cond)
     if f.received_from:
         qs = qs.filter(received_at__date__gte=f.received_from)
     if f.received_to:
         qs = qs.filter(received_at__date__lte=f.received_to)
     if f.overdue:
         qs = qs.filter(state__in=OPEN, current_due_at__lt=now or timezone.now())
-    return qs.order_by("-submitted_at", "-id")
+    paid = Payment.objects.filter(dossier=OuterRef("pk"), status=PaymentStatus.PAID)
+    return qs.annotate(fee_paid=Exists(paid)).order_by("-submitted_at", "-id")
 
 
 def dossier_get(*, user: Actor, code: str | None = None, pk: int | None = None) -> Dossier:
@@ -97,6 +108,7 @@ def dossier_get(*, user: Actor, code: str | None = None, pk: int | None = None) 
                 queryset=Handover.objects.select_related("from_user", "to_user", "from_unit", "to_unit"),
             ),
             "payments",
+            "received_components",
         ),
         **lookup,
     )
@@ -255,18 +267,23 @@ def dossier_apology_warnings(
     if user is not SYSTEM:
         scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
         qs = qs.filter(scope) if scope is not None else qs
-    policies: dict[int, object] = {}
-    out = []
-    for d in qs.select_related("procedure", "handling_unit", "receiving_unit"):
-        policy = policies.get(d.handling_unit_id) or policies.setdefault(
-            d.handling_unit_id, policy_for_unit(d.handling_unit)
-        )
-        deadline = apology_deadline(policy, d.current_due_at)
+    # judged on three columns; only the dossiers warned about are read whole
+    candidates = list(qs.values_list("pk", "handling_unit_id", "current_due_at"))
+    units = Unit.objects.only("path").in_bulk({unit_id for _, unit_id, _ in candidates})
+    policies = policies_for_units(units.values())  # two queries, not two a unit
+    hits = []
+    for pk, unit_id, due in candidates:
+        policy = policies[tuple(units[unit_id].ancestor_ids())]
+        deadline = apology_deadline(policy, due)
         if deadline < now:
             continue
         left = policy.working_time_between(now, deadline)
         if left <= dt.timedelta(hours=within_hours):
-            out.append(ApologyWarning(d, deadline, d.current_due_at, left))
+            hits.append((pk, deadline, due, left))
+    dossiers = Dossier.objects.select_related("procedure", "handling_unit", "receiving_unit").in_bulk(
+        [pk for pk, *_ in hits]
+    )
+    out = [ApologyWarning(dossiers[pk], deadline, due, left) for pk, deadline, due, left in hits]
     return sorted(out, key=lambda w: (w.deadline, w.dossier.code))
 
 

@@ -66,6 +66,8 @@ class DossierFacts:
     components: list[Component] = field(default_factory=list)
     officer_name: str = ""
     officer_phone: str = ""
+    lookup_url: str = ""  # the public lookup of the dossier, printed under its QR code
+    qr_png: bytes | None = None
 
 
 def _header(doc: OfficialDocument, f: DossierFacts, *, number: str | None, day) -> None:
@@ -97,6 +99,13 @@ def form_01_receipt(f: DossierFacts) -> OfficialDocument:
     doc.paragraph(f"4. Thời gian nhận hồ sơ: {_at(f.received_at)}", indent=False)
     doc.paragraph(f"5. Thời gian trả kết quả giải quyết hồ sơ: {_at(f.due_at)}", indent=False)
     doc.paragraph(f"6. Đăng ký nhận kết quả tại: {f.return_method}", indent=False)
+    if f.qr_png:
+        doc.picture(
+            f.qr_png,
+            width_mm=28,
+            caption="Quét mã để tra cứu tình trạng hồ sơ và đánh giá sự hài lòng"
+            + (f": {f.lookup_url}" if f.lookup_url else ""),
+        )
     doc.signatures(
         ("Người nộp hồ sơ", "(Ký và ghi rõ họ tên)", f.applicant_name),
         ("Người tiếp nhận hồ sơ", "(Ký và ghi rõ họ tên)", f.officer_name),

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,14 +25,17 @@ from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Role, Unit, UnitKind, User
 from cchc.procedures.models import Procedure
 
+from . import checklist, selectors, services
 from . import forms as f
-from . import selectors, services
 from .choices import Channel, EventKind, State
 from .deadlines import dossier_due_explained
 from .documents import FORMS
+from .fees import receipt_panel
 from .lifecycle import allowed
 from .messages import moment
 from .models import PaymentStatus
+from .paging import CappedPaginator
+from .search import may_search_personal
 
 E = EventKind
 PAGE_SIZE = 25
@@ -62,7 +64,7 @@ def dossier_list(request: AuthedRequest):
     qs = selectors.dossier_list(user=request.user, filters=filters)
     if deadline == "sap_den_han":
         qs = qs.filter(pk__in=[w.dossier.pk for w in warnings])
-    page = Paginator(qs, PAGE_SIZE).get_page(g.get("trang"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(g.get("trang"))
     rows = [(d, selectors.mask_personal(d, request.user)) for d in page.object_list]
     kept = {k: v for k, v in g.items() if k != "trang" and v}
     today = timezone.localdate()
@@ -80,6 +82,7 @@ def dossier_list(request: AuthedRequest):
             "deadline": deadline,
             "warnings": warnings,
             "can_receive": _receiving_units(request.user).exists(),
+            "can_search_personal": may_search_personal(request.user),
             "register_units": _register_units(request.user),
             "register_from": today.replace(day=1),
             "register_to": today,
@@ -137,7 +140,11 @@ def dossier_receive(request: AuthedRequest):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.dossier_receive(actor=request.user, **form.service_arguments())
+            dossier = services.dossier_receive(
+                actor=request.user,
+                **form.service_arguments(),
+                components=checklist.received(form.cleaned_data["procedure"], request.POST),
+            )
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -149,7 +156,8 @@ def dossier_receive(request: AuthedRequest):
                 text = f"Đã lập phiếu từ chối tiếp nhận hồ sơ {dossier.code}."
             messages.success(request, text)
             return redirect("dossiers:detail", code=dossier.code)
-    return render(request, "dossiers/receive.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "checklist": checklist.rows_for_form(form, request.POST)}
+    return render(request, "dossiers/receive.html", context, status=400 if form.errors else 200)
 
 
 # --- one dossier -----------------------------------------------------------------------------------
@@ -299,6 +307,7 @@ def dossier_detail(request: AuthedRequest, code: str):
             "actions": available_actions(d),
             "documents": _forms_available(d),
             "fee_label": money(d.fee_amount) if d.fee_amount else "không",
+            "receipt": receipt_panel(d),
             "payments": [(p, money(p.amount)) for p in d.payments.all()],
             "overdue": d.state in (State.RECEIVED, State.IN_PROGRESS)
             and d.current_due_at is not None

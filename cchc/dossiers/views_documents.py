@@ -17,6 +17,7 @@ from cchc.orgs.models import Unit
 from . import selectors
 from .documents import FORMS, FormUnavailable, build_form, build_register
 from .forms import RegisterForm
+from .qr import lookup_path
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -38,7 +39,8 @@ def dossier_form(request: AuthedRequest, code: str, number: str, ext: str):
             status=404,
         )
     try:
-        docx = build_form(number, d, d.applicant).to_bytes()
+        lookup_url = request.build_absolute_uri(lookup_path(d.code))
+        docx = build_form(number, d, d.applicant, lookup_url=lookup_url).to_bytes()
     except FormUnavailable as exc:
         return render(
             request, "core/error.html", {"title": "Chưa có biểu mẫu", "message": str(exc)}, status=404

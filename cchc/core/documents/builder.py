@@ -175,6 +175,13 @@ class OfficialDocument:
                 self._para(cell, "")
             self._para(cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
+    def picture(self, image: bytes, *, width_mm: float, caption: str = "") -> None:
+        """An image (PNG) centred, with an optional caption in italics below (a QR code)."""
+        self.doc.add_picture(io.BytesIO(image), width=Mm(width_mm))
+        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if caption:
+            self._para(self.doc, caption, italic=True, size=self.size - 2, align=WD_ALIGN_PARAGRAPH.CENTER)
+
     def recipients(self, lines: Sequence[str]) -> None:
         self._para(self.doc, "Nơi nhận:", bold=True, italic=True, size=12)
         for line in lines:

@@ -1,10 +1,12 @@
 from .dossier import PERSONAL_FIELDS, Dossier, DossierEvent, DossierSequence, Handover
 from .feedback import FEEDBACK_PERSONAL_FIELDS, Feedback, FeedbackEvent, FeedbackEventKind, FeedbackState
 from .payment import Payment, PaymentMethod, PaymentStatus, Rating
+from .receipt import ComponentForm, ReceivedComponent
 
 __all__ = [
     "FEEDBACK_PERSONAL_FIELDS",
     "PERSONAL_FIELDS",
+    "ComponentForm",
     "Dossier",
     "DossierEvent",
     "DossierSequence",
@@ -17,4 +19,5 @@ __all__ = [
     "PaymentMethod",
     "PaymentStatus",
     "Rating",
+    "ReceivedComponent",
 ]

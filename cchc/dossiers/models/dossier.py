@@ -17,6 +17,7 @@ PERSONAL_FIELDS = (
     "applicant_phone",
     "applicant_email",
     "applicant_address",
+    "applicant_search",
 )
 
 
@@ -57,6 +58,8 @@ class Dossier(models.Model):
     applicant_phone = models.CharField("số điện thoại", max_length=20, blank=True)
     applicant_email = models.EmailField("thư điện tử", blank=True)
     applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
+    # the name folded (`cchc.core.text.fold`): the staff search by name ignores accents and case
+    applicant_search = models.CharField(max_length=255, blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -132,6 +135,10 @@ class Dossier(models.Model):
             models.Index(fields=["handling_unit", "received_at"], name="dossier_unit_received"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_desk_received"),
             models.Index(fields=["handling_unit", "finished_at"], name="dossier_unit_finished"),
+            # the queue's order (selectors.dossier_list): a page is read from the index, not sorted
+            models.Index(fields=["-submitted_at", "-id"], name="dossier_queue_order"),
+            # the staff search by ID number (cchc.dossiers.search)
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
             # the open dossiers, judged when the live indicators are read (indicators.live)
             models.Index(
                 fields=["handling_unit", "received_at"],

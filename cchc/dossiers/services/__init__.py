@@ -28,11 +28,12 @@ from .feedback import (
 )
 from .pauses import dossier_apologise, dossier_request_supplement, dossier_supplement_received
 from .payments import PaymentStarted, payment_confirm, payment_record_at_desk, payment_start
-from .receipt import dossier_accept, dossier_receive
+from .receipt import ReceivedItem, dossier_accept, dossier_receive
 from .routing import dossier_handover
 
 __all__ = [
     "PaymentStarted",
+    "ReceivedItem",
     "Sender",
     "dossier_accept",
     "dossier_apologise",

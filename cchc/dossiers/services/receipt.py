@@ -5,7 +5,8 @@ refusal (form 03). An incomplete dossier is accepted later with `dossier_accept`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -22,8 +23,9 @@ from ..choices import Channel
 from ..choices import EventKind as E
 from ..codes import dossier_code
 from ..deadlines import step_due
-from ..models import Dossier
+from ..models import ComponentForm, Dossier, ReceivedComponent
 from ..permissions import require
+from ..search import search_key
 from ._common import check, copy_back, lock, moment, record, when
 
 
@@ -42,6 +44,82 @@ def clean_missing(missing: Iterable, procedure: Procedure) -> list[str]:
         if text and text not in items:
             items.append(text)
     return items
+
+
+@dataclass(frozen=True)
+class ReceivedItem:
+    """One component of the procedure the desk ticked as handed in: how (original, copy, …) and
+    how many."""
+
+    component: Component
+    form: str = ComponentForm.ORIGINAL
+    count: int = 1
+
+
+MAX_COUNT = 99
+
+
+def clean_components(items: Sequence[ReceivedItem] | None, procedure: Procedure) -> list[dict] | None:
+    """The checklist as stored (name, form, count, catalogue id), checked against the procedure;
+    None when the caller kept no checklist (the API, an import)."""
+    if items is None:
+        return None
+    out: list[dict] = []
+    seen: set[int] = set()
+    errors: list[str] = []
+    for item in items:
+        c = item.component
+        if c.procedure_id != procedure.pk:
+            errors.append(f"“{c.name}” không phải thành phần hồ sơ của thủ tục {procedure.code}.")
+            continue
+        if c.pk in seen:
+            continue
+        seen.add(c.pk)
+        if item.form not in ComponentForm.values:
+            errors.append(
+                f"“{c.name}”: hình thức phải là bản chính, bản sao, bản sao chứng thực hoặc bản điện tử."
+            )
+        if not isinstance(item.count, int) or not 1 <= item.count <= MAX_COUNT:
+            errors.append(f"“{c.name}”: số lượng từ 1 đến {MAX_COUNT}.")
+        out.append({"component": c.pk, "name": c.name, "form": item.form, "count": item.count})
+    if errors:
+        raise ServiceError({"components": " ".join(errors)}, code="receipt_components_invalid")
+    order = {
+        pk: i
+        for i, pk in enumerate(procedure.components.order_by("position", "id").values_list("pk", flat=True))
+    }
+    return sorted(out, key=lambda x: order.get(x["component"], len(order)))
+
+
+def missing_mandatory(received: list[dict], procedure: Procedure) -> list[str]:
+    """The mandatory components of the procedure not on the checklist."""
+    have = {x["component"] for x in received}
+    return [
+        c.name for c in procedure.components.order_by("position", "id") if c.mandatory and c.pk not in have
+    ]
+
+
+def _store_components(dossier: Dossier, received: list[dict]) -> None:
+    """The checklist replaces what was stored (an acceptance after a supplement lists it all)."""
+    ReceivedComponent.objects.filter(dossier=dossier).delete()
+    ReceivedComponent.objects.bulk_create(
+        ReceivedComponent(
+            dossier=dossier,
+            component_id=x["component"],
+            position=i,
+            name=x["name"],
+            form=x["form"],
+            count=x["count"],
+        )
+        for i, x in enumerate(received, start=1)
+    )
+
+
+def _checklist_data(received: list[dict] | None) -> dict:
+    """What the event (and so the audit row) says of the checklist."""
+    if received is None:
+        return {}
+    return {"components": [{"name": x["name"], "form": x["form"], "count": x["count"]} for x in received]}
 
 
 def _facts(procedure: Procedure, flags: dict) -> dict:
@@ -133,12 +211,16 @@ def dossier_receive(
     vneid_authenticated: bool = False,
     linked_to_personal_data_store: bool = False,
     digitised: bool = False,
+    components: Sequence[ReceivedItem] | None = None,
 ) -> Dossier:
     """Record a dossier handed in at `receiving_unit` for `handling_unit` to decide.
 
     `applicant` is a `cchc.dossiers.personal.Applicant`. A complete, eligible dossier is received:
     the appointment is computed by the handling unit's policy (cut-off, holidays) and B1 starts.
     `complete=False` needs `missing` (everything at once); `eligible=False` needs `reason`.
+    `components` is the desk's checklist of what was handed in (form 01 lists it): a complete
+    dossier must hold every mandatory component; for an incomplete one, the mandatory components
+    not ticked are what is missing unless `missing` says otherwise. None: no checklist kept.
     """
     from ..personal import clean_applicant
 
@@ -156,6 +238,14 @@ def dossier_receive(
     except ServiceError as exc:
         errors |= {k: v[0] for k, v in exc.message_dict.items()}
     missing = clean_missing(missing, procedure)
+    try:
+        received = clean_components(components, procedure)
+    except ServiceError as exc:
+        errors |= {k: v[0] for k, v in exc.message_dict.items()}
+        received = None
+    absent = missing_mandatory(received, procedure) if received is not None else []
+    if received is not None and eligible and not complete and not missing:
+        missing = absent
     if not eligible:
         reason = nfc(reason)
         if not reason:
@@ -164,6 +254,11 @@ def dossier_receive(
             )
     elif complete and missing:
         errors["missing"] = "Hồ sơ đủ thành phần thì không ghi thành phần còn thiếu."
+    elif complete and absent:
+        errors["components"] = (
+            "Chưa nhận thành phần bắt buộc: " + "; ".join(absent) + ". Đánh dấu đã nhận, hoặc chọn "
+            "“Hồ sơ chưa đầy đủ” để yêu cầu bổ sung."
+        )
     elif not complete and not missing:
         errors["missing"] = "Liệt kê đầy đủ, một lần, mọi thành phần cần bổ sung, hoàn thiện."
     if eligible and complete and procedure.processing_time is None:
@@ -185,6 +280,7 @@ def dossier_receive(
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
+        applicant_search=search_key(applicant.name),
         created_by=user_of(actor),
     )
     facts = _facts(
@@ -199,9 +295,12 @@ def dossier_receive(
     if not eligible:
         record(dossier, actor=actor, kind=E.REFUSED_AT_RECEIPT, at=at, data={"reason": reason} | facts)
     elif not complete:
+        facts |= _checklist_data(received)
         record(dossier, actor=actor, kind=E.RECEIPT_INCOMPLETE, at=at, data={"missing": missing} | facts)
     else:
-        _start_clock(dossier, actor=actor, at=at, facts=facts)
+        _start_clock(dossier, actor=actor, at=at, facts=facts | _checklist_data(received))
+    if received is not None and eligible:
+        _store_components(dossier, received)
     return dossier
 
 
@@ -215,12 +314,22 @@ def dossier_accept(
     vneid_authenticated: bool | None = None,
     linked_to_personal_data_store: bool | None = None,
     digitised: bool | None = None,
+    components: Sequence[ReceivedItem] | None = None,
 ) -> Dossier:
-    """Receive a dossier that was incomplete at receipt, now complete: the clock starts now."""
+    """Receive a dossier that was incomplete at receipt, now complete: the clock starts now.
+    `components`, when given, is the whole checklist now held (it replaces the one of the
+    receipt) and must hold every mandatory component."""
     d = lock(dossier)
     require(actor, d, what="tiếp nhận")
     at = when(d, received_at, "received_at")
     check(d, E.RECEIVED)
+    received = clean_components(components, d.procedure)
+    absent = missing_mandatory(received, d.procedure) if received is not None else []
+    if absent:
+        raise ServiceError(
+            {"components": "Chưa nhận thành phần bắt buộc: " + "; ".join(absent) + "."},
+            code="dossier_receipt_invalid",
+        )
     facts = _facts(
         d.procedure,
         {
@@ -230,5 +339,7 @@ def dossier_accept(
             "digitised": digitised,
         },
     )
-    _start_clock(d, actor=actor, at=at, facts=facts)
+    _start_clock(d, actor=actor, at=at, facts=facts | _checklist_data(received))
+    if received is not None:
+        _store_components(d, received)
     return copy_back(dossier, d)

@@ -50,6 +50,9 @@ document.addEventListener("DOMContentLoaded", function () {
       o.hidden = !show;
       if (show && o.value && first === null) first = o;
     });
-    if (first && select.selectedOptions[0] && select.selectedOptions[0].hidden) first.selected = true;
+    if (first && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+      first.selected = true;
+      select.dispatchEvent(new Event("change", { bubbles: true }));  // the checklist follows
+    }
   });
 });
