@@ -481,7 +481,7 @@ def test_rating_once_after_the_result(client, w, d, users):
     lookup(client, d.code, APPLICANT.phone[-4:])
     html = client.get(reverse("lookup_result", args=[d.code])).content.decode()
     assert "Đánh giá mức độ hài lòng" not in html  # no result yet
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     assert "Đánh giá mức độ hài lòng" in client.get(reverse("lookup_result", args=[d.code])).content.decode()
     r = client.post(
         reverse("lookup_rate", args=[d.code]), {"rating": "hai_long", "comment": "Nhanh"}, follow=True
@@ -496,7 +496,7 @@ def test_rating_once_after_the_result(client, w, d, users):
 
 
 def test_rating_needs_a_lookup_first(client, w, d, users):
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     r = client.post(reverse("lookup_rate", args=[d.code]), {"rating": "hai_long"})
     assert r.status_code == 302
     d.refresh_from_db()

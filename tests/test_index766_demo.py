@@ -38,9 +38,7 @@ def _dossiers(w, count: int) -> list[Dossier]:
         )
         d = w.receive(at=start, channel=rng.choice(["truc_tiep", "truc_tuyen"]))
         if i % 3:
-            services.dossier_decide(
-                actor=w.users.officer, dossier=d, granted=True, at=start + dt.timedelta(days=2)
-            )
+            w.decide(d, granted=True, at=start + dt.timedelta(days=2))
         made.append(d)
     return made
 
