@@ -125,6 +125,19 @@ def make_world(tree, users) -> World:
     return World(tree, users, agency, desk, make_procedure(agency), desk_officer, signer)
 
 
+def working_days_ago(unit: Unit, days: float) -> dt.datetime:
+    """The latest whole hour with `days` working days of the unit's calendar between it and now."""
+    from django.utils import timezone
+
+    from cchc.core.working_calendar import policy_for_unit
+
+    policy, now = policy_for_unit(unit), timezone.now().astimezone(TZ)
+    t = now.replace(minute=0, second=0, microsecond=0)
+    while policy.working_time_between(t, now).total_seconds() < days * policy.hours.day_seconds:
+        t -= dt.timedelta(hours=1)
+    return t
+
+
 def pdf(name="ket-qua.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name, b"%PDF-1.4\n% ket qua giai quyet\n%%EOF\n", content_type="application/pdf"

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from cchc.core.models import AuditEntry
-from cchc.dossiers import services
 from cchc.dossiers.lifecycle import STATE_FIELDS, dossier_replay
 from cchc.dossiers.models import Dossier, DossierEvent, Feedback
 from cchc.index766.demo import applicant_type, demo_periods, load_demo_facts

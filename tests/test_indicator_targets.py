@@ -17,7 +17,6 @@ from cchc.core.actors import SYSTEM
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.indicator_sources import readings, source_of
 from cchc.core.models import AuditEntry
-from cchc.dossiers import services as dossier_services
 from cchc.indicators import live
 from cchc.plans import services as plan_services
 from cchc.plans.importer import parse_plan_file

@@ -311,7 +311,6 @@ def w(tree, users):
 
 
 def _dossier(w, users, received, *, late):
-    from cchc.dossiers import services as dossier_services
 
     d = w.receive(at=received)
     done = received + dt.timedelta(days=20 if late else 1)

@@ -161,3 +161,80 @@ def user_fits(user: User, performer: str, unit: Unit, handling_unit: Unit) -> bo
     if performer == LEADER:
         return leads(Access.for_user(user), unit, handling_unit)
     return user.memberships.filter(unit=unit).exists()
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    """One step of a dossier's process as it stands: ``done``, ``current``, ``pending``, or
+    ``stopped`` (the dossier was stopped or withdrawn while at it)."""
+
+    position: int
+    label: str
+    name: str
+    actor_role: str
+    time_allowed: str
+    status: str
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    on_time: bool | None = None
+
+
+def progress(dossier: Dossier) -> list[StepProgress]:
+    """Where the dossier stands in its process, from its hand-overs (prefetched, in time order).
+    A step before the current one is done (when it was last handed on); the current step is in
+    progress — or done when the result has been returned (the last step closes with the
+    return), or stopped with the dossier. A step sent back to is current again; the steps after
+    it are pending again."""
+    from .choices import State
+
+    handovers = list(dossier.handovers.all())
+    forward: dict[int, Handover] = {}
+    started: dict[int, dt.datetime | None] = {}
+    if dossier.steps:
+        started[dossier.steps[0]["position"]] = dossier.received_at
+    for h in handovers:
+        if h.to_step > h.from_step:
+            forward[h.from_step] = h
+        started[h.to_step] = h.at
+    current = dossier.current_step
+    out = []
+    for s in dossier.steps:
+        position = s["position"]
+        common = {
+            "position": position,
+            "label": f"B{position}",
+            "name": s["name"],
+            "actor_role": s.get("actor_role", ""),
+            "time_allowed": str(s.get("time_allowed", "")),
+            "started_at": started.get(position),
+        }
+        if current is None or position > current:
+            out.append(StepProgress(status="pending", **common))
+        elif position < current:
+            h = forward.get(position)
+            out.append(
+                StepProgress(
+                    status="done",
+                    finished_at=h.at if h else None,
+                    due_at=h.step_due_at if h else None,
+                    on_time=h.on_time if h else None,
+                    **common,
+                )
+            )
+        elif dossier.state == State.RETURNED and dossier.returned_at is not None:
+            due = dossier.step_due_at
+            out.append(
+                StepProgress(
+                    status="done",
+                    finished_at=dossier.returned_at,
+                    due_at=due,
+                    on_time=None if due is None else dossier.returned_at <= due,
+                    **common,
+                )
+            )
+        elif dossier.state in (State.STOPPED, State.WITHDRAWN):
+            out.append(StepProgress(status="stopped", finished_at=dossier.finished_at, **common))
+        else:
+            out.append(StepProgress(status="current", due_at=dossier.step_due_at, **common))
+    return out
