@@ -4,7 +4,8 @@ actions — only those that apply now to this user, in the order the work goes (
 to offer.
 
 Order: the step's own work (hand on to the next step, or record the result at the last step;
-send back one step), a supplement request, the apology when it is due, the fee at the desk;
+send back one step), a supplement request, the apology when it is due, the fee (offered to the
+desk, where it is paid);
 after the result: the fee, the electronic result, the return. The applicant's requests (stop,
 withdraw) and the facts for the 766 index (digitised, data-store link, portal sync) are offered
 apart, under "Thao tác khác".
@@ -16,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cchc.core.actors import Actor
+from cchc.orgs.access import Access
 
 from .apology import ApologyStatus, apology_status
 from .choices import EventKind as E
@@ -70,7 +72,8 @@ def desk_view(d, user: Actor, now: dt.datetime | None = None) -> DeskView:
             main.append("xin-loi")
     elif d.state == State.WAITING_SUPPLEMENT and handle:
         main.append("nhan-bo-sung")
-    if handle and _fee_unpaid(d) and allowed(E.PAYMENT_MADE, d.state):
+    at_desk = handle and Access.for_user(user).can_report_for(d.receiving_unit)
+    if at_desk and _fee_unpaid(d) and allowed(E.PAYMENT_MADE, d.state):
         main.append("thu-phi")
     if d.state == State.RESULT_READY and handle:
         if not d.electronic_result:
