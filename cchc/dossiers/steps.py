@@ -212,13 +212,13 @@ def progress(dossier: Dossier) -> list[StepProgress]:
         if current is None or position > current:
             out.append(StepProgress(status="pending", **common))
         elif position < current:
-            h = forward.get(position)
+            passed = forward.get(position)
             out.append(
                 StepProgress(
                     status="done",
-                    finished_at=h.at if h else None,
-                    due_at=h.step_due_at if h else None,
-                    on_time=h.on_time if h else None,
+                    finished_at=passed.at if passed else None,
+                    due_at=passed.step_due_at if passed else None,
+                    on_time=passed.on_time if passed else None,
                     **common,
                 )
             )
