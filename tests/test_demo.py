@@ -55,6 +55,16 @@ def test_demo_province_has_a_plan_in_every_state():
         assert all(
             getattr(state, name) == getattr(dossier, name) for name in STATE_FIELDS if name != "fee_amount"
         )
+    # dossiers in progress at Phường Đồng Xoài's desk: work waiting for each demo officer
+    from cchc.dossiers.desk import desk_view
+    from cchc.dossiers.selectors import dossier_get
+
+    desk_dossiers = result["desk_dossiers"]
+    assert [d.current_step for d in desk_dossiers] == [1, 2, 3, 2]
+    chairman = User.objects.get(username="lanhdao.dongxoai")
+    waiting = desk_view(dossier_get(user=chairman, code=desk_dossiers[2].code), chairman)
+    assert waiting.main == ["ket-qua", "tra-lai"] and "Chủ tịch" in waiting.holder_label
+    assert desk_dossiers[3].handovers.last().note.startswith("Trả lại: ")
     # indicators: the province's figures are there, and the stored totals equal a fresh computation
     from cchc.indicators import live
     from cchc.indicators.rebuild import rebuild

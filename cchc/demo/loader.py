@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.actors import SYSTEM
+from cchc.demo.desk import load_desk_demo
 from cchc.dossiers.imports import dossiers_import
 from cchc.evaluation.demo import load_demo as load_par_demo
 from cchc.exchange.generate import generate_files
@@ -236,6 +237,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
                 user.save(update_fields=["is_superuser", "is_staff"])
         users[du.username] = user
     coordinator = users["dieuphoi"]
+    log("Hồ sơ đang xử lý ở bộ phận một cửa phường Đồng Xoài (B1, B2, chờ ký, bị trả lại)…")
+    desk_dossiers = load_desk_demo(_unit("commune:Phường Đồng Xoài", province), users, as_of=as_of)
 
     log(f"Tạo kế hoạch CCHC năm {year} của tỉnh từ kế hoạch mẫu…")
     source = json.loads(SOURCE_PLAN.read_text(encoding="utf-8"))
@@ -316,9 +319,15 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     load_survey_demo(province, coordinator, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
-        f"{dossier_report.created} hồ sơ một cửa."
+        f"{dossier_report.created + len(desk_dossiers)} hồ sơ một cửa."
     )
-    return {"plan": plan, "unresolved": sorted(set(unresolved)), "dossiers": dossier_report.created, **counts}
+    return {
+        "plan": plan,
+        "unresolved": sorted(set(unresolved)),
+        "dossiers": dossier_report.created + len(desk_dossiers),
+        "desk_dossiers": desk_dossiers,
+        **counts,
+    }
 
 
 def _load_dossiers(*, year: int, count: int, as_of: dt.datetime):
