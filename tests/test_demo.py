@@ -50,7 +50,9 @@ def test_demo_province_has_a_plan_in_every_state():
     from cchc.dossiers.models import Dossier
 
     desk = result["desk_dossiers"]
-    assert result["dossiers"] > 1500 and Dossier.objects.count() == result["dossiers"] + desk
+    assert result["dossiers"] > 1500 and Dossier.objects.count() == result["dossiers"] + desk + len(
+        result["step_dossiers"]
+    )
     for dossier in Dossier.objects.order_by("?")[:50]:
         state = dossier_replay(dossier.events.order_by("sequence"))
         assert all(
@@ -65,6 +67,16 @@ def test_demo_province_has_a_plan_in_every_state():
     assert ReceivedComponent.objects.filter(dossier__in=at_desk).count() >= 8
     assert {fee_state(d).key for d in at_desk} >= {"paid_desk", "paid_online", "unpaid"}
     assert all(d.fee_amount > 0 for d in at_desk if fee_state(d).key != "none")
+    # dossiers in progress at Phường Đồng Xoài's desk: work waiting for each demo officer
+    from cchc.dossiers.desk import desk_view
+    from cchc.dossiers.selectors import dossier_get
+
+    steps = result["step_dossiers"]
+    assert [d.current_step for d in steps] == [1, 2, 3, 2]
+    chairman = User.objects.get(username="lanhdao.dongxoai")
+    waiting = desk_view(dossier_get(user=chairman, code=steps[2].code), chairman)
+    assert waiting.main == ["ket-qua", "tra-lai"] and "Chủ tịch" in waiting.holder_label
+    assert steps[3].handovers.last().note.startswith("Trả lại: ")
     # indicators: the province's figures are there, and the stored totals equal a fresh computation
     from cchc.indicators import live
     from cchc.indicators.rebuild import rebuild
@@ -73,7 +85,10 @@ def test_demo_province_has_a_plan_in_every_state():
     province = Unit.objects.get(code="P75")
     year = live.unit_values(province, "2026")
     before = live.unit_values(province, "2025")["tiep_nhan"].value  # December 2025 receipts
-    assert year["tiep_nhan"].value + before == result["dossiers"] + desk and 50 < year["dung_han"].value < 100
+    assert (
+        year["tiep_nhan"].value + before == result["dossiers"] + desk + len(result["step_dossiers"])
+        and 50 < year["dung_han"].value < 100
+    )
     assert rebuild(check=True).differences == []
     assert ManualReport.objects.count() > 100
     # targets bound to what measures them; feedback in every state; the 766 index computed

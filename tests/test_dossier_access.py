@@ -22,11 +22,13 @@ from .test_dossiers_support import APPLICANT, make_procedure, make_world
 
 # Sở Tư pháp (officer) is the handling unit; the desk, the provincial public administration service
 # centre, is the receiving unit
-ROLES = [*BASE_ROLES, "desk"]
+# the signer: a leader of Sở Tư pháp, who signs at the last step (B3 "Phê duyệt kết quả")
+ROLES = [*BASE_ROLES, "desk", "signer"]
 EVERYONE = set(ROLES)
 PROVINCE = {"admin", "coordinator", "leader"}
 HANDLERS = {"admin", "coordinator", "officer", "desk"}  # may act on the STP dossier
-DESKS = EVERYONE - {"leader"}  # anyone who may report for some unit may receive
+STP_READERS = PROVINCE | HANDLERS | {"signer"}
+DESKS = EVERYONE - {"leader", "signer"}  # anyone who may report for some unit may receive
 
 # (name, method, url builder, allowed roles, success status)
 MATRIX = [
@@ -36,21 +38,21 @@ MATRIX = [
         "dossier (own unit)",
         "get",
         lambda o: reverse("dossiers:detail", args=[o.d.code]),
-        PROVINCE | HANDLERS,
+        STP_READERS,
         200,
     ),
     (
         "form 01 (own unit)",
         "get",
         lambda o: reverse("dossiers:form", args=[o.d.code, "01", "docx"]),
-        PROVINCE | HANDLERS,
+        STP_READERS,
         200,
     ),
     (
         "form 06 (own unit)",
         "get",
         lambda o: reverse("dossiers:form", args=[o.d.code, "06", "docx"]),
-        PROVINCE | HANDLERS,
+        STP_READERS,
         200,
     ),
     # a refused action answers with the service's message (302 back to the page) for handlers
@@ -61,12 +63,29 @@ MATRIX = [
         HANDLERS,
         302,
     ),
-    # deciding is for the handling unit only: not the desk
+    # at B1 the desk's step: its performers may post (the result is refused with a message:
+    # not yet the last step); nobody else acts on B1
     (
-        "decide (own unit)",
+        "decide at B1 (own unit)",
         "post",
         lambda o: reverse("dossiers:action", args=[o.d.code, "ket-qua"]),
-        {"admin", "coordinator", "officer"},
+        {"admin", "coordinator", "desk"},
+        302,
+    ),
+    # the result at the last step is the signer's (the agency's leader), not the province's
+    # leader or coordinator, not the specialist
+    (
+        "decide at the last step (own unit)",
+        "post",
+        lambda o: reverse("dossiers:action", args=[o.last.code, "ket-qua"]),
+        {"admin", "signer"},
+        302,
+    ),
+    (
+        "send back from the last step (own unit)",
+        "post",
+        lambda o: reverse("dossiers:action", args=[o.last.code, "tra-lai"]),
+        {"admin", "signer"},
         302,
     ),
     (
@@ -133,7 +152,7 @@ MATRIX = [
         "feedback (own unit)",
         "get",
         lambda o: reverse("dossiers:feedback", args=[o.fb.pk]),
-        PROVINCE | {"officer"},
+        PROVINCE | {"officer", "signer"},
         200,
     ),
     (
@@ -160,10 +179,12 @@ def objects(tree, users):
     cache.clear()
     w = make_world(tree, users)
     users.desk = w.desk_officer
+    users.signer = w.signer
     o = Objects()
     o.desk = w.desk
     o.d = w.receive()
     services.payment_record_at_desk(actor=w.desk_officer, dossier=o.d)  # so that it has a fee receipt
+    o.last = w.to_last_step(w.receive())
     commune = tree.communes[0]
     commune_procedure = make_procedure(
         tree.province, code="2.000986", name="Chứng thực bản sao", level=Level.COMMUNE, steps=False
@@ -192,6 +213,8 @@ def test_read_access(client, users, objects, row):
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, users, objects, row, role):
     data = {"granted": "0", "reason": "Không đủ điều kiện"} if "decide" in row[0] else {"text": "Đã xử lý"}
+    if "send back" in row[0]:
+        data = {"reason": "Dự thảo kết quả còn thiếu căn cứ"}
     assert_row_access(client, users, role, row, objects, data)
 
 

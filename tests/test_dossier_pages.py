@@ -17,7 +17,7 @@ from cchc.dossiers.choices import State
 from cchc.dossiers.models import Dossier, Feedback, PaymentStatus
 
 from .conftest import PASSWORD
-from .test_dossiers_support import APPLICANT, make_world, trace
+from .test_dossiers_support import APPLICANT, make_world, trace, working_days_ago
 
 
 @pytest.fixture(autouse=True)
@@ -184,7 +184,7 @@ def test_step_durations_show_as_entered(client, w):
     assert "0,25 " in html and "0,3 " not in html
 
 
-def test_detail_shows_facts_steps_timeline_and_only_allowed_actions(client, w, d):
+def test_detail_shows_facts_steps_timeline_and_only_the_next_actions(client, w, d):
     login(client, w.desk_officer)
     response = client.get(reverse("dossiers:detail", args=[d.code]))
     html = response.content.decode()
@@ -192,22 +192,35 @@ def test_detail_shows_facts_steps_timeline_and_only_allowed_actions(client, w, d
     assert "Cách tính hạn" in html and "Tiếp nhận:" in html  # the due date explains itself
     assert "B1." in html and "Đang xử lý" in html
     assert APPLICANT.address in html
-    slugs = {a.slug for a, _form in response.context["actions"]}
-    assert "ban-giao" in slugs and "yeu-cau-bo-sung" in slugs and "dung" in slugs
-    assert "tra-ket-qua" not in slugs and "nhan-bo-sung" not in slugs and "tiep-nhan" not in slugs
-    # the desk is not the handling unit: no decision, no apology
-    assert "ket-qua" not in slugs and "xin-loi" not in slugs
+    # at receipt the desk's next work, in order: hand on to B2, a supplement, the fee at the desk
+    assert [a.slug for a, _form in response.context["actions"]] == ["ban-giao", "yeu-cau-bo-sung", "thu-phi"]
+    more = [a.slug for a, _form in response.context["more_actions"]]
+    assert more == ["dung", "rut", "so-hoa", "lien-ket-kho", "dong-bo"]
+    # no result, no apology (not due on the day of receipt), no return, no send-back from B1
+    assert 'id="action-ket-qua"' not in html and 'id="action-xin-loi"' not in html
+    assert 'id="action-tra-ket-qua"' not in html and 'id="action-tra-lai"' not in html
+    assert "B1. Tiếp nhận, kiểm tra và chuyển hồ sơ" in response.context["desk"].holder_label or (
+        "Bộ phận một cửa" in response.context["desk"].holder_label
+    )
 
 
-def test_a_dossier_through_the_pages(client, w, d, users):
+def test_a_dossier_through_the_pages(client, w, users):
+    d = w.receive(at=working_days_ago(w.agency, 3))  # B1 (half a day) is overdue: the apology is due
     login(client, w.desk_officer)
-    r = act(client, d, "ban-giao", {"to_unit": w.agency.pk, "note": "Đủ hồ sơ"})
+    r = act(client, d, "ban-giao", {"to_unit": w.agency.pk, "to_user": users.officer.pk, "note": "Đủ hồ sơ"})
     assert "Đã bàn giao hồ sơ" in r.content.decode()
     d.refresh_from_db()
     assert d.current_step == 2 and d.state == State.IN_PROGRESS
+    html = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
+    assert 'id="desk-not-yours"' in html and "canbo.tuphap" in html  # B2 is the named specialist's
+    client.logout()
+
+    login(client, users.officer)
     r = act(client, d, "yeu-cau-bo-sung", {"missing": "Bản sao giấy kết hôn\nXác nhận cư trú"})
     d.refresh_from_db()
     assert d.state == State.WAITING_SUPPLEMENT and d.supplement_count == 1
+    client.logout()
+    login(client, w.desk_officer)
     act(client, d, "nhan-bo-sung", {"note": "Đã nhận"})
     d.refresh_from_db()
     assert d.state == State.IN_PROGRESS
@@ -219,7 +232,14 @@ def test_a_dossier_through_the_pages(client, w, d, users):
     assert d.digitised and d.synced_to_national_portal
     client.logout()
 
-    login(client, users.officer)  # Sở Tư pháp decides
+    login(client, users.officer)  # Sở Tư pháp: the apology is due (B1 was late)
+    page = client.get(reverse("dossiers:detail", args=[d.code]))
+    assert [a.slug for a, _f in page.context["actions"]] == [
+        "ban-giao",
+        "tra-lai",
+        "yeu-cau-bo-sung",
+        "xin-loi",
+    ]
     due = d.current_due_at.astimezone(d.current_due_at.tzinfo)
     new_day = due.date().toordinal() + 7
     import datetime as dt
@@ -233,6 +253,10 @@ def test_a_dossier_through_the_pages(client, w, d, users):
     )
     d.refresh_from_db()
     assert d.apologised, messages_of(r)
+    act(client, d, "ban-giao", {"to_unit": w.agency.pk, "to_user": w.signer.pk, "note": "Trình ký"})
+    client.logout()
+
+    login(client, w.signer)  # the agency's leader signs at the last step and records the result
     from .test_dossiers_support import pdf
 
     r = client.post(
@@ -242,13 +266,18 @@ def test_a_dossier_through_the_pages(client, w, d, users):
     )
     d.refresh_from_db()
     assert d.state == State.RESULT_READY and d.electronic_result, messages_of(r)
+    client.logout()
+    login(client, w.desk_officer)
     act(client, d, "tra-ket-qua", {"method": "online"})
     d.refresh_from_db()
     assert d.state == State.RETURNED and d.return_method == "online"
-    html = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
+    page = client.get(reverse("dossiers:detail", args=[d.code]))
+    html = page.content.decode()
     for text in ("Bàn giao giữa các bước", "Xin lỗi và hẹn lại", "Trả kết quả", "Đã thanh toán"):
         assert text in html
     assert reverse("dossiers:form", args=[d.code, "04", "docx"]) in html
+    assert [s.status for s in page.context["steps"]] == ["done", "done", "done"]  # B3 closed with the return
+    assert page.context["actions"] == []
 
 
 def test_a_refused_action_shows_the_service_message_and_changes_nothing(client, w, d):
@@ -263,11 +292,20 @@ def test_a_refused_action_shows_the_service_message_and_changes_nothing(client, 
     assert trace(d) == before
 
 
-def test_decision_by_the_desk_is_forbidden_and_changes_nothing(client, w, d):
+def test_a_result_before_the_last_step_is_refused_and_changes_nothing(client, w, d):
     login(client, w.desk_officer)
     before = trace(d)
+    r = client.post(reverse("dossiers:action", args=[d.code, "ket-qua"]), {"granted": "1"}, follow=True)
+    assert any("kết quả chỉ ghi ở bước cuối B3" in m for m in messages_of(r))
+    assert trace(d) == before
+
+
+def test_a_result_by_someone_else_than_the_signer_is_forbidden(client, w, d, users):
+    w.to_last_step(d)
+    login(client, users.officer)
+    before = trace(d)
     r = client.post(reverse("dossiers:action", args=[d.code, "ket-qua"]), {"granted": "1"})
-    assert r.status_code == 403 and "quyền" in r.content.decode()
+    assert r.status_code == 403 and "B3" in r.content.decode()
     assert trace(d) == before
 
 
@@ -314,7 +352,7 @@ def _paragraph_text(content: bytes) -> str:
 def test_forms_01_to_07_download_as_docx(client, w, users):
     incomplete = w.receive(complete=False, missing=["Giấy chứng sinh"])
     refused = w.receive(eligible=False, reason="Không thuộc thẩm quyền giải quyết")
-    d = w.receive()
+    d = w.receive(at=working_days_ago(w.agency, 3))  # B1 late: the apology is due
     services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=2)
     services.dossier_request_supplement(actor=w.desk_officer, dossier=d, missing=["Bản sao CCCD"])
     services.dossier_supplement_received(actor=w.desk_officer, dossier=d)
@@ -351,7 +389,8 @@ def test_forms_01_to_07_download_as_docx(client, w, users):
     from django.utils import timezone
 
     today = timezone.localdate().strftime("%d/%m/%Y")
-    r = client.get(reverse("dossiers:register") + f"?tu={today}&den={today}")
+    start = timezone.localtime(d.received_at).strftime("%d/%m/%Y")
+    r = client.get(reverse("dossiers:register") + f"?tu={start}&den={today}")
     assert r.status_code == 200
     body = _paragraph_text(r.content)
     assert "SỔ THEO DÕI HỒ SƠ" in body and d.code in body and stopped.code in body
@@ -481,7 +520,7 @@ def test_rating_once_after_the_result(client, w, d, users):
     lookup(client, d.code, APPLICANT.phone[-4:])
     html = client.get(reverse("lookup_result", args=[d.code])).content.decode()
     assert "Đánh giá mức độ hài lòng" not in html  # no result yet
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     assert "Đánh giá mức độ hài lòng" in client.get(reverse("lookup_result", args=[d.code])).content.decode()
     r = client.post(
         reverse("lookup_rate", args=[d.code]), {"rating": "hai_long", "comment": "Nhanh"}, follow=True
@@ -496,7 +535,7 @@ def test_rating_once_after_the_result(client, w, d, users):
 
 
 def test_rating_needs_a_lookup_first(client, w, d, users):
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     r = client.post(reverse("lookup_rate", args=[d.code]), {"rating": "hai_long"})
     assert r.status_code == 302
     d.refresh_from_db()

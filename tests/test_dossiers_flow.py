@@ -61,10 +61,10 @@ def test_handover_moves_step_by_step_with_due_times_and_the_control_slip(w, user
         actor=users.officer,
         dossier=d,
         to_step=w.procedure.steps.get(position=3),
-        to_user=users.officer,
+        to_user=w.signer,
         at=local(2026, 3, 6, 10),
     )
-    assert not h2.on_time and h2.to_user == users.officer  # B2 was due Thursday 16:30
+    assert not h2.on_time and h2.to_user == w.signer  # B2 was due Thursday 16:30
     assert d.step_due_at == local(2026, 3, 9, 10, 0)
     assert list(d.handovers.values_list("to_step", flat=True)) == [2, 3]
     assert [e.kind for e in d.events.all()][-2:] == [EventKind.HANDED_OVER, EventKind.STEP_STARTED]
@@ -180,7 +180,7 @@ def test_supplement_needs_a_list_and_is_refused_after_the_result(w, users, d):
         d,
         "supplement_items_required",
     )
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True, at=local(2026, 3, 4, 9))
+    w.decide(d, at=local(2026, 3, 4, 9))
     refused(
         lambda: services.dossier_request_supplement(actor=users.officer, dossier=d, missing=["Tờ khai"]),
         d,
@@ -286,9 +286,7 @@ def test_result_granted_with_an_electronic_file_then_returned_online(w, users, d
         d,
         "dossier_wrong_state",
     )
-    services.dossier_decide(
-        actor=users.officer, dossier=d, granted=True, result_file=pdf(), at=local(2026, 3, 6, 10)
-    )
+    w.decide(d, result_file=pdf(), at=local(2026, 3, 6, 10))
     assert (
         d.state == State.RESULT_READY
         and d.result == Result.GRANTED
@@ -298,7 +296,7 @@ def test_result_granted_with_an_electronic_file_then_returned_online(w, users, d
     assert "ket-qua" not in d.result_file.name  # stored under a random name
     assert [e.kind for e in d.events.all()][-2:] == [EventKind.RESULT_GRANTED, EventKind.RESULT_FILE_ATTACHED]
     refused(
-        lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=False, reason="X"),
+        lambda: services.dossier_decide(actor=w.signer, dossier=d, granted=False, reason="X"),
         d,
         "dossier_wrong_state",
     )
@@ -319,13 +317,14 @@ def test_result_granted_with_an_electronic_file_then_returned_online(w, users, d
 
 
 def test_refusal_needs_a_reason_and_online_return_needs_the_electronic_result(w, users, d):
+    w.to_last_step(d, at=local(2026, 3, 4, 9))
     refused(
-        lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=False),
+        lambda: services.dossier_decide(actor=w.signer, dossier=d, granted=False),
         d,
         "refusal_reason_required",
     )
     services.dossier_decide(
-        actor=users.officer, dossier=d, granted=False, reason="Không đủ điều kiện", at=local(2026, 3, 4, 9)
+        actor=w.signer, dossier=d, granted=False, reason="Không đủ điều kiện", at=local(2026, 3, 4, 9)
     )
     assert d.result == Result.REFUSED and not d.electronic_result
     refused(
@@ -346,26 +345,29 @@ def test_refusal_needs_a_reason_and_online_return_needs_the_electronic_result(w,
 
 
 def test_a_bad_result_file_is_refused_and_leaves_nothing(w, users, d):
+    w.to_last_step(d, at=local(2026, 3, 4, 9))
     fake = SimpleUploadedFile("ket-qua.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     refused(
-        lambda: services.dossier_decide(actor=users.officer, dossier=d, granted=True, result_file=fake),
+        lambda: services.dossier_decide(actor=w.signer, dossier=d, granted=True, result_file=fake),
         d,
         "result_file_refused",
     )
     exe = SimpleUploadedFile("ket-qua.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     with pytest.raises(ServiceError) as exc:
-        services.dossier_decide(actor=users.officer, dossier=d, granted=True, result_file=exe)
+        services.dossier_decide(actor=w.signer, dossier=d, granted=True, result_file=exe)
     assert "result_file" in exc.value.message_dict
 
 
-@pytest.mark.parametrize("who", ["desk_officer", "leader", "officer_other", "commune_officer"])
-def test_only_the_handling_unit_decides(w, users, d, who):
+@pytest.mark.parametrize(
+    "who", ["desk_officer", "officer", "leader", "coordinator", "officer_other", "commune_officer"]
+)
+def test_only_the_signer_of_the_last_step_decides(w, users, d, who):
+    """B3 "Phê duyệt kết quả" is the agency leader's: not the desk, the specialist, the province's
+    leader or coordinator, nor strangers."""
+    w.to_last_step(d, at=local(2026, 3, 3, 9))
     actor = w.desk_officer if who == "desk_officer" else getattr(users, who)
     refused(lambda: services.dossier_decide(actor=actor, dossier=d, granted=True), d, error=PermissionDenied)
-
-
-def test_coordinator_of_the_subtree_may_decide(w, users, d):
-    services.dossier_decide(actor=users.coordinator, dossier=d, granted=True, at=local(2026, 3, 3, 9))
+    services.dossier_decide(actor=w.signer, dossier=d, granted=True, at=local(2026, 3, 3, 9))
     assert d.result == Result.GRANTED
 
 

@@ -64,7 +64,7 @@ def test_status_changes_reach_the_configured_sms_backend(w, users, django_captur
             actor=users.officer, dossier=d, missing=["Giấy chứng sinh"], at=local(2026, 3, 3, 9)
         )
         services.dossier_supplement_received(actor=CITIZEN, dossier=d, at=local(2026, 3, 4, 9))
-        services.dossier_decide(actor=users.officer, dossier=d, granted=True, at=local(2026, 3, 5, 9))
+        w.decide(d, granted=True, at=local(2026, 3, 5, 9))
         services.dossier_return(actor=w.desk_officer, dossier=d, method="desk", at=local(2026, 3, 5, 10))
     assert [phone for phone, _ in SENT] == [APPLICANT.phone] * 5
     assert "cần bổ sung" in SENT[1][1] and "đã có kết quả" in SENT[3][1]

@@ -135,7 +135,7 @@ def test_a_payment_made_through_another_gateway_is_not_confirmed_by_this_one(w, 
 def test_rating_once_and_only_after_the_result(w, users, d):
     with raises_code("dossier_wrong_state"):
         services.dossier_rate(dossier=d, rating="hai_long")
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True, at=local(2026, 3, 5, 9))
+    w.decide(d, granted=True, at=local(2026, 3, 5, 9))
     with pytest.raises(ServiceError) as exc:
         services.dossier_rate(dossier=d, rating="tuyet_voi")
     assert "rating" in exc.value.message_dict

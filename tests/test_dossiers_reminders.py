@@ -47,7 +47,7 @@ def test_no_warning_once_apologised_or_finished(tree, users, django_capture_on_c
         reason="Chờ xác minh",
         at=local(2026, 3, 4, 9),
     )
-    services.dossier_decide(actor=users.officer, dossier=b, granted=True, at=local(2026, 3, 4, 10))
+    w.decide(b, granted=True, at=local(2026, 3, 4, 10))
     with django_capture_on_commit_callbacks(execute=True):
         assert apology_reminders_send(now=local(2026, 3, 5, 10)) == (0, 0)
     assert mail.outbox == []

@@ -57,7 +57,13 @@ def actions(w):
         "handover": (
             E.HANDED_OVER,
             lambda d, at: services.dossier_handover(
-                actor=desk, dossier=d, to_step=(d.current_step or 0) + 1, at=at
+                actor=w.performer(d), dossier=d, to_step=(d.current_step or 0) + 1, at=at
+            ),
+        ),
+        "send_back": (
+            E.HANDED_OVER,
+            lambda d, at: services.dossier_send_back(
+                actor=w.performer(d), dossier=d, reason="Cần thẩm định lại", at=at
             ),
         ),
         "request_supplement": (
@@ -74,7 +80,7 @@ def actions(w):
         "grant": (
             E.RESULT_GRANTED,
             lambda d, at: services.dossier_decide(
-                actor=officer,
+                actor=w.signer,
                 dossier=d,
                 granted=True,
                 result_file=pdf() if random.random() < 0.5 else None,
@@ -84,7 +90,7 @@ def actions(w):
         "refuse": (
             E.RESULT_REFUSED,
             lambda d, at: services.dossier_decide(
-                actor=officer, dossier=d, granted=False, reason="Không đủ điều kiện", at=at
+                actor=w.signer, dossier=d, granted=False, reason="Không đủ điều kiện", at=at
             ),
         ),
         "attach": (
@@ -133,7 +139,7 @@ def actions(w):
     }
 
 
-def walk(w, seed: int, steps: int = 30) -> tuple[Dossier, Counter, set]:
+def walk(w, seed: int, steps: int = 40) -> tuple[Dossier, Counter, set]:
     random.seed(seed)
     table = actions(w)
     at = local(

@@ -209,7 +209,7 @@ def test_every_exchange_column_comes_from_the_model(w, users):
         reason="Chờ xác minh",
         at=local(2026, 3, 6, 9),
     )
-    services.dossier_decide(actor=users.officer, dossier=d, granted=True, at=local(2026, 3, 11, 10))
+    w.decide(d, granted=True, at=local(2026, 3, 11, 10))
     services.dossier_return(actor=w.desk_officer, dossier=d, method="desk", at=local(2026, 3, 11, 15))
     services.dossier_rate(dossier=d, rating="hai_long", at=local(2026, 3, 11, 16))
     row = exchange_record(d)

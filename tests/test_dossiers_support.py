@@ -73,6 +73,7 @@ class World:
     desk: Unit  # Trung tâm Phục vụ hành chính công tỉnh: receives
     procedure: Procedure
     desk_officer: object
+    signer: object = None  # leader of the agency: signs at B3 (the last step)
 
     def receive(self, *, at: dt.datetime | None = None, **kw) -> Dossier:
         args = {
@@ -86,6 +87,22 @@ class World:
         } | kw
         return services.dossier_receive(**args)
 
+    def performer(self, d: Dossier):
+        """Who does the dossier's current step: B1 the desk, B2 the specialist, B3 the signer."""
+        return {1: self.desk_officer, 2: self.users.officer, 3: self.signer}.get(d.current_step or 1)
+
+    def to_last_step(self, d: Dossier, *, at: dt.datetime | None = None) -> Dossier:
+        """Walk the dossier through its steps to the last one, each hand-over by the step's
+        performer (B1 desk → B2 specialist → B3 the agency's leader)."""
+        while d.steps and d.current_step is not None and d.current_step < len(d.steps):
+            services.dossier_handover(actor=self.performer(d), dossier=d, to_step=d.current_step + 1, at=at)
+        return d
+
+    def decide(self, d: Dossier, *, granted: bool = True, at: dt.datetime | None = None, **kw) -> Dossier:
+        """Take the dossier to its last step and record the result there, by the signer."""
+        self.to_last_step(d, at=at)
+        return services.dossier_decide(actor=self.signer, dossier=d, granted=granted, at=at, **kw)
+
 
 def make_world(tree, users) -> World:
     agency = tree.agency("STP")
@@ -98,7 +115,27 @@ def make_world(tree, users) -> World:
         email="motcua@dongnai.gov.vn",
         roles=[(desk, Role.OFFICER)],
     )
-    return World(tree, users, agency, desk, make_procedure(agency), desk_officer)
+    signer = user_create(
+        actor=SYSTEM,
+        username="lanhdao.stp",
+        password=PASSWORD,
+        full_name="Phạm Văn Ký",
+        roles=[(agency, Role.LEADER)],
+    )
+    return World(tree, users, agency, desk, make_procedure(agency), desk_officer, signer)
+
+
+def working_days_ago(unit: Unit, days: float) -> dt.datetime:
+    """The latest whole hour with `days` working days of the unit's calendar between it and now."""
+    from django.utils import timezone
+
+    from cchc.core.working_calendar import policy_for_unit
+
+    policy, now = policy_for_unit(unit), timezone.now().astimezone(TZ)
+    t = now.replace(minute=0, second=0, microsecond=0)
+    while policy.working_time_between(t, now).total_seconds() < days * policy.hours.day_seconds:
+        t -= dt.timedelta(hours=1)
+    return t
 
 
 def pdf(name="ket-qua.pdf") -> SimpleUploadedFile:

@@ -48,7 +48,6 @@ def codes() -> list[str]:
         *(f"manual:{d.code}" for d in MANUAL_DEMO),
         *TASK_CODES,
         *INSPECTION_CODES,
-
         *SURVEY_CODES,
     ]
 

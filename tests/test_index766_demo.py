@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from cchc.core.models import AuditEntry
-from cchc.dossiers import services
 from cchc.dossiers.lifecycle import STATE_FIELDS, dossier_replay
 from cchc.dossiers.models import Dossier, DossierEvent, Feedback
 from cchc.index766.demo import applicant_type, demo_periods, load_demo_facts
@@ -38,9 +37,7 @@ def _dossiers(w, count: int) -> list[Dossier]:
         )
         d = w.receive(at=start, channel=rng.choice(["truc_tiep", "truc_tuyen"]))
         if i % 3:
-            services.dossier_decide(
-                actor=w.users.officer, dossier=d, granted=True, at=start + dt.timedelta(days=2)
-            )
+            w.decide(d, granted=True, at=start + dt.timedelta(days=2))
         made.append(d)
     return made
 

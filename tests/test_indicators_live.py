@@ -124,9 +124,8 @@ def _mix(w, users, seed: int, count: int) -> list[Dossier]:
             services.dossier_stop(actor=users.officer, dossier=d, reason="Người nộp đề nghị dừng", at=t)
             continue
         granted = fate < 0.9
-        services.dossier_decide(
-            actor=users.officer,
-            dossier=d,
+        w.decide(
+            d,
             granted=granted,
             reason="" if granted else "Không đủ điều kiện",
             result_file=pdf() if rng.random() < 0.6 else None,
@@ -221,9 +220,7 @@ def test_each_event_moves_the_figure_at_once(w, users, tree):
     assert values["da_giai_quyet"].value == 0 and values["hai_long"].value is None  # empty, not zero
     # open at the end of March, due 9/3: judged at the period's end → late
     assert values["dung_han"].value == 0
-    services.dossier_decide(
-        actor=users.officer, dossier=d, granted=True, result_file=pdf(), at=local(2026, 3, 5, 10)
-    )
+    w.decide(d, granted=True, result_file=pdf(), at=local(2026, 3, 5, 10))
     values = live.unit_values(agency, "2026-Q1")
     assert values["dung_han"].value == 100 and values["da_giai_quyet"].value == 1
     assert values["ket_qua_dien_tu"].value == 100

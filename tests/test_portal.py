@@ -263,7 +263,7 @@ def w(tree, users):
 
 def settled_and_rated(w, users, rating="hai_long"):
     d = w.receive()
-    dossier_services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     dossier_services.dossier_rate(dossier=d, rating=rating)
     return d
 
@@ -428,7 +428,7 @@ def test_dossier_events_bump_the_version_after_commit(tree, users, w, django_cap
 def test_the_cached_table_follows_a_new_rating(client, tree, users, w, settings):
     settings.CCHC_PORTAL_REFRESH_SECONDS = 0
     d = w.receive()
-    dossier_services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     url = reverse("portal:scoreboard")
     assert cell_texts(client.get(url), tree.agency("STP").code)["hai_long"] == "—"
     dossier_services.dossier_rate(dossier=d, rating="rat_hai_long")
@@ -438,7 +438,7 @@ def test_the_cached_table_follows_a_new_rating(client, tree, users, w, settings)
 def test_a_burst_of_changes_rebuilds_the_table_at_most_once_a_minute(client, tree, users, w, settings):
     settings.CCHC_PORTAL_REFRESH_SECONDS = 60
     d = w.receive()
-    dossier_services.dossier_decide(actor=users.officer, dossier=d, granted=True)
+    w.decide(d, granted=True)
     url = reverse("portal:scoreboard")
     assert cell_texts(client.get(url), tree.agency("STP").code)["hai_long"] == "—"
     dossier_services.dossier_rate(dossier=d, rating="rat_hai_long")

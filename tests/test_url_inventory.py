@@ -56,6 +56,7 @@ def is_public(name: str) -> bool:
 def is_token_api(name: str) -> bool:
     return name.split(":")[0] in TOKEN_NAMESPACES
 
+
 # Modules whose MATRIX rows (name, method, url builder, allowed roles, status) are the access
 # matrix; a pattern is covered when its name appears in one of them.
 MATRIX_MODULES = [
@@ -153,6 +154,9 @@ def test_every_private_url_is_in_an_access_matrix():
     missing = [
         name
         for name, _route in ALL
-        if not is_public(name) and not is_token_api(name) and name not in ACCESS_TESTED_ELSEWHERE and f'"{name}"' not in written
+        if not is_public(name)
+        and not is_token_api(name)
+        and name not in ACCESS_TESTED_ELSEWHERE
+        and f'"{name}"' not in written
     ]
     assert not missing, "URLs with no access-matrix row: " + ", ".join(missing)

@@ -41,6 +41,7 @@ from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
 from .desk import load_desk_demo
+from .desk_steps import load_steps_demo
 
 DATA = Path(__file__).parent / "data"
 SOURCE_PLAN = DATA / "ubnd-binhphuoc-2023.expected.json"
@@ -238,6 +239,8 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
                 user.save(update_fields=["is_superuser", "is_staff"])
         users[du.username] = user
     coordinator = users["dieuphoi"]
+    log("Hồ sơ đang xử lý ở bộ phận một cửa phường Đồng Xoài (B1, B2, chờ ký, bị trả lại)…")
+    step_dossiers = load_steps_demo(_unit("commune:Phường Đồng Xoài", province), users, as_of=as_of)
 
     log(f"Tạo kế hoạch CCHC năm {year} của tỉnh từ kế hoạch mẫu…")
     source = json.loads(SOURCE_PLAN.read_text(encoding="utf-8"))
@@ -321,13 +324,14 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
     load_survey_demo(province, coordinator, today=today)
     log(
         f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
-        f"{dossier_report.created} hồ sơ một cửa."
+        f"{dossier_report.created + desk_dossiers + len(step_dossiers)} hồ sơ một cửa."
     )
     return {
         "plan": plan,
         "unresolved": sorted(set(unresolved)),
         "dossiers": dossier_report.created,
         "desk_dossiers": desk_dossiers,
+        "step_dossiers": step_dossiers,
         **counts,
     }
 

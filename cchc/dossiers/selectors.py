@@ -28,6 +28,7 @@ from .models import Dossier, DossierEvent, Feedback, FeedbackState, Handover, Pa
 from .permissions import can_decide, can_handle, can_read
 from .personal import ApplicantView, applicant_view, normalise_phone
 from .search import personal_data_q
+from .steps import progress as step_progress
 
 READ_ROLES = (*SUBTREE_ROLES, Role.OFFICER)
 
@@ -133,7 +134,7 @@ def mask_personal(dossier: Dossier, user: Actor) -> ApplicantView:
 class PublicStep:
     label: str
     name: str
-    status: str  # done / current / pending
+    status: str  # done / current / pending / stopped
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
@@ -166,26 +167,18 @@ class PublicDossier:
 
 
 def _public_steps(dossier: Dossier) -> list[PublicStep]:
-    handovers = {h.from_step: h for h in dossier.handovers.all()}
-    started = {h.to_step: h.at for h in handovers.values()}
-    if dossier.steps:
-        started[dossier.steps[0]["position"]] = dossier.received_at
-    out = []
-    for s in dossier.steps:
-        position, h = s["position"], handovers.get(s["position"])
-        current = position == dossier.current_step and h is None
-        out.append(
-            PublicStep(
-                label=f"B{position}",
-                name=s["name"],
-                status="done" if h else ("current" if current else "pending"),
-                started_at=started.get(position),
-                finished_at=h.at if h else None,
-                due_at=h.step_due_at if h else (dossier.step_due_at if current else None),
-                on_time=h.on_time if h else None,
-            )
+    return [
+        PublicStep(
+            label=s.label,
+            name=s.name,
+            status=s.status,
+            started_at=s.started_at,
+            finished_at=s.finished_at,
+            due_at=s.due_at,
+            on_time=s.on_time,
         )
-    return out
+        for s in step_progress(dossier)
+    ]
 
 
 def typed_code_forms(code: str | None) -> list[str]:

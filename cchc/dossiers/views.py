@@ -27,15 +27,17 @@ from cchc.procedures.models import Procedure
 
 from . import checklist, selectors, services
 from . import forms as f
+from . import forms_desk as fd
 from .choices import Channel, EventKind, State
 from .deadlines import dossier_due_explained
+from .desk import desk_view
 from .documents import FORMS
 from .fees import receipt_panel
-from .lifecycle import allowed
 from .messages import moment
-from .models import PaymentStatus
 from .paging import CappedPaginator
 from .search import may_search_personal
+from .steps import DESK, performer_of
+from .steps import progress as step_progress
 
 E = EventKind
 PAGE_SIZE = 25
@@ -175,7 +177,8 @@ class Action:
 
 ACTIONS = [
     Action("tiep-nhan", "Tiếp nhận (đã bổ sung đủ)", E.RECEIVED, f.EmptyForm),
-    Action("ban-giao", "Bàn giao bước tiếp theo", E.HANDED_OVER, f.HandoverForm),
+    Action("ban-giao", "Bàn giao bước tiếp theo", E.HANDED_OVER, fd.AssignHandoverForm),
+    Action("tra-lai", "Trả lại bước trước", E.HANDED_OVER, fd.SendBackForm, danger=True),
     Action("yeu-cau-bo-sung", "Yêu cầu bổ sung (tạm dừng)", E.SUPPLEMENT_REQUESTED, f.MissingForm),
     Action("nhan-bo-sung", "Đã nhận hồ sơ bổ sung", E.SUPPLEMENT_RECEIVED, f.NoteForm),
     Action("xin-loi", "Gửi thư xin lỗi, hẹn lại ngày trả", E.APOLOGY_SENT, f.ApologyForm, decide=True),
@@ -192,21 +195,6 @@ ACTIONS = [
 ACTION_BY_SLUG = {a.slug: a for a in ACTIONS}
 
 
-def _already_done(action: Action, d) -> bool:
-    """Facts already recorded: the action would change nothing (or be refused), so it is not
-    offered. The services stay the judges of everything else."""
-    paid = any(p.status == PaymentStatus.PAID for p in d.payments.all())
-    return {
-        "ban-giao": not d.steps or (d.current_step or 0) >= len(d.steps),
-        "xin-loi": d.apologised,
-        "dinh-kem": d.electronic_result,
-        "thu-phi": not d.fee_due or paid,
-        "so-hoa": d.digitised,
-        "lien-ket-kho": d.linked_to_personal_data_store,
-        "dong-bo": d.synced_to_national_portal,
-    }.get(action.slug, False)
-
-
 def _handover_units(d):
     return (
         Unit.objects.current()
@@ -217,23 +205,31 @@ def _handover_units(d):
 
 def _form_for(action: Action, d, data=None, files=None):
     auto_id = f"{action.slug}-%s"  # several action forms on one page
-    if action.form is f.HandoverForm:
-        return f.HandoverForm(
-            data, units=_handover_units(d), initial={"to_unit": d.handling_unit_id}, auto_id=auto_id
+    if action.form is fd.AssignHandoverForm:
+        units = _handover_units(d)
+        step = _next_step(d)
+        desk = step is not None and performer_of(step.get("actor_role", "")) == DESK
+        return fd.AssignHandoverForm(
+            data,
+            units=units,
+            users=User.objects.filter(memberships__unit__in=units)
+            .distinct()
+            .order_by("full_name", "username"),
+            initial={"to_unit": d.receiving_unit_id if desk else d.handling_unit_id},
+            auto_id=auto_id,
         )
     return action.form(data, files, auto_id=auto_id)
 
 
-def available_actions(d) -> list[tuple[Action, Any]]:
-    """The actions the state machine allows now and the user may take, each with its form."""
-    if not d.can_handle:
-        return []
-    out = []
-    for a in ACTIONS:
-        if not allowed(a.kind, d.state or None) or (a.decide and not d.can_decide) or _already_done(a, d):
-            continue
-        out.append((a, _form_for(a, d)))
-    return out
+def available_actions(d, user=None) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
+    """The next actions for this user, in order, each with its form (`desk.desk_view`), and the
+    others that apply (the applicant's requests, the 766 facts)."""
+    view = desk_view(d, user)
+
+    def forms(slugs):
+        return [(ACTION_BY_SLUG[s], _form_for(ACTION_BY_SLUG[s], d)) for s in slugs]
+
+    return forms(view.main), forms(view.more)
 
 
 def _next_step(d) -> dict | None:
@@ -284,16 +280,8 @@ def dossier_detail(request: AuthedRequest, code: str):
     d = selectors.dossier_get(user=request.user, code=code)
     events = list(d.events.all())
     explained = dossier_due_explained(d, events) if d.received_at else None
-    steps = [
-        {
-            **s,
-            "label": f"B{s['position']}",
-            "status": "done"
-            if d.current_step is not None and s["position"] < d.current_step
-            else ("current" if s["position"] == d.current_step else "pending"),
-        }
-        for s in d.steps
-    ]
+    desk = desk_view(d, request.user)
+    actions, more_actions = available_actions(d, request.user)
     return render(
         request,
         "dossiers/dossier_detail.html",
@@ -302,9 +290,11 @@ def dossier_detail(request: AuthedRequest, code: str):
             "a": d.applicant,
             "events": [(e, _event_lines(e)) for e in events],
             "explanation": explained.explain() if explained else "",
-            "steps": steps,
+            "steps": step_progress(d),
+            "desk": desk,
             "next_step": _next_step(d),
-            "actions": available_actions(d),
+            "actions": actions,
+            "more_actions": more_actions,
             "documents": _forms_available(d),
             "fee_label": money(d.fee_amount) if d.fee_amount else "không",
             "receipt": receipt_panel(d),
@@ -332,8 +322,10 @@ def _run(action: Action, request: AuthedRequest, d, form) -> str:
             dossier=d,
             to_step=(d.current_step or 0) + 1,
             to_unit=data["to_unit"],
+            to_user=data.get("to_user"),
             note=data["note"],
         ),
+        "tra-lai": lambda: services.dossier_send_back(actor=user, dossier=d, reason=data["reason"]),
         "yeu-cau-bo-sung": lambda: services.dossier_request_supplement(
             actor=user, dossier=d, missing=data["missing"]
         ),
@@ -370,6 +362,7 @@ def _run(action: Action, request: AuthedRequest, d, form) -> str:
     done = {
         "tiep-nhan": f"Đã tiếp nhận hồ sơ {d.code}. Hẹn trả kết quả: {moment(d.due_at)}.",
         "ban-giao": f"Đã bàn giao hồ sơ {d.code} sang bước B{d.current_step}.",
+        "tra-lai": f"Đã trả hồ sơ {d.code} về bước B{d.current_step}.",
         "xin-loi": f"Đã ghi thư xin lỗi; hẹn trả mới: {moment(d.new_due_at)}.",
     }
     return done.get(action.slug, f"Đã ghi nhận: {action.label.lower()}.")

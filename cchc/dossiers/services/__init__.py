@@ -29,7 +29,7 @@ from .feedback import (
 from .pauses import dossier_apologise, dossier_request_supplement, dossier_supplement_received
 from .payments import PaymentStarted, payment_confirm, payment_record_at_desk, payment_start
 from .receipt import ReceivedItem, dossier_accept, dossier_receive
-from .routing import dossier_handover
+from .routing import dossier_handover, dossier_send_back
 
 __all__ = [
     "PaymentStarted",
@@ -47,6 +47,7 @@ __all__ = [
     "dossier_receive",
     "dossier_request_supplement",
     "dossier_return",
+    "dossier_send_back",
     "dossier_stop",
     "dossier_supplement_received",
     "dossier_withdraw",

@@ -16,8 +16,10 @@ from ..choices import EventKind as E
 from ..choices import ReturnMethod
 from ..models import Dossier
 from ..permissions import require
+from ..steps import at_last_step, last_position, step_at
 from ._common import check, copy_back, lock, moment, record, required_text, when
 from .pauses import pause_closure
+from .routing import require_reader, require_step_performer
 
 
 def _checked_file(upload):
@@ -67,20 +69,42 @@ def dossier_decide(
     at: dt.datetime | None = None,
 ) -> Dossier:
     """Record the result: granted, or refused with its reason; optionally the electronic result
-    file (checked by type and content, stored under a random name)."""
+    file (checked by type and content, stored under a random name). With an internal process,
+    only at its last step and by that step's performer — after the signer's approval, since
+    only the signer moves the dossier past a leader's step (`cchc.dossiers.steps`); without
+    one, by the handling unit."""
     d = lock(dossier)
-    require(actor, d, what="ghi kết quả giải quyết", handling_only=True)
+    if d.steps:
+        require_reader(actor, d, "ghi kết quả giải quyết")
+    else:
+        require(actor, d, what="ghi kết quả giải quyết", handling_only=True)
     at = when(d, at)
     kind = E.RESULT_GRANTED if granted else E.RESULT_REFUSED
     check(d, kind)
+    if d.steps:
+        require_step_performer(actor, d, "ghi kết quả giải quyết")
     reason = nfc(reason)
     if not granted and not reason:
         raise ServiceError({"reason": "Ghi lý do từ chối giải quyết."}, code="refusal_reason_required")
     checked = _checked_file(result_file) if result_file is not None else None
+    if d.steps:
+        _check_last_step(d)
     record(d, actor=actor, kind=kind, at=at, data={"reason": reason} if reason else {})
     if checked is not None:
         _attach(d, checked, actor=actor, at=at)
     return copy_back(dossier, d)
+
+
+def _check_last_step(d: Dossier) -> None:
+    if at_last_step(d):
+        return
+    last = step_at(d, last_position(d))
+    assert last is not None
+    raise ServiceError(
+        f"Chưa thể ghi kết quả hồ sơ {d.code}: kết quả chỉ ghi ở bước cuối B{last['position']} "
+        f"({last['name']}), sau khi lãnh đạo phê duyệt; hồ sơ đang ở B{d.current_step}.",
+        code="result_before_last_step",
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.workingtime import ExtensionError, to_local
 
+from ..apology import apology_status
 from ..choices import EventKind as E
 from ..deadlines import after_pause, apology_deadline, dossier_policy, hours, running
 from ..messages import moment as show
@@ -84,8 +85,9 @@ def dossier_supplement_received(
 def dossier_apologise(
     *, actor: Actor, dossier: Dossier, new_due_at: dt.datetime, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
-    """Send the apology with a new appointment: once, and at the latest one working day before
-    the due time in force."""
+    """Send the apology with a new appointment: once, at the latest one working day before the
+    due time in force, and only when it is due — the dossier is or will be late
+    (`cchc.dossiers.apology.apology_status`)."""
     d = lock(dossier)
     require(actor, d, what="gửi thư xin lỗi cho", handling_only=True)
     at = when(d, at)
@@ -105,6 +107,9 @@ def dossier_apologise(
             f"{show(d.current_due_at)}.",
             code="apology_too_late",
         )
+    status = apology_status(d, at, policy)
+    if not status.due:
+        raise ServiceError(f"Chưa gửi thư xin lỗi cho hồ sơ {d.code}: {status.why}.", code="apology_not_due")
     try:
         extended = running(policy, start=d.received_at, due=d.current_due_at).extend(new_due_at, at=at)
     except ExtensionError:

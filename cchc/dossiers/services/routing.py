@@ -1,5 +1,6 @@
 """Routing through the internal process (B1…Bn): each hand-over is a line of the processing
-control slip (form 06) and starts the next step with its own due time."""
+control slip (form 06) and starts the next step with its own due time. Only the performer of the
+current step (`cchc.dossiers.steps`) hands it on, or sends it back one step with a reason."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import datetime as dt
 
 from django.db import transaction
 
-from cchc.core.actors import Actor
-from cchc.core.errors import ServiceError
+from cchc.core.actors import Actor, ApiClientActor
+from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.orgs.models import Membership, Unit, User, user_of
 
 from ..choices import EventKind as E
 from ..deadlines import dossier_policy, step_due
 from ..models import Dossier, Handover
-from ..permissions import require
-from ._common import check, copy_back, lock, record, when
+from ..permissions import can_read, require
+from ..steps import DESK, LEADER, holder, may_perform, performer_of, step_at, user_fits
+from ._common import check, copy_back, lock, record, required_text, when
 
 
 def _target_step(dossier: Dossier, to_step) -> dict:
@@ -38,7 +40,7 @@ def _target_step(dossier: Dossier, to_step) -> dict:
     return next(s for s in dossier.steps if s["position"] == position)
 
 
-def _check_receiver(dossier: Dossier, unit: Unit, user: User | None) -> None:
+def _check_receiver(dossier: Dossier, unit: Unit, user: User | None, step: dict) -> None:
     if unit.pk != dossier.receiving_unit_id and not unit.is_in_subtree_of(dossier.handling_unit):
         raise ServiceError(
             {
@@ -46,8 +48,45 @@ def _check_receiver(dossier: Dossier, unit: Unit, user: User | None) -> None:
             },
             code="receiver_out_of_scope",
         )
-    if user is not None and not Membership.objects.filter(user=user, unit=unit).exists():
+    if user is None:
+        return
+    performer = performer_of(step.get("actor_role", ""))
+    if performer == LEADER:
+        if not user_fits(user, LEADER, unit, dossier.handling_unit):
+            raise ServiceError(
+                {
+                    "to_user": f"B{step['position']} do {step['actor_role']} thực hiện: {user} không phải "
+                    f"lãnh đạo của {unit.name}."
+                },
+                code="user_not_in_role",
+            )
+    elif not Membership.objects.filter(user=user, unit=unit).exists():
         raise ServiceError({"to_user": f"{user} không thuộc {unit.name}."}, code="user_not_in_unit")
+
+
+def require_reader(actor: Actor, d: Dossier, what: str) -> None:
+    """Whoever acts on a step must at least see the dossier (before its state is told)."""
+    if not isinstance(actor, ApiClientActor) and not can_read(actor, d):
+        raise PermissionDenied(f"Bạn không có quyền {what} hồ sơ {d.code}.")
+
+
+def require_step_performer(actor: Actor, d: Dossier, what: str) -> None:
+    """Refuse unless `actor` is the one the current step asks for (`steps.may_perform`)."""
+    h = holder(d)
+    if h is None:
+        require(actor, d, what=what)
+        return
+    if not may_perform(actor, d, h.performer, h.unit, h.user):
+        who = (
+            f"{h.user} (được giao)" if h.user is not None else f"{h.step['actor_role']} — {h.unit.body_name}"
+        )
+        raise PermissionDenied(
+            f"Bạn không thể {what} hồ sơ {d.code}: bước B{h.step['position']} ({h.step['name']}) do {who} thực hiện."
+        )
+
+
+def _default_unit(d: Dossier, step: dict) -> Unit:
+    return d.receiving_unit if performer_of(step.get("actor_role", "")) == DESK else d.handling_unit
 
 
 @transaction.atomic
@@ -62,9 +101,15 @@ def dossier_handover(
     at: dt.datetime | None = None,
 ) -> Handover:
     """Hand the dossier from its current step to the next one (`to_step`: a position or a
-    Step). Skipping a step or going back is refused. `to_unit` defaults to the handling unit."""
+    Step), to a unit and optionally a named officer who must fit the step's role. Only the
+    performer of the current step hands it on; skipping a step or going forward from the result
+    is refused (going back: `dossier_send_back`). `to_unit` defaults to the desk for a desk's
+    step, else to the handling unit."""
     d = lock(dossier)
-    require(actor, d, what="bàn giao")
+    if d.steps:
+        require_reader(actor, d, "bàn giao")
+    else:
+        require(actor, d, what="bàn giao")
     at = when(d, at)
     check(d, E.HANDED_OVER)
     if not d.steps:
@@ -72,9 +117,26 @@ def dossier_handover(
             {"to_step": "Thủ tục của hồ sơ không có quy trình nội bộ (B1…Bn) để bàn giao."},
             code="procedure_without_steps",
         )
+    require_step_performer(actor, d, "bàn giao")
     step = _target_step(d, to_step)
-    to_unit = to_unit or d.handling_unit
-    _check_receiver(d, to_unit, to_user)
+    to_unit = to_unit or _default_unit(d, step)
+    _check_receiver(d, to_unit, to_user, step)
+    return _move(d, dossier, actor=actor, at=at, step=step, to_unit=to_unit, to_user=to_user, note=note)
+
+
+def _move(
+    d: Dossier,
+    dossier: Dossier,
+    *,
+    actor: Actor,
+    at: dt.datetime,
+    step: dict,
+    to_unit: Unit,
+    to_user: User | None,
+    note: str,
+    back: str = "",
+) -> Handover:
+    """The hand-over row and its two events (`handed_over`, `step_started`)."""
     current = d.step
     handover = Handover.objects.create(
         dossier=d,
@@ -90,8 +152,9 @@ def dossier_handover(
         step_due_at=d.step_due_at,
         on_time=at <= d.step_due_at,
         to_step_due_at=step_due(dossier_policy(d), at, step["time_allowed"], d.duration_unit),
-        note=nfc(note)[:1000],
+        note=(f"Trả lại: {back}" if back else nfc(note))[:1000],
     )
+    extra = {"back": True, "reason": back} if back else {}
     record(
         d,
         actor=actor,
@@ -105,7 +168,9 @@ def dossier_handover(
             "to_unit": to_unit.pk,
             "step_due_at": handover.step_due_at,
             "on_time": handover.on_time,
-        },
+        }
+        | ({"to_user": to_user.pk} if to_user is not None else {})
+        | extra,
     )
     record(
         d,
@@ -116,3 +181,41 @@ def dossier_handover(
     )
     copy_back(dossier, d)
     return handover
+
+
+@transaction.atomic
+def dossier_send_back(
+    *, actor: Actor, dossier: Dossier, reason: str, at: dt.datetime | None = None
+) -> Handover:
+    """Send the dossier back one step (B_k → B_k−1), with the reason, to the unit and officer who
+    held that step: the signer returns a draft to the specialist, the specialist returns an
+    unchecked dossier to the desk. A line of the control slip like any hand-over; the step
+    restarts with its full time."""
+    d = lock(dossier)
+    require_reader(actor, d, "trả lại bước trước")
+    at = when(d, at)
+    check(d, E.HANDED_OVER)
+    if not d.steps or d.current_step is None:
+        raise ServiceError(
+            "Thủ tục của hồ sơ không có quy trình nội bộ (B1…Bn) để trả lại.", code="procedure_without_steps"
+        )
+    if d.finished_at is not None:
+        raise ServiceError(
+            f"Hồ sơ {d.code} đã có kết quả: không trả lại bước trước.", code="send_back_after_result"
+        )
+    require_step_performer(actor, d, "trả lại bước trước")
+    previous = step_at(d, d.current_step - 1)
+    if previous is None:
+        raise ServiceError(
+            {"reason": f"Hồ sơ đang ở B{d.current_step}, bước đầu tiên: không có bước trước để trả lại."},
+            code="send_back_from_first_step",
+        )
+    reason = required_text(reason, "reason", "Ghi lý do trả lại bước trước.")
+    came = [h for h in d.handovers.order_by("at", "id") if h.to_step == previous["position"]]
+    if came:
+        to_unit, to_user = came[-1].to_unit, came[-1].to_user
+    else:  # B1 since receipt
+        to_unit, to_user = d.receiving_unit, None
+    return _move(
+        d, dossier, actor=actor, at=at, step=previous, to_unit=to_unit, to_user=to_user, note="", back=reason
+    )
