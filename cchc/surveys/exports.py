@@ -78,8 +78,8 @@ def results_xlsx(campaign: Campaign, elements: Sequence[tuple[str, str]], rows: 
     score, the overall rate, mean and widest margin, the rank; figures as numbers (they add up
     again in Excel), text written as text (a unit name beginning with “=” stays text)."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Ket qua khao sat"
+    book.remove(book.worksheets[0])  # the default sheet, replaced by a named one
+    sheet = book.create_sheet("Ket qua khao sat")
     append_row(sheet, [f"KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG — {campaign.name.upper()}"])
     sheet["A1"].font = Font(bold=True, size=13)
     append_row(sheet, [f"Bộ câu hỏi: {campaign.questionnaire.name} · Đơn vị tổ chức: {campaign.owner.name}"])
@@ -95,7 +95,13 @@ def results_xlsx(campaign: Campaign, elements: Sequence[tuple[str, str]], rows: 
     header: list[object] = ["STT", "Mã đơn vị", "Đơn vị", "Số phiếu"]
     for code, name in elements:
         header += [f"{code}. {name}: tỷ lệ hài lòng (%)", f"{code}: điểm trung bình"]
-    header += ["Chung: tỷ lệ hài lòng (%)", "Chung: điểm trung bình", "Sai số lớn nhất (± điểm %)", "Xếp hạng", "Ghi chú"]
+    header += [
+        "Chung: tỷ lệ hài lòng (%)",
+        "Chung: điểm trung bình",
+        "Sai số lớn nhất (± điểm %)",
+        "Xếp hạng",
+        "Ghi chú",
+    ]
     append_row(sheet, header)
     header_row = sheet.max_row
     for cell in sheet[header_row]:

@@ -200,9 +200,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     score = models.PositiveSmallIntegerField("điểm 1–5", null=True, blank=True)
     text = models.TextField("trả lời", blank=True)
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     element = models.CharField(max_length=40, blank=True)
 

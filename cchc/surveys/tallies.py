@@ -56,13 +56,21 @@ def recount(campaign: Campaign) -> int:
         .order_by()
     ):
         counted[unit_id, element, score] += c
-    tallies = list(campaign.tallies.all())
-    for t in tallies:
-        t.count = counted.get((t.unit_id, t.element, t.score), 0)
-    Tally.objects.bulk_update(tallies, ["count"], batch_size=5000)
+    # Only the counts that differ are written (kept in step with every response, normally none):
+    # a bulk update of every one of a campaign's thousands of counts is a CASE of thousands of
+    # branches evaluated for each row.
+    changed = []
+    for t in campaign.tallies.all():
+        count = counted.get((t.unit_id, t.element, t.score), 0)
+        if t.count != count:
+            t.count = count
+            changed.append(t)
+    Tally.objects.bulk_update(changed, ["count"], batch_size=500)
     responses = dict(campaign.responses.values_list("unit_id").annotate(c=Count("id")).order_by())
-    targets = list(campaign.targets.all())
-    for target in targets:
-        target.responses = responses.get(target.unit_id, 0)
-    CampaignUnit.objects.bulk_update(targets, ["responses"])
+    targets = []
+    for target in campaign.targets.all():
+        if target.responses != responses.get(target.unit_id, 0):
+            target.responses = responses.get(target.unit_id, 0)
+            targets.append(target)
+    CampaignUnit.objects.bulk_update(targets, ["responses"], batch_size=500)
     return sum(counted.values())

@@ -19,7 +19,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("orgs", "0001_initial"),
         ("surveys", "0003_answer_tallies"),

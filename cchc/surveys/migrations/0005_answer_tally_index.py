@@ -3,7 +3,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("orgs", "0001_initial"),
         ("surveys", "0004_answer_campaign_unit_element"),
@@ -14,7 +13,10 @@ class Migration(migrations.Migration):
             model_name="answer",
             name="campaign",
             field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="surveys.campaign"
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="surveys.campaign",
             ),
         ),
         migrations.AlterField(
