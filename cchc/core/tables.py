@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-Rows = list[tuple[int, dict[str, str]]]
+Rows = list[tuple[int, Mapping[str, str]]]
 HEADER_SEARCH_ROWS = 20  # a spreadsheet's header row is looked for among its first rows
 
 

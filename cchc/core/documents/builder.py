@@ -143,7 +143,7 @@ class OfficialDocument:
             template.find(f"{_W}r/{_W}t").attrib.pop(qn("xml:space"), None)  # set per text
             self._templates[key] = template
 
-    def _insert_body(self, p) -> None:
+    def _insert_body(self, p: Any) -> None:
         """Append ``p`` to the body, before its section properties (as python-docx does)."""
         body = self.doc.element.body
         if self._sect_pr is None or self._sect_pr.getparent() is not body:
