@@ -223,10 +223,14 @@ def fresh_postgres_database(server_url: str) -> str:
     """A dedicated, empty benchmark database on the given server (never the server's own)."""
     import psycopg
 
+    # BENCH_DATABASE_NAME: another name, so that benches run side by side on one server
+    name = os.environ.get("BENCH_DATABASE_NAME", "cchc_bench")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"BENCH_DATABASE_NAME: letters, digits and _ only, not {name!r}")
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS cchc_bench")
-        conn.execute("CREATE DATABASE cchc_bench")
-    return server_url.rsplit("/", 1)[0] + "/cchc_bench"
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 def main() -> None:

@@ -55,6 +55,7 @@ urlpatterns = [
     path("y-kien/", include(survey_public)),
     # the REST API v1 for the province's other systems (token per client; docs/api.md)
     path("api/v1/", api_v1.urls),
+    path("ung-dung-ket-noi/", include("cchc.api.urls")),  # administrators: the API's clients
 ]
 
 handler403 = "cchc.core.views.forbidden"

@@ -265,6 +265,13 @@ MATRIX = [
         200,
     ),
     (
+        "survey results xlsx",
+        "get",
+        lambda o: reverse("surveys:results_xlsx", args=[o.survey.pk]),
+        PROVINCE_OVERSEERS | {"officer", "officer_other"},
+        200,
+    ),
+    (
         "survey unit (STP)",
         "get",
         lambda o: reverse("surveys:unit", args=[o.survey.pk, o.survey_unit.pk]),

@@ -131,3 +131,46 @@ def test_forms_convert_to_pdf_with_libreoffice(number):
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         text = "\n".join(page.extract_text() or "" for page in document.pages)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and TITLES[number] in text
+
+
+def test_body_paragraphs_copied_from_a_template_equal_those_python_docx_builds():
+    """`OfficialDocument.paragraph` copies the first paragraph of each kind (the fast way for a
+    report of thousands): the XML must be exactly what python-docx writes for the same call."""
+    from cchc.core.documents.builder import OfficialDocument
+
+    texts = [
+        "  lề trái và phải  ",  # the first of each kind: the copies must not keep its spaces rule
+        "Đầu tiên.",
+        "Kết quả cải cách thủ tục hành chính: 98,5% hồ sơ đúng hạn.",
+        "có\ttab",
+        "hai\ndòng",
+        "không\xa0ngắt",
+        "=SUM(A1)",
+        "",
+    ]
+    calls = [
+        (t, kind) for t in texts for kind in ((False, False, True), (True, False, False), (False, True, True))
+    ]
+
+    def build(fast: bool) -> list[str]:
+        doc = built[fast] = OfficialDocument()
+        if not fast:
+            doc._templates = _NeverKeeps()  # every paragraph through python-docx
+        for text, (bold, italic, indent) in calls:
+            doc.paragraph(text, bold=bold, italic=italic, indent=indent)
+        doc.doc.add_table(rows=1, cols=1)  # something after the paragraphs, then more of them
+        doc.paragraph("Sau bảng.")
+        return [p._p.xml for p in doc.doc.paragraphs]
+
+    built: dict[bool, OfficialDocument] = {}
+    fast, slow = build(True), build(False)
+    assert len(fast) == len(calls) + 1
+    assert fast == slow
+    saved = Document(io.BytesIO(built[True].to_bytes()))  # saved and read back
+    assert [p.text for p in saved.paragraphs][-2:] == ["", "Sau bảng."]
+    assert [p.text for p in saved.paragraphs][3:5] == ["Đầu tiên."] * 2
+
+
+class _NeverKeeps(dict):
+    def __setitem__(self, key, value) -> None:
+        pass

@@ -398,6 +398,37 @@ def test_register_rates(progress, users, tree, django_assert_max_num_queries):
     assert Unit.objects.get(code="P75") == tree.province
 
 
+def test_register_page_rows(client, progress, users, tree):
+    """The register's rows (rendered in the view): a sent report links to it with its first
+    sending time and state, a unit that sent nothing shows dashes."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .conftest import PASSWORD
+
+    report = _submit(
+        _fill(report_open(actor=users.officer, unit=progress, **QUARTER), users.officer),
+        users.officer,
+        "7/BC",
+    )
+    assert client.login(username=users.coordinator.username, password=PASSWORD)
+    url = reverse("reports:register") + (
+        f"?don_vi={tree.province.pk}&loai={QUARTER['kind']}&nam={QUARTER['year']}&so={QUARTER['number']}"
+    )
+    html = client.get(url).content.decode()
+    sent = timezone.localtime(Report.objects.get(pk=report.pk).first_submitted_at).strftime("%H:%M %d/%m/%Y")
+    assert (
+        f'<tr id="don-vi-P75.STP"><td data-label="Đơn vị"><a href="{reverse("reports:detail", args=[report.pk])}">'
+        in html
+    )
+    assert (
+        f'<td data-label="Gửi lần đầu">{sent}</td><td data-label="Trạng thái">Đã gửi, chờ tiếp nhận</td>'
+        in html
+    )
+    missing = html[html.index('<tr id="don-vi-W00002">') :]
+    assert missing.index('<td data-label="Trạng thái">—</td>') < missing.index("</tr>")
+
+
 # --- reminders --------------------------------------------------------------------------------
 
 

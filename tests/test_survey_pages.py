@@ -161,3 +161,39 @@ def test_the_campaign_list_does_not_grow_queries_with_campaigns(client, users, t
         page = client.get(reverse("surveys:index"))
     assert page.content.decode().count("Khảo sát quý III") == 5
     assert len(five) == len(one)
+
+
+def test_results_as_xlsx(client, users, tree):
+    """The XLSX holds the results page's numbers as numbers with Vietnamese-readable formats, a
+    title block, and a unit name that looks like a formula written as text."""
+    from openpyxl import load_workbook
+
+    from cchc.orgs.models import Unit
+
+    c = campaign(users, tree)
+    stp, sct = tree.agency("STP"), tree.agency("SCT")
+    Unit.objects.filter(pk=sct.pk).update(name='=HYPERLINK("http://x.invalid","Sở")')
+    for unit, answers in (
+        (stp, {"1.1": "5", "1.2": "4", "2.1": "3"}),
+        (stp, {"1.1": "2", "1.2": "5", "2.1": "4"}),
+        (sct, {"1.1": "4"}),
+    ):
+        response_services.response_enter_paper(actor=users.coordinator, campaign=c, unit=unit, answers=answers)
+    assert client.login(username=users.leader.username, password=PASSWORD)
+    answer = client.get(reverse("surveys:results_xlsx", args=[c.pk]))
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    assert sheet["A1"].value == "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG — KHẢO SÁT QUÝ III"
+    assert "01/07/2026 – 30/09/2026" in sheet["A3"].value
+    header = [cell.value for cell in sheet[6]]
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=7)}
+    total = header.index("Chung: tỷ lệ hài lòng (%)")
+    stp_row = rows["P75.STP"]
+    assert stp_row[3].value == 2 and stp_row[3].number_format == "#,##0"
+    assert stp_row[total].value == 62.5 and stp_row[total].number_format == "#,##0.00"
+    assert stp_row[total + 1].value == 3.75
+    sct_row = rows["P75.SCT"]
+    assert sct_row[2].value == '=HYPERLINK("http://x.invalid","Sở")' and sct_row[2].data_type == "s"
+    assert sct_row[total].value == 100.0
+    assert "Mẫu nhỏ" in sct_row[-1].value

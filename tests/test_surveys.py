@@ -319,3 +319,38 @@ def test_the_demo_campaigns(users, tree, sipas):
     trend = unit_trend(current, stp)
     assert [c.pk for c, _ in trend] == [last.pk, current.pk] and all(r.total.n for _, r in trend)
     assert readings("khao_sat:hai_long", tree.province, ["2026"])["2026"].value is not None
+
+
+def test_the_migration_fills_the_answers_campaign_unit_and_element(users, tree):
+    """Migration 0004 fills the columns the recount groups by for the answers stored before it
+    (run here on answers whose columns were emptied, through the migration's own function)."""
+    import importlib
+
+    from django.apps import apps as current_apps
+
+    from cchc.surveys import tallies
+    from cchc.surveys.models import Answer, Campaign, Questionnaire
+    from cchc.surveys.services import campaigns as campaign_services
+    from cchc.surveys.services.responses import response_enter_paper
+
+    migration = importlib.import_module("cchc.surveys.migrations.0004_answer_campaign_unit_element")
+    stp = tree.agency("STP")
+    campaign = campaign_services.campaign_create(
+        actor=users.coordinator, owner=tree.province, name="Đợt cũ",
+        questionnaire=Questionnaire.objects.get(code="SIPAS-HCC"), period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31), mode=Campaign.Mode.SAMPLED, sample_sizes={stp: 5},
+    )  # fmt: skip
+    response_enter_paper(
+        actor=users.coordinator, campaign=campaign, unit=stp, answers={"1.1": "4", "3.1": "2", "YK": "Tốt"}
+    )
+    expected = sorted(Answer.objects.values_list("campaign_id", "unit_id", "element", "question__code"))
+    Answer.objects.update(
+        element=""
+    )  # as stored before the migration (the ids: only the element can be emptied)
+    migration.fill(current_apps, None)
+    assert (
+        sorted(Answer.objects.values_list("campaign_id", "unit_id", "element", "question__code")) == expected
+    )
+    assert {(q, e) for _, _, e, q in expected} >= {("1.1", "1"), ("3.1", "3")}
+    assert {(c, u) for c, u, _, _ in expected} == {(campaign.pk, stp.pk)}
+    assert tallies.recount(campaign) == 2

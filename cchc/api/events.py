@@ -159,8 +159,7 @@ def _apply(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dossi
         "return": ("method",),
     }
     _need(e, *required.get(e.kind, ()))
-    actions[e.kind]()
-    d.refresh_from_db()
+    actions[e.kind]()  # every dossier service copies what it stored back onto ``d``
     return d
 
 

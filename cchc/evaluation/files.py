@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+
+from cchc.core.tables import TableErrors, read_table
 
 from .formulas import FRAMEWORK_COLUMNS, RESULT_COLUMNS, SCORE_COLUMNS, ParError, ParErrors, Row
 
@@ -34,113 +35,16 @@ MAX_ROWS = 20_000
 Rows = list[tuple[int, Row]]
 
 
-def is_xlsx(data: bytes) -> bool:
-    return data[:4] == b"PK\x03\x04"
-
-
 def read_rows(data: bytes, required: Sequence[str]) -> Rows:
-    """The rows of a CSV or XLSX file (told apart by content), with their lines."""
-    if len(data) > MAX_BYTES:
-        raise ParErrors([ParError(0, f"tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")])
-    return _xlsx_rows(data, required) if is_xlsx(data) else _csv_rows(data, required)
-
-
-def _csv_rows(data: bytes, required: Sequence[str]) -> Rows:
-    lines = data.split(b"\n")
-    for number, raw in enumerate(lines, start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ParErrors(
-                [ParError(number, "tệp không phải UTF-8 (hãy lưu lại dạng CSV UTF-8).")]
-            ) from None
-    text = data.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """The rows of a CSV or XLSX file (told apart by content), with their lines; every too wide
+    CSV line is listed; at most MAX_BYTES and MAX_ROWS (`cchc.core.tables.read_table`).
+    Provinces put a title above the table: a spreadsheet's header is the first row naming `ma`."""
     try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise ParErrors([ParError(1, f"dòng tiêu đề không đọc được ({exc}).")]) from None
-    if header is None:
-        raise ParErrors([ParError(1, "tệp rỗng, thiếu dòng tiêu đề.")])
-    names = _header(header, required, line=1)
-    rows: Rows = []
-    errors: list[ParError] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(ParError(start, f"dòng CSV không đọc được ({exc})."))
-            break
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(names):
-            errors.append(
-                ParError(start, f"dòng có {len(record)} cột, nhiều hơn dòng tiêu đề ({len(names)}).")
-            )
-            continue
-        rows.append((start, {name: record[i] if i < len(record) else "" for i, name in enumerate(names)}))
-        if len(rows) > MAX_ROWS:
-            errors.append(ParError(start, f"quá {MAX_ROWS:,} dòng.".replace(",", ".")))
-            break
-    if errors:
-        raise ParErrors(errors)
-    return rows
-
-
-def _header(cells: Sequence[object], required: Sequence[str], *, line: int) -> list[str]:
-    names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
-    missing = [c for c in required if c not in names]
-    if missing:
-        raise ParErrors([ParError(line, f"thiếu cột: {', '.join(missing)}.")])
-    duplicated = sorted({n for n in names if n and names.count(n) > 1})
-    if duplicated:
-        raise ParErrors([ParError(line, f"cột lặp lại: {', '.join(duplicated)}.")])
-    return names
-
-
-def _xlsx_rows(data: bytes, required: Sequence[str]) -> Rows:
-    from openpyxl import load_workbook  # heavy; only for spreadsheets
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ParErrors([ParError(0, f"không mở được tệp Excel ({exc.__class__.__name__}).")]) from None
-    try:
-        sheet = book.worksheets[0]
-        names: list[str] | None = None
-        rows: Rows = []
-        # Provinces put a title above the table: the header is the first row naming `ma`.
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if names is None:
-                lowered = [str(c or "").strip().lower() for c in cells]
-                if "ma" in lowered:
-                    names = _header(cells, required, line=number)
-                elif number >= 20:
-                    break
-                continue
-            values = ["" if c is None else _cell_text(c) for c in cells]
-            if not any(v.strip() for v in values):
-                continue
-            rows.append(
-                (number, {name: values[i] if i < len(values) else "" for i, name in enumerate(names) if name})
-            )
-            if len(rows) > MAX_ROWS:
-                raise ParErrors([ParError(number, f"quá {MAX_ROWS:,} dòng.".replace(",", "."))])
-        if names is None:
-            raise ParErrors([ParError(1, f"không tìm thấy dòng tiêu đề có các cột {', '.join(required)}.")])
-        return rows
-    finally:
-        book.close()
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float):
-        # 2.5 stays 2.5; 10.0 becomes 10 (a spreadsheet stores every number as a float)
-        return format(Decimal(repr(value)).normalize(), "f")
-    return str(value)
+        return read_table(
+            data, required, header_key="ma", max_bytes=MAX_BYTES, max_rows=MAX_ROWS, every_error=True
+        )
+    except TableErrors as exc:
+        raise ParErrors([ParError(e.line, e.reason) for e in exc.errors]) from None
 
 
 def read_framework_rows(data: bytes) -> Rows:

@@ -15,6 +15,7 @@ def navigation(request: HttpRequest):
     return {
         "nav_roles": sorted({dict(Role.choices)[r] for r in access.roles()}),
         "nav_can_audit": access.has_role(Role.ADMIN, Role.COORDINATOR),
+        "nav_can_admin_api": access.has_role(Role.ADMIN),
         "nav_can_report": access.has_role(Role.ADMIN, Role.COORDINATOR, Role.OFFICER),
         "indicator_apps": INDICATOR_APPS,
     }

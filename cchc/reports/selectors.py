@@ -123,10 +123,12 @@ def register(
     today = today or timezone.localdate()
     rule = rule_for(receiver.province() or receiver, kind, year)
     due = windows.due_date(windows.window(kind, year, number).end, rule.due_after_days)
+    # Only the columns the register shows: a report row also holds its sections, annex and
+    # facts (JSON of tens of kilobytes each), which 130 reports made the page's dearest part.
     reports = {
         r.unit_id: r
-        for r in Report.objects.filter(receiver=receiver, kind=kind, year=year, number=number).select_related(
-            "unit"
+        for r in Report.objects.filter(receiver=receiver, kind=kind, year=year, number=number).only(
+            "id", "unit_id", "state", "first_submitted_at", "due_on"
         )
     }
     out = Register(receiver, kind, year, number, due)

@@ -191,12 +191,28 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    """One answer. ``campaign``, ``unit`` and ``element`` repeat the response's campaign and unit
+    and the question's section code (written with the answer, never changed after), so that the
+    recount of the campaign's counts is one GROUP BY over one covering index, without joining
+    millions of answers to their responses and questions (docs/decisions.md, "Survey recount")."""
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     score = models.PositiveSmallIntegerField("điểm 1–5", null=True, blank=True)
     text = models.TextField("trả lời", blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    element = models.CharField(max_length=40, blank=True)
 
     class Meta:
+        indexes = [
+            # covers the recount: campaign → unit, element, score; only answers with a score
+            models.Index(
+                fields=["campaign", "unit", "element", "score"],
+                condition=models.Q(score__isnull=False),
+                name="survey_answer_tally_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once"),
             models.CheckConstraint(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tao-dot/", views.campaign_new, name="campaign_new"),
     path("<int:pk>/", views.campaign_detail, name="campaign"),
     path("<int:pk>/ket-qua.csv", views.results_csv, name="results_csv"),
+    path("<int:pk>/ket-qua.xlsx", views.results_xlsx, name="results_xlsx"),
     path("<int:pk>/don-vi/<int:unit_id>/", views.unit_detail, name="unit"),
     path("<int:pk>/nhap-phieu/", views.paper_entry, name="paper"),
     path("<int:pk>/<slug:action>/", views.campaign_action, name="campaign_action"),

@@ -29,6 +29,7 @@ from .services import responses as response_services
 
 MAX_UPLOAD = 20 * 1024 * 1024
 CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCALE_LABELS = (
     (1, "Rất không hài lòng"),
     (2, "Không hài lòng"),
@@ -207,6 +208,18 @@ def results_csv(request, pk: int):
 
 @login_required
 @require_GET
+def results_xlsx(request, pk: int):
+    campaign = _campaign(request, pk)
+    elements, rows = selectors.campaign_results(campaign)
+    names = dict(campaign.questionnaire.sections.values_list("code", "name"))
+    data = exports.results_xlsx(campaign, [(e, names.get(e, e)) for e in elements], rows)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-khao-sat-{campaign.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
 def unit_detail(request, pk: int, unit_id: int):
     campaign = _campaign(request, pk)
     target = campaign.targets.select_related("unit").filter(unit_id=unit_id).first()
@@ -283,6 +296,7 @@ def paper_entry(request, pk: int):
             else:
                 messages.success(request, f"Đã lưu phiếu của {unit.name}. Nhập phiếu tiếp theo.")
                 return redirect(f"{reverse('surveys:paper', args=[campaign.pk])}?unit={unit.pk}")
+        keep_given(sections, request.POST)
         return render(
             request,
             "surveys/paper.html",
@@ -322,6 +336,14 @@ def _sections(campaign: Campaign) -> list[tuple[Section, list[Question]]]:
 
 def _answers(request, sections) -> dict[str, str]:
     return {q.code: request.POST.get(f"q-{q.code}", "") for _, qs in sections for q in qs}
+
+
+def keep_given(sections, data) -> None:
+    """Put the answers the respondent sent back on the questions (``q.given``), so that a form
+    shown again with an error keeps every choice and every word typed."""
+    for _, questions in sections:
+        for q in questions:
+            q.given = data.get(f"q-{q.code}", "")
 
 
 @login_required

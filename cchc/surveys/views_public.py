@@ -14,7 +14,7 @@ from cchc.core.errors import ServiceError
 
 from .models import Campaign
 from .services import responses as response_services
-from .views import SCALE_LABELS, _sections
+from .views import SCALE_LABELS, _sections, keep_given
 
 BUCKET, WRONG = "khao-sat", "khao-sat-sai"
 SENDS_PER_HOUR = 30  # a household or a counter's shared tablet answers several forms
@@ -27,6 +27,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 
 def _render_form(request, campaign, sections, *, units=None, errors=(), status=200) -> HttpResponse:
+    keep_given(sections, request.POST)
     return render(
         request,
         "surveys/public/form.html",

@@ -10,9 +10,11 @@ centred; body text 13–14 pt, justified; the signature block on the right.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -26,6 +28,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def vietnamese_date(place: str, day: dt.date | None) -> str:
@@ -52,6 +55,8 @@ class OfficialDocument:
         style.font.size = Pt(size)
         style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # Word uses this slot for some scripts
         style.paragraph_format.space_after = Pt(3)
+        self._templates: dict[tuple[bool, bool, bool], Any] = {}  # see `paragraph`
+        self._sect_pr: Any = None
 
     # --- building blocks ---------------------------------------------------------------------
     def _para(
@@ -115,10 +120,38 @@ class OfficialDocument:
         self.doc.add_paragraph()
 
     def paragraph(self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True) -> None:
-        p = self._para(self.doc, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        """A body paragraph. A report writes thousands: each is a copy of the first paragraph of
+        its kind with the text put in (python-docx's property setters and its search for the
+        section properties at every insert made a long report take seconds); text that holds
+        tabs, line breaks or control characters goes through python-docx as before."""
+        key = (bold, italic, indent)
+        template = self._templates.get(key)
+        if text and template is not None and text.isprintable():
+            p = copy.deepcopy(template)
+            t = p.find(f"{_W}r/{_W}t")
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(qn("xml:space"), "preserve")
+            self._insert_body(p)
+            return
+        para = self._para(self.doc, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if indent:
-            p.paragraph_format.first_line_indent = Mm(10)
-        p.paragraph_format.space_after = Pt(4)
+            para.paragraph_format.first_line_indent = Mm(10)
+        para.paragraph_format.space_after = Pt(4)
+        if text and template is None and text.isprintable():
+            template = copy.deepcopy(para._p)
+            template.find(f"{_W}r/{_W}t").attrib.pop(qn("xml:space"), None)  # set per text
+            self._templates[key] = template
+
+    def _insert_body(self, p: Any) -> None:
+        """Append ``p`` to the body, before its section properties (as python-docx does)."""
+        body = self.doc.element.body
+        if self._sect_pr is None or self._sect_pr.getparent() is not body:
+            self._sect_pr = body.find(qn("w:sectPr"))
+        if self._sect_pr is not None:
+            self._sect_pr.addprevious(p)
+        else:
+            body.append(p)
 
     def field(self, label: str, value: str) -> None:
         """ "Label: value" with the label in regular weight and the value as filled in."""

@@ -85,11 +85,23 @@ def _save(
     response = Response.objects.create(
         campaign=campaign, unit=unit, channel=channel, form_code=form_code, entered_by=entered_by
     )
-    Answer.objects.bulk_create(
-        Answer(response=response, question=a.question, score=a.score, text=a.text) for a in answers
-    )
+    Answer.objects.bulk_create(_answer(response, a) for a in answers)
     tallies.add(campaign, unit, [(a.question.section.code, a.score) for a in answers if a.score is not None])
     return response
+
+
+def _answer(response: Response, a: Checked) -> Answer:
+    """The answer row, with the response's campaign and unit and the question's element repeated
+    on it (the recount reads them without joins)."""
+    return Answer(
+        response=response,
+        question=a.question,
+        score=a.score,
+        text=a.text,
+        campaign_id=response.campaign_id,
+        unit_id=response.unit_id,
+        element=a.question.section.code,
+    )
 
 
 def _open(campaign: Campaign) -> None:
@@ -232,9 +244,7 @@ def responses_import(
     by_unit: dict[Unit, tuple[int, list[tuple[str, int]]]] = {}
     rows_out: list[Answer] = []
     for response, (unit, answers) in zip(created, forms.values(), strict=True):
-        rows_out.extend(
-            Answer(response=response, question=a.question, score=a.score, text=a.text) for a in answers
-        )
+        rows_out.extend(_answer(response, a) for a in answers)
         n, scores = by_unit.get(unit, (0, []))
         scores.extend((a.question.section.code, a.score) for a in answers if a.score is not None)
         by_unit[unit] = (n + 1, scores)
