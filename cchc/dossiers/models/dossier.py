@@ -49,6 +49,9 @@ class Dossier(models.Model):
         "orgs.Unit", on_delete=models.PROTECT, related_name="received_dossiers", verbose_name="nơi tiếp nhận"
     )
     channel = models.CharField("kênh nộp", max_length=16, choices=Channel.choices)
+    # Digest of the exchange-file row a dossier was imported from ("" for a dossier received here):
+    # a re-import compares it to tell "the same row again" from "the same code, other content".
+    import_digest = models.CharField("dấu vân tay dòng nhập", max_length=16, blank=True, default="")
     applicant_kind = models.CharField(
         "loại người nộp", max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
     )
