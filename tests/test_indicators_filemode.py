@@ -997,7 +997,12 @@ def test_rows_the_reader_rejects_and_rows_that_break_rules_are_reported_by_line(
     ok = row("g1", "W1", "2026-01-05 08:00", "2026-01-06 08:00", kenh="truc_tuyen")
     iso = row("g2", "W2", "2026-01-05T01:00:00Z", "2026-01-06T08:00:00+07:00", tam_dung_gio="1.5")
     late = row(
-        "g3", "W2", "2026-02-01 08:00:00", "2026-02-02 08:00:00", ket_thuc_luc="2026-02-03 08:00", ket_qua="tu_choi"
+        "g3",
+        "W2",
+        "2026-02-01 08:00:00",
+        "2026-02-02 08:00:00",
+        ket_thuc_luc="2026-02-03 08:00",
+        ket_qua="tu_choi",
     )
     data = b"".join(
         [

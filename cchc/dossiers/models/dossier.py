@@ -201,7 +201,9 @@ class DossierEvent(models.Model):
             models.UniqueConstraint(fields=["dossier", "sequence"], name="dossier_event_sequence_unique")
         ]
         indexes = [
-            models.Index(fields=["actor"], condition=models.Q(actor__isnull=False), name="dossier_event_actor")
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="dossier_event_actor"
+            )
         ]
 
     def __str__(self) -> str:
