@@ -237,13 +237,13 @@ def print_import(label: str, r: dict) -> None:
         print(f"  sự kiện/giây:  {vn(r['events'] / s)}")
     per_row = 1e6 / max(r["lines"], 1)
     server = (
-        "?"
+        ""  # SQLite runs inside the importing process
         if r["cpu_server"] is None
-        else f"{vn(r['cpu_server'], 1)} s ({vn(r['cpu_server'] * per_row)} µs/dòng)"
+        else f", máy chủ PostgreSQL {vn(r['cpu_server'], 1)} s ({vn(r['cpu_server'] * per_row)} µs/dòng)"
     )
     print(
         f"  CPU: tiến trình nhập {vn(r['cpu_parent'], 1)} s ({vn(r['cpu_parent'] * per_row)} µs/dòng), "
-        f"tiến trình đọc {vn(r['cpu_child'], 1)} s ({vn(r['cpu_child'] * per_row)} µs/dòng), máy chủ PostgreSQL {server}"
+        f"tiến trình đọc {vn(r['cpu_child'], 1)} s ({vn(r['cpu_child'] * per_row)} µs/dòng){server}"
     )
     print(
         f"  bộ nhớ đỉnh: tiến trình nhập {vn(r['peak_parent_mib'])} MiB, tiến trình đọc {vn(r['peak_child_mib'])} MiB"
