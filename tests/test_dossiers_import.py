@@ -246,6 +246,27 @@ def test_a_reimported_code_with_other_content_is_a_conflict_by_line(exchange_fil
     )
 
 
+def test_the_same_values_spelled_otherwise_are_the_same_row(exchange_file, users, tmp_path):
+    """The digest is of the checked values: another column order, spaces around values and ISO
+    8601 datetimes with an offset give the same row — unchanged, not a conflict."""
+    dossiers_import(actor=users.admin, path=exchange_file)
+    before = stored()
+    records = list(csv.reader(io.StringIO(HEADER + "\n" + "\n".join(ROWS[:4]))))
+    header, rows = records[0], records[1:]
+    order = list(reversed(range(len(header))))
+    spelled = []
+    for r in rows:
+        r = list(r)
+        r[4] = r[4].replace(" ", "T") + ":00+07:00"  # 2026-03-02T09:00:00+07:00
+        r[5] = f" {r[5]}\t"
+        spelled.append(",".join(r[i] for i in order))
+    path = tmp_path / "again.csv"
+    path.write_text(",".join(header[i] for i in order) + "\n" + "\n".join(spelled) + "\n", encoding="utf-8")
+    again = dossiers_import(actor=users.admin, path=path)
+    assert (again.created, again.unchanged, again.bad) == (0, 4, [])
+    assert stored() == before
+
+
 def test_a_code_of_a_dossier_not_imported_is_a_conflict(exchange_file, users):
     dossiers_import(actor=users.admin, path=exchange_file)
     Dossier.objects.filter(code="HS-2").update(import_digest="")  # as a dossier received at the desk

@@ -215,8 +215,8 @@ def _write(
 
 
 def conflict_reason(code: str, stored_digest: str) -> str:
-    """Why a row whose code is already stored is not imported (docs/decisions.md, "Import at
-    50,000 rows/s": a conflict is reported, never written over)."""
+    """Why a row whose code is already stored is not imported (docs/decisions.md, "Bulk import
+    and file mode (issue 16)": a conflict is reported, never written over)."""
     if stored_digest:
         return (
             f"ma_ho_so: hồ sơ «{code[:60]}» đã nhập trước đây với nội dung khác; "
