@@ -66,7 +66,7 @@ def drop_database(server: str) -> None:
 
 def setup_django(url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"  # CCHC_DATA_DIR set by main
-    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_URL"] = "" if url == "sqlite" else url  # "": the embedded SQLite
     import django
 
     django.setup()
@@ -80,6 +80,8 @@ def backend_cpu() -> float | None:
     """CPU seconds of this connection's server process (when the server runs on this machine)."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
@@ -150,11 +152,12 @@ def phase_import(url: str, source: str, count: int, seed: str, year: int, path: 
     seconds = time.perf_counter() - t0
     me2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     server_after = backend_cpu()
+    sizes = {}
     with connection.cursor() as cursor:
-        sizes = {}
-        for table in TABLES:
-            cursor.execute("SELECT pg_total_relation_size(%s), pg_relation_size(%s)", [table, table])
-            sizes[table] = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            for table in TABLES:
+                cursor.execute("SELECT pg_total_relation_size(%s), pg_relation_size(%s)", [table, table])
+                sizes[table] = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM dossiers_dossier")
         stored = cursor.fetchone()[0]
     return {
@@ -174,6 +177,34 @@ def phase_import(url: str, source: str, count: int, seed: str, year: int, path: 
         "peak_child_mib": kids2.ru_maxrss / 1024,
         "sizes": sizes,
     }
+
+
+def phase_floor(url: str) -> dict:
+    """The baseline of the same run: the dossiers and events just stored, copied out as binary COPY
+    data and loaded again by binary COPY into tables of the same columns with no index, no key
+    and no trigger — what the server needs merely to take the rows, with nothing computed."""
+    setup_django(url)
+    from django.db import connection, transaction
+
+    out = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in ("dossiers_dossier", "dossiers_dossierevent"):
+            cursor.execute(f"CREATE TEMP TABLE floor_{table} (LIKE {table} INCLUDING DEFAULTS)")
+            with tempfile.TemporaryFile() as spool:
+                with cursor.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy:
+                    for data in copy:
+                        spool.write(data)
+                spool.seek(0)
+                before = backend_cpu()
+                t0 = time.perf_counter()
+                with cursor.copy(f"COPY floor_{table} FROM STDIN (FORMAT BINARY)") as copy:
+                    while data := spool.read(1 << 20):
+                        copy.write(data)
+                out[table] = (time.perf_counter() - t0, (backend_cpu() or 0) - (before or 0))
+        cursor.execute("SELECT count(*) FROM floor_dossiers_dossier")
+        out["rows"] = cursor.fetchone()[0]
+        transaction.set_rollback(True)
+    return out
 
 
 def run_phase(*args: str) -> dict:
@@ -206,13 +237,13 @@ def print_import(label: str, r: dict) -> None:
         print(f"  sự kiện/giây:  {vn(r['events'] / s)}")
     per_row = 1e6 / max(r["lines"], 1)
     server = (
-        "?"
+        ""  # SQLite runs inside the importing process
         if r["cpu_server"] is None
-        else f"{vn(r['cpu_server'], 1)} s ({vn(r['cpu_server'] * per_row)} µs/dòng)"
+        else f", máy chủ PostgreSQL {vn(r['cpu_server'], 1)} s ({vn(r['cpu_server'] * per_row)} µs/dòng)"
     )
     print(
         f"  CPU: tiến trình nhập {vn(r['cpu_parent'], 1)} s ({vn(r['cpu_parent'] * per_row)} µs/dòng), "
-        f"tiến trình đọc {vn(r['cpu_child'], 1)} s ({vn(r['cpu_child'] * per_row)} µs/dòng), máy chủ PostgreSQL {server}"
+        f"tiến trình đọc {vn(r['cpu_child'], 1)} s ({vn(r['cpu_child'] * per_row)} µs/dòng){server}"
     )
     print(
         f"  bộ nhớ đỉnh: tiến trình nhập {vn(r['peak_parent_mib'])} MiB, tiến trình đọc {vn(r['peak_child_mib'])} MiB"
@@ -228,6 +259,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--no-reimport", action="store_true")
     parser.add_argument("--keep", action="store_true", help=f"giữ lại CSDL {DB_NAME} sau khi đo")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="nhập vào SQLite nhúng (CSDL mới) thay cho PostgreSQL"
+    )
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -235,13 +269,15 @@ def main() -> None:
         name, *rest = args.phase
         if name == "setup":
             out = phase_setup(rest[0])
+        elif name == "floor":
+            out = phase_floor(rest[0])
         else:
             url, source, count, seed, year, path, batch = rest
             out = phase_import(url, source, int(count), seed, int(year), path, int(batch))
         print(json.dumps(out))
         return
 
-    server = os.environ.get("BENCH_DATABASE_URL")
+    server = "sqlite" if args.sqlite else os.environ.get("BENCH_DATABASE_URL")
     if not server:
         raise SystemExit(
             "Cần BENCH_DATABASE_URL (máy chủ PostgreSQL), ví dụ: "
@@ -249,7 +285,7 @@ def main() -> None:
         )
     batch = args.batch_size or 0  # 0: the import's default
     print(
-        f"# Nhập hồ sơ vào PostgreSQL: {vn(args.count)} hồ sơ (seed {args.seed}, năm {args.year}), "
+        f"# Nhập hồ sơ vào {'SQLite' if args.sqlite else 'PostgreSQL'}: {vn(args.count)} hồ sơ (seed {args.seed}, năm {args.year}), "
         f"nguồn: {'tệp CSV' if args.source == 'file' else 'bộ sinh, không qua tệp'}"
     )
     path = Path(tempfile.gettempdir()) / f"cchc-bench-dossiers-{args.count}-{args.seed}-{args.year}.csv"
@@ -269,7 +305,7 @@ def main() -> None:
         else:
             print(f"tệp có sẵn: {path} ({mib(path.stat().st_size)})")
 
-    url = fresh_database(server)
+    url = "sqlite" if args.sqlite else fresh_database(server)
     data = tempfile.mkdtemp(prefix="cchc-bench-import-")  # the settings' data directory (secret key)
     os.environ["CCHC_DATA_DIR"] = data
     try:
@@ -281,11 +317,27 @@ def main() -> None:
         common = (args.source, str(args.count), str(args.seed), str(args.year), str(path), str(batch))
         first = run_phase("import", url, *common)
         print_import("Lần nhập đầu", first)
-        print("\n## Dung lượng sau khi nhập (bảng + chỉ mục)")
-        for table, (total, heap) in first["sizes"].items():
-            print(f"  {table:28} {mib(total):>14} (dữ liệu {mib(heap)})")
-        total = sum(t for t, _ in first["sizes"].values())
-        print(f"  {'tổng':28} {mib(total):>14}; {vn(total / max(first['stored'], 1))} byte mỗi hồ sơ")
+        if first["sizes"]:
+            print("\n## Dung lượng sau khi nhập (bảng + chỉ mục)")
+            for table, (total, heap) in first["sizes"].items():
+                print(f"  {table:28} {mib(total):>14} (dữ liệu {mib(heap)})")
+            total = sum(t for t, _ in first["sizes"].values())
+            print(f"  {'tổng':28} {mib(total):>14}; {vn(total / max(first['stored'], 1))} byte mỗi hồ sơ")
+            floor = run_phase("floor", url)
+            seconds = sum(s for s, _ in (floor["dossiers_dossier"], floor["dossiers_dossierevent"]))
+            server_cpu = sum(c for _, c in (floor["dossiers_dossier"], floor["dossiers_dossierevent"]))
+            print(
+                "\n## Mốc so sánh cùng lượt: chỉ nạp lại đúng các dòng đó (COPY nhị phân, bảng không chỉ mục, "
+                "không khóa ngoại, không tính gì)"
+            )
+            print(
+                f"  {vn(floor['rows'])} hồ sơ + sự kiện trong {vn(seconds, 1)} giây: {vn(floor['rows'] / seconds)} hồ sơ/giây "
+                f"(máy chủ {vn(server_cpu * 1e6 / max(floor['rows'], 1))} µs/hồ sơ)"
+            )
+            print(
+                f"  nhập thật / mốc: {vn(first['seconds'] / seconds, 2)}× thời gian "
+                f"(nhập thật {vn(first['created'] / first['seconds'])} hồ sơ/giây)"
+            )
         if not args.no_reimport:
             again = run_phase("import", url, *common)
             print_import("Nhập lại cùng nguồn (không được thay đổi gì)", again)
@@ -293,7 +345,7 @@ def main() -> None:
             print(f"  thay đổi: {'CÓ — lỗi!' if changed else 'không'}")
     finally:
         shutil.rmtree(data, ignore_errors=True)
-        if not args.keep:
+        if not args.keep and not args.sqlite:
             drop_database(server)
 
 

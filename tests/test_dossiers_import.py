@@ -29,6 +29,7 @@ from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.observers import observers
 from cchc.exchange import DossierRow, iter_checked, iter_dossiers
 from cchc.exchange import generate as g
+from cchc.indicators.models import MeasureTotal
 from cchc.indicators.rebuild import rebuild
 from cchc.orgs.models import Unit
 from cchc.procedures.models import Procedure
@@ -208,6 +209,109 @@ def test_reimport_changes_nothing(exchange_file, users):
     assert again.created == 0 and again.unchanged == 4 and len(again.bad) == 3
     assert stored() == before
     assert DossierEvent.objects.count() == events and AuditEntry.objects.count() == audit
+
+
+def test_a_reimported_code_with_other_content_is_a_conflict_by_line(exchange_file, users, tmp_path, capsys):
+    """Issue 17: a code already imported whose row changed in the file was kept silently. It is now
+    a conflict: reported with its line, the stored dossier kept as it was (docs/decisions.md)."""
+    dossiers_import(actor=users.admin, path=exchange_file)
+    before, events = stored(), DossierEvent.objects.count()
+    changed = list(ROWS)
+    changed[0] = changed[0].replace(",truc_tuyen,", ",truc_tiep,")  # HS-1, line 2: another channel
+    changed[2] = changed[2].replace("2026-03-06 08:00", "2026-03-07 08:00")  # HS-3, line 4: new due date
+    new_row = "HS-9,1.000001,W00002,truc_tiep,2026-03-03 08:00,2026-03-06 08:00,,,,,0,0,0,0,0,0,0,0,"
+    again = dossiers_import(actor=users.admin, path=write_csv(tmp_path, [*changed, new_row], name="v2.csv"))
+    assert (again.created, again.unchanged) == (1, 2)  # HS-9 new; HS-2, HS-4 the same rows
+    conflicts = [(b.line, b.reason) for b in again.bad if "xung đột" in b.reason]
+    assert conflicts == [
+        (
+            2,
+            "ma_ho_so: hồ sơ «HS-1» đã nhập trước đây với nội dung khác; giữ nguyên hồ sơ đã lưu, không ghi đè (xung đột)",
+        ),
+        (
+            4,
+            "ma_ho_so: hồ sơ «HS-3» đã nhập trước đây với nội dung khác; giữ nguyên hồ sơ đã lưu, không ghi đè (xung đột)",
+        ),
+    ]
+    assert [b.line for b in again.bad] == [2, 4, 6, 7, 8]  # in file order, with the bad rows
+    after = stored()
+    assert {code: after[code] for code in before} == before  # nothing written over
+    assert DossierEvent.objects.count() == events + Dossier.objects.get(code="HS-9").event_count
+    # the command says rows were skipped (exit status 1) and names the line
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        call_command("dossiers_import", str(tmp_path / "v2.csv"))
+    assert (
+        exc.value.code == 1 and "dòng 2: ma_ho_so: hồ sơ «HS-1» đã nhập trước đây" in capsys.readouterr().err
+    )
+
+
+def test_the_same_values_spelled_otherwise_are_the_same_row(exchange_file, users, tmp_path):
+    """The digest is of the checked values: another column order, spaces around values and ISO
+    8601 datetimes with an offset give the same row — unchanged, not a conflict."""
+    dossiers_import(actor=users.admin, path=exchange_file)
+    before = stored()
+    records = list(csv.reader(io.StringIO(HEADER + "\n" + "\n".join(ROWS[:4]))))
+    header, rows = records[0], records[1:]
+    order = list(reversed(range(len(header))))
+    spelled = []
+    for r in rows:
+        r = list(r)
+        r[4] = r[4].replace(" ", "T") + ":00+07:00"  # 2026-03-02T09:00:00+07:00
+        r[5] = f" {r[5]}\t"
+        spelled.append(",".join(r[i] for i in order))
+    path = tmp_path / "again.csv"
+    path.write_text(",".join(header[i] for i in order) + "\n" + "\n".join(spelled) + "\n", encoding="utf-8")
+    again = dossiers_import(actor=users.admin, path=path)
+    assert (again.created, again.unchanged, again.bad) == (0, 4, [])
+    assert stored() == before
+
+
+def test_a_code_of_a_dossier_not_imported_is_a_conflict(exchange_file, users):
+    dossiers_import(actor=users.admin, path=exchange_file)
+    Dossier.objects.filter(code="HS-2").update(import_digest="")  # as a dossier received at the desk
+    before = stored()
+    again = dossiers_import(actor=users.admin, path=exchange_file)
+    assert (again.created, again.unchanged) == (0, 3)
+    bad = {b.line: b.reason for b in again.bad}
+    assert bad[3] == (
+        "ma_ho_so: mã hồ sơ «HS-2» đã có trong cơ sở dữ liệu (không do nhập tệp); giữ nguyên, không ghi đè (xung đột)"
+    )
+    assert stored() == before
+
+
+def test_strict_stops_at_a_conflict_and_writes_nothing_of_its_batch(exchange_file, users, tmp_path):
+    dossiers_import(actor=users.admin, path=write_csv(tmp_path, ROWS[1:2], name="one.csv"))  # HS-2
+    rows = [ROWS[0], ROWS[1].replace(",tu_choi,", ",chap_thuan,"), ROWS[2], ROWS[3]]
+    report = dossiers_import(actor=users.admin, path=write_csv(tmp_path, rows), strict=True, batch_size=10)
+    assert [(b.line, "xung đột" in b.reason) for b in report.bad] == [(3, True)]
+    assert report.created == 0 and sorted(Dossier.objects.values_list("code", flat=True)) == ["HS-2"]
+
+
+def test_an_import_stopped_midway_resumes_by_importing_again(exchange_file, users):
+    """A killed import leaves whole batches only (one transaction each); running it again adds
+    the rest and ends exactly as an import that never stopped."""
+
+    class StopThirdBatch:
+        def dossier_changed(self, before, after, *, unit_id, channel):
+            pass
+
+        def dossiers_added(self, dossiers):
+            if any(d.code == "HS-3" for d in dossiers):
+                raise KeyboardInterrupt  # Ctrl+C in the middle of the batch of HS-3
+
+    stopping = observers.register(StopThirdBatch())
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            dossiers_import(actor=users.admin, path=exchange_file, batch_size=1)
+    finally:
+        observers.unregister(stopping)
+    assert sorted(Dossier.objects.values_list("code", flat=True)) == ["HS-1", "HS-2"]
+    resumed = dossiers_import(actor=users.admin, path=exchange_file, batch_size=1)
+    assert (resumed.created, resumed.unchanged, len(resumed.bad)) == (2, 2, 3)
+    rows = [r for r in iter_dossiers(exchange_file, {"W00001", "W00002"}) if isinstance(r, DossierRow)]
+    assert assert_equals_reference([r for r in rows if r.ma_tthc == "1.000001"]) == 4
+    assert MeasureTotal.objects.exists() and rebuild(check=True).differences == []  # live totals too
 
 
 def test_strict_stops_at_the_first_bad_row_and_writes_nothing_of_its_batch(exchange_file, users):

@@ -980,3 +980,60 @@ def test_out_may_not_overwrite_an_input(tmp_path):
         )
         assert proc.returncode == 2 and "--out" in proc.stderr and len(proc.stderr.splitlines()) == 1
     assert path.read_bytes() == before
+
+
+def test_rows_the_reader_rejects_and_rows_that_break_rules_are_reported_by_line(tmp_path):
+    """Issue 16: both kinds of bad rows in one file — rows DuckDB's reader rejects (its reject
+    table: wrong number of fields, bytes that are not UTF-8) and rows that break the spec's rules
+    (a value, a cross-column rule, a repeated code) — are reported with the line and the reason
+    the Python reader gives, and the indicators are those of the valid rows only."""
+    org_path, _ = write(tmp_path, [])
+
+    def line(r) -> bytes:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow([r[c] for c in DOSSIER_COLUMNS])
+        return buf.getvalue().encode()
+
+    ok = row("g1", "W1", "2026-01-05 08:00", "2026-01-06 08:00", kenh="truc_tuyen")
+    iso = row("g2", "W2", "2026-01-05T01:00:00Z", "2026-01-06T08:00:00+07:00", tam_dung_gio="1.5")
+    late = row(
+        "g3",
+        "W2",
+        "2026-02-01 08:00:00",
+        "2026-02-02 08:00:00",
+        ket_thuc_luc="2026-02-03 08:00",
+        ket_qua="tu_choi",
+    )
+    data = b"".join(
+        [
+            ",".join(DOSSIER_COLUMNS).encode() + b"\n",
+            line(ok),  # 2
+            line(row("b1", "W1", "2026-01-05 08:00", "2026-01-06 08:00")).replace(b"\n", b",extra\n"),  # 3
+            line(row("b2", "W1", "2026-01-05 08:00", "2026-01-06 08:00")).replace(b"b2", b"b\xff2"),  # 4
+            line(row("b3", "W1", "2026-01-05 08:00", "2026-01-06 08:00", xin_loi="2")),  # 5
+            line(iso),  # 6
+            b"b4,1.001193,W1\n",  # 7: too few fields
+            line(row("g1", "W2", "2026-01-07 08:00", "2026-01-08 08:00")),  # 8: repeats line 2
+            line(row("b5", "W1", "2026-01-05 08:00", "2026-01-04 08:00")),  # 9: due before receipt
+            line(late),  # 10
+            line(row("b6", "W1", "2026-01-05 8:00", "2026-01-06 08:00")),  # 11: one-digit hour
+        ]
+    )
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    periods = parse_calendar_periods(["2026-Q1", "2026-01", "2026"])
+    result = compute_file(org_path, path, periods)
+    python = [(b.line, b.reason) for b in iter_dossiers(path, read_orgs(org_path)) if isinstance(b, BadRow)]
+    assert [(b.line, b.reason) for b in result.bad] == python
+    assert [b.line for b in result.bad] == [3, 4, 5, 7, 8, 9, 11]
+    reasons = {b.line: b.reason for b in result.bad}
+    assert reasons[3] == reasons[7] == "số trường không khớp với dòng tiêu đề"
+    assert reasons[4] == "dòng không phải văn bản UTF-8"
+    assert reasons[8] == "ma_ho_so: mã hồ sơ «g1» trùng với dòng 2"
+    assert reasons[11].startswith("tiep_nhan_luc: ngày giờ «2026-01-05 8:00» không hợp lệ")
+    assert (result.valid, result.records) == (3, 10)
+    tree = read_orgs(org_path)
+    valid = [r for r in iter_dossiers(path, tree) if not isinstance(r, BadRow)]
+    assert [r.ma_ho_so for r in valid] == ["g1", "g2", "g3"]
+    expected = d.reference_rows(tree, valid, periods)
+    assert [r.as_csv() for r in result.rows] == [r.as_csv() for r in expected]

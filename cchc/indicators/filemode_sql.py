@@ -264,7 +264,7 @@ def check_sql(source: str, columns: dict[str, str]) -> str:
     err = "CASE\n    " + "\n    ".join(f"WHEN {cond} THEN {msg}" for cond, msg in checks) + "\n  END"
     flags = ", ".join(f"fl_{c} = 1 AS {c}" for c in f.FLAG_COLUMNS)
     return f"""
-SELECT ma_ho_so AS code, CAST(uid AS INTEGER) AS uid,
+SELECT ma_ho_so AS code, hash(ma_ho_so) AS h, CAST(uid AS INTEGER) AS uid,
   dt_tiep_nhan_luc AS recv, dt_han_tra AS due, dt_ket_thuc_luc AS fin, pause,
   CAST(so_lan AS INTEGER) AS so_lan, CAST(kenh AS TINYINT) AS kenh, CAST(kq AS TINYINT) AS kq,
   CAST(rating AS TINYINT) AS rating, {flags},

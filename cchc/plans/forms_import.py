@@ -10,12 +10,22 @@ from .models import Comparator, Plan, PlanKind, ReformArea
 
 AREA_CHOICES = [("", "— chưa rõ —"), *ReformArea.choices]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Plain text is all words: 2 MB is some ten times the longest plan of samples/ and parses in a few
+# seconds (bench/parsers_linear.py: about 6 s a MB on a loaded 2-core machine, linear); a 20 MB
+# text would hold the request for minutes. DOCX and PDF carry their own limits (unpacked size,
+# paragraphs, pages) checked before parsing.
+MAX_TEXT_UPLOAD_BYTES = 2 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f}".replace(".", ",")
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Văn bản kế hoạch",
-        help_text="DOCX, PDF (có lớp chữ), TXT hoặc MD; tối đa 20 MB.",
+        help_text="DOCX, PDF (có lớp chữ) tối đa 20 MB; TXT hoặc MD tối đa 2 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt,.md"}),
     )
     issuer = forms.ModelChoiceField(label="Cơ quan ban hành", queryset=Unit.objects.none())
@@ -32,7 +42,12 @@ class UploadForm(forms.Form):
     def clean_file(self):
         f = self.cleaned_data["file"]
         if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"Tệp {f.size / 1048576:.1f} MB, vượt quá giới hạn 20 MB.")
+            raise forms.ValidationError(f"Tệp {_mb(f.size)} MB, vượt quá giới hạn 20 MB.")
+        if (f.name or "").lower().endswith(TEXT_SUFFIXES) and f.size > MAX_TEXT_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Tệp văn bản {_mb(f.size)} MB, vượt quá giới hạn 2 MB của tệp TXT/MD (một kế hoạch dài "
+                "cũng chỉ vài trăm KB chữ). Hãy tải lên bản DOCX hoặc PDF của văn bản."
+            )
         return f
 
 

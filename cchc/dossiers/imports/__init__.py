@@ -17,6 +17,9 @@ equal `lifecycle.dossier_replay` of those events. How a row becomes events is `e
   (PostgreSQL COPY, SQLite executemany — `store.py`), the live indicator totals
   (`cchc.indicators.live.dossiers_added`) and one audit row.
 - A dossier code already in the database is left as it is: importing a file twice changes nothing.
+  Each imported dossier keeps a digest of its row (`fast.row_digest`); a code already stored with
+  another digest (the row changed in the file, or the dossier was not imported) is a conflict,
+  reported by line and never written over (docs/decisions.md).
 - ``as_of_time`` imports each row as it stood at that moment (the demo's year runs past today).
 """
 

@@ -14,6 +14,7 @@ event of tens of thousands of generated rows.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -160,6 +161,13 @@ class Built:
     channel: str
     state: tuple
     events: list[tuple[str, int, str]]
+    digest: str  # `row_digest` of the checked row
+
+
+def row_digest(v: tuple) -> str:
+    """16 hex digits identifying a checked row's content (the reader's tuple: codes, datetimes as
+    local µs, numbers, flags), stored with the dossier: a re-import of the same code compares it."""
+    return hashlib.blake2b(repr(v).encode(), digest_size=8).hexdigest()
 
 
 class Builder:
@@ -253,7 +261,7 @@ class Builder:
             len(events),
             events[-1][1],
         )
-        return Built(line, code, p, self.units[unit], kenh, state_values, events)
+        return Built(line, code, p, self.units[unit], kenh, state_values, events, row_digest(v))
 
 
 def shape(v: tuple) -> tuple:

@@ -130,7 +130,9 @@ class PostgresStore(Store):
         *("on_time_until", "finished_at", "result", "returned_at", "return_method", "paid_online"),
         *("electronic_result", "digitised", "data_reused", "rating", "event_count", "last_event_at"),
     )
-    assert COLUMNS[:6] == ["id", "code", "procedure_id", "handling_unit_id", "receiving_unit_id", "channel"]
+    assert COLUMNS[:7] == [
+        *("id", "code", "procedure_id", "handling_unit_id", "receiving_unit_id", "channel", "import_digest")
+    ]
     assert EVENT_COLUMNS == ("dossier_id", "sequence", "kind", "at", "data", "recorded_at", "actor_id")
     DOSSIER_FIELDS = struct.pack(">h", len(COLUMNS))
     EVENT_FIELDS = struct.pack(">h", len(EVENT_COLUMNS))
@@ -149,6 +151,7 @@ class PostgresStore(Store):
                 unit_id,
                 unit_id,
                 WORD[b.channel],
+                text(b.digest),
                 WORD[state],
                 timestamp(submitted),
                 timestamp(received),
@@ -182,10 +185,12 @@ class PostgresStore(Store):
         ]
         return row, history
 
-    def existing(self, codes: list[str]) -> set[str]:
+    def existing(self, codes: list[str]) -> dict[str, str]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT code FROM {self.table(Dossier)} WHERE code = ANY(%s)", [codes])
-            return {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT code, import_digest FROM {self.table(Dossier)} WHERE code = ANY(%s)", [codes]
+            )
+            return dict(cursor.fetchall())
 
     def new_ids(self, n: int) -> list[int]:
         with self.connection.cursor() as cursor:

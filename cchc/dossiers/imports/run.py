@@ -120,11 +120,10 @@ def dossiers_import_lines(
     gc.disable()  # see the module docstring
     try:
         for batch in reader:
-            if batch.rows:
-                _write(actor, source, store, batch.rows, report)
-            report.bad += batch.bad
+            conflicts = _write(actor, source, store, batch.rows, report, strict=strict) if batch.rows else []
+            report.bad += sorted(batch.bad + conflicts, key=lambda bad: bad.line) if conflicts else batch.bad
             report.verified = batch.verified
-            if strict and batch.bad:
+            if strict and (batch.bad or conflicts):
                 break
             if progress:
                 progress(report.lines)
@@ -137,7 +136,7 @@ def dossiers_import_lines(
 
 @dataclass
 class _Batch:
-    rows: list[tuple]  # (code, store.prepare(...), store.facts(...)) per dossier
+    rows: list[tuple]  # (code, digest, line, store.prepare(...), store.facts(...)) per dossier
     bad: list[BadRow]
     verified: int
 
@@ -159,7 +158,7 @@ def _batches(lines, source, units, procs, store: Store, *, batch_size, strict, c
         line, values = item
         built = builder.build(line, values)
         verifier.maybe_check(values, built)
-        rows.append((built.code, store.prepare(built), facts(built)))
+        rows.append((built.code, built.digest, line, store.prepare(built), facts(built)))
         if len(rows) >= batch_size:
             yield _Batch(rows, bad, verifier.checked)
             rows, bad = [], []
@@ -167,18 +166,33 @@ def _batches(lines, source, units, procs, store: Store, *, batch_size, strict, c
         yield _Batch(rows, bad, verifier.checked)
 
 
-def _write(actor: Actor, source: str, store: Store, rows: list[tuple], report: ImportReport) -> None:
+def _write(
+    actor: Actor, source: str, store: Store, rows: list[tuple], report: ImportReport, *, strict: bool
+) -> list[BadRow]:
     """One batch in one transaction: the dossiers not in the database yet, their events, the live
-    indicator totals and one audit row."""
+    indicator totals and one audit row. A code already stored from the same row (same digest) is
+    left as it is; from another content, or from a dossier not imported, it is a conflict: kept
+    as stored, reported by line (with ``strict``, the first one stops the import before the batch
+    is written). Returns the conflicts."""
     with transaction.atomic():
         existing = store.existing([row[0] for row in rows])
-        new = [row for row in rows if row[0] not in existing] if existing else rows
+        new, conflicts = rows, []
+        if existing:
+            new = []
+            for row in rows:
+                stored = existing.get(row[0])
+                if stored is None:
+                    new.append(row)
+                elif stored != row[1]:
+                    conflicts.append(BadRow(row[2], conflict_reason(row[0], stored), "ma_ho_so", row[0]))
+                    if strict:
+                        return conflicts[:1]
         if new:
             now = timezone.now()
             ids = store.new_ids(len(new))
-            events = store.write(ids, [row[1] for row in new], now)
+            events = store.write(ids, [row[3] for row in new], now)
             alias = connection.alias
-            dossiers = [instance(pk, now, alias, row[2]) for pk, row in zip(ids, new, strict=True)]
+            dossiers = [instance(pk, now, alias, row[4]) for pk, row in zip(ids, new, strict=True)]
             # whoever counts dossiers (the live indicators) adds them, in this transaction
             publish_added(dossiers)
             audit_record(
@@ -193,10 +207,25 @@ def _write(actor: Actor, source: str, store: Store, rows: list[tuple], report: I
                     "last": new[-1][0],
                 },
             )
-    report.unchanged += len(rows) - len(new)
+    report.unchanged += len(rows) - len(new) - len(conflicts)
     if new:
         report.created += len(new)
         report.events += events
+    return conflicts
+
+
+def conflict_reason(code: str, stored_digest: str) -> str:
+    """Why a row whose code is already stored is not imported (docs/decisions.md, "Bulk import
+    and file mode (issue 16)": a conflict is reported, never written over)."""
+    if stored_digest:
+        return (
+            f"ma_ho_so: hồ sơ «{code[:60]}» đã nhập trước đây với nội dung khác; "
+            "giữ nguyên hồ sơ đã lưu, không ghi đè (xung đột)"
+        )
+    return (
+        f"ma_ho_so: mã hồ sơ «{code[:60]}» đã có trong cơ sở dữ liệu (không do nhập tệp); "
+        "giữ nguyên, không ghi đè (xung đột)"
+    )
 
 
 # --- where the batches are made ---------------------------------------------------------------------

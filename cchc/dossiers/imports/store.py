@@ -31,7 +31,7 @@ from ..models import Dossier, DossierEvent
 from .events import IMPORTED_APPLICANT
 from .fast import CONSTANT_STATE, DATETIMES, VARYING, Built, Clock
 
-IDENTITY = ("id", "code", "procedure_id", "handling_unit_id", "receiving_unit_id", "channel")
+IDENTITY = ("id", "code", "procedure_id", "handling_unit_id", "receiving_unit_id", "channel", "import_digest")
 FIELDS = {field.attname: field for field in Dossier._meta.concrete_fields}
 CONSTANT = [name for name in FIELDS if name not in IDENTITY and name not in VARYING]
 COLUMNS = [*IDENTITY, *VARYING, *CONSTANT]
@@ -62,12 +62,12 @@ _TEMPLATE = constant_values(None)
 
 def facts(b: Built) -> tuple:
     """What `instance` needs of a built dossier (small and quick to pickle)."""
-    return (b.code, b.proc.id, b.unit_id, b.channel, b.state)
+    return (b.code, b.proc.id, b.unit_id, b.channel, b.digest, b.state)
 
 
 def instance(pk: int, created_at: dt.datetime, alias: str, facts: tuple) -> Dossier:
     """The stored dossier as a `Dossier` object, every field set."""
-    code, procedure_id, unit_id, channel, state = facts
+    code, procedure_id, unit_id, channel, digest, state = facts
     values = _TEMPLATE.copy()
     state = list(state)
     for i in DATETIME_POSITIONS:
@@ -75,6 +75,7 @@ def instance(pk: int, created_at: dt.datetime, alias: str, facts: tuple) -> Doss
             state[i] = EPOCH_LOCAL + dt.timedelta(0, 0, state[i])
     values.update(zip(VARYING, state, strict=True))
     values["id"], values["code"], values["procedure_id"], values["channel"] = pk, code, procedure_id, channel
+    values["import_digest"] = digest
     values["handling_unit_id"] = values["receiving_unit_id"] = unit_id
     values["created_at"] = created_at
     d = Dossier.__new__(Dossier)
@@ -103,8 +104,8 @@ class Store(ABC):
         """The dossier row (without its id) and its event rows (without the dossier id)."""
 
     @abstractmethod
-    def existing(self, codes: list[str]) -> set[str]:
-        """The codes of ``codes`` already in the database."""
+    def existing(self, codes: list[str]) -> dict[str, str]:
+        """The codes of ``codes`` already in the database → their stored `import_digest`."""
 
     @abstractmethod
     def new_ids(self, n: int) -> list[int]:
@@ -134,17 +135,20 @@ class SqliteStore(Store):
             if state[i] is not None:
                 state[i] = stamp(state[i])
         return (
-            (b.code, b.proc.id, b.unit_id, b.unit_id, b.channel, *state),
+            (b.code, b.proc.id, b.unit_id, b.unit_id, b.channel, b.digest, *state),
             [(seq, kind, stamp(at), data) for seq, (kind, at, data) in enumerate(b.events, start=1)],
         )
 
-    def existing(self, codes: list[str]) -> set[str]:
-        found: set[str] = set()
+    def existing(self, codes: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
         with self.connection.cursor() as cursor:
             for i in range(0, len(codes), self.IN_CHUNK):
                 part = codes[i : i + self.IN_CHUNK]
-                cursor.execute(f"SELECT code FROM {self.table(Dossier)} WHERE code IN ({_marks(part)})", part)
-                found.update(row[0] for row in cursor.fetchall())
+                cursor.execute(
+                    f"SELECT code, import_digest FROM {self.table(Dossier)} WHERE code IN ({_marks(part)})",
+                    part,
+                )
+                found.update(cursor.fetchall())
         return found
 
     def new_ids(self, n: int) -> list[int]:

@@ -40,16 +40,26 @@ class Dossier(models.Model):
     procedure = models.ForeignKey(
         "procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name="thủ tục"
     )
+    # No index of their own: (handling_unit, received_at/finished_at) and (receiving_unit,
+    # received_at) below start with them (fewer indexes to maintain per imported dossier).
     handling_unit = models.ForeignKey(
         "orgs.Unit",
         on_delete=models.PROTECT,
         related_name="handled_dossiers",
         verbose_name="cơ quan giải quyết",
+        db_index=False,
     )
     receiving_unit = models.ForeignKey(
-        "orgs.Unit", on_delete=models.PROTECT, related_name="received_dossiers", verbose_name="nơi tiếp nhận"
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name="nơi tiếp nhận",
+        db_index=False,
     )
     channel = models.CharField("kênh nộp", max_length=16, choices=Channel.choices)
+    # Digest of the exchange-file row a dossier was imported from ("" for a dossier received here):
+    # a re-import compares it to tell "the same row again" from "the same code, other content".
+    import_digest = models.CharField("dấu vân tay dòng nhập", max_length=16, blank=True, default="")
     applicant_kind = models.CharField(
         "loại người nộp", max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
     )
@@ -61,12 +71,17 @@ class Dossier(models.Model):
     # the name folded (`cchc.core.text.fold`): the staff search by name ignores accents and case
     applicant_search = models.CharField(max_length=255, blank=True, default="", editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # indexed where set only (Meta): imported dossiers have none
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # --- cache of the events (lifecycle.DossierState) ---------------------------------------
-    state = models.CharField("trạng thái", max_length=24, choices=State.choices, db_index=True)
+    state = models.CharField("trạng thái", max_length=24, choices=State.choices)  # indexed in Meta
     submitted_at = models.DateTimeField("ngày nộp", null=True, blank=True)
     received_at = models.DateTimeField("tiếp nhận lúc (bắt đầu tính thời hạn)", null=True, blank=True)
     due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
@@ -145,6 +160,12 @@ class Dossier(models.Model):
                 condition=models.Q(finished_at__isnull=True, received_at__isnull=False),
                 name="dossier_unit_open",
             ),
+            models.Index(
+                fields=["created_by"], condition=models.Q(created_by__isnull=False), name="dossier_created_by"
+            ),
+            # a plain index: `db_index` on a CharField also makes a LIKE index on PostgreSQL, and
+            # nothing searches states by pattern
+            models.Index(fields=["state"], name="dossier_state"),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +183,9 @@ class DossierEvent(models.Model):
     """One thing that happened to a dossier. `sequence` counts from 1 per dossier; `data` holds
     what changed (never personal data)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    # dossier: no index of its own, the unique (dossier, sequence) starts with it; actor: indexed
+    # where set only (imported events have none) — fewer indexes to maintain per imported event
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", db_index=False)
     sequence = models.PositiveIntegerField("số thứ tự")
     kind = models.CharField("loại", max_length=32, choices=EventKind.choices)
     at = models.DateTimeField("thời điểm", db_index=True)
@@ -173,6 +196,7 @@ class DossierEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name="người thực hiện",
+        db_index=False,
     )
     data = models.JSONField("nội dung", default=dict, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -182,6 +206,11 @@ class DossierEvent(models.Model):
         verbose_name = "sự kiện hồ sơ"
         constraints = [
             models.UniqueConstraint(fields=["dossier", "sequence"], name="dossier_event_sequence_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="dossier_event_actor"
+            )
         ]
 
     def __str__(self) -> str:
