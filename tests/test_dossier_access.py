@@ -137,14 +137,14 @@ MATRIX = [
         "receipt slip (own unit)",
         "get",
         lambda o: reverse("dossiers:slip", args=[o.d.code]),
-        PROVINCE | HANDLERS,
+        STP_READERS,  # who reads the dossier (personal data masked for leaders)
         200,
     ),
     (
         "fee receipt (own unit)",
         "get",
         lambda o: reverse("dossiers:fee_receipt", args=[o.d.code, "docx"]),
-        PROVINCE | HANDLERS,
+        STP_READERS,  # who reads the dossier (personal data masked for leaders)
         200,
     ),
     ("feedback list", "get", lambda o: reverse("dossiers:feedback_list"), EVERYONE, 200),
