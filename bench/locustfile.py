@@ -19,7 +19,12 @@ import re
 
 from locust import HttpUser, between, task
 
-CONFIG = json.loads(open(os.environ["CCHC_LOAD_CONFIG"], encoding="utf-8").read())
+# set by bench/load.py; absent when the module is only imported (tests/test_bench_scripts.py)
+CONFIG = (
+    json.loads(open(os.environ["CCHC_LOAD_CONFIG"], encoding="utf-8").read())
+    if "CCHC_LOAD_CONFIG" in os.environ
+    else {}
+)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
