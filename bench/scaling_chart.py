@@ -22,8 +22,8 @@ W, H, PAD_L, PAD_B, PAD_T, GAP = 300, 220, 46, 36, 30, 24
 
 
 def _nice(v: float) -> float:
-    for step in (1, 2, 5):
-        for power in range(-1, 6):
+    for power in range(-1, 7):
+        for step in (1, 2, 5):
             top = step * 10**power
             if top >= v:
                 return float(top)
