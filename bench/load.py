@@ -43,6 +43,7 @@ def prepare(url: str, out: Path) -> dict:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -52,6 +53,7 @@ def prepare(url: str, out: Path) -> dict:
     from cchc.orgs.services import user_create
     from cchc.procedures.models import Procedure
 
+    call_command("collectstatic", verbosity=0, interactive=False)  # the pages need the manifest
     province = Unit.objects.get(code="P75")
     with connection.cursor() as cursor:  # the busiest commune desk (from the stored totals)
         cursor.execute(
@@ -69,7 +71,7 @@ def prepare(url: str, out: Path) -> dict:
         )
 
     def session(user: User) -> str:
-        client = Client()
+        client = Client(SERVER_NAME="localhost")
         client.force_login(user)
         return client.cookies["sessionid"].value
 
@@ -80,14 +82,14 @@ def prepare(url: str, out: Path) -> dict:
         "receiving_unit": str(desk_id),
         "procedure": str(procedure_id),
         "handling_unit": str(handling_id),
-        "channel": "desk",
+        "channel": "truc_tiep",
         "applicant_kind": "citizen",
         "applicant_email": "",
         "applicant_address": "Khu phố 1",
         "outcome": "complete",
     }
     # the form must be accepted (else every desk request would count as an error)
-    client = Client()
+    client = Client(SERVER_NAME="localhost")
     client.force_login(desk)
     probe = client.post(
         "/ho-so/tiep-nhan/",
@@ -99,18 +101,29 @@ def prepare(url: str, out: Path) -> dict:
         },
     )
     if probe.status_code != 302:
-        raise SystemExit(f"the desk's receipt form was refused ({probe.status_code})")
+        import re
+
+        errors = re.findall(r'class="[^"]*(?:error|errorlist)[^"]*"[^>]*>(.*?)<', probe.content.decode())
+        raise SystemExit(f"the desk's receipt form was refused ({probe.status_code}): {errors}")
     top = Dossier.objects.order_by("-id").values_list("id", flat=True).first() or 0
     rng = random.Random(1)
     ids = [rng.randrange(1, top + 1) for _ in range(3000)]
+    with connection.cursor() as cursor:  # imported dossiers carry no personal data: give these a phone
+        cursor.execute(
+            "UPDATE dossiers_dossier SET applicant_phone = '09' || lpad((id %% 100000000)::text, 8, '0') "
+            "WHERE id = ANY(%s) AND applicant_phone = ''",
+            [ids],
+        )
     lookups = [
         (code, phone[-4:])
         for code, phone in Dossier.objects.filter(id__in=ids).values_list("code", "applicant_phone")
         if len(phone) >= 4
     ]
-    procedures = list(
-        Procedure.objects.filter(valid_to__isnull=True).order_by("?").values_list("id", flat=True)[:200]
+    candidates = (
+        Procedure.objects.filter(valid_to__isnull=True).order_by("?").values_list("id", flat=True)[:60]
     )
+    public = Client(SERVER_NAME="localhost")
+    procedures = [pk for pk in candidates if public.get(f"/cong-khai/thu-tuc/{pk}/").status_code == 200][:20]
     config = {
         "officers": [{"session": session(coordinator)}, {"session": session(officer)}],
         "desk": {"session": session(desk), "form": form},

@@ -38,7 +38,6 @@ urlpatterns = [
     path("so-lieu-bao-cao/", include("cchc.manual_indicators.urls")),
     path("chi-so-cchc/", include("cchc.evaluation.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
-
     path("bao-cao/", include("cchc.reports.urls")),
     # public pages (no account; listed in cchc.core.middleware.PUBLIC_PREFIXES)
     path("tra-cuu/", dossier_public.lookup, name="lookup"),
