@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 DB_NAME = "cchc_scale"
 PORT = 8765
 RESULTS = ROOT / "bench" / "results" / "load.json"
+SECRET = "load-test-" + "x" * 50
 
 
 def _db_url(server: str) -> str:
@@ -243,6 +244,7 @@ def main() -> None:
     info = json.loads(
         subprocess.run(
             [sys.executable, __file__, "--prepare-only", "--url", url, "--out", str(config)],
+            env={**os.environ, "SECRET_KEY": SECRET},  # the server's key, or the sessions are void
             check=True,
             stdout=subprocess.PIPE,
             text=True,
@@ -255,7 +257,7 @@ def main() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": url,
-        "SECRET_KEY": "load-test-" + "x" * 50,
+        "SECRET_KEY": SECRET,
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/15"),

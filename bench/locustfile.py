@@ -36,6 +36,12 @@ def _token(response) -> str:
     return found.group(1)
 
 
+def _signed_in(response) -> None:
+    """A page answered with the login form means the session was refused: an error, not a page."""
+    if "/dang-nhap/" in response.url:
+        response.failure("session refused: redirected to the login page")
+
+
 class Officer(HttpUser):
     weight = 4
     wait_time = between(1, 4)
@@ -46,15 +52,20 @@ class Officer(HttpUser):
 
     @task(3)
     def dashboard(self):
-        self.client.get("/chi-so/", name="officer: dashboard /chi-so/")
+        with self.client.get("/chi-so/", name="officer: dashboard /chi-so/", catch_response=True) as r:
+            _signed_in(r)
 
     @task(2)
     def my_tasks(self):
-        self.client.get("/theo-doi/cua-toi/", name="officer: tasks /theo-doi/cua-toi/")
+        with self.client.get(
+            "/theo-doi/cua-toi/", name="officer: tasks /theo-doi/cua-toi/", catch_response=True
+        ) as r:
+            _signed_in(r)
 
     @task(1)
     def dossier_list(self):
-        self.client.get("/ho-so/", name="officer: dossiers /ho-so/")
+        with self.client.get("/ho-so/", name="officer: dossiers /ho-so/", catch_response=True) as r:
+            _signed_in(r)
 
 
 class Desk(HttpUser):
@@ -86,8 +97,8 @@ class Desk(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as answer:
-            if answer.status_code != 302:
-                answer.failure(f"receipt answered {answer.status_code}")
+            if answer.status_code != 302 or "/dang-nhap/" in answer.headers.get("Location", ""):
+                answer.failure(f"receipt answered {answer.status_code} {answer.headers.get('Location', '')}")
 
 
 class Citizen(HttpUser):
