@@ -6,7 +6,7 @@ CCHC := $(VENV)/bin/cchc
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: pdf-tools run test test-sqlite test-postgres test-browser venv migrate demo bench lint format clean help
+.PHONY: pdf-tools run test test-sqlite test-postgres test-browser venv migrate demo bench bench-scale lint format clean help
 
 help:
 	@echo "make run    – cài đặt, tạo CSDL nhúng (SQLite), nạp dữ liệu trình diễn, chạy ứng dụng tại http://$(HOST):$(PORT)/"
@@ -101,6 +101,24 @@ bench: venv
 	@echo "==> API v1: nhận sự kiện hồ sơ theo lô, đọc số liệu chỉ số (SQLite và PostgreSQL)"
 	@$(PY) bench/api.py
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/api.py --postgres
+	@$(MAKE) --no-print-directory bench-scale
+
+# Scale (docs/scaling.md): live indicators at SCALE million dossiers (default the first million of
+# `cchc_scale`; `make bench-scale SCALE=1,2,5,10` grows it to 10 million by copies in SQL and
+# measures each step), the curve redrawn, then the load test (locust, loopback, LOAD_STEPS users,
+# LOAD_SECONDS each) on whatever `cchc_scale` holds. The first run loads a million dossiers (~15 min).
+SCALE ?= 1
+LOAD_STEPS ?= 5,10,20
+LOAD_SECONDS ?= 30
+bench-scale: venv
+	@echo "==> Quy mô: chỉ số trực tiếp ở $(SCALE) triệu hồ sơ (CSDL cchc_scale, giữ lại giữa các lần đo)"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/scale.py --scales $(SCALE)
+	@$(PY) bench/scaling_chart.py
+	@echo "==> Tải: locust trên 127.0.0.1, gunicorn + PostgreSQL (cchc_scale), $(LOAD_STEPS) người dùng, mỗi bước $(LOAD_SECONDS) s"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/load.py --steps $(LOAD_STEPS) --seconds $(LOAD_SECONDS)
+	@echo "==> Bản sao đọc: máy chủ chính + bản sao tạm (scripts/start-replica.sh), định tuyến trang tổng hợp"
+	@DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) -m pytest -q tests/test_db_router.py -p no:cacheprovider \
+		|| echo "    (kiểm thử bản sao không đạt: xem thông báo ở trên)"
 
 lint: venv
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
+from cchc.core.db_router import replica_tolerant
 from cchc.core.numbers import format_number
 from cchc.orgs.access import Access
 from cchc.orgs.models import KIND_ORDER, Unit, UnitKind
@@ -133,6 +134,7 @@ class UnitDashboard:
     months: list[str] = field(default_factory=list)
 
 
+@replica_tolerant  # its reads may be a replica's (milliseconds behind): cchc.core.db_router
 def unit_dashboard(*, user: Actor, unit: Unit, period_key: str, sort: str, today: dt.date) -> UnitDashboard:
     """Every indicator of ``unit`` for the period with its monthly trend, and the children's
     figures sorted worst first on ``sort`` (the caller checked access with `unit_for`)."""

@@ -136,6 +136,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A streaming replica of the primary (several application servers, docs/scaling.md): the reads of
+# selectors marked replica-tolerant (the dashboards) go there, everything else to the primary
+# (`cchc.core.db_router`). In tests the alias mirrors the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["cchc.core.db_router.ReplicaRouter"]
+# No JIT compilation on PostgreSQL: our reads are short aggregates that the planner costs above
+# jit_above_cost once a table holds millions of rows, and compiling took 0.33 s of a 1.8 s
+# dashboard query at 4.6 million dossiers for nothing in return (docs/scaling.md).
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every worker and process (the public forms' rate limits count in it): Redis
@@ -188,8 +204,35 @@ LOCALE_PATHS = [BASE_DIR / "cchc" / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
+# Uploaded files (evidence, result files, inspection records): by default a directory
+# (MEDIA_ROOT) that every application server mounts (NFS or similar) when there are several; or,
+# with CCHC_MEDIA_STORAGE=s3, an S3-compatible object store (MinIO, Ceph, a cloud's) through
+# django-storages (`pip install cchc[s3]`; settings in .env.example, docs/scaling.md).
+CCHC_MEDIA_STORAGE = os.environ.get("CCHC_MEDIA_STORAGE", "local").strip().lower()
+if CCHC_MEDIA_STORAGE == "s3":
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("CCHC_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("CCHC_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CCHC_S3_REGION") or None,
+            "access_key": os.environ.get("CCHC_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("CCHC_S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",  # files are streamed by views that check access, never linked
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif CCHC_MEDIA_STORAGE == "local":
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"CCHC_MEDIA_STORAGE={CCHC_MEDIA_STORAGE!r} không hợp lệ: dùng 'local' (thư mục dùng chung) hoặc 's3'."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded evidence lives outside any served directory: it is streamed by a view that checks access.
@@ -216,6 +259,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CCHC_MAX_REQUEST_BYTES = int(os.environ.get("CCHC_MAX_REQUEST_BYTES", 100 * 1024 * 1024))
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# Sessions in the database (every application server sees them); with the shared Redis cache, read
+# through it and written to both ("cached_db"), which saves a query a request.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie
