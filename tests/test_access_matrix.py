@@ -200,6 +200,13 @@ MATRIX = [
         200,
     ),
     (
+        "report export (background job)",
+        "post",
+        lambda o: reverse("reports:export", args=[o.report.pk, "xlsx"]),
+        PROVINCE_OVERSEERS | {"officer"},
+        302,
+    ),
+    (
         "report draft",
         "get",
         lambda o: reverse("reports:detail", args=[o.report_draft.pk]),

@@ -64,6 +64,7 @@ MATRIX_MODULES = [
     "tests.test_index766_pages",
     "tests.test_procedures_access",
     "tests.test_access_matrix_more",
+    "tests.test_jobs_access",
 ]
 
 # Patterns that have no matrix rows yet: where their pages are tested. This list may only shrink.

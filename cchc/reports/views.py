@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,11 +18,12 @@ from cchc.core.documents import DocumentError, docx_to_pdf
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.numbers import format_number
 from cchc.core.params import int_param
+from cchc.jobs.services import job_start
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit, UnitKind
 
-from . import exports, outline, selectors, services, windows
+from . import exports, jobs, outline, selectors, services, windows
 from .calendar import schedule_for
 from .forms import OpenForm, SubmitForm
 from .models import Report
@@ -167,6 +169,7 @@ def report_detail(request: AuthedRequest, pk: int):
             "annex_rows": rows,
             "facts": report.facts,
             "reviews": report.reviews.select_related("reviewer")[:20],
+            "export_formats": [("docx", "Tải DOCX"), ("pdf", "Tải PDF"), ("xlsx", "Phụ lục số liệu (XLSX)")],
         },
     )
 
@@ -210,6 +213,22 @@ def report_download(request: AuthedRequest, pk: int, fmt: str):
             messages.error(request, str(exc))
             return redirect("reports:detail", report.pk)
     raise Http404
+
+
+@require_POST
+def report_export(request: AuthedRequest, pk: int, fmt: str):
+    """Make the report's document in the background; its page shows the progress, then the file."""
+    report = _report(request, pk)
+    if fmt not in jobs.FORMATS:
+        raise Http404
+    job = job_start(
+        actor=request.user,
+        kind=jobs.EXPORT,
+        label=f"Xuất {jobs.FORMATS[fmt]}: {report.title}",
+        unit=report.unit,
+        params={"report_id": report.pk, "fmt": fmt, "back_url": reverse("reports:detail", args=[report.pk])},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require_GET
