@@ -15,7 +15,9 @@ DJANGO_SETTINGS_MODULE=config.settings.production for PostgreSQL in production.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 
@@ -77,9 +79,6 @@ def start_worker() -> subprocess.Popen[bytes]:
 
     def die_with_parent() -> None:
         try:
-            import ctypes
-            import signal
-
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):  # not Linux: stopped by on_exit only
             pass
@@ -91,8 +90,6 @@ def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
     """Stop the worker as huey expects (SIGINT: finish the running jobs, then leave)."""
     if worker is None or worker.poll() is not None:
         return
-    import signal
-
     worker.send_signal(signal.SIGINT)
     try:
         worker.wait(timeout=60)

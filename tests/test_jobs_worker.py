@@ -219,3 +219,80 @@ def test_a_failed_run_is_tried_again_by_the_worker(site):
     upload.write_bytes(data)  # the share is back before the retry (2 s later)
     row = site.wait(job_id, lambda r: r["state"] in ("succeeded", "failed"), "finished")
     assert row["state"] == "succeeded" and row["attempts"] >= 2, row
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """The processes whose parent is `pid`, with their command lines (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append((int(entry.name), cmdline))
+    return found
+
+
+def _gone(pid: int, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _serve(site: Site) -> tuple[subprocess.Popen, int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(site.tmp / f"serve-{port}.log", "wb")  # noqa: SIM115 (kept open for the process)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "cchc.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--no-migrate", "--workers", "1"],
+        env=site.env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        workers = [pid for pid, cmd in _children(serve.pid) if "cchc.cli worker" in cmd]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            workers = []
+        if workers:
+            return serve, workers[0]
+        assert serve.poll() is None, (site.tmp / f"serve-{port}.log").read_text(errors="replace")
+        time.sleep(0.5)
+    raise AssertionError("cchc serve did not start its web server and worker")
+
+
+def test_serve_starts_the_worker_and_stops_it(database):
+    """`cchc serve` (what `make run` runs) starts the worker beside gunicorn: a job queued is done;
+    stopping the server stops the worker, and so does killing the server outright."""
+    tmp, url = database
+    site = Site(tmp, url)
+    serve, worker = _serve(site)
+    try:
+        job_id, _ = site.enqueue()
+        site.wait(job_id, lambda r: r["state"] == "succeeded", "succeeded")
+        assert site.job(job_id)["worker"].endswith(f":{worker}")
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=90)
+    assert _gone(worker), "the worker outlived the server"
+
+    serve, worker = _serve(site)
+    serve.kill()  # SIGKILL: no on_exit hook runs; the worker gets its parent-death signal
+    serve.wait()
+    assert _gone(worker), "the worker outlived a killed server"

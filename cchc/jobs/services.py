@@ -18,24 +18,7 @@ from cchc.core.audit import audit_record
 from cchc.orgs.models import Unit, User
 
 from .models import FINISHED, Job, JobState
-
-
-def _enqueue(job_id: str) -> None:
-    from .tasks import run_job  # the queue is configured from settings; imported when first used
-
-    run_job(job_id)
-
-
-def enqueue(job: Job) -> None:
-    """Hand the job to the queue once its row is committed (the worker reads it from the
-    database). In immediate mode (the tests) the job runs here and now."""
-    from huey.contrib.djhuey import HUEY
-
-    queue: Any = HUEY
-    if queue.immediate:
-        _enqueue(str(job.pk))
-    else:
-        transaction.on_commit(lambda: _enqueue(str(job.pk)))
+from .queue import enqueue
 
 
 def job_start(

@@ -1,38 +1,26 @@
-"""The queue's tasks (huey, configured by settings.HUEY): one task runs any job; one periodic task
-per schedule; housekeeping. `cchc worker` (huey's consumer) finds this module by its name."""
+"""What the worker does besides the jobs (cchc/jobs/queue.py): take up a dead worker's jobs when
+it starts, housekeeping every five minutes, and one periodic task per schedule. `cchc worker`
+(huey's consumer) finds this module by its name."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
+from django.db import close_old_connections
 from django.utils import timezone
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import db_periodic_task, on_startup
 
-from . import runner, services
+from . import queue, services
 from .schedules import SCHEDULES, Schedule, local_crontab
 
 logger = logging.getLogger(__name__)
 
 
-@db_task(
-    retries=settings.CCHC_JOB_RETRIES,
-    retry_delay=settings.CCHC_JOB_RETRY_DELAY,
-    retry_backoff=3,
-    context=True,
-    name="cchc.run_job",
-)
-def run_job(job_id: str, task: Any = None) -> None:
-    runner.execute(job_id, retries_left=task.retries if task is not None else 0)
-
-
 @on_startup(name="cchc.recover_jobs")
 def recover_jobs() -> None:
     """A worker starting takes up the jobs a killed one left running."""
-    from django.db import close_old_connections
-
     close_old_connections()
     try:
         for job in services.jobs_recover():
@@ -58,3 +46,4 @@ def _scheduled(schedule: Schedule) -> Any:
 
 
 SCHEDULED = {s.command: _scheduled(s) for s in SCHEDULES}
+run_job = queue.run_job  # the job task, registered with the consumer through this module

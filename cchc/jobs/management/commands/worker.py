@@ -11,7 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from huey.consumer_options import ConsumerConfig
+from huey.contrib.djhuey import HUEY
 
+from cchc.jobs import tasks  # noqa: F401  (registers the job task, start-up hook and schedules with the queue)
 from cchc.jobs.schedules import SCHEDULES
 
 
@@ -34,10 +36,6 @@ class Command(BaseCommand):
             for s in SCHEDULES:
                 self.stdout.write(f"{s.when}\tcchc {s.command.replace('_', ' ', 1)}\t{s.label}")
             return
-        from huey.contrib.djhuey import HUEY
-
-        from cchc.jobs import tasks  # noqa: F401  (registers the tasks and schedules with the queue)
-
         values: dict[str, Any] = dict(settings.HUEY.get("consumer", {}))
         if workers:
             values["workers"] = workers
