@@ -222,3 +222,20 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+def test_the_dashboard_excel_is_made_by_a_job_in_the_owners_scope(client, issued_plan, users):
+    client.login(username=users.leader.username, password=PASSWORD)
+    page = client.get(reverse("tracking:dashboard", args=[issued_plan.pk])).content.decode()
+    assert reverse("tracking:dashboard_export", args=[issued_plan.pk]) in page
+    response = client.post(reverse("tracking:dashboard_export", args=[issued_plan.pk]))
+    job = Job.objects.get(kind="tracking.dashboard_xlsx")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.state == JobState.SUCCEEDED and job.message.startswith("Đã xuất ")
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    direct = client.get(reverse("tracking:dashboard", args=[issued_plan.pk]) + "?xuat=xlsx")
+    same = load_workbook(io.BytesIO(direct.content))
+    assert [[c.value for c in r] for r in book.active.iter_rows()] == [
+        [c.value for c in r] for r in same.active.iter_rows()
+    ]  # the same workbook as the direct download
