@@ -9,6 +9,7 @@
     var message = root.querySelector("[data-job-message]");
     var download = root.querySelector("[data-job-download]");
     var next = root.querySelector("[data-job-next]");
+    var back = root.querySelector("[data-job-back]");
     var delay = 1500;
     function show(s) {
       bar.value = s.progress;
@@ -16,7 +17,11 @@
       percent.textContent = s.progress + "%";
       state.textContent = s.state_label;
       message.textContent = s.message;
-      if (s.state === "failed") { message.className = "error"; message.setAttribute("role", "alert"); }
+      if (s.state === "failed") {
+        message.className = "error";
+        message.setAttribute("role", "alert");
+        if (back) back.hidden = false;
+      }
       if (s.download) { download.href = s.download; download.hidden = false; }
       if (s.next) { next.href = s.next; next.hidden = false; }
     }
@@ -29,6 +34,8 @@
           delay = 1500;
           show(s);
           if (s.finished) {
+            var live = root.querySelector("[data-job-live]");
+            if (live) live.hidden = true;
             if (s.next) window.location.assign(s.next);
             return;
           }
