@@ -16,7 +16,7 @@ from cchc.core.models import AuditEntry
 from cchc.jobs import services
 from cchc.jobs.models import Job, JobState
 from cchc.jobs.registry import JobFailed, register
-from cchc.jobs.runner import SYSTEM_ERROR
+from cchc.jobs.runner import SYSTEM_ERROR, worker_id
 from cchc.jobs.schedules import SCHEDULES, local_crontab
 from cchc.jobs.tasks import SCHEDULED
 from cchc.reports.services import report_open
@@ -95,7 +95,10 @@ def test_a_job_left_running_by_a_dead_worker_is_taken_up_again(users):
     """What a killed worker leaves: RUNNING, its pid gone. The next worker's start-up runs it."""
     job = services.job_start(actor=users.officer, kind="tests.refused", label="x")  # any finished row
     Job.objects.filter(pk=job.pk).update(
-        kind="tests.flaky", state=JobState.RUNNING, worker=f"{_host()}:{_dead_pid()}", message="Đang xử lý…"
+        kind="tests.flaky",
+        state=JobState.RUNNING,
+        worker=f"{_host()}:{_dead_pid()}:123",
+        message="Đang xử lý…",
     )
     CALLS.append(0)  # the crashed run; the next one works
     assert [j.pk for j in services.jobs_recover()] == [job.pk]
@@ -104,18 +107,40 @@ def test_a_job_left_running_by_a_dead_worker_is_taken_up_again(users):
     assert AuditEntry.objects.filter(object_id=str(job.pk), action="Chạy lại tác vụ nền bị dừng").exists()
 
 
-def test_a_live_workers_job_is_left_alone_until_its_heartbeat_is_stale(settings, users):
-    import os
-
+def test_a_live_workers_job_is_left_alone_however_long_it_runs(settings, users):
     job = services.job_start(actor=users.officer, kind="tests.refused", label="x")
     now = dt.datetime.now(dt.UTC)
-    Job.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, worker=f"{_host()}:{os.getpid()}", heartbeat_at=now
-    )
-    assert services.jobs_recover(now=now) == []
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, worker=worker_id(), heartbeat_at=now)
     later = now + dt.timedelta(seconds=settings.CCHC_JOB_STALE_SECONDS + 1)
-    Job.objects.filter(pk=job.pk).update(worker="may-khac:123")  # another host, silent too long
+    assert services.jobs_recover(now=now) == [] and services.jobs_recover(now=later) == []  # alive here
+    Job.objects.filter(pk=job.pk).update(worker="may-khac:123:456")  # on another host, silent too long
+    assert services.jobs_recover(now=now) == []
     assert [j.pk for j in services.jobs_recover(now=later)] == [job.pk]
+
+
+def test_a_pid_used_again_is_not_the_same_worker(users):
+    """After a restart (a container's), the dead worker's pid may be this live process's: the
+    start time tells them apart."""
+    job = services.job_start(actor=users.officer, kind="tests.refused", label="x")
+    host, pid, _start = worker_id().split(":")
+    Job.objects.filter(pk=job.pk).update(kind="tests.flaky", state=JobState.RUNNING, worker=f"{host}:{pid}:1")
+    CALLS.append(0)
+    assert [j.pk for j in services.jobs_recover()] == [job.pk]
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED
+
+
+def test_a_queued_job_whose_message_was_lost_is_sent_again_once_per_period(settings, users):
+    job = services.job_start(actor=users.officer, kind="tests.refused", label="x")
+    Job.objects.filter(pk=job.pk).update(kind="tests.flaky", state=JobState.QUEUED)  # the queue lost it
+    CALLS.append(0)
+    now = dt.datetime.now(dt.UTC)
+    assert services.jobs_recover(now=now) == []  # queued only just now: a worker may be busy
+    later = now + dt.timedelta(seconds=settings.CCHC_JOB_STALE_SECONDS + 1)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=None)
+    assert [j.pk for j in services.jobs_recover(now=later)] == [job.pk]
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED
 
 
 def test_old_finished_jobs_are_pruned_with_their_files(settings, users):

@@ -198,7 +198,7 @@ def test_a_worker_killed_in_the_middle_of_a_job_leaves_it_to_the_next(site):
     os.mkfifo(upload)  # reading the upload blocks until someone writes: the job stays in the middle
     doomed = site.start_worker()
     row = site.wait(job_id, lambda r: r["state"] == "running", "started")
-    assert row["worker"].endswith(f":{doomed.pid}")
+    assert row["worker"].split(":")[1] == str(doomed.pid)
     doomed.kill()  # SIGKILL: no clean-up of any kind
     doomed.wait()
     assert site.job(job_id)["state"] == "running"  # as the crash left it
@@ -286,7 +286,7 @@ def test_serve_starts_the_worker_and_stops_it(database):
     try:
         job_id, _ = site.enqueue()
         site.wait(job_id, lambda r: r["state"] == "succeeded", "succeeded")
-        assert site.job(job_id)["worker"].endswith(f":{worker}")
+        assert site.job(job_id)["worker"].split(":")[1] == str(worker)
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=90)

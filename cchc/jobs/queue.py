@@ -26,7 +26,8 @@ def run_job(job_id: str, task: Any = None) -> None:
 
 def enqueue(job: Job) -> None:
     """Hand the job to the queue once its row is committed (the worker reads it from the
-    database). In immediate mode (the tests) the job runs here and now."""
+    database; inside a transaction, at its commit). In immediate mode (the tests) the job runs
+    here and now."""
     queue: Any = HUEY
     if queue.immediate:
         run_job(str(job.pk))

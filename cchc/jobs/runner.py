@@ -28,9 +28,21 @@ logger = logging.getLogger(__name__)
 SYSTEM_ERROR = "Không thực hiện được do lỗi hệ thống (đã thử {n} lần); hãy báo quản trị hệ thống."
 
 
+def process_start(pid: int) -> str:
+    """When the process `pid` started (clock ticks since boot, Linux), "" if unknown or gone; with
+    the pid it names one process even where pids repeat (a container restarted)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[-1].split()
+    except OSError:
+        return ""
+    return "" if fields[0] == "Z" else fields[19]  # a zombie is no worker; field 22 is the start
+
+
 def worker_id() -> str:
-    """This process, as `host:pid`: what a restarted worker looks for to take up a crashed one's jobs."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process, as `host:pid:start`: what a restarted worker looks for to take up the jobs of
+    a crashed one."""
+    return f"{socket.gethostname()}:{os.getpid()}:{process_start(os.getpid())}"
 
 
 class JobContext:

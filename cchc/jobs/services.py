@@ -19,6 +19,7 @@ from cchc.orgs.models import Unit, User
 
 from .models import FINISHED, Job, JobState
 from .queue import enqueue
+from .runner import process_start
 
 
 def job_start(
@@ -46,50 +47,57 @@ def job_start(
         audit_record(
             actor=actor, action="Tạo tác vụ nền", obj=job, unit=unit, after={"kind": kind, "label": label}
         )
-        enqueue(job)
+    enqueue(job)  # after the row's transaction: a job that runs at once runs in its own
     job.refresh_from_db()
     return job
 
 
 def jobs_recover(*, now: dt.datetime | None = None) -> list[Job]:
-    """Queue again the jobs a worker left running and will not finish: one of this host whose
-    process is gone (a crash, a kill, a power cut), or any whose heartbeat is older than
-    `CCHC_JOB_STALE_SECONDS` (a worker on another host that died). Returns them."""
+    """Queue again the jobs that no worker will finish: running in a process of this host that is
+    gone (a crash, a kill, a power cut); running on another host with no heartbeat for
+    `CCHC_JOB_STALE_SECONDS` (that worker died); queued that long ago and never taken (the
+    queue's message lost, e.g. a Redis emptied). Running twice is harmless: a worker claims a job
+    once. Returns the jobs queued again."""
     now = now or timezone.now()
     host = socket.gethostname()
     stale = now - dt.timedelta(seconds=settings.CCHC_JOB_STALE_SECONDS)
     recovered = []
-    running = Job.objects.filter(state=JobState.RUNNING)
-    for job in running.filter(Q(worker__startswith=f"{host}:") | Q(heartbeat_at__lt=stale)):
-        name, _, pid = job.worker.partition(":")
-        if name == host and pid.isdigit() and _alive(int(pid)) and (job.heartbeat_at or now) >= stale:
+    candidates = Job.objects.filter(
+        Q(state=JobState.RUNNING, worker__startswith=f"{host}:")
+        | Q(state=JobState.RUNNING, heartbeat_at__lt=stale)
+        | (
+            Q(state=JobState.QUEUED, created_at__lt=stale)
+            & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale))
+        )
+    )
+    for job in candidates:
+        if job.state == JobState.RUNNING and not _lost(job, host, stale, now):
             continue
+        running = job.state == JobState.RUNNING
         with transaction.atomic():
-            if not Job.objects.filter(pk=job.pk, state=JobState.RUNNING, worker=job.worker).update(
-                state=JobState.QUEUED, message="Tiến trình xử lý đã dừng giữa chừng; tác vụ được chạy lại."
+            # heartbeat_at marks when it was queued again: a lost message is re-sent once per period
+            if not Job.objects.filter(pk=job.pk, state=job.state, worker=job.worker).update(
+                state=JobState.QUEUED,
+                heartbeat_at=now,
+                message="Tiến trình xử lý đã dừng giữa chừng; tác vụ được chạy lại."
+                if running
+                else job.message,
             ):
                 continue  # another worker took it up first
             audit_record(actor=SYSTEM, action="Chạy lại tác vụ nền bị dừng", obj=job, unit=job.unit)
-            enqueue(job)
+        enqueue(job)
         recovered.append(job)
     return recovered
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie (a killed child not yet reaped) is no worker
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
+def _lost(job: Job, host: str, stale: dt.datetime, now: dt.datetime) -> bool:
+    """Whether the worker that runs `job` is gone: of this host, its process (pid and start time)
+    no longer runs; of another host, it has been silent too long."""
+    name, _, rest = job.worker.partition(":")
+    pid, _, started = rest.partition(":")
+    if name == host and pid.isdigit():
+        return not started or process_start(int(pid)) != started
+    return (job.heartbeat_at or now) < stale
 
 
 def jobs_prune(*, now: dt.datetime | None = None) -> int:
