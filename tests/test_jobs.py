@@ -264,3 +264,29 @@ def test_the_dashboard_excel_is_made_by_a_job_in_the_owners_scope(client, issued
     assert [[c.value for c in r] for r in book.active.iter_rows()] == [
         [c.value for c in r] for r in same.active.iter_rows()
     ]  # the same workbook as the direct download
+
+
+def test_the_next_page_is_the_owners_only(client, tree, users):
+    """The province's leader may follow the coordinator's reading of a document (its unit), but its
+    review is the coordinator's: no next page for them, in the status or on the page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.plans.jobs import IMPORT
+
+    from .test_plan_import_web import FIXTURES
+
+    job = services.job_start(
+        actor=users.coordinator,
+        kind=IMPORT,
+        label="Đọc văn bản",
+        unit=tree.province,
+        params={"filename": "kh.txt", "issuer_id": tree.province.pk, "parent_id": None},
+        upload=SimpleUploadedFile("kh.txt", (FIXTURES / "ubnd-binhphuoc-2023.txt").read_bytes()),
+    )
+    client.login(username=users.leader.username, password=PASSWORD)
+    assert "next" not in client.get(reverse("jobs:status", args=[job.pk])).json()
+    page = client.get(reverse("jobs:detail", args=[job.pk]))
+    assert page.status_code == 200 and reverse("plans:import_job", args=[job.pk]) not in page.content.decode()
+    client.login(username=users.coordinator.username, password=PASSWORD)
+    assert client.get(reverse("jobs:status", args=[job.pk])).json()["next"] == job.next_url
+    assert client.get(reverse("jobs:detail", args=[job.pk]))["Location"] == job.next_url

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from huey.contrib.djhuey import HUEY
 
 from cchc.jobs import tasks  # noqa: F401  (the job task and its start-up hook, as the worker loads them)
@@ -31,7 +32,13 @@ def queue():
     HUEY.immediate = False
     HUEY.storage.flush_queue()
     HUEY.storage.flush_schedule()
+    # the consumer's threads close their connections after each task (as `cchc worker` does when
+    # its connections age), so that none outlives the test and its database can be dropped
+    conn_settings = connections.settings["default"]
+    kept = conn_settings.get("CONN_MAX_AGE", 0)
+    conn_settings["CONN_MAX_AGE"] = 0
     yield HUEY
+    conn_settings["CONN_MAX_AGE"] = kept
     HUEY.storage.flush_queue()
     HUEY.immediate = True
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from cchc.core.errors import ServiceError
 
 from . import registry
-from .models import FINISHED, Job, JobState
+from .models import Job, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class JobContext:
 
     def __init__(self, job: Job) -> None:
         self.job = job
+        self.done_message = ""
 
     @property
     def params(self) -> dict[str, Any]:
@@ -77,12 +78,12 @@ class JobContext:
         )
 
     def finish(self, *, result: Any = None, next_url: str = "", message: str = "") -> None:
-        """What came of the job: JSON for the page that reads it back, where the page goes next."""
+        """What came of the job: JSON for the page that reads it back, where the page goes next,
+        what the page says once it is done."""
         self.job.result = result
         self.job.next_url = next_url
-        if message:
-            self.job.message = message[:500]
-        Job.objects.filter(pk=self.job.pk).update(result=result, next_url=next_url, message=self.job.message)
+        self.done_message = message
+        Job.objects.filter(pk=self.job.pk).update(result=result, next_url=next_url)
 
     def read_input(self) -> bytes:
         """The uploaded file the job was started with."""
@@ -138,9 +139,4 @@ def execute(job_id: str, *, retries_left: int) -> None:
             logger.exception("job %s (%s) failed for good", job.pk, job.kind)
             _end(job, JobState.FAILED, SYSTEM_ERROR.format(n=job.attempts))
         raise
-    job.refresh_from_db(fields=["message"])
-    _end(job, JobState.SUCCEEDED, job.message if job.message != "Đang xử lý…" else "Đã xong.")
-
-
-def is_finished(job: Job) -> bool:
-    return job.state in FINISHED
+    _end(job, JobState.SUCCEEDED, context.done_message or "Đã xong.")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cchc.orgs.http import AuthedRequest
+from cchc.orgs.models import User
 
 from . import selectors
 from .models import Job, JobState
@@ -23,8 +24,9 @@ def _job(request: AuthedRequest, pk: uuid.UUID) -> Job:
         raise Http404("Không có tác vụ này, hoặc bạn không được xem.") from exc
 
 
-def status_payload(job: Job) -> dict[str, object]:
-    """What the page's script needs, kept small for a slow line."""
+def status_payload(job: Job, user: User) -> dict[str, object]:
+    """What the page's script needs, kept small for a slow line. The next page (the import's
+    review) is its owner's only; others who may follow the job see its state and file."""
     payload: dict[str, object] = {
         "state": job.state,
         "state_label": job.get_state_display(),
@@ -33,7 +35,7 @@ def status_payload(job: Job) -> dict[str, object]:
         "finished": job.finished,
     }
     if job.state == JobState.SUCCEEDED:
-        if job.next_url:
+        if job.next_url and job.owner_id == user.pk:
             payload["next"] = job.next_url
         if job.result_file:
             payload["download"] = reverse("jobs:download", args=[job.pk])
@@ -50,7 +52,7 @@ def job_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
         "jobs/detail.html",
         {
             "job": job,
-            "status": status_payload(job),
+            "next_url": job.next_url if job.owner_id == request.user.pk else "",
             "download": reverse("jobs:download", args=[job.pk]) if job.result_file else "",
         },
     )
@@ -58,7 +60,7 @@ def job_detail(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_GET
 def job_status(request: AuthedRequest, pk: uuid.UUID) -> JsonResponse:
-    response = JsonResponse(status_payload(_job(request, pk)))
+    response = JsonResponse(status_payload(_job(request, pk), request.user))
     response["Cache-Control"] = "no-store"
     return response
 
