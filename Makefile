@@ -32,7 +32,7 @@ pdf-tools:
 	@scripts/ensure-libreoffice.sh >/dev/null || echo "    Chưa có LibreOffice: các bản PDF sẽ báo lỗi, bản DOCX vẫn tải được."
 
 run: demo pdf-tools
-	@echo "==> Khởi động máy chủ (gunicorn, tệp tĩnh phục vụ tại chỗ)"
+	@echo "==> Khởi động máy chủ (gunicorn, tệp tĩnh phục vụ tại chỗ) và tiến trình tác vụ nền (nhập, xuất, nhắc hạn theo lịch)"
 	@echo "    Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên."
 	@$(CCHC) serve --host $(HOST) --port $(PORT) --no-migrate
 

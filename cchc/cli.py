@@ -1,6 +1,8 @@
 """The `cchc` command.
 
-    cchc serve [--host H] [--port P] [--workers N]   production server (gunicorn + WhiteNoise)
+    cchc serve [--host H] [--port P] [--workers N]   production server (gunicorn + WhiteNoise) and
+                                                      the background-job worker (--no-worker: not it)
+    cchc worker                                       the background-job worker alone (jobs, schedules)
     cchc demo                                         load the demo province (once)
     cchc <django command> ...                         e.g. cchc migrate, cchc load_units
     cchc <group> <verb> ...                           two-word commands map to management commands
@@ -13,7 +15,10 @@ DJANGO_SETTINGS_MODULE=config.settings.production for PostgreSQL in production.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 
 
@@ -32,6 +37,12 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("CCHC_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("CCHC_WORKERS", "3")))
     parser.add_argument("--no-migrate", action="store_true", help="không tự chạy migrate trước khi phục vụ")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        default=os.environ.get("CCHC_SERVE_WORKER", "1").strip().lower() in {"0", "false", "no", "off"},
+        help="không chạy kèm tiến trình tác vụ nền (khi `cchc worker` chạy riêng)",
+    )
     args = parser.parse_args(argv)
     _setup()
     from django.core.management import call_command
@@ -44,12 +55,15 @@ def serve(argv: list[str]) -> int:
 
     from config.wsgi import application
 
+    worker = None if args.no_worker else start_worker()
+
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            self.cfg.set("on_exit", lambda _arbiter: stop_worker(worker))
 
         def load(self):
             return application
@@ -57,6 +71,31 @@ def serve(argv: list[str]) -> int:
     print(f"CCHC đang chạy tại http://{args.host}:{args.port}/  (Ctrl+C để dừng)", flush=True)
     Server().run()
     return 0
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """The background-job worker (`cchc worker`) as a child of the web server: it dies with it,
+    even when the server is killed outright (Linux's parent-death signal)."""
+
+    def die_with_parent() -> None:
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # not Linux: stopped by on_exit only
+            pass
+
+    return subprocess.Popen([sys.executable, "-m", "cchc.cli", "worker"], preexec_fn=die_with_parent)
+
+
+def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
+    """Stop the worker as huey expects (SIGINT: finish the running jobs, then leave)."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _command_name(argv: list[str]) -> list[str]:

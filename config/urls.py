@@ -39,6 +39,7 @@ urlpatterns = [
     path("chi-so-cchc/", include("cchc.evaluation.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
+    path("tac-vu/", include("cchc.jobs.urls")),  # background jobs: progress, outcome, file
     # public pages (no account; listed in cchc.core.middleware.PUBLIC_PREFIXES)
     path("tra-cuu/", dossier_public.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", dossier_public.lookup_result, name="lookup_result"),

@@ -85,6 +85,13 @@ MATRIX = [
         PROVINCE_OVERSEERS | {"commune_coordinator"},
         200,
     ),
+    (
+        "dashboard xlsx (background job)",
+        "post",
+        lambda o: reverse("tracking:dashboard_export", args=[o.plan.pk]),
+        PROVINCE_OVERSEERS | {"commune_coordinator"},
+        302,
+    ),
     # an assignment of Sở Tư pháp: its officer, and those overseeing the province
     (
         "assignment (own unit)",
@@ -198,6 +205,13 @@ MATRIX = [
         lambda o: reverse("reports:download", args=[o.report.pk, "xlsx"]),
         PROVINCE_OVERSEERS | {"officer"},
         200,
+    ),
+    (
+        "report export (background job)",
+        "post",
+        lambda o: reverse("reports:export", args=[o.report.pk, "xlsx"]),
+        PROVINCE_OVERSEERS | {"officer"},
+        302,
     ),
     (
         "report draft",

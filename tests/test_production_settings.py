@@ -22,6 +22,7 @@ def load_production(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
         "CCHC_DATA_DIR": str(tmp_path),
         "SECRET_KEY": "x" * 60,
         "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3"),
+        "JOBS_URL": "redis://127.0.0.1:6379/0",
     } | env
     code = "import django; django.setup(); from django.conf import settings; print(settings.CCHC_PAYMENT_GATEWAY)"
     return subprocess.run(
@@ -41,6 +42,14 @@ def test_production_defaults_to_no_online_payment(tmp_path):
     assert proc.stdout.strip() == "cchc.dossiers.gateways.NoGateway"
 
 
+def test_production_refuses_the_embedded_job_queue(tmp_path):
+    """The SQLite queue in one host's data folder is for the embedded mode: production needs Redis."""
+    proc = load_production(tmp_path, JOBS_URL="")
+    assert proc.returncode != 0
+    assert "ImproperlyConfigured" in proc.stderr and "JOBS_URL" in proc.stderr
+    assert load_production(tmp_path, JOBS_URL="redis://127.0.0.1:6379/0").returncode == 0
+
+
 def test_production_needs_a_secret_key(tmp_path):
     proc = load_production(tmp_path, SECRET_KEY="")
     assert proc.returncode != 0 and "SECRET_KEY" in proc.stderr
@@ -54,6 +63,7 @@ def test_check_deploy_has_nothing_to_say(tmp_path):
         "CCHC_DATA_DIR": str(tmp_path),
         "SECRET_KEY": "k" * 10 + "Z9x!" * 15,
         "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3"),
+        "JOBS_URL": "redis://127.0.0.1:6379/0",
     }
     proc = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy"],

@@ -1,7 +1,8 @@
 """Periodic reports in a real browser (Debian's headless Chromium, Playwright): an agency and a
 commune open their quarterly reports (drafted from their progress), complete and send them; the
 province's coordinator returns one, accepts it once fixed, accepts the other, opens the
-province's consolidated report and downloads it as DOCX and its annex as XLSX."""
+province's consolidated report and downloads it as DOCX and its annex as XLSX (each made by a
+background job, whose page offers the file)."""
 
 from __future__ import annotations
 
@@ -124,13 +125,20 @@ def test_units_send_the_province_reviews_and_consolidates(browser, live_server, 
         form.get_by_role("button", name="Mở báo cáo").click()
         page.wait_for_url("**/bao-cao/*/")
         assert "Đăng 12 tin bài về CCHC" in page.locator("#muc-tuyen_truyen").input_value()
+        report_url = page.url
+        # the documents are made by a background job: its page, then the file
+        page.get_by_role("button", name="Tải DOCX").click()
+        page.wait_for_url("**/tac-vu/*/")
         with page.expect_download() as got:
-            page.get_by_role("link", name="Tải DOCX").click()
+            page.get_by_role("link", name="Tải tệp kết quả").click()
         text = "\n".join(p.text for p in Document(io.BytesIO(got.value.path().read_bytes())).paragraphs)
         assert f"{stp.name}: Đăng 12 tin bài về CCHC" in text
         assert f"{commune.name}:" in text and "Đơn vị chưa gửi báo cáo" in text
+        page.goto(report_url)
+        page.get_by_role("button", name="Phụ lục số liệu (XLSX)").click()
+        page.wait_for_url("**/tac-vu/*/")
         with page.expect_download() as got:
-            page.get_by_role("link", name="Phụ lục số liệu (XLSX)").click()
+            page.get_by_role("link", name="Tải tệp kết quả").click()
         sheet = load_workbook(io.BytesIO(got.value.path().read_bytes())).active
         assert "Tổng hợp từ báo cáo: giá trị" in [c.value for c in sheet[4]]
         shot(page, "bao-cao-tong-hop")

@@ -124,7 +124,11 @@ def test_a_form_shown_again_with_an_error_keeps_the_answers(browser, live_server
         page.wait_for_load_state()
         assert "Chọn cơ quan, đơn vị" in page.get_by_role("alert").inner_text()
         assert page.get_by_role("group", name=polite).get_by_label("4 – Hài lòng").is_checked()
-        assert page.get_by_role("group", name=channel).get_by_label("Qua dịch vụ bưu chính công ích").is_checked()
+        assert (
+            page.get_by_role("group", name=channel)
+            .get_by_label("Qua dịch vụ bưu chính công ích")
+            .is_checked()
+        )
         assert page.get_by_label("Ông/Bà có đề xuất gì").input_value() == "Nên có thêm ghế chờ."
         assert not Response.objects.exists()
         # the unit chosen now, the same answers sent as they were kept
@@ -143,7 +147,9 @@ def test_a_form_shown_again_with_an_error_keeps_the_answers(browser, live_server
         period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 9, 30), mode="chon_mau",
         sample_sizes={stp: 5},
     )  # fmt: skip
-    response_enter_paper(actor=users.coordinator, campaign=sampled, unit=stp, answers={"3.1": "5"}, form_code="P-7")
+    response_enter_paper(
+        actor=users.coordinator, campaign=sampled, unit=stp, answers={"3.1": "5"}, form_code="P-7"
+    )
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)

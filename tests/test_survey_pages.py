@@ -178,7 +178,9 @@ def test_results_as_xlsx(client, users, tree):
         (stp, {"1.1": "2", "1.2": "5", "2.1": "4"}),
         (sct, {"1.1": "4"}),
     ):
-        response_services.response_enter_paper(actor=users.coordinator, campaign=c, unit=unit, answers=answers)
+        response_services.response_enter_paper(
+            actor=users.coordinator, campaign=c, unit=unit, answers=answers
+        )
     assert client.login(username=users.leader.username, password=PASSWORD)
     answer = client.get(reverse("surveys:results_xlsx", args=[c.pk]))
     assert answer.status_code == 200

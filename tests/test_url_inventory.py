@@ -66,6 +66,7 @@ MATRIX_MODULES = [
     "tests.test_procedures_access",
     "tests.test_access_matrix_more",
     "tests.test_api_clients_pages",
+    "tests.test_jobs_access",
 ]
 
 # Patterns that have no matrix rows yet: where their pages are tested. This list may only shrink.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("tao/", views.plan_create, name="create"),
     path("nhap/", views_import.plan_import_upload, name="import"),
     path("nhap/xem-lai/", views_import.plan_import_review, name="import_review"),
+    path("nhap/tac-vu/<uuid:pk>/", views_import.plan_import_job, name="import_job"),
     path("nhap/huy/", views_import.plan_import_cancel, name="import_cancel"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/sua/", views.plan_edit, name="edit"),

@@ -1,22 +1,29 @@
 """Import a plan document: upload → review side by side with the text → save as a draft.
 
-Nothing is written to the database before the person confirms: between the two steps the
-parsed structure, the review (confidence, warnings, order) and the document's text live in the
-session — the file is read once, at upload.
+Nothing of the plan is written to the database before the person confirms. The upload is read
+by a background job (cchc/plans/jobs.py; its page shows the progress); what it found — the
+parsed structure, the review (confidence, warnings, order) and the document's text — is taken
+into the session by `plan_import_job`, and the review works from there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold
+from cchc.jobs.models import Job, JobState
+from cchc.jobs.selectors import job_get
+from cchc.jobs.services import job_start
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit
@@ -25,9 +32,9 @@ from cchc.orgs.resolve import UnitResolver
 from . import import_display as display
 from . import selectors
 from .forms_import import MetadataForm, TargetFormSet, TaskFormSet, UploadForm
-from .importer import PlanImportError, StructuredPlan
-from .importer.review import review_with_text
+from .importer import StructuredPlan
 from .importer.save import plan_import_save
+from .jobs import IMPORT
 from .models import PlanStatus
 
 SESSION_KEY = "plan_import"
@@ -55,6 +62,33 @@ def locate(text: str, folded_lines: list[str]) -> int | None:
     return None
 
 
+@require_GET
+def plan_import_job(request: AuthedRequest, pk: uuid.UUID):
+    """Take up what the reading job found: its owner's review starts from it."""
+    _require_coordinator(request)
+    try:
+        job = job_get(user=request.user, pk=pk)
+    except Job.DoesNotExist as exc:
+        raise Http404 from exc
+    if job.kind != IMPORT:
+        raise Http404
+    if job.owner_id != request.user.pk:
+        raise PermissionDenied("Chỉ người đã tải văn bản lên được rà soát kết quả đọc.")
+    if job.state != JobState.SUCCEEDED or not job.result:
+        return redirect("jobs:detail", pk=job.pk)
+    return _adopt(request, job)
+
+
+def _adopt(request: AuthedRequest, job: Job):
+    request.session[SESSION_KEY] = {
+        "filename": job.params["filename"],
+        "issuer_id": job.params["issuer_id"],
+        "parent_id": job.params.get("parent_id"),
+        **(job.result or {}),  # lines, structured, review
+    }
+    return redirect("plans:import_review")
+
+
 @require_http_methods(["GET", "POST"])
 def plan_import_upload(request: AuthedRequest):
     _access, issuers = _require_coordinator(request)
@@ -68,26 +102,26 @@ def plan_import_upload(request: AuthedRequest):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            review, lines = review_with_text(data, upload.name)
-        except PlanImportError as exc:
-            form.add_error("file", str(exc))
-        else:
-            request.session[SESSION_KEY] = {
+        issuer = form.cleaned_data["issuer"]
+        job = job_start(
+            actor=request.user,
+            kind=IMPORT,
+            label=f"Đọc văn bản kế hoạch “{upload.name}”",
+            unit=issuer,
+            params={
                 "filename": upload.name,
-                "issuer_id": form.cleaned_data["issuer"].pk,
+                "issuer_id": issuer.pk,
                 "parent_id": form.cleaned_data["parent"].pk if form.cleaned_data["parent"] else None,
-                "lines": lines,
-                "structured": review["plan"],
-                # what the review screen needs of the review; the plan is kept once, above
-                "review": {
-                    "tasks": review["tasks"],
-                    "warnings": review["warnings"],
-                    "order": review["order"],
-                },
-            }
-            return redirect("plans:import_review")
+                "back_url": reverse("plans:import"),
+            },
+            upload=upload,
+        )
+        if job.state == JobState.FAILED and job.attempts <= 1:  # read at once and refused: say so here
+            form.add_error("file", job.message)
+        elif job.state == JobState.SUCCEEDED:  # read already (a small file, or the tests' immediate mode)
+            return _adopt(request, job)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
     return render(request, "plans/import_upload.html", {"form": form})
 
 

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
 
     name = "cchc.reports"
     verbose_name = "Báo cáo định kỳ CCHC"
+
+    def ready(self) -> None:
+        from .jobs import register_jobs
+
+        register_jobs()

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/xem-xet/", views.report_review, name="review"),
     path("<int:pk>/tai-ve.<str:fmt>", views.report_download, name="download"),
+    path("<int:pk>/xuat.<str:fmt>", views.report_export, name="export"),
 ]

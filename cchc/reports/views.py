@@ -20,11 +20,12 @@ from cchc.core.documents import DocumentError, docx_to_pdf
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.numbers import format_number
 from cchc.core.params import int_param
+from cchc.jobs.services import job_start
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Unit, UnitKind
 
-from . import exports, outline, selectors, services, windows
+from . import exports, jobs, outline, selectors, services, windows
 from .calendar import schedule_for
 from .forms import OpenForm, SubmitForm
 from .models import Report
@@ -170,6 +171,7 @@ def report_detail(request: AuthedRequest, pk: int):
             "annex_rows": rows,
             "facts": report.facts,
             "reviews": report.reviews.select_related("reviewer")[:20],
+            "export_formats": [("docx", "Tải DOCX"), ("pdf", "Tải PDF"), ("xlsx", "Phụ lục số liệu (XLSX)")],
         },
     )
 
@@ -213,6 +215,22 @@ def report_download(request: AuthedRequest, pk: int, fmt: str):
             messages.error(request, str(exc))
             return redirect("reports:detail", report.pk)
     raise Http404
+
+
+@require_POST
+def report_export(request: AuthedRequest, pk: int, fmt: str):
+    """Make the report's document in the background; its page shows the progress, then the file."""
+    report = _report(request, pk)
+    if fmt not in jobs.FORMATS:
+        raise Http404
+    job = job_start(
+        actor=request.user,
+        kind=jobs.EXPORT,
+        label=f"Xuất {jobs.FORMATS[fmt]}: {report.title}",
+        unit=report.unit,
+        params={"report_id": report.pk, "fmt": fmt, "back_url": reverse("reports:detail", args=[report.pk])},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require_GET

@@ -10,8 +10,10 @@ class TrackingConfig(AppConfig):
         from cchc.core.indicator_sources import providers
         from cchc.plans.observers import observers
 
+        from .jobs import register_jobs
         from .plan_observer import ASSIGNMENTS_FOLLOW_PLANS
         from .source import TASK_SOURCE
 
         observers.register(ASSIGNMENTS_FOLLOW_PLANS)
         providers.register(TASK_SOURCE)
+        register_jobs()

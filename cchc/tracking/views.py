@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error, service_error_messages
+from cchc.jobs.services import job_start
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.plans.selectors import plan_get
@@ -19,6 +20,7 @@ from cchc.plans.selectors import plan_get
 from . import exports, selectors, services
 from .charts import stacked_bars
 from .forms import ProgressForm, ReviewForm, ReviewPolicyForm
+from .jobs import DASHBOARD_XLSX
 from .status import STATUS_ORDER, Status
 
 MY_TASKS_PAGE_SIZE = 100
@@ -107,6 +109,21 @@ def evidence_download(request: AuthedRequest, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def dashboard_export(request: AuthedRequest, pk: int):
+    """The dashboard's XLSX made in the background; its page shows the progress, then the file."""
+    plan = plan_get(user=request.user, pk=pk)
+    selectors.dashboard_scope(user=request.user, plan=plan)  # refuses who may not see the dashboard
+    job = job_start(
+        actor=request.user,
+        kind=DASHBOARD_XLSX,
+        label=f"Xuất Excel tiến độ: {plan.title[:200]}",
+        unit=plan.issuer,
+        params={"plan_id": plan.pk, "back_url": reverse("tracking:dashboard", args=[plan.pk])},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require_GET

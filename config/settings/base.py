@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "huey.contrib.djhuey",  # the background-job queue's worker command (cchc worker runs it)
     "ninja",  # installed so that the API's viewer (/api/v1/docs/) uses its bundled Swagger UI, not a CDN
     "cchc.core",
     "cchc.orgs",
+    "cchc.jobs",
     "cchc.plans",
     "cchc.tracking",
     "cchc.procedures",
@@ -166,6 +168,34 @@ if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
+
+# Background jobs and schedules (cchc.jobs, huey; docs/decisions.md). The queue is a SQLite file in
+# the data directory in the embedded mode (no broker: `make run` needs nothing), a Redis server when
+# JOBS_URL names one (production requires it). The worker runs beside the web server (`cchc serve`)
+# or alone (`cchc worker`); CCHC_SCHEDULES=0 leaves the scheduled reminders to another host or cron.
+JOBS_URL = os.environ.get("JOBS_URL", "")
+_queue = os.environ.get("JOBS_QUEUE", "cchc")  # the queue's name: two installations on one Redis differ
+if JOBS_URL.startswith(("redis://", "rediss://")):
+    HUEY: dict = {"huey_class": "huey.RedisHuey", "name": _queue, "url": JOBS_URL}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": _queue, "filename": str(DATA_DIR / "jobs.sqlite3")}
+HUEY |= {
+    "immediate": False,  # never DEBUG's default: the embedded mode runs its worker as production does
+    "results": False,  # a job's outcome is kept in its Job row, not the queue's result store
+    "utc": True,
+    "consumer": {
+        "workers": int(os.environ.get("CCHC_JOB_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": env_bool("CCHC_SCHEDULES", True),
+        "check_worker_health": True,
+        "initial_delay": 0.2,  # a page waits on its job: poll the queue often when idle
+        "max_delay": 1.0,
+    },
+}
+CCHC_JOB_RETRIES = int(os.environ.get("CCHC_JOB_RETRIES", "2"))  # tries after the first
+CCHC_JOB_RETRY_DELAY = int(os.environ.get("CCHC_JOB_RETRY_DELAY", "10"))  # seconds; then ×3 each time
+CCHC_JOB_STALE_SECONDS = int(os.environ.get("CCHC_JOB_STALE_SECONDS", "900"))  # no heartbeat: taken up again
+CCHC_JOB_KEEP_DAYS = int(os.environ.get("CCHC_JOB_KEEP_DAYS", "7"))  # finished jobs and their files
 
 # The online payment gateway (a dotted path to a `cchc.dossiers.gateways.PaymentGateway`). The
 # simulated one is for the demo and the tests only: production refuses to start with it.

@@ -46,3 +46,11 @@ if CCHC_PAYMENT_GATEWAY.rsplit(".", 1)[-1] == "SimulatedGateway":
         "CCHC_PAYMENT_GATEWAY chỉ định cổng thanh toán mô phỏng: không được dùng khi vận hành thật "
         "(để trống: không thanh toán trực tuyến; hoặc chỉ định lớp cổng thanh toán thật)."
     )
+
+# No embedded job queue in production: the SQLite file in one host's data folder is lost with the
+# host and cannot be shared by a second one; the queue is a Redis server (JOBS_URL).
+if not JOBS_URL.startswith(("redis://", "rediss://")):  # noqa: F405
+    raise ImproperlyConfigured(
+        "JOBS_URL chưa đặt: vận hành thật cần hàng đợi tác vụ nền trên Redis, ví dụ "
+        "JOBS_URL=redis://127.0.0.1:6379/1 (xem docs/operations.md)."
+    )

@@ -30,3 +30,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per run, so that two runs on one server (a developer's and CI's, or
     # parallel sessions) never drop each other's database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_cchc_{os.getpid()}"}
+
+# Jobs run at once, in the request that starts them (huey's immediate mode, an in-memory queue):
+# the pages' tests see the finished job, as a person on a fast server would. A retry is not
+# delayed. tests/test_jobs_worker.py runs the real worker process on the SQLite queue file.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+CCHC_JOB_RETRY_DELAY = 0

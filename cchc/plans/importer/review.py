@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import TypedDict
 
@@ -54,11 +55,18 @@ def review_plan_bytes(data: bytes, filename: str) -> PlanReview:
     return review_with_text(data, filename)[0]
 
 
-def review_with_text(data: bytes, filename: str) -> tuple[PlanReview, list[str]]:
+def review_with_text(
+    data: bytes, filename: str, progress: Callable[[int, str], None] | None = None
+) -> tuple[PlanReview, list[str]]:
     """The review and the lines its line numbers count (line n is ``lines[n - 1]``): what the
-    review screen prints beside the tasks, from the same single reading of the file."""
+    review screen prints beside the tasks, from the same single reading of the file. `progress`
+    hears of each stage (percent, what comes next), for a job's page."""
     doc = extract(data, filename)
+    if progress:
+        progress(40, "Đã đọc chữ của văn bản; đang tìm chỉ tiêu và nhiệm vụ…")
     parsed = parse_document(doc)
+    if progress:
+        progress(75, "Đang đối chiếu nhiệm vụ với văn bản…")
     plan: StructuredPlan = {"source": doc.source, **parsed}
     if PurePath(filename).suffix.lower() in (".txt", ".md"):
         source = _SourceText(_decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
