@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.charts import bar_chart
+from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.numbers import format_number
 from cchc.core.params import int_param
@@ -78,7 +79,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _managed_units(user) -> list[Unit]:
     """Units whose frameworks the user may manage: the provinces the user coordinates."""
     access = Access.for_user(user)
-    units = Unit.objects.current().filter(kind=UnitKind.PROVINCE).order_by("name")
+    units = Unit.objects.current().filter(kind=UnitKind.PROVINCE).order_by(vi("name"))
     if access.is_superuser:
         return list(units[:100])
     return [u for u in units.filter(pk__in=[g.unit_id for g in access.grants]) if access.can_manage_unit(u)]
@@ -230,7 +231,7 @@ def round_new(request, pk: int):
     assessed = (
         Unit.objects.current()
         .filter(parent=framework.unit, kind__in=ASSESSED_KINDS)
-        .order_by(KIND_ORDER, "name")
+        .order_by(KIND_ORDER, vi("name"))
     )
     candidates = [u for u in assessed if not framework.group or group_of(u) == framework.group]
     if request.method == "POST":
@@ -642,7 +643,9 @@ def public_index(request):
 @require_GET
 def points_at_risk(request):
     access = Access.for_user(request.user)
-    mine = list(Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, "name"))
+    mine = list(
+        Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, vi("name"))
+    )
     # the units the user may look at that an index scores: its own, and those it oversees
     scope = [u for u in mine if u.kind in ASSESSED_KINDS]
     for u in mine:
@@ -651,7 +654,7 @@ def points_at_risk(request):
                 Unit.objects.current()
                 .filter(path__startswith=u.path, kind__in=ASSESSED_KINDS)
                 .exclude(pk=u.pk)
-                .order_by(KIND_ORDER, "name")[:400]
+                .order_by(KIND_ORDER, vi("name"))[:400]
             )
     seen: set[int] = set()
     choices = [u for u in scope if not (u.pk in seen or seen.add(u.pk))]

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold
 from cchc.orgs.access import Access
@@ -64,7 +65,7 @@ def plan_import_upload(request: AuthedRequest):
         request.FILES or None,
         issuers=issuers,
         parents=parents,
-        initial={"issuer": issuers.order_by("depth", "name").first()},
+        initial={"issuer": issuers.order_by("depth", vi("name")).first()},
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

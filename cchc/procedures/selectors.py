@@ -15,6 +15,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.text import fold
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
@@ -147,7 +148,7 @@ def manageable_agencies(*, user: Actor) -> QuerySet[Unit]:
         .managed_units()
         .current()
         .exclude(kind=UnitKind.DISTRICT)
-        .order_by(kind_order, "name")
+        .order_by(kind_order, vi("name"))
     )
 
 
