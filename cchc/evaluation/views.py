@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.charts import bar_chart
 from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.numbers import format_count as _n
 from cchc.core.numbers import format_number
 from cchc.core.params import int_param
 from cchc.orgs.access import Access
@@ -137,7 +138,7 @@ def framework_import(request):
     except ServiceError as exc:
         _report(request, exc)
         return redirect("evaluation:index")
-    messages.success(request, f"Đã nhập bộ chỉ số “{framework.name}” ({framework.criteria.count()} mục).")
+    messages.success(request, f"Đã nhập bộ chỉ số “{framework.name}” ({_n(framework.criteria.count())} mục).")
     return redirect("evaluation:framework", framework.pk)
 
 
@@ -256,7 +257,7 @@ def round_new(request, pk: int):
             except ServiceError as exc:
                 _report(request, exc)
             else:
-                messages.success(request, f"Đã mở đợt đánh giá cho {len(units)} đơn vị.")
+                messages.success(request, f"Đã mở đợt đánh giá cho {_n(len(units))} đơn vị.")
                 return redirect("evaluation:round", round_.pk)
     if not Access.for_user(request.user).can_manage_unit(framework.unit):
         raise PermissionDenied(
@@ -329,7 +330,7 @@ def round_action(request, pk: int, action: str):
                 return redirect("evaluation:round", round_.pk)
             rows = _survey_rows(data)
             n = services.survey_scores_import(actor=request.user, round_=round_, rows=rows)
-            messages.success(request, f"Đã nhập {n} điểm khảo sát.")
+            messages.success(request, f"Đã nhập {_n(n)} điểm khảo sát.")
         elif action == "nhac":
             sent, without = reminders.reminders_send(actor=request.user, round_=round_)
             messages.success(
@@ -342,7 +343,7 @@ def round_action(request, pk: int, action: str):
                 services.computed_refresh(actor=request.user, participant=p)
                 for p in round_.participants.exclude(state=Participant.State.FINALISED)
             )
-            messages.success(request, f"Đã tính lại điểm từ dữ liệu hệ thống ({changed} tiêu chí thay đổi).")
+            messages.success(request, f"Đã tính lại điểm từ dữ liệu hệ thống ({_n(changed)} tiêu chí thay đổi).")
         else:
             raise Http404
     except ServiceError as exc:
@@ -463,7 +464,7 @@ def participant_action(request, pk: int, participant_id: int, action: str):
                 if f"diem_{cid}" in post
             ]
             n = services.self_scores_save(actor=request.user, participant=participant, values=values)
-            messages.success(request, f"Đã lưu {n} tiêu chí.")
+            messages.success(request, f"Đã lưu {_n(n)} tiêu chí.")
         elif action == "nop":
             services.participant_submit(actor=request.user, participant=participant)
             messages.success(request, "Đã nộp bản tự đánh giá cho hội đồng thẩm định.")
@@ -500,7 +501,7 @@ def participant_action(request, pk: int, participant_id: int, action: str):
                 if f"diem_{cid}" in post
             ]
             n = services.appraisals_save(actor=request.user, participant=participant, values=values)
-            messages.success(request, f"Đã lưu điểm thẩm định {n} tiêu chí.")
+            messages.success(request, f"Đã lưu điểm thẩm định {_n(n)} tiêu chí.")
         elif action == "de-nghi-giai-trinh":
             questions = {c: post.get(f"hoi_{cid}", "") for cid, c in leaves.items()}
             services.clarification_request(actor=request.user, participant=participant, questions=questions)
