@@ -343,7 +343,9 @@ def round_action(request, pk: int, action: str):
                 services.computed_refresh(actor=request.user, participant=p)
                 for p in round_.participants.exclude(state=Participant.State.FINALISED)
             )
-            messages.success(request, f"Đã tính lại điểm từ dữ liệu hệ thống ({_n(changed)} tiêu chí thay đổi).")
+            messages.success(
+                request, f"Đã tính lại điểm từ dữ liệu hệ thống ({_n(changed)} tiêu chí thay đổi)."
+            )
         else:
             raise Http404
     except ServiceError as exc:
