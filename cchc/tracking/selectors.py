@@ -178,6 +178,19 @@ def dashboard_scope(*, user: Actor, plan: Plan) -> Q:
     return scope
 
 
+def plan_dashboard_assignments(
+    *, user: Actor, plan: Plan, today: dt.date | None = None
+) -> QuerySet[Assignment]:
+    """Every task × unit of the plan the user may see on its dashboard, in the plan's order (the
+    task-level sheet of the XLSX export)."""
+    scope = dashboard_scope(user=user, plan=plan)
+    return (
+        _base(today or timezone.localdate())
+        .filter(scope, task__plan=plan)
+        .order_by("task__position", vi("unit__name"), "id")
+    )
+
+
 def plan_dashboard(
     *, user: Actor, plan: Plan, today: dt.date | None = None, overdue_limit: int = 50
 ) -> Dashboard:
