@@ -27,7 +27,7 @@ from typing import TypedDict
 from .columns import is_header_text
 from .extract import _decode, extract
 from .model import Document, ImportedTask, StructuredPlan, Table
-from .parse import parse_document
+from .parse import parse_document_titled
 from .tables import _header
 from .vocab import BODY_WORDS, fold
 
@@ -58,8 +58,10 @@ def review_with_text(data: bytes, filename: str) -> tuple[PlanReview, list[str]]
     """The review and the lines its line numbers count (line n is ``lines[n - 1]``): what the
     review screen prints beside the tasks, from the same single reading of the file."""
     doc = extract(data, filename)
-    parsed = parse_document(doc)
+    parsed, title = parse_document_titled(doc)
     plan: StructuredPlan = {"source": doc.source, **parsed}
+    if title:
+        plan["title"] = title  # the review's title field starts from the document's own
     if PurePath(filename).suffix.lower() in (".txt", ".md"):
         source = _SourceText(_decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     else:
