@@ -34,13 +34,16 @@ def test_each_role_lands_on_its_own_page(client, tree, users):
     assert landing(client, users.officer.username) == "/theo-doi/cua-toi/"
 
 
-def test_the_desk_officer_lands_on_the_dossier_queue(client, tree, users):
-    world = make_world(tree, users)
+def test_the_desk_officer_lands_on_the_dossier_queue(client, tree, users, issued_plan):
+    world = make_world(tree, users)  # the desk officer of Trung tâm Phục vụ hành chính công tỉnh
     assert landing(client, world.desk_officer.username) == "/theo-doi/cua-toi/"  # nothing received yet
     dossier = world.receive()
     assert landing(client, world.desk_officer.username) == "/ho-so/"
     queue = client.get("/ho-so/")
     assert queue.status_code == 200 and dossier.code in queue.content.decode()
+    # an agency officer who reports tasks and also receives at the agency's desk keeps "my tasks"
+    world.receive(receiving_unit=world.agency, actor=users.officer)
+    assert landing(client, users.officer.username) == "/theo-doi/cua-toi/"
 
 
 def test_the_ward_leader_sees_the_wards_figures(client, tree, users):
