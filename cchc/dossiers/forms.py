@@ -294,11 +294,11 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = procedure_selectors.feedback_agencies()  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = procedure_selectors.feedback_agencies()
         query = (self.data.get("procedure_query") or "").strip() if self.is_bound else ""
         self.procedure_matches = procedure_selectors.procedure_search_by_name(query) if query else []
         if len(self.procedure_matches) > 1:
-            self.fields["procedure_id"].choices = [  # type: ignore[attr-defined]
+            self.fields["procedure_id"].choices = [
                 (p.pk, f"{p.name} — {p.agency.name} ({p.code})") for p in self.procedure_matches
             ]
         else:
