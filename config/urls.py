@@ -6,10 +6,11 @@ from cchc.dossiers import views_public as dossier_public
 from cchc.evaluation.urls import public_urlpatterns as evaluation_public
 from cchc.orgs import views_calendar as calendar_views
 from cchc.orgs import views_site
+from cchc.portal import landing
 from cchc.surveys.urls import public_urlpatterns as survey_public
 
 urlpatterns = [
-    path("", views_site.home, name="home"),
+    path("", landing.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -59,5 +60,7 @@ urlpatterns = [
     path("ung-dung-ket-noi/", include("cchc.api.urls")),  # administrators: the API's clients
 ]
 
+handler400 = "cchc.core.views.bad_request"
 handler403 = "cchc.core.views.forbidden"
 handler404 = "cchc.core.views.not_found"
+handler500 = "cchc.core.views.server_error"

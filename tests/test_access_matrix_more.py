@@ -50,7 +50,13 @@ PLAN_READERS = PROVINCE_OVERSEERS | {"officer", "officer_other", "commune_office
 # (name, method, url builder, allowed roles, success status)
 MATRIX = [
     # --- pages that are not about a unit: every signed-in user
-    ("home", "get", lambda o: reverse("home"), EVERYONE, 302),  # to the plans or to my tasks
+    (
+        "home",
+        "get",
+        lambda o: reverse("home"),
+        EVERYONE,
+        302,
+    ),  # to each role's landing page (cchc.portal.landing)
     ("logout", "post", lambda o: reverse("logout"), EVERYONE, 302),
     ("password change", "get", lambda o: reverse("password_change"), EVERYONE, 200),
     ("password changed", "get", lambda o: reverse("password_change_done"), EVERYONE, 200),

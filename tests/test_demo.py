@@ -50,9 +50,10 @@ def test_demo_province_has_a_plan_in_every_state():
     from cchc.dossiers.models import Dossier
 
     desk = result["desk_dossiers"]
-    assert result["dossiers"] > 1500 and Dossier.objects.count() == result["dossiers"] + desk + len(
-        result["step_dossiers"]
-    )
+    assert (
+        result["dossiers"] > 1500
+        and Dossier.objects.count() == result["dossiers"] + desk + len(result["step_dossiers"]) + 1
+    )  # and the one sample dossier received at the desk for the README's lookup
     for dossier in Dossier.objects.order_by("?")[:50]:
         state = dossier_replay(dossier.events.order_by("sequence"))
         assert all(
@@ -86,7 +87,7 @@ def test_demo_province_has_a_plan_in_every_state():
     year = live.unit_values(province, "2026")
     before = live.unit_values(province, "2025")["tiep_nhan"].value  # December 2025 receipts
     assert (
-        year["tiep_nhan"].value + before == result["dossiers"] + desk + len(result["step_dossiers"])
+        year["tiep_nhan"].value + before == result["dossiers"] + desk + len(result["step_dossiers"]) + 1
         and 50 < year["dung_han"].value < 100
     )
     assert rebuild(check=True).differences == []
@@ -124,3 +125,14 @@ def test_demo_province_has_a_plan_in_every_state():
     statuses = {r.status for r in reported.rows}
     assert {ON_TIME, LATE, MISSING} <= statuses and reported.completeness and reported.timeliness
     assert set(Report.objects.values_list("state", flat=True)) == {"accepted", "returned", "draft"}
+    # the README's citizen lookup: a dossier whose code and phone digits `cchc demo` prints, and
+    # the demo's one-stop desk officer lands on the dossier queue
+    from cchc.demo.loader import lookup_sample
+    from cchc.dossiers.selectors import dossier_public_lookup
+    from cchc.orgs.access import Access
+    from cchc.portal.landing import landing_url
+
+    code, digits = lookup_sample()
+    assert code == "P75.STP-260106-0001" and digits == "5678"
+    assert dossier_public_lookup(code=code, phone_last_digits=digits).code == code
+    assert landing_url(Access.for_user(User.objects.get(username="motcua"))) == "/ho-so/"

@@ -280,7 +280,9 @@ def test_the_upload_is_read_once(client, tree, users, monkeypatch):
         return wrapper
 
     monkeypatch.setattr(review_module, "extract", counting("extract", review_module.extract))
-    monkeypatch.setattr(review_module, "parse_document", counting("parse", review_module.parse_document))
+    monkeypatch.setattr(
+        review_module, "parse_document_titled", counting("parse", review_module.parse_document_titled)
+    )
     monkeypatch.setattr(importer, "extract", counting("extract", importer.extract))
     monkeypatch.setattr(importer, "parse_document", counting("parse", importer.parse_document))
     client.login(username=users.coordinator.username, password=PASSWORD)

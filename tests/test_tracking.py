@@ -12,7 +12,7 @@ from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.models import AuditEntry
 from cchc.tracking import exports
 from cchc.tracking.models import Assignment, Evidence, ProgressUpdate
-from cchc.tracking.selectors import my_assignments, plan_dashboard
+from cchc.tracking.selectors import my_assignments, plan_dashboard, plan_dashboard_assignments
 from cchc.tracking.services import progress_post
 from cchc.tracking.status import Status, annotate_status, status_of
 
@@ -288,8 +288,18 @@ def test_xlsx_exports_open_and_hold_the_rows(issued_plan, users, tree):
     wb = load_workbook(io.BytesIO(exports.assignments_xlsx(my_assignments(user=users.officer))))
     ws = wb.active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][0] == "Kế hoạch" and len(rows) == 3
-    assert {r[3] for r in rows[1:]} == {"Sở Tư pháp"}
+    # a title, the date of the figures, a blank row, then the table
+    assert rows[0][0] == "Nhiệm vụ của tôi" and rows[1][0].startswith("Số liệu đến ngày ")
+    assert rows[3][0] == "Kế hoạch" and len(rows) == 3 + 3
+    assert {r[3] for r in rows[4:]} == {"Sở Tư pháp"}
     d = plan_dashboard(user=users.coordinator, plan=issued_plan)
-    rows = list(load_workbook(io.BytesIO(exports.dashboard_xlsx(d))).active.iter_rows(values_only=True))
-    assert len(rows) == 1 + len(d.units)
+    tasks = plan_dashboard_assignments(user=users.coordinator, plan=issued_plan)
+    wb = load_workbook(io.BytesIO(exports.dashboard_xlsx(d, tasks)))
+    assert wb.sheetnames == ["Tiến độ theo đơn vị", "Nhiệm vụ"]
+    by_unit = list(wb["Tiến độ theo đơn vị"].iter_rows(values_only=True))
+    assert by_unit[0][0].startswith("Tiến độ thực hiện kế hoạch: ") and issued_plan.title in by_unit[0][0]
+    assert "số liệu đến ngày" in by_unit[1][0] and by_unit[3][0] == "Đơn vị"
+    assert len(by_unit) == 4 + len(d.units)
+    task_rows = list(wb["Nhiệm vụ"].iter_rows(values_only=True))[4:]
+    assert len(task_rows) == tasks.count() > 0
+    assert {r[2] for r in task_rows} == set(issued_plan.tasks.values_list("content", flat=True))

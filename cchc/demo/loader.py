@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.actors import SYSTEM
+from cchc.core.numbers import format_count
 from cchc.dossiers.imports import dossiers_import
 from cchc.evaluation.demo import load_demo as load_par_demo
 from cchc.exchange.generate import generate_files
@@ -114,6 +115,12 @@ USERS = [
         (("commune:Phường Biên Hòa", Role.OFFICER),),
     ),
     DemoUser(
+        "motcua",
+        "Ngô Thị Mai",
+        "Chuyên viên Trung tâm Phục vụ hành chính công tỉnh (bộ phận một cửa)",
+        ((f"{PROVINCE_CODE}.TTPVHCC", Role.OFFICER),),
+    ),
+    DemoUser(
         "lanhdao.dongxoai",
         "Bùi Thanh Sơn",
         "Chủ tịch UBND phường Đồng Xoài",
@@ -176,6 +183,61 @@ def _unit(code: str, province: Unit) -> Unit:
     if code.startswith("commune:"):
         return Unit.objects.get(parent=province, kind=UnitKind.COMMUNE, name=code.split(":", 1)[1])
     return Unit.objects.get(code=code)
+
+
+# The dossier a reader of the README can look up at /tra-cuu/ (its code and these phone digits
+# are printed by `cchc demo`): received at the province's one-stop centre by the demo's desk
+# officer, through the same service as at the counter.
+SAMPLE_APPLICANT = {
+    "name": "Trần Thị Hoa",
+    "id_number": "075190001234",
+    "phone": "0912345678",
+    "address": "25 Phan Chu Trinh, Phường Đồng Xoài, Tỉnh Đồng Nai",
+}
+
+
+def _receive_lookup_sample(desk_officer: User, province: Unit, *, today: dt.date) -> None:
+    from cchc.dossiers import services as dossier_services
+    from cchc.dossiers.personal import Applicant
+    from cchc.procedures.models import Procedure
+
+    agency = Unit.objects.get(code=f"{PROVINCE_CODE}.STP")
+    procedure = (
+        Procedure.objects.filter(agency=agency, valid_to__isnull=True, processing_time__isnull=False)
+        .order_by("code", "id")
+        .first()
+    )
+    if procedure is None:
+        return
+    # A fixed morning of the year (the code carries the date), or now early in January.
+    fixed = timezone.make_aware(dt.datetime(today.year, 1, 6, 9, 30))
+    dossier_services.dossier_receive(
+        actor=desk_officer,
+        procedure=procedure,
+        handling_unit=agency,
+        receiving_unit=Unit.objects.get(code=f"{PROVINCE_CODE}.TTPVHCC"),
+        channel="truc_tiep",
+        applicant=Applicant(
+            name=SAMPLE_APPLICANT["name"],
+            id_number=SAMPLE_APPLICANT["id_number"],
+            phone=SAMPLE_APPLICANT["phone"],
+            address=SAMPLE_APPLICANT["address"],
+        ),
+        received_at=min(fixed, timezone.now()),
+    )
+
+
+def lookup_sample() -> tuple[str, str] | None:
+    """(dossier code, last 4 phone digits) of the demo's sample dossier, if the demo has one."""
+    from cchc.dossiers.models import Dossier
+
+    code = (
+        Dossier.objects.filter(applicant_phone=SAMPLE_APPLICANT["phone"])
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return (code, SAMPLE_APPLICANT["phone"][-4:]) if code else None
 
 
 def demo_exists() -> bool:
@@ -322,9 +384,12 @@ def load_demo(*, today: dt.date | None = None, log=print, dossiers: int = DEMO_D
 
     log("Khảo sát sự hài lòng (SIPAS): đợt quý IV năm trước và 6 tháng đầu năm nay…")
     load_survey_demo(province, coordinator, today=today)
+    log("Hồ sơ mẫu để người dân tra cứu (mã hồ sơ và số điện thoại in dưới đây)…")
+    _receive_lookup_sample(users["motcua"], province, today=today)
     log(
-        f"Xong: {plan.tasks.count()} nhiệm vụ, {counts['assignments']} lượt giao, {counts['updates']} cập nhật tiến độ, "
-        f"{dossier_report.created + desk_dossiers + len(step_dossiers)} hồ sơ một cửa."
+        f"Xong: {format_count(plan.tasks.count())} nhiệm vụ, {format_count(counts['assignments'])} lượt giao, "
+        f"{format_count(counts['updates'])} cập nhật tiến độ, "
+        f"{format_count(dossier_report.created + desk_dossiers + len(step_dossiers) + 1)} hồ sơ một cửa."
     )
     return {
         "plan": plan,

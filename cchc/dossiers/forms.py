@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from cchc.core.uploads import ACCEPT_ATTR
 from cchc.core.widgets import VietnameseDateField
-from cchc.orgs.models import UnitKind
+from cchc.orgs.models import Unit, UnitKind
+from cchc.procedures import selectors as procedure_selectors
 from cchc.procedures.models import Level
 
 from .choices import ApplicantKind, Channel, RatingValue, ReturnMethod
@@ -269,18 +270,48 @@ class RatingForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
+    """A citizen's feedback: about a dossier (its code), a procedure (its code, or found by words
+    of its name), or simply addressed to an agency picked from the list — no code needed."""
+
     dossier_code = forms.CharField(label="Mã hồ sơ (nếu góp ý về một hồ sơ)", max_length=64, required=False)
+    procedure_query = forms.CharField(
+        label="Tìm thủ tục theo tên (nếu góp ý về một thủ tục)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Ví dụ: đăng ký khai sinh (gõ không dấu cũng được)"}),
+    )
+    procedure_id = forms.TypedChoiceField(
+        label="Chọn thủ tục", coerce=int, required=False, choices=(), widget=forms.RadioSelect
+    )
     procedure_code = forms.CharField(
-        label="Mã thủ tục (nếu góp ý về một thủ tục)",
+        label="hoặc mã thủ tục",
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Ví dụ: 1.001193"}),
+    )
+    agency = forms.ModelChoiceField(
+        label="Cơ quan nhận phản ánh (nếu không có mã hồ sơ, mã thủ tục)",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Chọn cơ quan, đơn vị —",
     )
     content = forms.CharField(label="Nội dung phản ánh, kiến nghị", widget=forms.Textarea(attrs={"rows": 5}))
     sender_name = forms.CharField(label="Họ tên người gửi", max_length=255)
     sender_phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
     sender_email = forms.CharField(label="Thư điện tử", max_length=254, required=False)
     sender_address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = procedure_selectors.feedback_agencies()
+        query = (self.data.get("procedure_query") or "").strip() if self.is_bound else ""
+        self.procedure_matches = procedure_selectors.procedure_search_by_name(query) if query else []
+        if len(self.procedure_matches) > 1:
+            self.fields["procedure_id"].choices = [
+                (p.pk, f"{p.name} — {p.agency.name} ({p.code})") for p in self.procedure_matches
+            ]
+        else:
+            self.fields["procedure_id"].widget = forms.HiddenInput()
 
 
 class FeedbackActionForm(forms.Form):

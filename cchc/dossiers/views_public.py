@@ -18,6 +18,7 @@ from cchc.core.actors import CITIZEN
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error, service_error_messages
 from cchc.core.http import HtmxRequest
+from cchc.core.numbers import format_count
 from cchc.core.ratelimit import client_ip, count, current
 from cchc.procedures.models import Procedure
 
@@ -271,6 +272,8 @@ def feedback(request: HtmxRequest):
             )
             if procedure is None:
                 form.add_error("procedure_code", "Không có thủ tục mang mã này.")
+        elif dossier is None and not (form.data.get("dossier_code") or "").strip():
+            procedure = _procedure_by_name(form)
         if not form.errors:
             try:
                 fb = services.feedback_receive(
@@ -284,10 +287,11 @@ def feedback(request: HtmxRequest):
                     ),
                     procedure=procedure,
                     dossier=dossier,
+                    unit=data["agency"] if procedure is None and dossier is None else None,
                 )
             except ServiceError as exc:
                 if "unit" in getattr(exc, "error_dict", {}):
-                    form.add_error("procedure_code", exc.message_dict["unit"])
+                    form.add_error("agency", exc.message_dict["unit"])
                 else:
                     apply_service_error(form, exc)
             else:
@@ -297,6 +301,31 @@ def feedback(request: HtmxRequest):
     return render(
         request, "dossiers/public/feedback.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _procedure_by_name(form: FeedbackForm) -> Procedure | None:
+    """The procedure the citizen found by words of its name: the one ticked among several
+    matches, or the only match; else an error that says what to do."""
+    data = form.cleaned_data
+    if data.get("procedure_id"):
+        return next((p for p in form.procedure_matches if p.pk == data["procedure_id"]), None)
+    if not (data.get("procedure_query") or "").strip():
+        return None
+    matches = form.procedure_matches
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        form.add_error(
+            "procedure_query",
+            "Không tìm thấy thủ tục nào có các từ này. Gõ ít từ hơn, hoặc chọn cơ quan nhận phản ánh.",
+        )
+    else:
+        form.add_error(
+            "procedure_id",
+            f"Có {format_count(len(matches))} thủ tục khớp"
+            f"{' (hiện 20 thủ tục đầu)' if len(matches) >= 20 else ''}: chọn một thủ tục rồi bấm Gửi.",
+        )
+    return None
 
 
 def feedback_sent(request: HtmxRequest):

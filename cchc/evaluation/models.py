@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cchc.core.collation import vi
 from cchc.orgs.models import UnitKind
 
 
@@ -175,7 +176,7 @@ class Participant(models.Model):
     finalised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "unit__name"]
+        ordering = ["round", vi("unit__name")]
         verbose_name = "đơn vị được đánh giá"
         constraints = [models.UniqueConstraint(fields=["round", "unit"], name="par_participant_unit")]
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
+from cchc.core.collation import vi
+from cchc.core.text import vi_sort_key
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
@@ -101,7 +103,7 @@ def round_unit_scores(round_: Round) -> dict[str, formulas.UnitScores]:
     """Each participant's final points per leaf (appraised, else self-assessed, else 0), in
     the order of the register (group, then unit name)."""
     participants = list(round_.participants.select_related("unit"))
-    participants.sort(key=lambda p: (group_of(p.unit), p.unit.name))
+    participants.sort(key=lambda p: (group_of(p.unit), vi_sort_key(p.unit.name)))
     units = {p.unit.code: formulas.UnitScores(p.unit.code, group_of(p.unit)) for p in participants}
     rows = Score.objects.filter(participant__round=round_).values_list(
         "participant__unit__code", "criterion__code", "self_points", "appraised_points"
@@ -126,7 +128,9 @@ class RoundResults:
     def group(self, group: str) -> list[formulas.UnitResult]:
         """One group's results, best first (rank, then name)."""
         members = [r for r in self.results if r.group == group]
-        return sorted(members, key=lambda r: (r.rank is None, r.rank or 0, self.units[r.unit].name))
+        return sorted(
+            members, key=lambda r: (r.rank is None, r.rank or 0, vi_sort_key(self.units[r.unit].name))
+        )
 
 
 def round_results(round_: Round) -> RoundResults:
@@ -188,10 +192,10 @@ def register(round_: Round) -> list[RegisterRow]:
             ),
             questions=Count("scores", filter=~Q(scores__question="")),
         )
-        .order_by("unit__name")
+        .order_by(vi("unit__name"))
     )
     rows = [RegisterRow(p, group_of(p.unit), p.scored, p.leaves, p.questions) for p in participants]
-    rows.sort(key=lambda r: (r.group, r.participant.unit.name))
+    rows.sort(key=lambda r: (r.group, vi_sort_key(r.participant.unit.name)))
     return rows
 
 

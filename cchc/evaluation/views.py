@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.charts import bar_chart
+from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied, ServiceError
+from cchc.core.numbers import format_count as _n
 from cchc.core.numbers import format_number
 from cchc.core.params import int_param
 from cchc.orgs.access import Access
@@ -78,7 +80,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _managed_units(user) -> list[Unit]:
     """Units whose frameworks the user may manage: the provinces the user coordinates."""
     access = Access.for_user(user)
-    units = Unit.objects.current().filter(kind=UnitKind.PROVINCE).order_by("name")
+    units = Unit.objects.current().filter(kind=UnitKind.PROVINCE).order_by(vi("name"))
     if access.is_superuser:
         return list(units[:100])
     return [u for u in units.filter(pk__in=[g.unit_id for g in access.grants]) if access.can_manage_unit(u)]
@@ -136,7 +138,7 @@ def framework_import(request):
     except ServiceError as exc:
         _report(request, exc)
         return redirect("evaluation:index")
-    messages.success(request, f"Đã nhập bộ chỉ số “{framework.name}” ({framework.criteria.count()} mục).")
+    messages.success(request, f"Đã nhập bộ chỉ số “{framework.name}” ({_n(framework.criteria.count())} mục).")
     return redirect("evaluation:framework", framework.pk)
 
 
@@ -230,7 +232,7 @@ def round_new(request, pk: int):
     assessed = (
         Unit.objects.current()
         .filter(parent=framework.unit, kind__in=ASSESSED_KINDS)
-        .order_by(KIND_ORDER, "name")
+        .order_by(KIND_ORDER, vi("name"))
     )
     candidates = [u for u in assessed if not framework.group or group_of(u) == framework.group]
     if request.method == "POST":
@@ -255,7 +257,7 @@ def round_new(request, pk: int):
             except ServiceError as exc:
                 _report(request, exc)
             else:
-                messages.success(request, f"Đã mở đợt đánh giá cho {len(units)} đơn vị.")
+                messages.success(request, f"Đã mở đợt đánh giá cho {_n(len(units))} đơn vị.")
                 return redirect("evaluation:round", round_.pk)
     if not Access.for_user(request.user).can_manage_unit(framework.unit):
         raise PermissionDenied(
@@ -328,7 +330,7 @@ def round_action(request, pk: int, action: str):
                 return redirect("evaluation:round", round_.pk)
             rows = _survey_rows(data)
             n = services.survey_scores_import(actor=request.user, round_=round_, rows=rows)
-            messages.success(request, f"Đã nhập {n} điểm khảo sát.")
+            messages.success(request, f"Đã nhập {_n(n)} điểm khảo sát.")
         elif action == "nhac":
             sent, without = reminders.reminders_send(actor=request.user, round_=round_)
             messages.success(
@@ -341,7 +343,9 @@ def round_action(request, pk: int, action: str):
                 services.computed_refresh(actor=request.user, participant=p)
                 for p in round_.participants.exclude(state=Participant.State.FINALISED)
             )
-            messages.success(request, f"Đã tính lại điểm từ dữ liệu hệ thống ({changed} tiêu chí thay đổi).")
+            messages.success(
+                request, f"Đã tính lại điểm từ dữ liệu hệ thống ({_n(changed)} tiêu chí thay đổi)."
+            )
         else:
             raise Http404
     except ServiceError as exc:
@@ -462,7 +466,7 @@ def participant_action(request, pk: int, participant_id: int, action: str):
                 if f"diem_{cid}" in post
             ]
             n = services.self_scores_save(actor=request.user, participant=participant, values=values)
-            messages.success(request, f"Đã lưu {n} tiêu chí.")
+            messages.success(request, f"Đã lưu {_n(n)} tiêu chí.")
         elif action == "nop":
             services.participant_submit(actor=request.user, participant=participant)
             messages.success(request, "Đã nộp bản tự đánh giá cho hội đồng thẩm định.")
@@ -499,7 +503,7 @@ def participant_action(request, pk: int, participant_id: int, action: str):
                 if f"diem_{cid}" in post
             ]
             n = services.appraisals_save(actor=request.user, participant=participant, values=values)
-            messages.success(request, f"Đã lưu điểm thẩm định {n} tiêu chí.")
+            messages.success(request, f"Đã lưu điểm thẩm định {_n(n)} tiêu chí.")
         elif action == "de-nghi-giai-trinh":
             questions = {c: post.get(f"hoi_{cid}", "") for cid, c in leaves.items()}
             services.clarification_request(actor=request.user, participant=participant, questions=questions)
@@ -642,7 +646,9 @@ def public_index(request):
 @require_GET
 def points_at_risk(request):
     access = Access.for_user(request.user)
-    mine = list(Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, "name"))
+    mine = list(
+        Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by(KIND_ORDER, vi("name"))
+    )
     # the units the user may look at that an index scores: its own, and those it oversees
     scope = [u for u in mine if u.kind in ASSESSED_KINDS]
     for u in mine:
@@ -651,7 +657,7 @@ def points_at_risk(request):
                 Unit.objects.current()
                 .filter(path__startswith=u.path, kind__in=ASSESSED_KINDS)
                 .exclude(pk=u.pk)
-                .order_by(KIND_ORDER, "name")[:400]
+                .order_by(KIND_ORDER, vi("name"))[:400]
             )
     seen: set[int] = set()
     choices = [u for u in scope if not (u.pk in seen or seen.add(u.pk))]

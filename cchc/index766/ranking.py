@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cchc.core.text import vi_sort_key
 from cchc.orgs.models import Unit, UnitKind
 
 from .models import Snapshot
@@ -59,7 +60,7 @@ def ranking(units, period_key: str) -> list[Ranked]:
     """The computed units of a queryset, ranked by total for the period."""
     snaps = list(Snapshot.objects.filter(period=period_key, unit__in=units).select_related("unit"))
     ranked = competition_ranks([(s, s.total) for s in snaps])
-    ranked.sort(key=lambda item: (item[2], item[0].unit.name))
+    ranked.sort(key=lambda item: (item[2], vi_sort_key(item[0].unit.name)))
     return [Ranked(rank, s) for s, _, rank in ranked]
 
 

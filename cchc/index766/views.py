@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.forms import apply_service_error
+from cchc.core.numbers import format_count as _n
 from cchc.core.periods import PeriodError, parse_calendar_period
 from cchc.orgs.http import AuthedRequest
 
@@ -80,7 +81,7 @@ def recompute(request: AuthedRequest, pk: int):
         messages.error(request, " ".join(exc.messages))
         return _back(unit, None)
     label = parse_calendar_period(report.periods[0]).label
-    messages.success(request, f"Đã tính lại Chỉ số 766 ({label}) cho {report.units} đơn vị.")
+    messages.success(request, f"Đã tính lại Chỉ số 766 ({label}) cho {_n(report.units)} đơn vị.")
     return _back(unit, report.periods[0])
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.db_router import replica_tolerant
 from cchc.core.numbers import format_number
 from cchc.orgs.access import Access
@@ -157,7 +158,7 @@ def unit_dashboard(*, user: Actor, unit: Unit, period_key: str, sort: str, today
         )
         for indicator in INDICATORS
     ]
-    kids = Unit.objects.filter(parent=unit).order_by(KIND_ORDER, "name")
+    kids = Unit.objects.filter(parent=unit).order_by(KIND_ORDER, vi("name"))
     rows = []
     for kid in kids:
         if kid.valid_to is not None and (kid.pk, period_key) not in totals:

@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from cchc.core.collation import vi
 from cchc.dossiers.exchange import on_time_q
 from cchc.dossiers.models import Dossier
 from cchc.exchange.formats import TZ_LOCAL, datetime_to_local_us
@@ -299,7 +300,11 @@ def subtree_totals(root: Unit, period_keys: Iterable[str]) -> dict[tuple[int, st
 def children_values(unit: Unit, period_key: str, children: Iterable[Unit] | None = None):
     """[(child, indicators)] for the direct children of ``unit`` — the drill-down table. Children
     without any dossier in their subtree get empty values (not zeros)."""
-    kids = list(children) if children is not None else list(Unit.objects.filter(parent=unit).order_by("name"))
+    kids = (
+        list(children)
+        if children is not None
+        else list(Unit.objects.filter(parent=unit).order_by(vi("name")))
+    )
     totals = subtree_totals(unit, [period_key])
     empty = dict.fromkeys(MEASURE_CODES, 0)
     return [(kid, values_from(totals.get((kid.pk, period_key), empty), kid.code, period_key)) for kid in kids]

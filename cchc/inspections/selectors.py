@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied
-from cchc.core.text import fold
+from cchc.core.text import vi_sort_key
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Membership, Unit, User
 
@@ -173,10 +173,10 @@ def evidence_get(*, user: Actor, pk: int) -> Evidence:
 def team_candidates(plan: InspectionPlan) -> list[User]:
     """People who may sit on a team: anyone with a role in the inspecting unit's subtree."""
     ids = Membership.objects.filter(unit__path__startswith=plan.unit.path).values("user_id")
-    return sorted(User.objects.filter(pk__in=ids, is_active=True), key=lambda u: (fold(str(u)), u.pk))
+    return sorted(User.objects.filter(pk__in=ids, is_active=True), key=lambda u: (vi_sort_key(str(u)), u.pk))
 
 
 def inspectable_units(plan: InspectionPlan) -> list[Unit]:
     """Units the plan may inspect, nearest first, each level in Vietnamese alphabetical order."""
     units = Unit.objects.current().filter(path__startswith=plan.unit.path).exclude(pk=plan.unit_id)
-    return sorted(units.order_by("depth", "path")[:2000], key=lambda u: (u.depth, fold(u.name), u.pk))
+    return sorted(units.order_by("depth", "path")[:2000], key=lambda u: (u.depth, vi_sort_key(u.name), u.pk))

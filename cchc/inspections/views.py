@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.core.documents import DocumentError
 from cchc.core.errors import ServiceError
+from cchc.core.numbers import format_count as _n
 from cchc.core.params import int_param
 from cchc.core.widgets import DATE_INPUT_FORMATS
 from cchc.orgs.access import Access
@@ -171,7 +172,7 @@ def plan_action(request: AuthedRequest, pk: int, action: str):
         elif action == "sao-noi-dung":
             source = get_object_or_404(InspectionPlan, pk=int_param(post, "source", 0))
             n = services.checklist_copy(actor=request.user, plan=plan, source=source)
-            messages.success(request, f"Đã sao chép {n} nội dung kiểm tra từ “{source}”.")
+            messages.success(request, f"Đã sao chép {_n(n)} nội dung kiểm tra từ “{source}”.")
         elif action == "nhac":
             sent, missing = reminders.reminders_send(actor=request.user, plan=plan)
             message = f"Đã gửi thư nhắc tới {sent} đơn vị."
@@ -255,13 +256,13 @@ def inspection_action(request: AuthedRequest, pk: int, action: str):
             ids = [int(v) for v in post.getlist("result") if v.isdigit() and len(v) < 10]
             data = {i: (post.get(f"verdict-{i}", ""), post.get(f"note-{i}", "")) for i in ids}
             n = services.results_save(actor=user, inspection=inspection, results=data)
-            messages.success(request, f"Đã ghi kết quả {n} nội dung.")
+            messages.success(request, f"Đã ghi kết quả {_n(n)} nội dung.")
         elif action == "tai-lieu":
             result = get_object_or_404(ItemResult, pk=int_param(post, "result", 0), inspection=inspection)
             stored = services.result_evidence_add(
                 actor=user, result=result, files=request.FILES.getlist("files")
             )
-            messages.success(request, f"Đã lưu {len(stored)} tài liệu.")
+            messages.success(request, f"Đã lưu {_n(len(stored))} tài liệu.")
         elif action == "ton-tai":
             of_item = ItemResult.objects.filter(
                 pk=int_param(post, "result", 0), inspection=inspection

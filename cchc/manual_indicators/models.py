@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cchc.core.collation import vi
 from cchc.orgs.models import UnitKind
 
 
@@ -65,7 +66,7 @@ class ManualIndicator(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = [vi("name"), "id"]
         verbose_name = "chỉ số báo cáo thủ công"
         verbose_name_plural = "chỉ số báo cáo thủ công"
         constraints = [models.UniqueConstraint(fields=["unit", "code"], name="manual_indicator_unit_code")]

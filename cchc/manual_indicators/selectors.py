@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.periods import ReportingWindow
-from cchc.core.text import fold
+from cchc.core.text import vi_sort_key
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 
@@ -67,7 +68,7 @@ def visible_definitions(*, user: Actor) -> list[ManualIndicator]:
     definitions = list(
         ManualIndicator.objects.filter(_visibility_q(access))
         .select_related("unit")
-        .order_by("-active", "name", "id")
+        .order_by("-active", vi("name"), "id")
     )
     if access.is_superuser:
         return definitions
@@ -169,7 +170,7 @@ def _tree_order(units: dict[int, Unit]):
 
     def key(unit: Unit):
         chain = [units.get(i) for i in _ancestor_ids(unit.path)]
-        return [(KIND_ORDER.get(u.kind, 9), fold(u.name)) if u else (-1, "") for u in chain]
+        return [(KIND_ORDER.get(u.kind, 9), vi_sort_key(u.name)) if u else (-1, ("", "")) for u in chain]
 
     return key
 

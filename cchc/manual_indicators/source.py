@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.core.indicator_sources import EMPTY, NUMBER, PERCENT, REPORTING, Reading, Source
 from cchc.core.numbers import to_decimal
@@ -24,7 +25,9 @@ _CODE = re.compile(r"manual:([A-Za-z0-9_-]{1,64})")
 
 def definitions_for(unit: Unit) -> list[ManualIndicator]:
     """Manual indicators a target measured at ``unit`` may use: defined at the unit or above."""
-    return list(ManualIndicator.objects.filter(unit_id__in=unit.ancestor_ids(), active=True).order_by("name"))
+    return list(
+        ManualIndicator.objects.filter(unit_id__in=unit.ancestor_ids(), active=True).order_by(vi("name"))
+    )
 
 
 class ManualSource:

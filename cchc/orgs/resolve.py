@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from cchc.core.text import fold, nfc
+from cchc.core.text import fold, nfc, vi_sort_key
 
 from .models import Unit, UnitKind
 
@@ -122,7 +122,7 @@ class UnitResolver:
                 else:
                     units = [u for u in self.units if u.kind == UnitKind.COMMUNE and u.valid_to is None]
                 return Resolution(
-                    phrase="", units=sorted(units, key=lambda u: u.name), how="group", note=note
+                    phrase="", units=sorted(units, key=lambda u: vi_sort_key(u.name)), how="group", note=note
                 )
         return None
 

@@ -3,6 +3,7 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.models import AuditEntry
 
 from .access import MANAGE_ROLES, Access
@@ -13,7 +14,7 @@ def unit_roots(*, user: Actor) -> QuerySet[Unit]:
     """The highest units the user may read: each membership's unit (every province for a superuser)."""
     access = Access.for_user(user)
     if access.is_superuser:
-        return Unit.objects.filter(parent__isnull=True).current().order_by("name")
+        return Unit.objects.filter(parent__isnull=True).current().order_by(vi("name"))
     return Unit.objects.filter(pk__in=[g.unit_id for g in access.grants]).order_by("path")
 
 
@@ -25,7 +26,7 @@ def unit_get(*, user: Actor, pk: int) -> Unit:
 
 
 def unit_children(*, unit: Unit) -> QuerySet[Unit]:
-    return unit.children.annotate(child_count=Count("children")).order_by("kind", "valid_to", "name")
+    return unit.children.annotate(child_count=Count("children")).order_by("kind", "valid_to", vi("name"))
 
 
 def unit_members(*, user: Actor, unit: Unit) -> QuerySet[Membership] | None:

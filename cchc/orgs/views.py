@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.working_calendar import policy_for_unit
@@ -31,7 +32,7 @@ def _detail(request: AuthedRequest, unit, unit_form=None, user_form=None, status
             "unit": unit,
             "page": children,
             "members": selectors.unit_members(user=request.user, unit=unit),
-            "predecessors": unit.predecessors.order_by("name"),
+            "predecessors": unit.predecessors.order_by(vi("name")),
             "can_manage": can_manage,
             "unit_form": unit_form or UnitAddForm(),
             "user_form": user_form or UserAddForm(),

@@ -1,22 +1,13 @@
-"""Site-wide pages that depend on who the user is: the home redirect and the audit log."""
+"""Site-wide pages that depend on who the user is: the audit log (the home redirect is
+`cchc.portal.landing`, which reads the apps above this one)."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cchc.orgs.http import AuthedRequest
 
-from .access import Access
-from .models import Role
 from .selectors import audit_entries
-
-
-@require_GET
-def home(request: AuthedRequest):
-    access = Access.for_user(request.user)
-    if access.has_role(Role.ADMIN, Role.COORDINATOR, Role.LEADER):
-        return redirect("plans:list")
-    return redirect("tracking:my_tasks")
 
 
 @require_GET

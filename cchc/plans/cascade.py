@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.orgs.access import Access, require_manager
 from cchc.orgs.models import Unit
@@ -23,7 +24,7 @@ def cascade_candidates(*, user: Actor, plan: Plan) -> list[Unit]:
     ids = set(plan.tasks.values_list("task_units__unit_id", flat=True))
     return [
         u
-        for u in access.managed_units().current().filter(pk__in=ids).order_by("name")
+        for u in access.managed_units().current().filter(pk__in=ids).order_by(vi("name"))
         if u.pk != plan.issuer_id
     ]
 
@@ -128,7 +129,7 @@ class Coverage:
 def plan_coverage(*, user: Actor, plan: Plan) -> Coverage:
     """For a superior plan: which targets and tasks each subordinate plan (that the user may
     see) takes up, and which none does. Four queries, whatever the sizes."""
-    children = list(plan_list(user=user).filter(parent=plan).order_by("issuer__name"))
+    children = list(plan_list(user=user).filter(parent=plan).order_by(vi("issuer__name")))
     index = {c.pk: i for i, c in enumerate(children)}
     target_links: dict[int, set[int]] = {}
     for source_id, plan_id in Target.objects.filter(plan__in=children, source__plan=plan).values_list(

@@ -4,6 +4,7 @@ onto fields by `cchc.core.forms.apply_service_error`)."""
 from django import forms
 from django.db.models import Case, IntegerField, When
 
+from cchc.core.collation import vi
 from cchc.core.widgets import UnitsField, VietnameseDateField
 from cchc.orgs.models import Unit, UnitKind
 
@@ -97,4 +98,4 @@ def assignable_units(issuer: Unit):
         default=4,
         output_field=IntegerField(),
     )
-    return Unit.objects.current().subtree_of(issuer).order_by(kind_order, "name")
+    return Unit.objects.current().subtree_of(issuer).order_by(kind_order, vi("name"))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.versioning import EditedMeanwhile
@@ -63,7 +64,7 @@ def _plan_form(request: AuthedRequest, plan: Plan | None):
         parents = parents.exclude(pk=plan.pk)
     year = timezone.localdate().year
     initial = {
-        "issuer": issuers.order_by("depth", "name").first(),
+        "issuer": issuers.order_by("depth", vi("name")).first(),
         "kind": "annual",
         "from_year": year,
         "to_year": year,

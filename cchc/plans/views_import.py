@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.core.text import fold
 from cchc.jobs.models import Job, JobState
@@ -98,7 +99,7 @@ def plan_import_upload(request: AuthedRequest):
         request.FILES or None,
         issuers=issuers,
         parents=parents,
-        initial={"issuer": issuers.order_by("depth", "name").first()},
+        initial={"issuer": issuers.order_by("depth", vi("name")).first()},
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -15,3 +15,14 @@ class PortalConfig(AppConfig):
 
         dossier_observers.register(DOSSIER_FIGURES_CHANGED)
         plan_observers.register(PLAN_FIGURES_CHANGED)
+
+        # The audit log's words for the actions named after a choice of the apps below
+        # (cchc.core.audit_labels): dossier events, feedback events, report reviews.
+        from cchc.core.audit_labels import register_family
+        from cchc.dossiers.choices import EventKind
+        from cchc.dossiers.models.feedback import FeedbackEventKind
+        from cchc.reports.models import ReportReview
+
+        register_family("dossier", "Hồ sơ", EventKind.choices)
+        register_family("feedback", "Phản ánh, kiến nghị", FeedbackEventKind.choices)
+        register_family("report", "Báo cáo", ReportReview.Decision.choices)

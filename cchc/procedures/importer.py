@@ -23,6 +23,7 @@ from django.db.models import Sum
 
 from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import ServiceError
+from cchc.core.numbers import format_count as _n
 from cchc.core.text import fold, nfc
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
@@ -173,9 +174,9 @@ class ImportPreview:
     def summary(self) -> str:
         verb = "đã" if self.applied else "sẽ"
         return (
-            f"{self.rows} dòng dữ liệu: {verb} tạo {len(self.created)}, "
-            f"cập nhật {len(self.updated)}, giữ nguyên {len(self.unchanged)}; "
-            f"{len(self.bad_lines)} dòng lỗi bị bỏ qua."
+            f"{_n(self.rows)} dòng dữ liệu: {verb} tạo {_n(len(self.created))}, "
+            f"cập nhật {_n(len(self.updated))}, giữ nguyên {_n(len(self.unchanged))}; "
+            f"{_n(len(self.bad_lines))} dòng lỗi bị bỏ qua."
         )
 
 

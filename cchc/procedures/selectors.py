@@ -15,7 +15,8 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.shortcuts import get_object_or_404
 
 from cchc.core.actors import Actor
-from cchc.core.text import fold
+from cchc.core.collation import vi
+from cchc.core.text import fold, vi_sort_key
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
 
@@ -121,14 +122,33 @@ def missing_parts(procedure: Procedure) -> list[str]:
 
 
 def field_choices() -> list[str]:
-    return list(
-        Procedure.objects.exclude(field="").order_by("field").values_list("field", flat=True).distinct()
-    )
+    fields = Procedure.objects.exclude(field="").values_list("field", flat=True).distinct()
+    return sorted(fields, key=vi_sort_key)
 
 
 def agency_choices() -> QuerySet[Unit]:
-    """Units that have procedures, for the agency filter."""
-    return Unit.objects.filter(Exists(Procedure.objects.filter(agency=OuterRef("pk")))).order_by("path")
+    """Units that have procedures, for the agency filter, in Vietnamese order."""
+    return Unit.objects.filter(Exists(Procedure.objects.filter(agency=OuterRef("pk")))).order_by(
+        vi("name"), "path"
+    )
+
+
+def feedback_agencies() -> QuerySet[Unit]:
+    """The bodies a citizen may address a feedback to without a code: current units that carry
+    procedures, in Vietnamese order."""
+    return agency_choices().filter(valid_to__isnull=True)
+
+
+def procedure_search_by_name(query: str, *, limit: int = 20) -> list[Procedure]:
+    """Current procedures whose code, name or field hold every word typed (accents optional), in
+    Vietnamese order of their names; at most `limit`."""
+    words = fold(query).split()[:12]
+    if not words:
+        return []
+    qs = Procedure.objects.filter(valid_to__isnull=True).select_related("agency")
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    return list(qs.order_by(vi("name"), "code", "id")[:limit])
 
 
 def manageable_agencies(*, user: Actor) -> QuerySet[Unit]:
@@ -147,7 +167,7 @@ def manageable_agencies(*, user: Actor) -> QuerySet[Unit]:
         .managed_units()
         .current()
         .exclude(kind=UnitKind.DISTRICT)
-        .order_by(kind_order, "name")
+        .order_by(kind_order, vi("name"))
     )
 
 

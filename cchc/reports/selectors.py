@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
@@ -33,7 +34,7 @@ def writable_units(user: Actor) -> list[Unit]:
     """The units the user writes reports for (roles held at the unit itself)."""
     access = Access.for_user(user)
     if access.is_superuser:
-        return list(Unit.objects.filter(depth=0, valid_to__isnull=True).order_by("name"))
+        return list(Unit.objects.filter(depth=0, valid_to__isnull=True).order_by(vi("name")))
     ids = {g.unit_id for g in access.grants if g.role in WRITER_ROLES}
     return list(Unit.objects.filter(pk__in=ids).order_by("path"))
 
@@ -146,4 +147,4 @@ def register_receivers(user: Actor) -> list[Unit]:
     """Units whose register the user may read and that others report to."""
     access = Access.for_user(user)
     units = Unit.objects.filter(access.units_q(("admin", "coordinator", "leader")), valid_to__isnull=True)
-    return list(units.filter(Q(children__isnull=False)).distinct().order_by("depth", "name")[:50])
+    return list(units.filter(Q(children__isnull=False)).distinct().order_by("depth", vi("name"))[:50])

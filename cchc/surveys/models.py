@@ -18,6 +18,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cchc.core.collation import vi
+
 
 class Kind(models.TextChoices):
     SCALE = "thang_5", "Thang điểm 1–5"
@@ -116,7 +118,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-period_end", "name"]
+        ordering = ["-period_end", vi("name")]
         verbose_name = "đợt khảo sát"
 
     def __str__(self) -> str:

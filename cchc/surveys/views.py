@@ -15,6 +15,7 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.charts import bar_chart, sparkline
+from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.numbers import format_number
 from cchc.core.params import int_param
@@ -82,7 +83,7 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
     access = Access.for_user(request.user)
-    owners = list(access.managed_units().filter(kind=UnitKind.PROVINCE).order_by("name"))
+    owners = list(access.managed_units().filter(kind=UnitKind.PROVINCE).order_by(vi("name")))
     if not owners:
         raise PermissionDenied("Chỉ cán bộ điều phối CCHC cấp tỉnh được tổ chức đợt khảo sát.")
     owner = next(

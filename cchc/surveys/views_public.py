@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.core import ratelimit
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 
 from .models import Campaign
@@ -97,7 +98,7 @@ def answer_open(request: HttpRequest, key: str) -> HttpResponse:
             status=410,
         )
     sections = _sections(campaign)
-    units = [t.unit for t in campaign.targets.select_related("unit").order_by("unit__name")]
+    units = [t.unit for t in campaign.targets.select_related("unit").order_by(vi("unit__name"))]
     if request.method == "POST":
         if ratelimit.over_limit(request, BUCKET, per_window=SENDS_PER_HOUR, window=3600):
             return _too_many(request)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.core import indicator_sources
 from cchc.core.charts import sparkline
+from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
@@ -61,7 +62,10 @@ def plan_targets(request: AuthedRequest, pk: int):
     counts = Counter(st.status for st in statuses)
     units = []
     if can_bind:
-        units = [plan.issuer, *Unit.objects.current().filter(parent=plan.issuer).order_by(KIND_ORDER, "name")]
+        units = [
+            plan.issuer,
+            *Unit.objects.current().filter(parent=plan.issuer).order_by(KIND_ORDER, vi("name")),
+        ]
         measured = (binding_of(t).measured_unit for t in targets)
         extra = {u for u in measured if u is not None and u not in units}
         units += sorted(extra, key=lambda u: u.path)

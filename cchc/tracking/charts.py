@@ -8,10 +8,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 STATUS_COLOURS = {
     "overdue": "#c0392b",
-    "in_progress": "#2e86c1",
+    "in_progress": "#2471a3",
     "not_started": "#aab7b8",
     "done_late": "#d68910",
-    "done": "#229954",
+    "done": "#1e7e34",
 }
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -20,38 +23,59 @@ def _fmt(d) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-def _workbook(title: str, header: list[str], rows: Iterable[list], widths: list[int]) -> bytes:
+TITLE_ROWS = 3  # title, "as of" line, a blank row; the table's header comes next
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str  # the tab's name
+    heading: list[str]  # the lines above the table: what it is, whose, as of which date
+    header: list[str]
+    rows: Iterable[list]
+    widths: list[int]
+
+
+def _workbook(*sheets: Sheet) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    for i, w in enumerate(widths):
-        ws.column_dimensions[chr(65 + i)].width = w
-    bold = Font(bold=True)
-    cells = []
-    for h in header:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    for row in rows:
-        ws.append(write_only_row(ws, row))  # text stays text: never a formula
+    bold, big = Font(bold=True), Font(bold=True, size=13)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title[:31])
+        for i, w in enumerate(sheet.widths):
+            ws.column_dimensions[chr(65 + i)].width = w
+        for n, line in enumerate([*sheet.heading, ""][:TITLE_ROWS]):
+            cell = WriteOnlyCell(ws, value=line)
+            if n == 0:
+                cell.font = big
+            ws.append([cell])
+        cells = []
+        for h in sheet.header:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+        for row in sheet.rows:
+            ws.append(write_only_row(ws, row))  # text stays text: never a formula
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def assignments_xlsx(assignments: Iterable) -> bytes:
-    header = [
-        "Kế hoạch",
-        "STT",
-        "Nhiệm vụ",
-        "Đơn vị chủ trì",
-        "Thời gian hoàn thành",
-        "Hạn",
-        "Tiến độ (%)",
-        "Trạng thái",
-        "Cập nhật gần nhất",
-    ]
-    rows = (
+TASK_HEADER = [
+    "Kế hoạch",
+    "STT",
+    "Nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Thời gian hoàn thành",
+    "Hạn",
+    "Tiến độ (%)",
+    "Trạng thái",
+    "Cập nhật gần nhất",
+]
+TASK_WIDTHS = [20, 6, 70, 30, 24, 12, 10, 20, 16]
+
+
+def _task_rows(assignments: Iterable) -> Iterable[list]:
+    return (
         [
             a.task.plan.number or a.task.plan.title,
             a.task.number,
@@ -65,10 +89,23 @@ def assignments_xlsx(assignments: Iterable) -> bytes:
         ]
         for a in assignments
     )
-    return _workbook("Nhiệm vụ", header, rows, [20, 6, 70, 30, 24, 12, 10, 20, 16])
 
 
-def dashboard_xlsx(dashboard) -> bytes:
+def assignments_xlsx(assignments: Iterable, *, today: dt.date | None = None, who: str = "") -> bytes:
+    today = today or timezone.localdate()
+    heading = ["Nhiệm vụ của tôi" + (f" — {who}" if who else ""), f"Số liệu đến ngày {_fmt(today)}"]
+    return _workbook(Sheet("Nhiệm vụ", heading, TASK_HEADER, _task_rows(assignments), TASK_WIDTHS))
+
+
+def dashboard_xlsx(dashboard, assignments: Iterable = ()) -> bytes:
+    """The plan's progress by unit, then one row per task and unit (`assignments`, the same scope
+    as the dashboard), each sheet under the plan's title and the date of the figures."""
+    plan = dashboard.plan
+    name = f"{plan.number} — {plan.title}" if plan.number else plan.title
+    heading = [
+        f"Tiến độ thực hiện kế hoạch: {name}",
+        f"{plan.issuer.name} · số liệu đến ngày {_fmt(dashboard.today)}",
+    ]
     header = [
         "Đơn vị",
         "Số nhiệm vụ",
@@ -86,4 +123,7 @@ def dashboard_xlsx(dashboard) -> bytes:
         ]
         for u in dashboard.units
     )
-    return _workbook("Tiến độ theo đơn vị", header, rows, [40, 12, 14, 14, 14, 12, 12, 18, 16])
+    return _workbook(
+        Sheet("Tiến độ theo đơn vị", heading, header, rows, [40, 12, 14, 14, 14, 12, 12, 18, 16]),
+        Sheet("Nhiệm vụ", heading, TASK_HEADER, _task_rows(assignments), TASK_WIDTHS),
+    )

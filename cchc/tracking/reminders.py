@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cchc.core.actors import SYSTEM, Actor
 from cchc.core.audit import audit_record
+from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied
 from cchc.core.periods import reporting_window
 from cchc.orgs.access import Access
@@ -49,7 +50,7 @@ def reminders_due(*, plan: Plan, today: dt.date) -> dict[int, UnitReminder]:
     ):
         emails.setdefault(unit_id, []).append(email)
     out: dict[int, UnitReminder] = {}
-    for a in due.order_by("unit__name", "task__position"):
+    for a in due.order_by(vi("unit__name"), "task__position"):
         r = out.setdefault(a.unit_id, UnitReminder(a.unit.body_name, sorted(emails.get(a.unit_id, []))))
         (r.overdue if a.task.final_due and a.task.final_due < today else r.not_reported).append(a)
     return out

@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cchc.core.actors import Actor
+from cchc.core.collation import vi
 from cchc.core.periods import reporting_window
+from cchc.core.text import vi_sort_key
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 from cchc.plans.models import AREA_ORDER, Plan, ReformArea
@@ -53,7 +55,7 @@ def my_assignments(
         qs = qs.filter(status=status)
     if plan_id:
         qs = qs.filter(task__plan_id=plan_id)
-    return qs.order_by("task__final_due", "task__plan_id", "task__position", "unit__name")
+    return qs.order_by("task__final_due", "task__plan_id", "task__position", vi("unit__name"))
 
 
 def my_status_counts(*, user: Actor, today: dt.date | None = None) -> dict[str, int]:
@@ -176,6 +178,19 @@ def dashboard_scope(*, user: Actor, plan: Plan) -> Q:
     return scope
 
 
+def plan_dashboard_assignments(
+    *, user: Actor, plan: Plan, today: dt.date | None = None
+) -> QuerySet[Assignment]:
+    """Every task × unit of the plan the user may see on its dashboard, in the plan's order (the
+    task-level sheet of the XLSX export)."""
+    scope = dashboard_scope(user=user, plan=plan)
+    return (
+        _base(today or timezone.localdate())
+        .filter(scope, task__plan=plan)
+        .order_by("task__position", vi("unit__name"), "id")
+    )
+
+
 def plan_dashboard(
     *, user: Actor, plan: Plan, today: dt.date | None = None, overdue_limit: int = 50
 ) -> Dashboard:
@@ -218,7 +233,7 @@ def plan_dashboard(
         (a, labels[a], area_counts[a], sum(area_counts[a].values()))
         for a in sorted(area_counts, key=AREA_ORDER.get)
     ]
-    unit_rows = sorted(units.values(), key=lambda u: (-u.overdue, u.percent, u.name))
+    unit_rows = sorted(units.values(), key=lambda u: (-u.overdue, u.percent, vi_sort_key(u.name)))
 
     stale = [
         u
@@ -228,7 +243,7 @@ def plan_dashboard(
 
     overdue_qs = annotate_status(
         base.filter(completed_on__isnull=True, task__final_due__lt=today), today
-    ).order_by("task__final_due", "task__position", "unit__name")
+    ).order_by("task__final_due", "task__position", vi("unit__name"))
     overdue = list(overdue_qs.select_related("task", "unit")[:overdue_limit])
     return Dashboard(
         plan=plan,
@@ -242,6 +257,6 @@ def plan_dashboard(
         units=unit_rows,
         overdue=overdue,
         overdue_total=totals.get(Status.OVERDUE, 0),
-        stale_units=sorted(stale, key=lambda u: u.name),
+        stale_units=sorted(stale, key=lambda u: vi_sort_key(u.name)),
         scoped=bool(scope),
     )

@@ -41,7 +41,8 @@ def my_tasks(request: AuthedRequest):
     assignments = selectors.my_assignments(user=request.user, status=status)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(
-            exports.assignments_xlsx(assignments), f"nhiem-vu-cua-toi-{timezone.localdate():%Y%m%d}.xlsx"
+            exports.assignments_xlsx(assignments, who=str(request.user)),
+            f"nhiem-vu-cua-toi-{timezone.localdate():%Y%m%d}.xlsx",
         )
     counts = selectors.my_status_counts(user=request.user)
     page = Paginator(assignments, MY_TASKS_PAGE_SIZE).get_page(request.GET.get("trang"))
@@ -132,7 +133,11 @@ def plan_dashboard(request: AuthedRequest, pk: int):
     dashboard = selectors.plan_dashboard(user=request.user, plan=plan)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(
-            exports.dashboard_xlsx(dashboard), f"tien-do-ke-hoach-{plan.pk}-{dashboard.today:%Y%m%d}.xlsx"
+            exports.dashboard_xlsx(
+                dashboard,
+                selectors.plan_dashboard_assignments(user=request.user, plan=plan, today=dashboard.today),
+            ),
+            f"tien-do-ke-hoach-{plan.pk}-{dashboard.today:%Y%m%d}.xlsx",
         )
     chart = stacked_bars(
         [(label, counts) for _area, label, counts, _total in dashboard.areas],

@@ -230,6 +230,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# dd/mm/yyyy for every date shown (cchc/core/formats/vi/formats.py), not Django's spelled-out form.
+FORMAT_MODULE_PATH = ["cchc.core.formats"]
 LOCALE_PATHS = [BASE_DIR / "cchc" / "locale"]
 
 STATIC_URL = "static/"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .extract import check_supported, extract
 from .model import ImportedTarget, ImportedTask, PlanImportError, StructuredPlan
-from .parse import parse_document
+from .parse import parse_document, parse_document_titled
 
 __all__ = [
     "ImportedTarget",
@@ -35,13 +35,20 @@ __all__ = [
 ]
 
 
-def parse_plan_bytes(data: bytes, filename: str) -> StructuredPlan:
-    """The structured plan read from a file's bytes; its name gives the format."""
+def parse_plan_bytes(data: bytes, filename: str, *, with_title: bool = False) -> StructuredPlan:
+    """The structured plan read from a file's bytes; its name gives the format. `with_title`
+    adds the document's own title (`title`, beyond the contract's keys) for saving."""
     document = extract(data, filename)
-    return {"source": document.source, **parse_document(document)}
+    if not with_title:
+        return {"source": document.source, **parse_document(document)}
+    parsed, title = parse_document_titled(document)
+    plan: StructuredPlan = {"source": document.source, **parsed}
+    if title:
+        plan["title"] = title
+    return plan
 
 
-def parse_plan_file(path: Path) -> StructuredPlan:
+def parse_plan_file(path: Path, *, with_title: bool = False) -> StructuredPlan:
     path = Path(path)
     check_supported(path.name)
     try:
@@ -52,4 +59,4 @@ def parse_plan_file(path: Path) -> StructuredPlan:
         raise PlanImportError(f"{path.name} là một thư mục, không phải tệp.") from exc
     except OSError as exc:
         raise PlanImportError(f"Không đọc được tệp {path.name}.") from exc
-    return parse_plan_bytes(data, path.name)
+    return parse_plan_bytes(data, path.name, with_title=with_title)

@@ -182,7 +182,27 @@ class Metadata:
             if len(" ".join(parts)) > 40:
                 break
         title = " ".join(parts).strip()
-        return title[:1].upper() + title[1:].lower() if title.isupper() else title
+        if not title.isupper():
+            return title
+        # An all-caps heading in sentence case; a document's number ("06/QĐ-TTG") stays as written.
+        words = [w if re.search(r"\d", w) else w.lower() for w in title.split(" ")]
+        title = " ".join(words)
+        return title[:1].upper() + title[1:]
+
+    def document_title(self) -> str:
+        """The plan's title as the document writes it, with its kind: "Kế hoạch cải cách hành
+        chính năm 2023" from "KẾ HOẠCH" over "Cải cách hành chính năm 2023" ("" when the document
+        has no such heading)."""
+        # "(Ban hành kèm theo Quyết định số …)" under the title belongs to the decision, not to it
+        words = re.sub(r"(?i)\s*\((ban hành )?kèm theo\b.*$", "", self.title()).strip()
+        if not words or self.title_index is None:
+            return ""
+        heading = fold(self.head[self.title_index]).strip(" *")
+        kind = "Chương trình" if heading.startswith("chuong trinh") else "Kế hoạch"
+        first, _, rest = words.partition(" ")
+        if first[:1].isupper() and not first.isupper() and not rest[:1].isupper():
+            first = first[:1].lower() + first[1:]  # a common word after "Kế hoạch", not a name
+        return f"{kind} {first} {rest}".strip()
 
     def period(self, issued: str | None) -> tuple[int, int] | None:
         for text in (self.title(), self._quick_title()):

@@ -122,4 +122,4 @@ class StructuredPlan(ParsedPlan):
     `title` the person confirmed)."""
 
     source: NotRequired[str]  # the file's name
-    title: NotRequired[str]
+    title: NotRequired[str]  # the document's own title, then the one the person confirmed

@@ -69,6 +69,13 @@ def _noise(p: Paragraph) -> bool:
 
 
 def parse_document(doc: Document) -> ParsedPlan:
+    """The structured plan of the contract (docs/specs/plan-import.md: exactly its keys)."""
+    return parse_document_titled(doc)[0]
+
+
+def parse_document_titled(doc: Document) -> tuple[ParsedPlan, str]:
+    """The structured plan and the title the document gives itself ("Kế hoạch cải cách hành
+    chính năm 2023"; "" when it has no such heading), which the saved plan keeps."""
     items = structure(doc)
     paragraphs = [it for it in items if isinstance(it, Paragraph)]
     head = [p.text for p in paragraphs[:80]]
@@ -134,7 +141,7 @@ def parse_document(doc: Document) -> ParsedPlan:
     for t in block_tasks:
         if t["area"] and fold(t["group"]):
             areas.add(t["area"])
-    return {
+    parsed: ParsedPlan = {
         "issuer": issuer,
         "province": province,
         "number": number,
@@ -147,3 +154,4 @@ def parse_document(doc: Document) -> ParsedPlan:
         "targets": targets + table_result.targets,
         "tasks": tasks,
     }
+    return parsed, meta.document_title()

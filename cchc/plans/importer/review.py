@@ -28,7 +28,7 @@ from typing import TypedDict
 from .columns import is_header_text
 from .extract import _decode, extract
 from .model import Document, ImportedTask, StructuredPlan, Table
-from .parse import parse_document
+from .parse import parse_document_titled
 from .tables import _header
 from .vocab import BODY_WORDS, fold
 
@@ -64,10 +64,12 @@ def review_with_text(
     doc = extract(data, filename)
     if progress:
         progress(40, "Đã đọc chữ của văn bản; đang tìm chỉ tiêu và nhiệm vụ…")
-    parsed = parse_document(doc)
+    parsed, title = parse_document_titled(doc)
     if progress:
         progress(75, "Đang đối chiếu nhiệm vụ với văn bản…")
     plan: StructuredPlan = {"source": doc.source, **parsed}
+    if title:
+        plan["title"] = title  # the review's title field starts from the document's own
     if PurePath(filename).suffix.lower() in (".txt", ".md"):
         source = _SourceText(_decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     else:

@@ -70,7 +70,7 @@ def plan_import_save(
     plan = services.plan_create(
         actor=actor,
         issuer=issuer,
-        title=(title or default_title(structured))[:500],
+        title=(title or structured.get("title") or default_title(structured))[:500],
         from_year=start,
         to_year=end,
         kind=kind,

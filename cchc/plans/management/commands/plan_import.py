@@ -32,7 +32,7 @@ class Command(ToolCommand):
 
     def handle(self, *args, file: str, json: bool = False, issuer=None, actor=None, **options):
         try:
-            structured = parse_plan_file(Path(file))
+            structured = parse_plan_file(Path(file), with_title=not json)
         except PlanImportError as exc:
             self.fail(f"{Path(file).name}: {exc}")
         if json:
