@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from cchc.plans import importer, views_import
+from cchc.plans import importer
 from cchc.plans.importer import review as review_module
 from cchc.plans.importer.review import review_plan_bytes
 from cchc.plans.models import Plan
@@ -118,14 +118,17 @@ def test_a_text_too_large_is_refused_before_parsing(client, tree, users, monkeyp
     def no_parsing(*args, **kwargs):
         raise AssertionError("the file was parsed")
 
-    monkeypatch.setattr(views_import, "review_with_text", no_parsing)
+    from cchc.jobs.models import Job
+    from cchc.plans import jobs as plan_jobs
+
+    monkeypatch.setattr(plan_jobs, "review_with_text", no_parsing)  # the job reads the document
     client.login(username=users.coordinator.username, password=PASSWORD)
     text = (FIXTURES / "ubnd-binhphuoc-2023.txt").read_bytes()
     big = text * (2 * 1024 * 1024 // len(text) + 1)
     page = _upload(client, tree, name="ke-hoach.md", content=big).content.decode()
     assert f"Tệp văn bản {len(big) / 1048576:.1f}".replace(".", ",") + " MB, vượt quá giới hạn 2 MB" in page
     assert "Hãy tải lên bản DOCX hoặc PDF" in page
-    assert not Plan.objects.exists()
+    assert not Plan.objects.exists() and not Job.objects.exists()
 
 
 def test_only_coordinators_import(client, tree, users):

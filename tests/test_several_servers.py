@@ -40,6 +40,7 @@ def server(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
         "CCHC_DATA_DIR": str(tmp_path),
         "SECRET_KEY": "x" * 60,
         "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3"),
+        "JOBS_URL": "redis://127.0.0.1:6379/1",  # production refuses to start without a job queue
     } | env
     return subprocess.run(
         [sys.executable, "-c", SHOW, *args], capture_output=True, text=True, env=base, cwd=ROOT, timeout=120
