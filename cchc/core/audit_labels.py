@@ -17,6 +17,7 @@ LABELS: dict[str, str] = {
     "calendar.save": "Sửa lịch làm việc",
     "dossiers.import": "Nhập hồ sơ từ tệp",
     "dossier.apology_warning": "Cảnh báo hồ sơ cần xin lỗi, hẹn lại",
+    "dossier.personal_search": "Tìm hồ sơ theo thông tin người nộp",
     "index766.certified_copy": "Cập nhật chứng thực bản sao điện tử",
     "index766.compute": "Tính Chỉ số 766",
     "index766.demo_facts": "Số liệu trình diễn Chỉ số 766",
