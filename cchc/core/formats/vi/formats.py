@@ -15,7 +15,8 @@ YEAR_MONTH_FORMAT = "m/Y"
 MONTH_DAY_FORMAT = "d/m"
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
-# No automatic grouping of every integer a template prints: identifiers are integers too, and a
-# unit's key in <option value="{{ u.pk }}">, an anchor id or a link's ?trang= would become
-# "3.241" once the demo's 3,000 communes pass 999 (counts are grouped explicitly, above).
-NUMBER_GROUPING = 0
+# Groups of three for the counts a template groups on purpose (`|intcomma`, `floatformat:"0g"`);
+# nothing is grouped unasked (settings: USE_THOUSAND_SEPARATOR = False), since identifiers are
+# integers too: a unit's key in <option value="{{ u.pk }}">, an anchor id or a link's ?trang=
+# would become "3.241" once the demo's 3,000 communes pass 999.
+NUMBER_GROUPING = 3
