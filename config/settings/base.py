@@ -229,9 +229,9 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Counts are grouped where they are shown (|intcomma, core.numbers): grouping every integer a
-# template prints would break identifiers in option values and links (cchc/core/formats/vi).
-USE_THOUSAND_SEPARATOR = False
+# Input reads "1.234" as 1234; output groups nothing by itself (NUMBER_GROUPING = 0 in
+# cchc/core/formats/vi: identifiers in option values and links stay whole).
+USE_THOUSAND_SEPARATOR = True
 # dd/mm/yyyy for every date shown (cchc/core/formats/vi/formats.py), not Django's spelled-out form.
 FORMAT_MODULE_PATH = ["cchc.core.formats"]
 LOCALE_PATHS = [BASE_DIR / "cchc" / "locale"]
