@@ -28,6 +28,23 @@ def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def docx_or_pdf(request: AuthedRequest, d, docx: bytes, name: str, ext: str) -> HttpResponse:
+    """The document as DOCX, or printed to PDF (LibreOffice); without it, a page that says why
+    and offers the DOCX."""
+    if ext == "docx":
+        return _file(docx, f"{name}.docx", DOCX)
+    try:
+        pdf = docx_to_pdf(docx)
+    except DocumentError as exc:
+        return render(
+            request,
+            "dossiers/pdf_unavailable.html",
+            {"message": str(exc), "docx_url": request.path.removesuffix(".pdf") + ".docx", "d": d},
+            status=503,
+        )
+    return _file(pdf, f"{name}.pdf", "application/pdf")
+
+
 @require_GET
 def dossier_form(request: AuthedRequest, code: str, number: str, ext: str):
     d = selectors.dossier_get(user=request.user, code=code)
@@ -45,19 +62,7 @@ def dossier_form(request: AuthedRequest, code: str, number: str, ext: str):
         return render(
             request, "core/error.html", {"title": "Chưa có biểu mẫu", "message": str(exc)}, status=404
         )
-    name = f"mau-{number}-{d.code}"
-    if ext == "docx":
-        return _file(docx, f"{name}.docx", DOCX)
-    try:
-        pdf = docx_to_pdf(docx)
-    except DocumentError as exc:
-        return render(
-            request,
-            "dossiers/pdf_unavailable.html",
-            {"message": str(exc), "docx_url": request.path.removesuffix(".pdf") + ".docx", "d": d},
-            status=503,
-        )
-    return _file(pdf, f"{name}.pdf", "application/pdf")
+    return docx_or_pdf(request, d, docx, f"mau-{number}-{d.code}", ext)
 
 
 @require_GET

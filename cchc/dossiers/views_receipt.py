@@ -10,7 +10,6 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cchc.core.documents import DocumentError, docx_to_pdf
 from cchc.core.errors import ServiceError
 from cchc.core.forms import service_error_messages
 from cchc.orgs.http import AuthedRequest
@@ -19,11 +18,11 @@ from cchc.procedures.models import Procedure
 from . import checklist, selectors
 from .documents import FORMS, FormUnavailable, dossier_facts
 from .fee_receipt import build_fee_receipt
-from .fees import fee_state, money, paid_payment
+from .fees import fee_state, money
 from .qr import lookup_path, qr_png, qr_svg
 from .search import PersonalSearch, dossier_search_personal, may_search_personal
 from .views import _receiving_units
-from .views_documents import DOCX, _file
+from .views_documents import docx_or_pdf
 
 
 @require_GET
@@ -83,21 +82,7 @@ def fee_receipt(request: AuthedRequest, code: str, ext: str):
         return render(
             request, "core/error.html", {"title": "Chưa có biên lai", "message": str(exc)}, status=404
         )
-    payment = paid_payment(d.payments.all())
-    assert payment is not None  # build_fee_receipt refused otherwise
-    name = f"bien-lai-{d.code}"
-    if ext == "docx":
-        return _file(docx, f"{name}.docx", DOCX)
-    try:
-        pdf = docx_to_pdf(docx)
-    except DocumentError as exc:
-        return render(
-            request,
-            "dossiers/pdf_unavailable.html",
-            {"message": str(exc), "docx_url": request.path.removesuffix(".pdf") + ".docx", "d": d},
-            status=503,
-        )
-    return _file(pdf, f"{name}.pdf", "application/pdf")
+    return docx_or_pdf(request, d, docx, f"bien-lai-{d.code}", ext)
 
 
 @require_GET
