@@ -93,9 +93,9 @@ bench: venv
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/desk.py
 	@echo "==> Chỉ số trực tiếp trên PostgreSQL, 5.000.000 hồ sơ: tính lại, sự kiện → số liệu, trang tổng hợp (lần đầu nạp dữ liệu ~30 phút)"
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/indicators_live.py
-	@echo "==> Báo cáo định kỳ: báo cáo năm tổng hợp của tỉnh từ 130 báo cáo, trang tình hình nộp (SQLite và PostgreSQL)"
+	@echo "==> Báo cáo định kỳ: báo cáo năm tổng hợp của tỉnh từ 130 báo cáo, trang tình hình nộp (SQLite 100.000 hồ sơ; PostgreSQL 5.000.000 hồ sơ, ~20 phút nạp)"
 	@$(PY) bench/reports.py
-	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/reports.py --postgres
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/reports.py --postgres --dossiers 5000000
 	@echo "==> Chỉ số 766 trên PostgreSQL, 2.000.000 hồ sơ: năm, quý, tháng"
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/index766.py --dossiers 2000000
 	@echo "==> API v1: nhận sự kiện hồ sơ theo lô, đọc số liệu chỉ số (SQLite và PostgreSQL)"
