@@ -302,6 +302,65 @@ def test_rollup_sums_counts_and_recomputes_rates_never_averages():
     assert got["766"]["value"] is None  # points without their parts are not rolled up
 
 
+def test_rollup_sums_the_manual_figures_that_add_up():
+    """A manual count (or a number summed over units) is summed; a mean is not rolled up; a sum
+    nobody reported stays empty; rows stored before `additive` existed still roll up counts."""
+
+    def row(code, kind, value, additive=None):
+        r = {"code": code, "kind": kind, "value": value, "numerator": None, "denominator": None}
+        return r if additive is None else {**r, "additive": additive}
+
+    own = [
+        row("manual:so-van-ban", "number", None, True),
+        row("manual:diem-tb", "number", None, False),
+        row("manual:chua-bao-cao", "number", None, True),
+        row("tiep_nhan", "count", "0", True),
+    ]
+    a = [
+        row("manual:so-van-ban", "number", "12", True),
+        row("manual:diem-tb", "number", "8.5", False),
+        row("manual:chua-bao-cao", "number", None, True),
+        row("tiep_nhan", "count", "7"),  # an old snapshot: no `additive`
+    ]
+    b = [
+        row("manual:so-van-ban", "number", "30.5", True),
+        row("manual:diem-tb", "number", "9.5", False),
+        row("manual:chua-bao-cao", "number", None, True),
+        row("tiep_nhan", "count", "3"),
+    ]
+    got = figures.rollup(own, [a, b])
+    assert got["manual:so-van-ban"]["value"] == "42.5" and got["manual:so-van-ban"]["reports"] == 2
+    assert got["manual:diem-tb"]["value"] is None  # 9,0 would be an average
+    assert got["manual:chua-bao-cao"]["value"] is None
+    assert got["tiep_nhan"]["value"] == "10"
+
+
+def test_manual_sources_say_whether_they_add_up(tree, users):
+    from cchc.core.indicator_sources import source_of
+    from cchc.manual_indicators.models import Aggregation, Kind, ManualIndicator, Periodicity
+
+    def define(code, kind, aggregation=Aggregation.SUM, measure=""):
+        ManualIndicator.objects.create(
+            unit=tree.province,
+            code=code,
+            name=code,
+            kind=kind,
+            aggregation=aggregation,
+            unit_of_measure=measure,
+            periodicity=Periodicity.QUARTER,
+            created_by=users.coordinator,
+        )
+
+    define("dem", Kind.COUNT)
+    define("tong", Kind.NUMBER, measure="tỷ đồng")
+    define("binh-quan", Kind.NUMBER, Aggregation.MEAN, measure="điểm")
+    define("ty-le", Kind.RATIO)
+    stp = tree.agency("STP")
+    assert source_of("manual:dem", stp).sums and source_of("manual:tong", stp).sums
+    assert not source_of("manual:binh-quan", stp).sums and not source_of("manual:ty-le", stp).sums
+    assert source_of("tiep_nhan").sums and not source_of("dung_han").sums
+
+
 # --- figures equal the dashboards; submitted reports are snapshots -----------------------------
 
 

@@ -44,10 +44,17 @@ class Source:
     unit_label: str = ""
     cadence: str = CALENDAR
     drillable: bool = False  # the figure can be opened on the records behind it
+    # Whether a subtree's figure is the sum of its units' figures (a consolidated report adds
+    # them up): None = counts only. A family whose plain numbers add up says so (manual sums).
+    additive: bool | None = None
 
     @property
     def is_percent(self) -> bool:
         return self.kind == PERCENT
+
+    @property
+    def sums(self) -> bool:
+        return self.kind == COUNT if self.additive is None else self.additive
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from cchc.core.numbers import to_decimal
 from cchc.core.periods import REPORTING_PREFIX
 from cchc.orgs.models import Unit
 
-from .models import ManualIndicator
+from .models import Aggregation, Kind, ManualIndicator
 from .rollup import definition_for_unit, manual_value_by_code
 
 _CODE = re.compile(r"manual:([A-Za-z0-9_-]{1,64})")
@@ -48,8 +48,20 @@ class ManualSource:
         label = definition.name if definition else name
         measure = definition.measure if definition else ""
         kind = PERCENT if measure == "%" else NUMBER
+        # counts, and numbers that add up over units (rollup: "sum"), are summed by a superior
+        additive = definition is not None and (
+            definition.kind == Kind.COUNT
+            or (definition.kind == Kind.NUMBER and definition.aggregation == Aggregation.SUM)
+        )
         return Source(
-            code, f"{label} (báo cáo thủ công)", self.family, kind, True, measure, cadence=REPORTING
+            code,
+            f"{label} (báo cáo thủ công)",
+            self.family,
+            kind,
+            True,
+            measure,
+            cadence=REPORTING,
+            additive=additive,
         )
 
     def choices(self, unit: Unit) -> list[tuple[str, str]]:

@@ -9,8 +9,9 @@ month has none); the calendar-only families (766, tasks) for the calendar period
 covers (`windows.calendar_key`). Each row keeps its period key so that the reader knows.
 
 A row is plain JSON (it is stored in the report as its snapshot): values as decimal text.
-Rolling up never averages: counts are summed, rates are recomputed from the summed numerators and
-denominators, and a figure without them (766 points) is not rolled up.
+Rolling up never averages: counts are summed (and the manual figures whose definition adds up over
+units: a count, a number summed — the row's ``additive``), rates are recomputed from the summed
+numerators and denominators, and a figure without them (766 points, a mean) is not rolled up.
 """
 
 from __future__ import annotations
@@ -110,10 +111,17 @@ def annex_rows(unit: Unit, kind: str, year: int, number: int) -> list[Row]:
                 "value": _text(reading.value),
                 "numerator": _text(reading.numerator),
                 "denominator": reading.denominator,
+                "additive": source.sums,
                 "note": notes.get(source.code, "" if key else "Không có số liệu cho loại kỳ này."),
             }
         )
     return rows
+
+
+def _additive(row: Row) -> bool:
+    """Summed when rolled up: counts, and the figures their source says add up (manual sums);
+    a row stored before rows said so is a count or not."""
+    return bool(row.get("additive", row["kind"] == COUNT))
 
 
 def rollup(own: list[Row], annexes: Iterable[list[Row]]) -> dict[str, Row]:
@@ -122,11 +130,13 @@ def rollup(own: list[Row], annexes: Iterable[list[Row]]) -> dict[str, Row]:
     for annex in annexes:
         for row in annex:
             s = sums.setdefault(
-                row["code"], {"num": Decimal(0), "den": 0, "count": Decimal(0), "n": 0, "rate": True}
+                row["code"],
+                {"num": Decimal(0), "den": 0, "count": Decimal(0), "n": 0, "rate": True, "seen": False},
             )
             s["n"] += 1
-            if row["kind"] == COUNT:
+            if _additive(row):
                 s["count"] += Decimal(row["value"] or 0)
+                s["seen"] = s["seen"] or row["value"] is not None
             elif row["numerator"] is not None and row["denominator"] is not None:
                 s["num"] += Decimal(row["numerator"])
                 s["den"] += int(row["denominator"])
@@ -140,12 +150,13 @@ def rollup(own: list[Row], annexes: Iterable[list[Row]]) -> dict[str, Row]:
             continue
         s = found
         value: Decimal | None = None
-        if row["kind"] == COUNT:
-            value = s["count"]
+        if _additive(row):
+            # a manual sum nobody reported is no figure; a dossier count is 0 when there were none
+            value = s["count"] if s["seen"] or row["kind"] == COUNT else None
         elif s["rate"] and s["den"]:
             scale = Decimal(100) if row["kind"] == PERCENT else Decimal(1)
             value = (scale * s["num"] / s["den"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        parts = s["rate"] and row["kind"] != COUNT and s["den"]
+        parts = s["rate"] and not _additive(row) and s["den"]
         out[row["code"]] = {
             "value": _text(value),
             "numerator": _text(s["num"]) if parts else None,
