@@ -172,3 +172,51 @@ def test_every_annex_figure_equals_its_page(demo, code, kind, year, number):
         cell = sheet[c][5]
         assert (None if cell in (None, "") else Decimal(str(cell))) == _d(row["value"]), (code, c, cell, row)
         assert printed[c] == figures.shown(row), (code, c, printed[c])
+
+
+def test_the_consolidated_column_equals_the_pages_of_the_units_that_reported(demo):
+    """The province's draft for the quarter the demo's units reported: its rolled-up column equals
+    the figures the dashboard's rows (and the manual overview) give for the units whose reports
+    were accepted — counts summed, rates from the summed parts — the reports being snapshots of
+    a quarter that is over, so nothing has moved since."""
+    province = Unit.objects.get(code="P75")
+    user = _coordinator()
+    kind, year, number = "quy", 2026, 3
+    subs = list(
+        Report.objects.filter(receiver=province, kind=kind, year=year, number=number, state="accepted")
+    )
+    assert len(subs) >= 3
+    draft = build(province, kind, year, number)
+    rolled = draft.facts["rollup"]
+    key = windows.window(kind, year, number).key
+    dash = unit_dashboard(user=user, unit=province, period_key=key, sort="", today=dt.date.today())
+    children = {row.unit.pk: row.values for row in dash.children}
+    compared = 0
+    for row in draft.annex:
+        code = row["code"]
+        if code in children[subs[0].unit_id]:
+            values = [children[r.unit_id][code] for r in subs]
+            parts = [(v.numerator, v.denominator) for v in values]
+        elif code.startswith("manual:") and row["additive"]:
+            definition = definition_for_unit(code.split(":", 1)[1], province)
+            if key not in {p.key for p in periods_of_year(definition.periodicity, year)}:
+                assert rolled[code]["value"] is None, (code, rolled[code])  # not reported for the window
+                continue
+            values = [
+                overview(user=user, definition=definition, root=r.unit, period_key=key, today=TODAY).value
+                for r in subs
+            ]
+            parts = [(None, None)] * len(subs)
+        else:
+            continue
+        if row["additive"]:
+            got = [v.value for v in values if v.value is not None]
+            expected = sum(Decimal(str(g)) for g in got) if got or row["kind"] == "count" else None
+        else:
+            num = sum(Decimal(str(n)) for n, d in parts if d)
+            den = sum(d for _, d in parts if d)
+            scale = 100 if row["kind"] == "percent" else 1
+            expected = (scale * num / den).quantize(Decimal("0.01"), ROUND_HALF_UP) if den else None
+        assert _d(rolled[code]["value"]) == expected, (code, rolled[code], expected)
+        compared += 1
+    assert compared >= 10
