@@ -219,4 +219,4 @@ def test_the_consolidated_column_equals_the_pages_of_the_units_that_reported(dem
             expected = (scale * num / den).quantize(Decimal("0.01"), ROUND_HALF_UP) if den else None
         assert _d(rolled[code]["value"]) == expected, (code, rolled[code], expected)
         compared += 1
-    assert compared >= 10
+    assert compared >= 8  # the dashboard's eight indicators
