@@ -597,6 +597,40 @@ def test_schedule_service_and_plan_rows(tree, users, issued_plan):
     assert AuditEntry.objects.filter(action="report.schedule").count() == 2
 
 
+def test_a_plans_monthly_reports_are_owed_by_the_plans_units(tree, users, issued_plan):
+    """Monthly reports asked by a plan only: owed by the units holding its tasks (the register
+    and the reminders list those), not by every agency and commune of the province."""
+    from cchc.reports.calendar import reporters_for
+    from cchc.reports.reminders import reminders_due
+    from cchc.reports.services import schedule_save
+
+    year = issued_plan.from_year
+    everyone = expected_reporters(tree.province)
+    assert reporters_for(tree.province, "thang", year) == everyone  # nobody requires it: anyone may
+    schedule_save(
+        actor=users.coordinator,
+        province=tree.province,
+        plan=issued_plan,
+        kind="thang",
+        required=True,
+        due_after_days=4,
+        remind_days_before=2,
+    )
+    holders = set(Assignment.objects.filter(task__plan=issued_plan).values_list("unit__code", flat=True))
+    owed = reporters_for(tree.province, "thang", year)
+    assert {u.code for u in owed} == holders and len(owed) < len(everyone)
+    assert reporters_for(tree.province, "quy", year) == everyone  # the province requires quarters
+    reg = selectors.register(
+        user=users.coordinator, receiver=tree.province, kind="thang", year=year, number=2
+    )
+    assert {r.unit.code for r in reg.rows} == holders
+    due = windows.window("thang", year, 2).end + dt.timedelta(days=4)
+    monthly = [r for r in reminders_due(due) if "tháng 2/" in r.subject]
+    assert {r.unit.code for r in monthly} == holders
+    draft = build(tree.province, "thang", year, 2)
+    assert draft.facts["expected"] == len(holders)
+
+
 def test_schedule_page(client, users, tree):
     from django.urls import reverse
 

@@ -30,7 +30,7 @@ from cchc.targets.status import AT_RISK, MET, NOT_MET, ON_TRACK, goal_text, targ
 from cchc.tracking.models import Assignment, ProgressUpdate, ReviewStatus
 
 from . import figures, outline, windows
-from .calendar import expected_reporters
+from .calendar import expected_reporters, reporters_for
 from .models import Report
 
 QUOTE_CHARS = 600  # a subordinate's text quoted per heading
@@ -168,7 +168,7 @@ def build(unit: Unit, kind: str, year: int, number: int) -> Draft:
     """The facts, figures and prefilled narrative of ``unit``'s report (not saved)."""
     window = windows.window(kind, year, number)
     own = own_unit_ids(unit)
-    reporters = expected_reporters(unit)
+    reporters = reporters_for(unit, kind, year)
     subs = subordinate_reports(unit, kind, year, number)
     reported = {r.unit_id for r in subs}
     overdue, upcoming = _assignments(own, window.end)

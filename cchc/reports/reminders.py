@@ -18,7 +18,7 @@ from cchc.core.audit import audit_record
 from cchc.orgs.models import Membership, Unit, UnitKind
 
 from . import windows
-from .calendar import expected_reporters, rule_for
+from .calendar import reporters_for, rule_for
 from .models import Report
 from .permissions import WRITER_ROLES
 
@@ -58,8 +58,8 @@ def reminders_due(today: dt.date) -> list[Reminder]:
         periods = _due_periods(province, today)
         if not periods:
             continue
-        reporters = expected_reporters(province)
         for kind, year, number, due, overdue in periods:
+            reporters = reporters_for(province, kind, year)  # a plan's monthly reports: its units
             sent = set(
                 Report.objects.filter(
                     receiver=province, kind=kind, year=year, number=number, first_submitted_at__isnull=False

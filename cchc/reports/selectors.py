@@ -22,7 +22,7 @@ from cchc.orgs.access import Access
 from cchc.orgs.models import Unit
 
 from . import windows
-from .calendar import expected_reporters, rule_for
+from .calendar import reporters_for, rule_for
 from .models import Report
 from .permissions import WRITER_ROLES, can_see_register, require_reader
 
@@ -140,7 +140,7 @@ def register(
         )
     }
     out = Register(receiver, kind, year, number, due)
-    for unit in expected_reporters(receiver):
+    for unit in reporters_for(receiver, kind, year):
         report = reports.get(unit.pk)
         if report is not None and report.first_submitted_at is not None:
             status = ON_TIME if timezone.localdate(report.first_submitted_at) <= report.due_on else LATE
