@@ -23,8 +23,8 @@ import os
 import pickle
 import signal
 import traceback
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,7 +158,9 @@ def dossiers_import_lines(
                     conflicts = _write_staged(actor, source, store, batch, procs, report, strict=strict)
                 else:
                     conflicts = _write(actor, source, store, batch.rows, report, strict=strict)
-                report.bad += sorted(batch.bad + conflicts, key=lambda bad: bad.line) if conflicts else batch.bad
+                report.bad += (
+                    sorted(batch.bad + conflicts, key=lambda bad: bad.line) if conflicts else batch.bad
+                )
                 if not isinstance(store, StagedStore):
                     report.verified = batch.verified
                 if strict and (batch.bad or conflicts):
