@@ -44,7 +44,7 @@ def schema() -> tuple[list, list]:
     return indexes, keys
 
 
-def test_the_stage_and_the_python_events_store_the_same(generated, users):
+def test_the_stage_and_the_python_events_store_the_same(generated, users):  # noqa: F811 - the fixture imported above
     path, _ = generated
     report = dossiers_import(actor=users.admin, path=path, batch_size=900, staged=False)
     first = stored()
@@ -55,7 +55,7 @@ def test_the_stage_and_the_python_events_store_the_same(generated, users):
     assert again.verified > 30  # the sample was compared as stored
 
 
-def test_edge_rows_through_the_stage(procedure, users, tmp_path):
+def test_edge_rows_through_the_stage(procedure, users, tmp_path):  # noqa: F811 - the fixture imported above
     path = write_csv(tmp_path, EDGE_ROWS)
     report = dossiers_import(actor=users.admin, path=path)
     assert (report.created, report.bad, report.verified) == (len(EDGE_ROWS), [], len(EDGE_ROWS))
@@ -63,7 +63,7 @@ def test_edge_rows_through_the_stage(procedure, users, tmp_path):
     assert assert_equals_reference(rows) == len(EDGE_ROWS)
 
 
-def test_bulk_load_equals_the_reference_and_gives_back_every_index_and_key(generated, users):
+def test_bulk_load_equals_the_reference_and_gives_back_every_index_and_key(generated, users):  # noqa: F811 - the fixture imported above
     path, units = generated
     before = schema()
     report = dossiers_import(actor=users.admin, path=path, batch_size=700, bulk=True)
@@ -76,7 +76,7 @@ def test_bulk_load_equals_the_reference_and_gives_back_every_index_and_key(gener
     assert (again.created, again.unchanged) == (0, 2500) and schema() == before
 
 
-def test_a_failing_bulk_load_leaves_nothing(generated, users):
+def test_a_failing_bulk_load_leaves_nothing(generated, users):  # noqa: F811 - the fixture imported above
     """A bulk load is one transaction: the batches already loaded go too, and the indexes and
     keys dropped for it are back."""
     path, _ = generated
@@ -104,7 +104,7 @@ def test_a_failing_bulk_load_leaves_nothing(generated, users):
     assert schema() == before
 
 
-def test_events_the_server_makes_otherwise_stop_the_import(exchange_file, users, monkeypatch):
+def test_events_the_server_makes_otherwise_stop_the_import(exchange_file, users, monkeypatch):  # noqa: F811 - the fixture imported above
     """The sample compares the stored events with the reference: a change to the SQL that
     `events_for` does not make is caught before the batch commits."""
     wrong = staged.events_sql
