@@ -24,6 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from cchc.exchange import formats as f
 
@@ -34,6 +35,9 @@ from .events import RESULT_EVENT, events_for, row_of
 from .fast import CONSTANT_STATE, VARYING, Built, FastPathMismatch, Proc
 from .postgres import HEADER, INT4, TRAILER, PostgresStore, _constant
 from .store import COLUMNS, FIELDS, constant_values
+
+if TYPE_CHECKING:
+    from cchc.procedures.models import Procedure
 
 STAGE = "cchc_import_stage"
 PROCS = "cchc_import_procs"
@@ -240,7 +244,7 @@ def verify_stored(sample: Sequence[tuple[int, tuple]], procs: dict[str, Proc], n
         dossier = found[v[0]]
         where = f"dòng {line} ({dossier.code})"
         row = row_of(line, v)
-        reference = events_for(row, procs[v[1]].source)
+        reference = events_for(row, cast("Procedure", procs[v[1]].source))
         got = [(e.sequence, e.kind, f.datetime_to_local_us(e.at), e.data) for e in events.get(dossier.pk, [])]
         want = [
             (i, e.kind, f.datetime_to_local_us(e.at), json.loads(json.dumps(e.data)))
@@ -283,7 +287,7 @@ class BulkLoad:
     The tables are locked (ACCESS EXCLUSIVE) until the load commits: nobody reads a dossier
     meanwhile, which is why only a load large against the table is done this way."""
 
-    def __init__(self, connection):
+    def __init__(self, connection) -> None:
         self.connection = connection
         self.indexes: list[str] = []
         self.keys: list[tuple[str, str, str]] = []
