@@ -46,26 +46,39 @@ STAGE_COLUMNS = ["line", *COLUMNS[1:]]  # the dossier's columns but its id, whic
 # (docs/decisions.md, "Dossier import in bulk (issue 16)").
 BULK_MIN_ROWS = 100_000
 
-# Helpers, created per session in pg_temp (the import's connection only); plain SQL functions,
-# which the planner inlines.
-FUNCTIONS = """
-CREATE OR REPLACE FUNCTION pg_temp.cchc_us(t timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE
-  AS $$ SELECT (extract(epoch FROM t) * 1000000)::bigint $$;
-CREATE OR REPLACE FUNCTION pg_temp.cchc_ts(us bigint) RETURNS timestamptz LANGUAGE sql IMMUTABLE
-  AS $$ SELECT timestamptz '1970-01-01 00:00:00+00' + us * interval '1 microsecond' $$;
--- a + (b - a) * k / (n + 1), rounded half to even like `timedelta / int` (events._between)
-CREATE OR REPLACE FUNCTION pg_temp.cchc_between(a bigint, b bigint, k bigint, n bigint)
-  RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN b > a THEN a + ((b - a) * k) / (n + 1) + CASE
-    WHEN 2 * (((b - a) * k) % (n + 1)) > n + 1 THEN 1
-    WHEN 2 * (((b - a) * k) % (n + 1)) = n + 1 AND (((b - a) * k) / (n + 1)) % 2 = 1 THEN 1
-    ELSE 0 END ELSE a END $$;
--- `datetime.isoformat()` of the local moment (UTC+07:00 for every moment the reader accepts)
-CREATE OR REPLACE FUNCTION pg_temp.cchc_iso(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT to_char(t AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD"T"HH24:MI:SS')
-    || CASE WHEN date_trunc('second', t) = t THEN ''
-       ELSE to_char(t AT TIME ZONE INTERVAL '+07:00', '.US') END || '+07:00' $$;
-"""
+# The helpers are written into the statement (Python functions giving SQL text), not created as
+# SQL functions: PostgreSQL inlines a SQL function only when its body is as immutable as it is
+# declared and its arguments cheap, else calls it per row — several times slower per event.
+
+
+def us(t: str) -> str:
+    """A timestamptz as microseconds since 1970 (exact: extract gives a numeric)."""
+    return f"(extract(epoch FROM {t}) * 1000000)::bigint"
+
+
+def ts(v: str) -> str:
+    """Microseconds since 1970 as a timestamptz."""
+    return f"(timestamptz '1970-01-01 00:00:00+00' + ({v}) * interval '1 microsecond')"
+
+
+def between(a: str, b: str, k: str, n: str) -> str:
+    """a + (b - a) * k / (n + 1), rounded half to even like `timedelta / int` (`events._between`),
+    a when b ≤ a. Every operand is non-negative: integer division and remainder are floor's.
+    The text goes into a statement with parameters: its modulo is written ``%%``."""
+    x, d = f"(({b}) - ({a})) * ({k})", f"(({n}) + 1)"
+    return (
+        f"(CASE WHEN ({b}) > ({a}) THEN ({a}) + {x} / {d} + CASE WHEN 2 * ({x} %% {d}) > {d} THEN 1 "
+        f"WHEN 2 * ({x} %% {d}) = {d} AND ({x} / {d}) %% 2 = 1 THEN 1 ELSE 0 END ELSE ({a}) END)"
+    )
+
+
+def iso(t: str) -> str:
+    """`datetime.isoformat()` of the local moment (UTC+07:00 for every moment the reader accepts)."""
+    local = f"(({t}) AT TIME ZONE INTERVAL '+07:00')"
+    return (
+        f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {local}) = {local} "
+        f"THEN '' ELSE to_char({local}, '.US') END || '+07:00')"
+    )
 
 
 def _lit(value: str) -> str:
@@ -75,6 +88,12 @@ def _lit(value: str) -> str:
 def events_sql(dossiers: str, events_table: str) -> str:
     """INSERT of the events of the rows of ``dossiers`` (a relation with the dossier's columns),
     in the order and with the data of `events.events_for`. Parameter: recorded_at."""
+    # the moment of the event before the apology: the last supplement's return, else receipt
+    last = (
+        "CASE WHEN d.supplement_count > 0 THEN "
+        + between("t.a", "u.half", "2 * d.supplement_count", "2 * d.supplement_count")
+        + " ELSE t.a END"
+    )
     result_kind = "CASE d.result " + " ".join(
         f"WHEN {_lit(result)} THEN {_lit(kind)}" for result, kind in RESULT_EVENT.items()
     )
@@ -84,41 +103,37 @@ SELECT d.id, e.seq, e.kind, e.at, e.data, %(recorded)s::timestamptz, NULL
 FROM {dossiers} d
 JOIN {PROCS} p ON p.id = d.procedure_id
 CROSS JOIN LATERAL (
-  SELECT pg_temp.cchc_us(d.received_at) AS a,
-         pg_temp.cchc_us(coalesce(d.finished_at, greatest(d.received_at, d.due_at))) AS b,
+  SELECT {us("d.received_at")} AS a,
+         {us("coalesce(d.finished_at, greatest(d.received_at, d.due_at))")} AS b,
          1 + d.paid_online::int AS p0,
          (d.paused_hours / greatest(d.supplement_count, 1))::numeric(12, 2) AS each
 ) t
 CROSS JOIN LATERAL (
-  SELECT pg_temp.cchc_between(t.a, t.b, 1, 1) AS half,
+  SELECT {between("t.a", "t.b", "1", "1")} AS half,
          t.p0 + 2 * d.supplement_count + d.apologised::int AS r,
          t.each::text AS each_text,
          (t.each * 3600000000)::bigint AS each_us
 ) u
 CROSS JOIN LATERAL (
   SELECT 1 AS seq, {_lit(E.RECEIVED)} AS kind, d.received_at AS at,
-         jsonb_build_object('due_at', pg_temp.cchc_iso(d.due_at), 'duration', p.duration,
+         jsonb_build_object('due_at', {iso("d.due_at")}, 'duration', p.duration,
            'duration_unit', p.unit, 'steps', '[]'::jsonb, 'fee_due', d.fee_due,
            'digitised', d.digitised, 'data_reused', d.data_reused) AS data
   UNION ALL
   SELECT 2, {_lit(E.PAYMENT_MADE)}, d.received_at, '{{"online": true}}'::jsonb WHERE d.paid_online
   UNION ALL
   SELECT t.p0 + 2 * i + 1 + s.nth, s.kind,
-         pg_temp.cchc_ts(pg_temp.cchc_between(t.a, u.half, 2 * i + 1 + s.nth, 2 * d.supplement_count)),
+         {ts(between("t.a", "u.half", "2 * i + 1 + s.nth", "2 * d.supplement_count"))},
          CASE WHEN s.nth = 0 THEN '{{"missing": []}}'::jsonb
            ELSE jsonb_build_object(
-             'due_at', pg_temp.cchc_iso(d.due_at + (u.each_us * (i + 1)) * interval '1 microsecond'),
+             'due_at', {iso("d.due_at + (u.each_us * (i + 1)) * interval '1 microsecond'")},
              'paused_hours', u.each_text, 'paused_elapsed_hours', u.each_text) END
   FROM generate_series(0, d.supplement_count - 1) AS i,
        (VALUES (0, {_lit(E.SUPPLEMENT_REQUESTED)}), (1, {_lit(E.SUPPLEMENT_RECEIVED)})) AS s (nth, kind)
   UNION ALL
   SELECT u.r, {_lit(E.APOLOGY_SENT)},
-         pg_temp.cchc_ts(pg_temp.cchc_between(
-           CASE WHEN d.supplement_count > 0
-             THEN pg_temp.cchc_between(t.a, u.half, 2 * d.supplement_count, 2 * d.supplement_count)
-             ELSE t.a END,
-           t.b, 1, 1)),
-         jsonb_build_object('new_due_at', pg_temp.cchc_iso(d.new_due_at), 'reason', '')
+         {ts(between(last, "t.b", "1", "1"))},
+         jsonb_build_object('new_due_at', {iso("d.new_due_at")}, 'reason', '')
   WHERE d.apologised
   UNION ALL
   SELECT u.r + 1, {result_kind} END, d.finished_at, '{{}}'::jsonb WHERE d.result <> ''
@@ -155,7 +170,6 @@ class StagedStore(PostgresStore):
         """Once per import, on the import's connection: the stage, the procedures' texts, the helpers."""
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
-            cursor.execute(FUNCTIONS)
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}, pg_temp.{PROCS}")
             # LIKE copies the columns and NOT NULL only; the id is drawn by the insert
             cursor.execute(f"CREATE TEMP TABLE {STAGE} (LIKE {self.table(Dossier)})")
