@@ -48,20 +48,33 @@ def db_url(server: str, name: str) -> str:
     return server.rsplit("/", 1)[0] + "/" + name
 
 
-def fresh_database(server: str) -> str:
+def fresh_database(server: str, template: str | None = None) -> str:
+    """An empty database ``DB_NAME`` (or a copy of ``template``)."""
     import psycopg
 
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+        conn.execute(f"CREATE DATABASE {DB_NAME}" + (f" TEMPLATE {template}" if template else ""))
     return db_url(server, DB_NAME)
 
 
-def drop_database(server: str) -> None:
+def drop_database(server: str, name: str | None = None) -> None:
     import psycopg
 
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name or DB_NAME}")
+
+
+def base_database(server: str) -> str:
+    """Renamed from a freshly set-up ``DB_NAME``: each method starts from a copy (the set-up,
+    migrations and catalogue, is done once)."""
+    import psycopg
+
+    base = f"{DB_NAME}_base"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {base}")
+        conn.execute(f"ALTER DATABASE {DB_NAME} RENAME TO {base}")
+    return base
 
 
 def setup_django(url: str) -> None:
@@ -114,7 +127,16 @@ def phase_setup(url: str) -> dict:
     return {"seconds": time.perf_counter() - t0, "units": Unit.objects.count(), "procedures": procedures}
 
 
-def phase_import(url: str, source: str, count: int, seed: str, year: int, path: str, batch_size: int) -> dict:
+METHODS = {
+    "rows": "trước: sự kiện tạo bằng Python, COPY từng lô (staged=False)",
+    "staged": "sau: bảng tạm + INSERT … SELECT, từng lô một giao dịch (bulk=False)",
+    "auto": "sau: như trên, tự chọn nạp khối khi tệp lớn so với bảng (mặc định)",
+}
+
+
+def phase_import(
+    url: str, source: str, count: int, seed: str, year: int, path: str, batch_size: int, method: str = "auto"
+) -> dict:
     setup_django(url)
 
     from django.db import connection
@@ -137,8 +159,19 @@ def phase_import(url: str, source: str, count: int, seed: str, year: int, path: 
     server_before = backend_cpu()
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
+    options: dict = {}
+    if method == "rows":
+        options = {"staged": False}
+    elif method == "staged":
+        options = {"bulk": False}
+    bulk = None
+    if source == "file" and connection.vendor == "postgresql" and method == "auto":
+        from cchc.dossiers.imports.run import _count_lines
+        from cchc.dossiers.imports.staged import bulk_wanted
+
+        bulk = bulk_wanted(connection, _count_lines(path))
     if source == "file":
-        report = dossiers_import(actor=SYSTEM, path=path, batch_size=batch_size, progress=progress)
+        report = dossiers_import(actor=SYSTEM, path=path, batch_size=batch_size, progress=progress, **options)
     else:
         report = dossiers_generate(
             actor=SYSTEM,
@@ -148,6 +181,7 @@ def phase_import(url: str, source: str, count: int, seed: str, year: int, path: 
             year=year,
             batch_size=batch_size,
             progress=progress,
+            **({"staged": False} if method == "rows" else {}),
         )
     seconds = time.perf_counter() - t0
     me2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -162,6 +196,8 @@ def phase_import(url: str, source: str, count: int, seed: str, year: int, path: 
         stored = cursor.fetchone()[0]
     return {
         "seconds": seconds,
+        "method": method,
+        "bulk": bulk,
         "batch_size": batch_size,
         "created": report.created,
         "unchanged": report.unchanged,
@@ -226,7 +262,12 @@ def mib(n: int) -> str:
 
 def print_import(label: str, r: dict) -> None:
     s = r["seconds"]
-    print(f"\n## {label} (lô {vn(r['batch_size'])} dòng, mỗi lô một giao dịch)")
+    how = (
+        "cả lần nhập một giao dịch, bỏ rồi dựng lại chỉ mục phụ và khóa ngoại"
+        if r.get("bulk")
+        else "mỗi lô một giao dịch"
+    )
+    print(f"\n## {label} (lô {vn(r['batch_size'])} dòng, {how})")
     print(
         f"{vn(r['lines'])} dòng trong {vn(s, 1)} giây: {vn(r['created'])} hồ sơ mới, {vn(r['unchanged'])} đã có, "
         f"{vn(r['bad'])} dòng lỗi; {vn(r['events'])} sự kiện; {vn(r['verified'])} dòng đối chiếu với cách tính chuẩn"
@@ -262,8 +303,17 @@ def main() -> None:
     parser.add_argument(
         "--sqlite", action="store_true", help="nhập vào SQLite nhúng (CSDL mới) thay cho PostgreSQL"
     )
+    parser.add_argument(
+        "--methods",
+        default="rows,auto",
+        help="các cách nhập đo lần lượt, mỗi cách một CSDL mới, cùng tệp: "
+        + "; ".join(f"{k} = {v}" for k, v in METHODS.items())
+        + " (mặc định rows,auto: trước và sau trong cùng lượt; SQLite chỉ đo một cách)",
+    )
+    parser.add_argument("--database-name", default=DB_NAME, help="tên CSDL đo (bị xóa và tạo lại)")
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    globals()["DB_NAME"] = args.database_name
 
     if args.phase:
         name, *rest = args.phase
@@ -272,8 +322,8 @@ def main() -> None:
         elif name == "floor":
             out = phase_floor(rest[0])
         else:
-            url, source, count, seed, year, path, batch = rest
-            out = phase_import(url, source, int(count), seed, int(year), path, int(batch))
+            url, source, count, seed, year, path, batch, method = rest
+            out = phase_import(url, source, int(count), seed, int(year), path, int(batch), method)
         print(json.dumps(out))
         return
 
@@ -305,48 +355,79 @@ def main() -> None:
         else:
             print(f"tệp có sẵn: {path} ({mib(path.stat().st_size)})")
 
-    url = "sqlite" if args.sqlite else fresh_database(server)
+    methods = ["auto"] if args.sqlite else [m for m in args.methods.split(",") if m]
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise SystemExit(f"cách nhập không có: {', '.join(unknown)} (có: {', '.join(METHODS)})")
+    common = (args.source, str(args.count), str(args.seed), str(args.year), str(path), str(batch))
+    results: dict[str, dict] = {}
     data = tempfile.mkdtemp(prefix="cchc-bench-import-")  # the settings' data directory (secret key)
     os.environ["CCHC_DATA_DIR"] = data
     try:
-        ready = run_phase("setup", url)
-        print(
-            f"CSDL {DB_NAME}: {vn(ready['units'])} đơn vị, {vn(ready['procedures'])} thủ tục "
-            f"(chuẩn bị {vn(ready['seconds'], 1)} giây)"
-        )
-        common = (args.source, str(args.count), str(args.seed), str(args.year), str(path), str(batch))
-        first = run_phase("import", url, *common)
-        print_import("Lần nhập đầu", first)
-        if first["sizes"]:
-            print("\n## Dung lượng sau khi nhập (bảng + chỉ mục)")
-            for table, (total, heap) in first["sizes"].items():
-                print(f"  {table:28} {mib(total):>14} (dữ liệu {mib(heap)})")
-            total = sum(t for t, _ in first["sizes"].values())
-            print(f"  {'tổng':28} {mib(total):>14}; {vn(total / max(first['stored'], 1))} byte mỗi hồ sơ")
-            floor = run_phase("floor", url)
-            seconds = sum(s for s, _ in (floor["dossiers_dossier"], floor["dossiers_dossierevent"]))
-            server_cpu = sum(c for _, c in (floor["dossiers_dossier"], floor["dossiers_dossierevent"]))
+        base = None
+        if not args.sqlite and len(methods) > 1:
+            ready = run_phase("setup", fresh_database(server))
+            base = base_database(server)
+        for i, method in enumerate(methods):
+            last = i == len(methods) - 1
+            if args.sqlite:
+                url = "sqlite"
+                ready = run_phase("setup", url)
+            elif base:
+                url = fresh_database(server, template=base)
+            else:
+                url = fresh_database(server)
+                ready = run_phase("setup", url)
             print(
-                "\n## Mốc so sánh cùng lượt: chỉ nạp lại đúng các dòng đó (COPY nhị phân, bảng không chỉ mục, "
-                "không khóa ngoại, không tính gì)"
+                f"\n# Cách «{method}»: {METHODS[method]}\nCSDL {DB_NAME} mới: {vn(ready['units'])} đơn vị, "
+                f"{vn(ready['procedures'])} thủ tục (chuẩn bị {vn(ready['seconds'], 1)} giây)"
             )
-            print(
-                f"  {vn(floor['rows'])} hồ sơ + sự kiện trong {vn(seconds, 1)} giây: {vn(floor['rows'] / seconds)} hồ sơ/giây "
-                f"(máy chủ {vn(server_cpu * 1e6 / max(floor['rows'], 1))} µs/hồ sơ)"
-            )
-            print(
-                f"  nhập thật / mốc: {vn(first['seconds'] / seconds, 2)}× thời gian "
-                f"(nhập thật {vn(first['created'] / first['seconds'])} hồ sơ/giây)"
-            )
-        if not args.no_reimport:
-            again = run_phase("import", url, *common)
-            print_import("Nhập lại cùng nguồn (không được thay đổi gì)", again)
-            changed = again["created"] != 0 or again["stored"] != first["stored"]
-            print(f"  thay đổi: {'CÓ — lỗi!' if changed else 'không'}")
+            first = results[method] = run_phase("import", url, *common, method)
+            print_import(f"Lần nhập đầu, cách «{method}»", first)
+            if not last:
+                continue
+            if first["sizes"]:
+                print("\n## Dung lượng sau khi nhập (bảng + chỉ mục)")
+                for table, (total, heap) in first["sizes"].items():
+                    print(f"  {table:28} {mib(total):>14} (dữ liệu {mib(heap)})")
+                total = sum(t for t, _ in first["sizes"].values())
+                print(f"  {'tổng':28} {mib(total):>14}; {vn(total / max(first['stored'], 1))} byte mỗi hồ sơ")
+                floor = run_phase("floor", url)
+                seconds = sum(s for s, _ in (floor["dossiers_dossier"], floor["dossiers_dossierevent"]))
+                server_cpu = sum(c for _, c in (floor["dossiers_dossier"], floor["dossiers_dossierevent"]))
+                print(
+                    "\n## Mốc so sánh cùng lượt: chỉ nạp lại đúng các dòng đó (COPY nhị phân, bảng không chỉ mục, "
+                    "không khóa ngoại, không tính gì)"
+                )
+                print(
+                    f"  {vn(floor['rows'])} hồ sơ + sự kiện trong {vn(seconds, 1)} giây: {vn(floor['rows'] / seconds)} hồ sơ/giây "
+                    f"(máy chủ {vn(server_cpu * 1e6 / max(floor['rows'], 1))} µs/hồ sơ)"
+                )
+                for name, r in results.items():
+                    print(
+                        f"  «{name}» / mốc: {vn(r['seconds'] / seconds, 2)}× thời gian "
+                        f"({vn(r['created'] / r['seconds'])} hồ sơ/giây)"
+                    )
+            if not args.no_reimport:
+                again = run_phase("import", url, *common, method)
+                print_import(f"Nhập lại cùng nguồn, cách «{method}» (không được thay đổi gì)", again)
+                changed = again["created"] != 0 or again["stored"] != first["stored"]
+                print(f"  thay đổi: {'CÓ — lỗi!' if changed else 'không'}")
+        if len(results) > 1:
+            print("\n## Trước / sau, cùng tệp, cùng lượt")
+            base = next(iter(results.values()))
+            for name, r in results.items():
+                print(
+                    f"  «{name}»: {vn(r['lines'] / r['seconds'])} dòng/giây, "
+                    f"{vn(r['created'] / r['seconds'])} hồ sơ/giây, {vn(r['seconds'], 1)} giây "
+                    f"({vn(base['seconds'] / r['seconds'], 2)}× nhanh hơn «{next(iter(results))}»)"
+                )
     finally:
         shutil.rmtree(data, ignore_errors=True)
         if not args.keep and not args.sqlite:
             drop_database(server)
+        if not args.sqlite and len(methods) > 1:
+            drop_database(server, f"{DB_NAME}_base")
 
 
 if __name__ == "__main__":

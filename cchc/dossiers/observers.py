@@ -40,3 +40,20 @@ def publish_changed(
 def publish_added(dossiers: Sequence[Dossier]) -> None:
     for observer in observers:
         observer.dossiers_added(dossiers)
+
+
+def publish_stored(ids: Sequence[int]) -> None:
+    """A batch of new dossiers already written (an import made by the server, `imports/staged.py`),
+    by id. An observer with a ``dossiers_stored(ids)`` method reads them itself (the live totals
+    count them in SQL); any other gets the `Dossier` objects through ``dossiers_added``."""
+    loaded: list[Dossier] | None = None
+    for observer in observers:
+        by_id = getattr(observer, "dossiers_stored", None)
+        if by_id is not None:
+            by_id(ids)
+            continue
+        if loaded is None:
+            from .models import Dossier
+
+            loaded = list(Dossier.objects.filter(pk__in=ids).order_by("pk"))
+        observer.dossiers_added(loaded)

@@ -82,7 +82,7 @@ def dossier_years() -> list[int]:
     return list(range(first.year, last.year + 2))
 
 
-def _export_postgres(path: str, a: dt.datetime, b: dt.datetime) -> None:
+def _export_postgres(path: str, a: dt.datetime | None, b: dt.datetime | None, ids=None) -> None:
     table = Dossier._meta.db_table
 
     def local_us(column: str) -> str:
@@ -102,25 +102,26 @@ def _export_postgres(path: str, a: dt.datetime, b: dt.datetime) -> None:
             *SOURCE[9:],
         ]
     )
-    sql = (
-        f"COPY (SELECT {select} FROM {table} WHERE received_at IS NOT NULL AND "
-        f"((received_at >= %s AND received_at < %s) OR (finished_at >= %s AND finished_at < %s))) "
-        f"TO STDOUT (FORMAT csv)"
-    )
+    if ids is None:
+        where = "((received_at >= %s AND received_at < %s) OR (finished_at >= %s AND finished_at < %s))"
+        params: tuple = (a, b, a, b)
+    else:
+        where, params = "id = ANY(%s)", (list(ids),)
+    sql = f"COPY (SELECT {select} FROM {table} WHERE received_at IS NOT NULL AND {where}) TO STDOUT (FORMAT csv)"
     with connection.cursor() as cursor, open(path, "wb") as out:
         raw = cursor.cursor  # the psycopg cursor: COPY streams without Python per row
-        with raw.copy(sql, (a, b, a, b)) as copy:
+        with raw.copy(sql, params) as copy:
             for block in copy:
                 out.write(block)
 
 
-def _export_python(path: str, a: dt.datetime, b: dt.datetime) -> None:
-    rows = (
-        Dossier.objects.exclude(received_at=None)
-        .filter(Q(received_at__gte=a, received_at__lt=b) | Q(finished_at__gte=a, finished_at__lt=b))
-        .values_list(*SOURCE)
-        .order_by()
-    )
+def _export_python(path: str, a: dt.datetime | None, b: dt.datetime | None, ids=None) -> None:
+    qs = Dossier.objects.exclude(received_at=None)
+    if ids is None:
+        qs = qs.filter(Q(received_at__gte=a, received_at__lt=b) | Q(finished_at__gte=a, finished_at__lt=b))
+    else:
+        qs = qs.filter(pk__in=ids)
+    rows = qs.values_list(*SOURCE).order_by()
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
         for unit, recv, due, fin, so_lan, pause, kenh, kq, rating, *flags in rows.iterator(chunk_size=5000):
@@ -196,6 +197,35 @@ def compute(periods: list[str]) -> tuple[list[tuple], int, dict[str, float]]:
     finally:
         os.unlink(path)
     return rows, count, stages
+
+
+def compute_ids(ids: list[int]) -> list[tuple[int, str, list[int]]]:
+    """The measure rows of the dossiers ``ids`` (stored), for every live period holding their
+    receipt or end: what they add to the totals. Read as `compute` reads (COPY out, DuckDB)."""
+    import duckdb
+
+    fd, path = tempfile.mkstemp(prefix="cchc-added-", suffix=".csv")
+    os.close(fd)
+    try:
+        (_export_postgres if connection.vendor == "postgresql" else _export_python)(path, None, None, ids)
+        con = duckdb.connect()
+        try:
+            spec = "{" + ", ".join(f"'{c}': '{TYPES[c]}'" for c in COLUMNS) + "}"
+            _typed_table(con, f"read_csv('{path}', header = false, columns = {spec}, auto_detect = false)")
+            days = con.execute(
+                f"SELECT DISTINCT v // {US_DAY} FROM (SELECT recv AS v FROM d UNION ALL SELECT fin FROM d) "
+                "WHERE v IS NOT NULL"
+            ).fetchall()
+            keys = {key for (day,) in days for key in keys_containing(EPOCH + dt.timedelta(days=day))}
+            return _measure_rows(con, sorted(keys)) if keys else []
+        finally:
+            con.close()
+    finally:
+        os.unlink(path)
+
+
+US_DAY = 86_400 * 1_000_000
+EPOCH = dt.datetime(1970, 1, 1)
 
 
 def compute_batch(dossiers: list) -> list[tuple[int, str, list[int]]]:

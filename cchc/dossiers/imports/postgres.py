@@ -138,13 +138,22 @@ class PostgresStore(Store):
     EVENT_FIELDS = struct.pack(">h", len(EVENT_COLUMNS))
 
     def prepare(self, b: Built) -> tuple:
+        history = [
+            b"".join((INT4[seq], WORD[kind], timestamp(at), jsonb(data)))
+            for seq, (kind, at, data) in enumerate(b.events, start=1)
+        ]
+        return self.prepare_row(b), history
+
+    def prepare_row(self, b: Built) -> bytes:
+        """The dossier's fields from its code to `last_event_at` (COLUMNS without the id and
+        the constant ones), encoded."""
         (state, submitted, received, due, current_due, new_due, apologised, duration, unit, fee_due) = (
             b.state[:10]
         )
         (supplements, paused, elapsed, on_time, finished, result, returned, method) = b.state[10:18]
         (paid, electronic, digitised, reused, rating, count, last) = b.state[18:]
         unit_id = INT8[b.unit_id]
-        row = b"".join(
+        return b"".join(
             (
                 text(b.code),
                 INT8[b.proc.id],
@@ -179,11 +188,6 @@ class PostgresStore(Store):
                 timestamp(last),
             )
         )
-        history = [
-            b"".join((INT4[seq], WORD[kind], timestamp(at), jsonb(data)))
-            for seq, (kind, at, data) in enumerate(b.events, start=1)
-        ]
-        return row, history
 
     def existing(self, codes: list[str]) -> dict[str, str]:
         with self.connection.cursor() as cursor:

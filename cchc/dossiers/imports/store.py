@@ -187,11 +187,13 @@ def _marks(items) -> str:
     return ", ".join(["%s"] * len(items))
 
 
-def store_for(connection) -> Store:
+def store_for(connection, *, staged: bool = True) -> Store:
+    """The database's store; on PostgreSQL the staged one (`staged.py`) unless ``staged=False``."""
     if connection.vendor == "postgresql":
         from .postgres import PostgresStore
+        from .staged import StagedStore
 
-        return PostgresStore(connection)
+        return StagedStore(connection) if staged else PostgresStore(connection)
     if connection.vendor == "sqlite":
         return SqliteStore(connection)
     # The project runs on these two (ARCHITECTURE.md); anything else is a set-up error.
