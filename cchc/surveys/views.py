@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.core.charts import bar_chart, sparkline
 from cchc.core.collation import vi
 from cchc.core.errors import PermissionDenied, ServiceError
-from cchc.core.numbers import format_number
+from cchc.core.numbers import format_count, format_number
 from cchc.core.params import int_param
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, UnitKind
@@ -142,10 +142,11 @@ def _table(rows: list[selectors.Row]) -> list[dict[str, object]]:
     return [
         {
             "row": r,
+            "responses": format_count(r.responses),
             "elements": format_html_join(
                 "",
                 '<td data-label="Yếu tố {}" class="num">{}<br><small>±{} · n={}</small></td>',
-                ((f.element, pct(f.rate), num(f.margin), f.n) for f in r.result.elements),
+                ((f.element, pct(f.rate), num(f.margin), format_count(f.n)) for f in r.result.elements),
             ),
             "rate": pct(r.result.total.rate),
             "mean": num(r.result.total.mean),
@@ -155,11 +156,25 @@ def _table(rows: list[selectors.Row]) -> list[dict[str, object]]:
     ]
 
 
+def _progress(progress: list[tuple[Unit, int, int, int, int]]) -> tuple[str, str]:
+    """The sample table's rows and the units' options, made here for the same reason as `_table`."""
+    rows = format_html_join(
+        "",
+        '<tr><td data-label="Đơn vị">{}</td><td data-label="Cỡ mẫu" class="num">{}</td>'
+        '<td data-label="Đã chọn" class="num">{}</td><td data-label="Đã phát" class="num">{}</td>'
+        '<td data-label="Đã trả lời" class="num">{}</td></tr>',
+        ((u.name, *(format_count(n) for n in counts)) for u, *counts in progress),
+    )
+    options = format_html_join("", '<option value="{}">{}</option>', ((u.pk, u.name) for u, *_ in progress))
+    return rows, options
+
+
 @login_required
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
-    elements, rows = selectors.campaign_results(campaign)
+    targets = selectors.targets_of(campaign)  # read once for the results, the sample and the rights
+    elements, rows = selectors.campaign_results(campaign, targets)
     names = dict(campaign.questionnaire.sections.values_list("code", "name"))
     ranked = sorted((r for r in rows if r.rank is not None), key=lambda r: r.rank or 0)
     chart = (
@@ -173,11 +188,9 @@ def campaign_detail(request, pk: int):
     )
     access = Access.for_user(request.user)
     is_owner = access.can_manage_unit(campaign.owner)
-    enterable = [
-        t.unit
-        for t in campaign.targets.select_related("unit")
-        if response_services.can_enter(request.user, campaign, t.unit)
-    ]
+    progress_rows, progress_options = (
+        _progress(selectors.sample_progress(campaign, targets)) if is_owner else ("", "")
+    )
     return render(
         request,
         "surveys/campaign.html",
@@ -188,8 +201,10 @@ def campaign_detail(request, pk: int):
             "ranked": ranked,
             "chart": chart,
             "is_owner": is_owner,
-            "enterable": enterable,
-            "progress": selectors.sample_progress(campaign) if is_owner else [],
+            "can_enter": is_owner
+            or any(response_services.can_enter(request.user, campaign, t.unit) for t in targets),
+            "progress_rows": progress_rows,
+            "progress_options": progress_options,
             "max_margin": format_number(MAX_MARGIN, 0),
             "min_answers": MIN_ANSWERS,
             "open_link": request.build_absolute_uri(reverse("survey_open", args=[campaign.public_key]))
