@@ -61,17 +61,24 @@ def _mapped(mapping: Mapping[int, int]) -> str:
 
 
 def count_strata(mapping: Mapping[int, int], start: dt.datetime, end: dt.datetime) -> dict[Stratum, int]:
-    """Finished dossiers per (campaign unit, procedure); ``mapping``: handling unit → campaign unit."""
+    """Finished dossiers per (campaign unit, procedure); ``mapping``: handling unit → campaign unit.
+    Grouped by the dossier's own columns (no join: a hash join of millions of rows to the map
+    costs as much as the scan) and summed up to the campaign units here."""
     if not mapping:
         return {}
+    units = ", ".join(str(int(u)) for u in mapping)
+    out: dict[Stratum, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH {_mapped(mapping)} SELECT m.target_id, d.procedure_id, COUNT(*) FROM {FRAME}"
-            f" WHERE {WINDOW}"
-            " GROUP BY m.target_id, d.procedure_id",
+            "SELECT d.handling_unit_id, d.procedure_id, COUNT(*) FROM dossiers_dossier d"
+            f" WHERE d.handling_unit_id IN ({units}) AND {WINDOW}"
+            " GROUP BY d.handling_unit_id, d.procedure_id",
             _window(start, end),
         )
-        return {(t, p): n for t, p, n in cursor.fetchall()}
+        for unit, procedure, n in cursor.fetchall():
+            stratum = (mapping[unit], procedure)
+            out[stratum] = out.get(stratum, 0) + n
+    return out
 
 
 def shares(counts: Mapping[Stratum, int], sizes: Mapping[int, int]) -> dict[Stratum, int]:
@@ -133,6 +140,10 @@ def insert_sample(
         "  ) ranked WHERE r <= share ORDER BY target_id, procedure_id, id"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.get_autocommit():
+            # the ranked candidates (a few hundred thousand rows) sorted in memory, not on disk;
+            # LOCAL: for this transaction only
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, _window(start, end))
         return cursor.rowcount
 
