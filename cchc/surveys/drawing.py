@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -38,7 +39,7 @@ def _fence() -> str:
     return "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
 
 
-def _values(rows: list[tuple[int, ...]]) -> str:
+def _values(rows: Sequence[tuple[int, ...]]) -> str:
     # integers only (ids and counts from the database), so written in the statement: thousands
     # of rows would exceed a driver's parameter limit
     return ", ".join("(" + ", ".join(str(int(v)) for v in row) + ")" for row in rows)
@@ -50,7 +51,7 @@ WINDOW = "d.finished_at >= %s AND d.finished_at < %s"
 FRAME = "dossiers_dossier d JOIN m ON m.unit_id = d.handling_unit_id"
 
 
-def _window(start: dt.datetime, end: dt.datetime) -> list[object]:
+def _window(start: dt.datetime, end: dt.datetime) -> list[Any]:
     # as the ORM would write them (SQLite stores datetimes as UTC text)
     return [connection.ops.adapt_datetimefield_value(v) for v in (start, end)]
 
