@@ -73,8 +73,10 @@ bench: venv
 	@$(PY) bench/inspections.py
 	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/inspections.py --postgres
 
-	@echo "==> Khảo sát sự hài lòng: 200.000 phiếu, 130 đơn vị (tính lại, trang kết quả); chọn mẫu 5% (trên SQLite)"
+	@echo "==> Khảo sát sự hài lòng: 200.000 phiếu, 130 đơn vị (tính lại, trang kết quả); chọn mẫu 5% từ 200.000 hồ sơ (SQLite)"
 	@$(PY) bench/surveys.py
+	@echo "==> Khảo sát sự hài lòng trên PostgreSQL: như trên, chọn mẫu 5% từ 5.000.000 hồ sơ (trước/sau)"
+	@BENCH_DATABASE_URL="$$(PYTHON=$(PY) scripts/ensure-postgres.sh)" $(PY) bench/surveys.py --postgres --dossiers 5000000
 	@echo "==> Nhập văn bản kế hoạch: độ chính xác, độ phủ, thời gian"
 	@$(PY) bench/plan_import_eval.py
 	@echo "==> Tính hạn giải quyết hàng loạt"

@@ -109,6 +109,23 @@ def test_results_page_numbers_and_free_text_visibility(client, users, tree):
         client.logout()
 
 
+def test_the_tables_made_in_python_escape_names_and_link_each_unit(client, users, tree):
+    c = campaign(users, tree)
+    stp = tree.agency("STP")
+    stp.name = 'Sở <b>Tư pháp</b> & "Hộ tịch"'
+    stp.save(update_fields=["name"])
+    response_services.response_enter_paper(
+        actor=users.coordinator, campaign=c, unit=stp, answers={"1.1": "5", "1.2": "4"}
+    )
+    assert client.login(username=users.coordinator.username, password=PASSWORD)
+    html = client.get(reverse("surveys:campaign", args=[c.pk])).content.decode()
+    assert "<b>Tư pháp</b>" not in html
+    assert "Sở &lt;b&gt;Tư pháp&lt;/b&gt; &amp; &quot;Hộ tịch&quot;" in html  # results, sample, options
+    assert html.count("&lt;b&gt;") >= 3
+    assert f'href="{reverse("surveys:unit", args=[c.pk, stp.pk])}"' in html
+    assert '<td data-label="Hạng" class="num">—</td>' in html  # 2 answers: not ranked
+
+
 def test_paper_entry_page(client, users, tree):
     c = campaign(users, tree)
     assert client.login(username=users.officer.username, password=PASSWORD)

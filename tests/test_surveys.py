@@ -265,9 +265,9 @@ def test_allocation_and_draw_by_hand():
     assert sampling.allocate({1: 5, 2: 5, 3: 5}, 4) == {1: 2, 2: 1, 3: 1}  # remainders tie: lower id first
     assert sampling.allocate({1: 2}, 10) == {1: 2}  # never more than the frame
     frame = [(i, i % 3) for i in range(100)]
-    a = sampling.draw(frame, 10, seed=1, stratum_key="U")
-    assert a == sampling.draw(list(reversed(frame)), 10, seed=1, stratum_key="U")  # order-free
-    assert a != sampling.draw(frame, 10, seed=2, stratum_key="U") and len(a) == 10
+    a = sampling.draw(frame, 10, seed=1)
+    assert a == sampling.draw(list(reversed(frame)), 10, seed=1)  # order-free
+    assert a != sampling.draw(frame, 10, seed=2) and len(a) == 10
 
 
 def test_the_kept_counts_are_the_answers_counted_again(users, tree, sipas):

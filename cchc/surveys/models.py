@@ -145,12 +145,28 @@ class SampleEntry(models.Model):
     as a SHA-256 hash, and when it was used. Never points at the response."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sample")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    # No database constraint on the unit, the dossier and the procedure (Django still refuses to
+    # delete a unit with entries and sets the other two to NULL when theirs is deleted): the draw
+    # inserts a quarter of a million entries at once, and PostgreSQL checks each constraint of
+    # each row at commit — locking every drawn dossier row (FOR KEY SHARE, rewriting as many
+    # pages of the dossier table), in all most of the draw's time. The draw writes only ids it
+    # has just read from those tables (docs/decisions.md).
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     dossier = models.ForeignKey(
-        "dossiers.Dossier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "dossiers.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     procedure = models.ForeignKey(
-        "procedures.Procedure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "procedures.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)

@@ -16,7 +16,7 @@ from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 
 from . import formulas
-from .models import Answer, Campaign, Kind, Tally
+from .models import Answer, Campaign, CampaignUnit, Kind, Tally
 
 # A figure whose 95% margin of error is above this many percentage points, or counted on fewer
 # answers than MIN_ANSWERS, is too uncertain to compare or rank (docs/decisions.md). The second
@@ -105,12 +105,28 @@ def figures(
     )
 
 
-def campaign_results(campaign: Campaign) -> tuple[list[str], list[Row]]:
+def targets_of(campaign: Campaign) -> list[CampaignUnit]:
+    """The campaign's units (with their `Unit`) in code order: read once by a page and handed to
+    the selectors below, which would otherwise each read them again."""
+    # only what the pages use: a `Unit` has some twenty columns and 130 of them are built per page
+    return list(
+        campaign.targets.select_related("unit")
+        .only("campaign", "unit", "sample_size", "responses", "unit__code", "unit__name", "unit__path")
+        .order_by("unit__code")
+    )
+
+
+def campaign_results(
+    campaign: Campaign, targets: list[CampaignUnit] | None = None
+) -> tuple[list[str], list[Row]]:
     """The elements and one row per unit with at least one response, units in code order,
-    ranked by the overall satisfaction rate (only comparable units are ranked)."""
+    ranked by the overall satisfaction rate (only comparable units are ranked). ``targets``:
+    `targets_of(campaign)` when the caller already has them."""
     elements = elements_of(campaign)
     per_unit = counts(Tally.objects.filter(campaign=campaign), "unit_id", summed=False)
-    responded = {t.unit: t.responses for t in campaign.targets.filter(responses__gt=0).select_related("unit")}
+    if targets is None:
+        targets = list(campaign.targets.filter(responses__gt=0).select_related("unit"))
+    responded = {t.unit: t.responses for t in targets if t.responses > 0}
     results = [
         (unit, figures(unit.code, elements, per_unit.get(unit.pk, {})), n) for unit, n in responded.items()
     ]
@@ -166,7 +182,9 @@ def choice_counts(campaign: Campaign, unit: Unit | None = None) -> dict[str, lis
     return dict(out)
 
 
-def sample_progress(campaign: Campaign) -> list[tuple[Unit, int, int, int, int]]:
+def sample_progress(
+    campaign: Campaign, targets: list[CampaignUnit] | None = None
+) -> list[tuple[Unit, int, int, int, int]]:
     """Per unit: target sample, drawn, links issued, answered through a link."""
     stats = {
         row["unit_id"]: row
@@ -179,7 +197,7 @@ def sample_progress(campaign: Campaign) -> list[tuple[Unit, int, int, int, int]]
         .order_by()
     }
     out = []
-    for target in campaign.targets.select_related("unit").order_by("unit__code"):
+    for target in targets_of(campaign) if targets is None else targets:
         s = stats.get(target.unit_id, {})
         out.append((target.unit, target.sample_size, s.get("drawn", 0), s.get("issued", 0), s.get("used", 0)))
     return out

@@ -14,13 +14,11 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.errors import ServiceError
 from cchc.core.localtime import TZ_LOCAL
 from cchc.core.text import nfc
-from cchc.dossiers.models import Dossier
 from cchc.orgs.access import require_manager
 from cchc.orgs.models import Unit, user_of
 
-from .. import tallies
+from .. import drawing, tallies
 from ..models import Campaign, CampaignUnit, Questionnaire, SampleEntry
-from ..sampling import draw
 
 MAX_SAMPLE = 100_000  # per unit: more than any survey needs, less than a mistyped 10⁹
 
@@ -141,31 +139,23 @@ def sample_draw(*, actor: Actor, campaign: Campaign) -> int:
         target = next((t for t in deepest_first if path.startswith(t.unit.path)), None)
         if target is not None:
             stratum_of[unit_id] = target.unit_id
-    frames: dict[int, list[tuple[int, int]]] = {t.unit_id: [] for t in targets}
-    rows = Dossier.objects.filter(
-        handling_unit_id__in=list(stratum_of), finished_at__gte=start, finished_at__lt=end
-    ).values_list("id", "procedure_id", "handling_unit_id")
-    for dossier_id, procedure_id, handling_unit_id in rows.iterator(chunk_size=50_000):
-        frames[stratum_of[handling_unit_id]].append((dossier_id, procedure_id))
-    entries: list[SampleEntry] = []
-    for target in targets:
-        for dossier_id, procedure_id in draw(
-            frames.pop(target.unit_id), target.sample_size, seed=campaign.seed, stratum_key=target.unit.code
-        ):
-            entries.append(
-                SampleEntry(
-                    campaign=campaign, unit=target.unit, dossier_id=dossier_id, procedure_id=procedure_id
-                )
-            )
-    SampleEntry.objects.bulk_create(entries, batch_size=5000)
+    # counted, ranked and inserted in the database (`drawing`): no dossier row comes to Python
+    drawn = drawing.draw_sample(
+        campaign_id=campaign.pk,
+        seed=campaign.seed,
+        mapping=stratum_of,
+        sizes={t.unit_id: t.sample_size for t in targets},
+        start=start,
+        end=end,
+    )
     audit_record(
         actor=actor,
         action="survey.sample_draw",
         obj=campaign,
         unit=campaign.owner,
-        after={"seed": campaign.seed, "drawn": len(entries)},
+        after={"seed": campaign.seed, "drawn": drawn},
     )
-    return len(entries)
+    return drawn
 
 
 @transaction.atomic
