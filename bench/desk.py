@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dossier_receipt import dossiers_file, percentile, vn  # noqa: E402
 
-DB_NAME = "cchc_bench_desk"
+DB_NAME = os.environ.get("BENCH_DESK_DB", "cchc_bench_desk")  # one per engineer on a shared server
 PROVINCE = "P75"
 SURNAMES = ["nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang"]
 MIDDLE = ["van", "thi", "minh", "thanh", "ngoc", "duc", "hoang", "quoc"]
