@@ -62,10 +62,11 @@ def dossier_list(request: AuthedRequest):
         q=g.get("q", "").strip(),
         overdue=deadline == "qua_han",
     )
-    warnings = selectors.dossier_apology_warnings(user=request.user)
-    qs = selectors.dossier_list(user=request.user, filters=filters)
+    now = timezone.now()
+    warning_q = selectors.apology_warning_q(user=request.user, now=now)
+    qs = selectors.dossier_list(user=request.user, filters=filters, now=now)
     if deadline == "sap_den_han":
-        qs = qs.filter(pk__in=[w.dossier.pk for w in warnings])
+        qs = qs.filter(warning_q)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(g.get("trang"))
     rows = [(d, selectors.mask_personal(d, request.user)) for d in page.object_list]
     kept = {k: v for k, v in g.items() if k != "trang" and v}
@@ -82,7 +83,7 @@ def dossier_list(request: AuthedRequest):
             "channels": Channel.choices,
             "g": g,
             "deadline": deadline,
-            "warnings": warnings,
+            "warning_count": selectors.dossier_count(warning_q),
             "can_receive": _receiving_units(request.user).exists(),
             "can_search_personal": may_search_personal(request.user),
             "register_units": _register_units(request.user),
