@@ -34,13 +34,14 @@ from .desk import desk_view
 from .documents import FORMS
 from .fees import receipt_panel
 from .messages import moment
-from .paging import CappedPaginator
+from .paging import keyset_page
 from .search import may_search_personal
 from .steps import DESK, performer_of
 from .steps import progress as step_progress
 
 E = EventKind
 PAGE_SIZE = 25
+PAGE_KEYS = ("sau", "truoc", "trang")  # where a page starts ("trang": the old numbered links)
 DESK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OFFICER)
 
 
@@ -67,9 +68,9 @@ def dossier_list(request: AuthedRequest):
     qs = selectors.dossier_list(user=request.user, filters=filters, now=now)
     if deadline == "sap_den_han":
         qs = qs.filter(warning_q)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(g.get("trang"))
-    rows = [(d, selectors.mask_personal(d, request.user)) for d in page.object_list]
-    kept = {k: v for k, v in g.items() if k != "trang" and v}
+    page = keyset_page(qs, after=g.get("sau"), before=g.get("truoc"), size=PAGE_SIZE)
+    rows = [(d, selectors.mask_personal(d, request.user)) for d in page.rows]
+    kept = {k: v for k, v in g.items() if k not in PAGE_KEYS and v}
     today = timezone.localdate()
     return render(
         request,
@@ -89,7 +90,7 @@ def dossier_list(request: AuthedRequest):
             "register_units": _register_units(request.user),
             "register_from": today.replace(day=1),
             "register_to": today,
-            "now": timezone.now(),
+            "now": now,
         },
     )
 
