@@ -297,6 +297,9 @@ def dossier_detail(request: AuthedRequest, code: str):
             "next_step": _next_step(d),
             "actions": actions,
             "more_actions": more_actions,
+            "accept_checklist": checklist.rows_for_acceptance(d)
+            if any(a.slug == "tiep-nhan" for a, _ in actions)
+            else [],
             "documents": _forms_available(d),
             "fee_label": money(d.fee_amount) if d.fee_amount else "không",
             "receipt": receipt_panel(d),
@@ -318,7 +321,9 @@ def _run(action: Action, request: AuthedRequest, d, form) -> str:
     """Call the service for the action; returns the success message."""
     user, data = request.user, form.cleaned_data
     calls: dict[str, Callable[[], Any]] = {
-        "tiep-nhan": lambda: services.dossier_accept(actor=user, dossier=d),
+        "tiep-nhan": lambda: services.dossier_accept(
+            actor=user, dossier=d, components=checklist.received(d.procedure, request.POST)
+        ),
         "ban-giao": lambda: services.dossier_handover(
             actor=user,
             dossier=d,
