@@ -61,3 +61,40 @@ def test_the_window_holds_exactly_the_due_times_the_rule_warns_about(name, now, 
 def test_no_window_when_the_horizon_is_too_near():
     now = local(2026, 3, 5, 10)
     assert warning_window(POLICIES["default"], now, dt.timedelta(hours=8), now + dt.timedelta(hours=2)) is None
+
+
+def test_the_database_warns_about_the_dossiers_the_rule_names_under_each_schedule(tree, users):
+    """The province keeps its own hours, one of its agencies others again (nested schedules), a
+    third unit the default: due times every 37 minutes across two weeks, spread over the three;
+    the warnings the database selects are those the rule names dossier by dossier."""
+    from cchc.core.actors import SYSTEM
+    from cchc.core.models import WorkSchedule
+    from cchc.core.working_calendar import policy_for_unit
+    from cchc.dossiers.models import Dossier
+    from cchc.dossiers.selectors import dossier_apology_warnings
+
+    from .test_dossiers_support import make_world
+
+    w = make_world(tree, users)
+    WorkSchedule.objects.create(unit=tree.province, hours="07:00-11:00,13:00-17:00", cutoff=None)
+    WorkSchedule.objects.create(unit=w.agency, hours="08:00-12:00,13:30-16:30")
+    units = [w.agency, tree.agency("SCT"), tree.communes[0]]
+    template = w.receive(at=local(2026, 3, 2, 9))
+    now = local(2026, 3, 5, 10, 20)
+    rows = []
+    for i in range(14 * 24 * 60 // 37):
+        d = Dossier.objects.get(pk=template.pk)
+        d.pk, d.code = None, f"{template.code}-{i}"
+        d.handling_unit = units[i % 3]
+        d.current_due_at = now + dt.timedelta(minutes=37 * i, seconds=11)
+        rows.append(d)
+    Dossier.objects.bulk_create(rows)
+    within = dt.timedelta(hours=8)
+    expected = {
+        d.code
+        for d in Dossier.objects.select_related("handling_unit").filter(code__startswith=template.code)
+        if d.current_due_at > now and rule(policy_for_unit(d.handling_unit), now, d.current_due_at, within)
+    }
+    got = {x.dossier.code for x in dossier_apology_warnings(user=SYSTEM, now=now)}
+    assert len(expected) > 10 and got == expected
+    assert {x.dossier.handling_unit for x in dossier_apology_warnings(user=SYSTEM, now=now)} == set(units)

@@ -6,7 +6,7 @@ and far into the list, and the total must not be counted and sorted over every r
   the queue's order (`-submitted_at`, `-id`), read on the `dossier_queue_order` index: the link
   carries that dossier's key ("sau" / "truoc" = its submission moment in microseconds and its id),
   never a page number. A key that does not parse shows the first page (a stale or edited link).
-* **A bounded count.** The count stops at `CAP`: past it the page says "hơn 10.000 hồ sơ" and the
+* **A bounded count.** The count stops at `CAP`: past it the page says "hơn 1.000 hồ sơ" and the
   filters narrow the list.
 
 `submitted_at` is set with a dossier's first event, so it is never empty in practice; the pages
@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-CAP = 10_000
+CAP = 1_000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICRO = dt.timedelta(microseconds=1)
 TOKEN = re.compile(r"^(n|-?\d{1,18})_(\d{1,18})$")
@@ -66,7 +66,7 @@ class KeysetPage:
 
     @property
     def count_label(self) -> str:
-        """ "10.000" (Vietnamese thousands separator)."""
+        """ "1.000" (Vietnamese thousands separator)."""
         return f"{self.count:,}".replace(",", ".")
 
     @property

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
-from cchc.core.working_calendar import policies_for_units
+from cchc.core.working_calendar import policies_by_subtree, policies_for_units
 from cchc.core.workingtime import to_local
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
@@ -260,28 +260,27 @@ def _warning_candidates(user: Actor, now: dt.datetime, within_hours: int) -> tup
 def apology_warning_q(*, user: Actor, now: dt.datetime | None = None, within_hours: int = 8) -> Q:
     """The dossiers of `dossier_apology_warnings` as a filter, for the database to count and page:
     the rule becomes one range of due times per working-time policy (`apology.warning_window`),
-    so the cost is the dossiers warned about, read on the `current_due_at` index, not every open
-    dossier judged in Python. Reads the handling units of the candidates (one query) and their
-    policies (two)."""
+    its units chosen by path (`policies_by_subtree`), so the cost is the dossiers warned about,
+    read on the `current_due_at` index, not every open dossier judged in Python. One query (the
+    units' schedules) besides the calendar's."""
     now = to_local(now or timezone.now())
     q, horizon = _warning_candidates(user, now, within_hours)
-    unit_ids = set(Dossier.objects.filter(q).order_by().values_list("handling_unit_id", flat=True).distinct())
-    units = Unit.objects.only("path").in_bulk(unit_ids)
-    policies = policies_for_units(units.values())
-    by_path: dict[tuple[int, ...], list[int]] = {}
-    for unit_id, unit in units.items():
-        by_path.setdefault(tuple(unit.ancestor_ids()), []).append(unit_id)
+    within = dt.timedelta(hours=within_hours)
     windows: dict[tuple, tuple[dt.datetime, dt.datetime] | None] = {}
     ranges = Q(pk__in=[])
-    within = dt.timedelta(hours=within_hours)
-    for path, ids in by_path.items():
-        policy = policies[path]
+    for path, deeper, policy in policies_by_subtree():
         key = (policy.hours, policy.cutoff)  # the calendar is the same for every unit
         if key not in windows:
             windows[key] = warning_window(policy, now, within, horizon)
         window = windows[key]
-        if window is not None:
-            ranges |= Q(handling_unit_id__in=ids, current_due_at__gte=window[0], current_due_at__lte=window[1])
+        if window is None:
+            continue
+        where = Q(current_due_at__gte=window[0], current_due_at__lte=window[1])
+        if path is not None:
+            where &= Q(handling_unit__path__startswith=path)
+        for p in deeper:
+            where &= ~Q(handling_unit__path__startswith=p)
+        ranges |= where
     return q & ranges
 
 
