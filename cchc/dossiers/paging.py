@@ -24,6 +24,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from cchc.core.numbers import format_count
+
 CAP = 1_000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICRO = dt.timedelta(microseconds=1)
@@ -67,7 +69,7 @@ class KeysetPage:
     @property
     def count_label(self) -> str:
         """ "1.000" (Vietnamese thousands separator)."""
-        return f"{self.count:,}".replace(",", ".")
+        return format_count(self.count)
 
     @property
     def first(self) -> bool:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error, service_error_messages
+from cchc.core.numbers import format_count
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Role, Unit, UnitKind, User
@@ -68,6 +69,7 @@ def dossier_list(request: AuthedRequest):
     qs = selectors.dossier_list(user=request.user, filters=filters, now=now)
     if deadline == "sap_den_han":
         qs = qs.filter(warning_q)
+    warning_count = selectors.dossier_count(warning_q)
     page = keyset_page(qs, after=g.get("sau"), before=g.get("truoc"), size=PAGE_SIZE)
     rows = [(d, selectors.mask_personal(d, request.user)) for d in page.rows]
     kept = {k: v for k, v in g.items() if k not in PAGE_KEYS and v}
@@ -84,7 +86,8 @@ def dossier_list(request: AuthedRequest):
             "channels": Channel.choices,
             "g": g,
             "deadline": deadline,
-            "warning_count": selectors.dossier_count(warning_q),
+            "warning_count": warning_count,
+            "warning_label": format_count(warning_count),
             "can_receive": _receiving_units(request.user).exists(),
             "can_search_personal": may_search_personal(request.user),
             "register_units": _register_units(request.user),
@@ -223,10 +226,13 @@ def _form_for(action: Action, d, data=None, files=None):
     return action.form(data, files, auto_id=auto_id)
 
 
-def available_actions(d, user=None) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
-    """The next actions for this user, in order, each with its form (`desk.desk_view`), and the
-    others that apply (the applicant's requests, the 766 facts)."""
-    view = desk_view(d, user)
+def available_actions(
+    d, user=None, view=None
+) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
+    """The next actions for this user, in order, each with its form (`desk.desk_view`, or `view`
+    when the page has it already), and the others that apply (the applicant's requests, the 766
+    facts)."""
+    view = view or desk_view(d, user)
 
     def forms(slugs):
         return [(ACTION_BY_SLUG[s], _form_for(ACTION_BY_SLUG[s], d)) for s in slugs]
@@ -283,7 +289,7 @@ def dossier_detail(request: AuthedRequest, code: str):
     events = list(d.events.all())
     explained = dossier_due_explained(d, events) if d.received_at else None
     desk = desk_view(d, request.user)
-    actions, more_actions = available_actions(d, request.user)
+    actions, more_actions = available_actions(d, request.user, desk)
     return render(
         request,
         "dossiers/dossier_detail.html",
