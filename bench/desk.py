@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dossier_receipt import dossiers_file, percentile, vn  # noqa: E402
 
-DB_NAME = "cchc_bench_desk"
+DB_NAME = os.environ.get("BENCH_DESK_DB", "cchc_bench_desk")  # one per engineer on a shared server
 PROVINCE = "P75"
 SURNAMES = ["nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang"]
 MIDDLE = ["van", "thi", "minh", "thanh", "ngoc", "duc", "hoang", "quoc"]
@@ -167,12 +167,25 @@ def engine_main(database_url: str, count: int, seed: str, runs: int) -> dict:
     desk.force_login(officer)
     coord.force_login(coordinator)
     commune_total = Dossier.objects.filter(handling_unit=commune).count()
+
+    def far(user, page: int) -> str:
+        """The queue's page `page` (of 25): by keyset where the queue has it (the link a person
+        reaches by "Trang sau", built here from the dossier before it), else by number."""
+        try:
+            from cchc.dossiers.paging import Key
+        except ImportError:  # before keyset pages
+            return f"/ho-so/?trang={page}"
+        from cchc.dossiers.selectors import dossier_list
+
+        before = dossier_list(user=user)[(page - 1) * 25 - 1]
+        return f"/ho-so/?sau={Key.of(before).token}"
+
     pages = [
         ("mốc so sánh: trang tìm kiếm chưa nhập gì", desk, "/ho-so/tim-theo-nguoi-nop/"),
         ("hàng đợi của một cửa xã, trang 1", desk, "/ho-so/"),
-        ("hàng đợi của một cửa xã, trang 40", desk, "/ho-so/?trang=40"),
+        ("hàng đợi của một cửa xã, trang 40", desk, far(officer, 40)),
         ("hàng đợi của điều phối tỉnh, trang 1", coord, "/ho-so/"),
-        ("hàng đợi của điều phối tỉnh, trang 400", coord, "/ho-so/?trang=400"),
+        ("hàng đợi của điều phối tỉnh, trang 400", coord, far(coordinator, 400)),
         ("hàng đợi lọc đang giải quyết, quá hạn (tỉnh)", coord, "/ho-so/?han=qua_han"),
         ("tìm theo mã hồ sơ (tỉnh)", coord, f"/ho-so/?q={imported_one.code}"),
         ("trang hồ sơ tiếp nhận tại quầy", desk, f"/ho-so/{received[1].code}/"),

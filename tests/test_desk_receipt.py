@@ -109,6 +109,43 @@ def test_an_incomplete_dossier_asks_for_the_mandatory_components_not_ticked(w):
     assert [r.count for r in d.received_components.order_by("position")] == [1, 2]
 
 
+def test_the_acceptance_page_takes_the_new_checklist(client, w):
+    """"Tiếp nhận (đã bổ sung đủ)" on the dossier page shows the checklist, the first receipt's
+    components ticked; a missing mandatory one is refused, the whole list replaces the receipt's."""
+    form, birth = parts(w)
+    d = w.receive(complete=False, components=[ReceivedItem(form, ComponentForm.COPY, 3)])
+    client.login(username=w.desk_officer.username, password=PASSWORD)
+    page = client.get(reverse("dossiers:detail", args=[d.code]))
+    rows = {r.id: r for r in page.context["accept_checklist"]}
+    assert rows[form.pk].ticked and (rows[form.pk].form, rows[form.pk].count) == ("ban_sao", "3")
+    assert not rows[birth.pk].ticked
+    html = page.content.decode()
+    assert 'id="accept-checklist"' in html and f'id="tp-{birth.pk}"' in html
+    url = reverse("dossiers:action", args=[d.code, "tiep-nhan"])
+    ticked = {"co_thanh_phan": "1", "thanh_phan": [str(form.pk)], f"hinh_thuc_{form.pk}": "ban_sao"}
+    refused = client.post(url, {**ticked, f"so_luong_{form.pk}": "3"}, follow=True)
+    assert "Chưa nhận thành phần bắt buộc: Giấy chứng sinh" in refused.content.decode()
+    d.refresh_from_db()
+    assert d.state == "incomplete_at_receipt"
+    both = {
+        **ticked,
+        "thanh_phan": [str(form.pk), str(birth.pk)],
+        f"so_luong_{form.pk}": "1",
+        f"hinh_thuc_{birth.pk}": "ban_sao_chung_thuc",
+        f"so_luong_{birth.pk}": "2",
+    }
+    done = client.post(url, both, follow=True)
+    assert "Đã tiếp nhận hồ sơ" in done.content.decode()
+    d.refresh_from_db()
+    assert d.state == "received"
+    assert [(r.name, r.form, r.count) for r in d.received_components.order_by("position")] == [
+        ("Tờ khai đăng ký khai sinh", "ban_sao", 1),
+        ("Giấy chứng sinh", "ban_sao_chung_thuc", 2),
+    ]
+    assert d.events.get(kind="received").data["components"][1]["count"] == 2
+    assert "accept-checklist" not in client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
+
+
 def test_a_component_of_another_procedure_or_a_bad_count_is_refused(w, tree):
     other = make_procedure(tree.agency("STP"), code="1.000894", name="Đăng ký kết hôn", steps=False)
     foreign = other.components.first()
@@ -292,16 +329,16 @@ def test_only_handlers_record_the_checklist(w, users):
 
 
 def test_the_queue_stops_counting_past_its_cap(client, w, monkeypatch):
-    from cchc.dossiers.paging import CappedPaginator
+    from cchc.dossiers import paging
 
     for hour in (8, 9, 10):
         w.receive(at=local(2026, 3, 2, hour))
     client.login(username=w.desk_officer.username, password=PASSWORD)
     assert "3 hồ sơ." in client.get(reverse("dossiers:list")).content.decode()
-    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr(paging, "CAP", 2)
     response = client.get(reverse("dossiers:list"))
     assert "Hơn 2 hồ sơ: lọc theo trạng thái" in response.content.decode()
-    assert len(response.context["rows"]) == 2  # the capped count bounds the pages too
+    assert len(response.context["rows"]) == 3  # the count is bounded, not the list (keyset pages)
 
 
 def test_the_queue_finds_a_whole_code_as_typed_and_a_part_of_one(w, users):

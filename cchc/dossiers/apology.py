@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -76,3 +77,41 @@ def apology_status(dossier, now: dt.datetime | None = None, policy=None) -> Apol
         f"(chậm nhất {show(deadline)})",
         deadline,
     )
+
+
+# --- the warnings' window ----------------------------------------------------------------------
+
+
+def _first(pred: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The smallest k in [lo, hi] for which `pred` holds (`pred` false then true), or hi + 1."""
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if pred(mid):
+            hi = mid - 1
+        else:
+            lo = mid + 1
+    return lo
+
+
+def warning_window(
+    policy, now: dt.datetime, within: dt.timedelta, horizon: dt.datetime
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """The due times in (now, horizon] whose apology deadline is still ahead and at most `within`
+    working time away: the rule of `selectors.dossier_apology_warnings` turned into a range of
+    `current_due_at`, so the database counts the dossiers on its index instead of Python judging
+    each open one. It is one closed range because the deadline (one working day before the due
+    time) only moves forward with the due time, and the working time up to it with it; the ends
+    are found to the microsecond by bisection on the same functions (tests/test_apology_window.py
+    checks the range against the rule moment by moment). None when no due time qualifies."""
+    now = to_local(now)
+    step = dt.timedelta(microseconds=1)
+    n = (to_local(horizon) - now) // step
+
+    def deadline(k: int) -> dt.datetime:
+        return apology_deadline(policy, now + k * step)
+
+    start = _first(lambda k: deadline(k) >= now, 1, n)
+    stop = _first(lambda k: policy.working_time_between(now, deadline(k)) > within, start, n)
+    if start > stop - 1:
+        return None
+    return now + start * step, now + (stop - 1) * step

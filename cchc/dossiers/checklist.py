@@ -63,6 +63,19 @@ def rows(procedure: Procedure | None, data: QueryDict | None = None) -> list[Row
     return out
 
 
+def rows_for_acceptance(dossier) -> list[Row]:
+    """The checklist under "Tiếp nhận (đã bổ sung đủ)": the procedure's components, those received
+    at the first receipt ticked as they were handed in (form, count); the desk ticks what the
+    supplement brought. The whole list replaces the receipt's (`services.dossier_accept`)."""
+    held = {r.component_id: r for r in dossier.received_components.all() if r.component_id}
+    out = []
+    for c in dossier.procedure.components.order_by("position", "id"):
+        r = held.get(c.pk)
+        form = r.form if r is not None else ComponentForm.ORIGINAL
+        out.append(Row(c, r is not None, form, str(r.count if r is not None else c.copies or 1)))
+    return out
+
+
 def received(procedure: Procedure, data: QueryDict) -> list[ReceivedItem] | None:
     """The ticked components as the service takes them; None when no checklist was shown."""
     if data.get("co_thanh_phan") != "1":

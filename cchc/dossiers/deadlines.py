@@ -66,7 +66,12 @@ def apology_deadline(policy: DuePolicy, due: dt.datetime) -> dt.datetime:
 
 
 def dossier_policy(dossier) -> DuePolicy:
-    return policy_for_unit(dossier.handling_unit)
+    """The handling unit's policy, read once per dossier object (a page asks for it from the
+    due-date explanation, the apology rule and the steps; the handling unit never changes)."""
+    policy = getattr(dossier, "_due_policy", None)
+    if policy is None:
+        policy = dossier._due_policy = policy_for_unit(dossier.handling_unit)
+    return policy
 
 
 def dossier_due_explained(dossier, events=None) -> DueDate | None:

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from cchc.core.actors import SYSTEM, Actor
 from cchc.core.errors import PermissionDenied
-from cchc.core.working_calendar import policies_for_units
+from cchc.core.working_calendar import policies_by_subtree, policies_for_units
 from cchc.core.workingtime import to_local
 from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.models import Role, Unit
 
 from .choices import Channel, EventKind, Result, State
+from .apology import warning_window
 from .codes import is_standard
 from .deadlines import apology_deadline
 from .lifecycle import OPEN
@@ -244,39 +245,68 @@ class ApologyWarning:
     left: dt.timedelta  # working time until the deadline
 
 
+def _warning_candidates(user: Actor, now: dt.datetime, within_hours: int) -> tuple[Q, dt.datetime]:
+    """The open dossiers not yet apologised, due within the horizon, in the user's scope."""
+    # A deadline within N working hours implies a due time within N hours + 1 working day, which
+    # is less than this many calendar days even across Tết.
+    horizon = now + dt.timedelta(days=14 + within_hours // 8 * 3)
+    q = Q(state__in=OPEN, apologised=False, current_due_at__gt=now, current_due_at__lte=horizon)
+    if user is not SYSTEM:
+        scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
+        q = q & scope if scope is not None else q
+    return q, horizon
+
+
+def apology_warning_q(*, user: Actor, now: dt.datetime | None = None, within_hours: int = 8) -> Q:
+    """The dossiers of `dossier_apology_warnings` as a filter, for the database to count and page:
+    the rule becomes one range of due times per working-time policy (`apology.warning_window`),
+    its units chosen by path (`policies_by_subtree`), so the cost is the dossiers warned about,
+    read on the `current_due_at` index, not every open dossier judged in Python. One query (the
+    units' schedules) besides the calendar's."""
+    now = to_local(now or timezone.now())
+    q, horizon = _warning_candidates(user, now, within_hours)
+    within = dt.timedelta(hours=within_hours)
+    windows: dict[tuple, tuple[dt.datetime, dt.datetime] | None] = {}
+    ranges = Q(pk__in=[])
+    for path, deeper, policy in policies_by_subtree():
+        key = (policy.hours, policy.cutoff)  # the calendar is the same for every unit
+        if key not in windows:
+            windows[key] = warning_window(policy, now, within, horizon)
+        window = windows[key]
+        if window is None:
+            continue
+        where = Q(current_due_at__gte=window[0], current_due_at__lte=window[1])
+        if path is not None:
+            where &= Q(handling_unit__path__startswith=path)
+        for p in deeper:
+            where &= ~Q(handling_unit__path__startswith=p)
+        ranges |= where
+    return q & ranges
+
+
+def dossier_count(q: Q) -> int:
+    """How many dossiers match `q` (e.g. `apology_warning_q`, the queue's banner), counted by the
+    database."""
+    return Dossier.objects.filter(q).count()
+
+
 def dossier_apology_warnings(
     *, user: Actor, now: dt.datetime | None = None, within_hours: int = 8
 ) -> list[ApologyWarning]:
     """Open dossiers not yet apologised for whose apology deadline (one working day before the
     due time in force) falls within the next `within_hours` working hours — so the handling
-    unit can still send the apology. `SYSTEM` (the reminder job) sees every unit."""
+    unit can still send the apology. `SYSTEM` (the reminder job) sees every unit. The database
+    selects them (`apology_warning_q`); only those are read whole and their deadlines computed."""
     now = to_local(now or timezone.now())
-    # A deadline within N working hours implies a due time within N hours + 1 working day, which
-    # is less than this many calendar days even across Tết.
-    horizon = now + dt.timedelta(days=14 + within_hours // 8 * 3)
-    qs = Dossier.objects.filter(
-        state__in=OPEN, apologised=False, current_due_at__gt=now, current_due_at__lte=horizon
-    )
-    if user is not SYSTEM:
-        scope = _scope(Access.for_user(user), "handling_unit__", "receiving_unit__")
-        qs = qs.filter(scope) if scope is not None else qs
-    # judged on three columns; only the dossiers warned about are read whole
-    candidates = list(qs.values_list("pk", "handling_unit_id", "current_due_at"))
-    units = Unit.objects.only("path").in_bulk({unit_id for _, unit_id, _ in candidates})
-    policies = policies_for_units(units.values())  # two queries, not two a unit
-    hits = []
-    for pk, unit_id, due in candidates:
-        policy = policies[tuple(units[unit_id].ancestor_ids())]
+    q = apology_warning_q(user=user, now=now, within_hours=within_hours)
+    dossiers = list(Dossier.objects.filter(q).select_related("procedure", "handling_unit", "receiving_unit"))
+    policies = policies_for_units({d.handling_unit for d in dossiers})
+    out = []
+    for d in dossiers:
+        policy = policies[tuple(d.handling_unit.ancestor_ids())]
+        due = to_local(d.current_due_at)
         deadline = apology_deadline(policy, due)
-        if deadline < now:
-            continue
-        left = policy.working_time_between(now, deadline)
-        if left <= dt.timedelta(hours=within_hours):
-            hits.append((pk, deadline, due, left))
-    dossiers = Dossier.objects.select_related("procedure", "handling_unit", "receiving_unit").in_bulk(
-        [pk for pk, *_ in hits]
-    )
-    out = [ApologyWarning(dossiers[pk], deadline, due, left) for pk, deadline, due, left in hits]
+        out.append(ApologyWarning(d, deadline, due, policy.working_time_between(now, deadline)))
     return sorted(out, key=lambda w: (w.deadline, w.dossier.code))
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error, service_error_messages
+from cchc.core.numbers import format_count
 from cchc.orgs.access import Access
 from cchc.orgs.http import AuthedRequest
 from cchc.orgs.models import Role, Unit, UnitKind, User
@@ -34,13 +35,14 @@ from .desk import desk_view
 from .documents import FORMS
 from .fees import receipt_panel
 from .messages import moment
-from .paging import CappedPaginator
+from .paging import keyset_page
 from .search import may_search_personal
 from .steps import DESK, performer_of
 from .steps import progress as step_progress
 
 E = EventKind
 PAGE_SIZE = 25
+PAGE_KEYS = ("sau", "truoc", "trang")  # where a page starts ("trang": the old numbered links)
 DESK_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.OFFICER)
 
 
@@ -62,13 +64,15 @@ def dossier_list(request: AuthedRequest):
         q=g.get("q", "").strip(),
         overdue=deadline == "qua_han",
     )
-    warnings = selectors.dossier_apology_warnings(user=request.user)
-    qs = selectors.dossier_list(user=request.user, filters=filters)
+    now = timezone.now()
+    warning_q = selectors.apology_warning_q(user=request.user, now=now)
+    qs = selectors.dossier_list(user=request.user, filters=filters, now=now)
     if deadline == "sap_den_han":
-        qs = qs.filter(pk__in=[w.dossier.pk for w in warnings])
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(g.get("trang"))
-    rows = [(d, selectors.mask_personal(d, request.user)) for d in page.object_list]
-    kept = {k: v for k, v in g.items() if k != "trang" and v}
+        qs = qs.filter(warning_q)
+    warning_count = selectors.dossier_count(warning_q)
+    page = keyset_page(qs, after=g.get("sau"), before=g.get("truoc"), size=PAGE_SIZE)
+    rows = [(d, selectors.mask_personal(d, request.user)) for d in page.rows]
+    kept = {k: v for k, v in g.items() if k not in PAGE_KEYS and v}
     today = timezone.localdate()
     return render(
         request,
@@ -82,13 +86,14 @@ def dossier_list(request: AuthedRequest):
             "channels": Channel.choices,
             "g": g,
             "deadline": deadline,
-            "warnings": warnings,
+            "warning_count": warning_count,
+            "warning_label": format_count(warning_count),
             "can_receive": _receiving_units(request.user).exists(),
             "can_search_personal": may_search_personal(request.user),
             "register_units": _register_units(request.user),
             "register_from": today.replace(day=1),
             "register_to": today,
-            "now": timezone.now(),
+            "now": now,
         },
     )
 
@@ -221,10 +226,13 @@ def _form_for(action: Action, d, data=None, files=None):
     return action.form(data, files, auto_id=auto_id)
 
 
-def available_actions(d, user=None) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
-    """The next actions for this user, in order, each with its form (`desk.desk_view`), and the
-    others that apply (the applicant's requests, the 766 facts)."""
-    view = desk_view(d, user)
+def available_actions(
+    d, user=None, view=None
+) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
+    """The next actions for this user, in order, each with its form (`desk.desk_view`, or `view`
+    when the page has it already), and the others that apply (the applicant's requests, the 766
+    facts)."""
+    view = view or desk_view(d, user)
 
     def forms(slugs):
         return [(ACTION_BY_SLUG[s], _form_for(ACTION_BY_SLUG[s], d)) for s in slugs]
@@ -281,7 +289,7 @@ def dossier_detail(request: AuthedRequest, code: str):
     events = list(d.events.all())
     explained = dossier_due_explained(d, events) if d.received_at else None
     desk = desk_view(d, request.user)
-    actions, more_actions = available_actions(d, request.user)
+    actions, more_actions = available_actions(d, request.user, desk)
     return render(
         request,
         "dossiers/dossier_detail.html",
@@ -295,6 +303,9 @@ def dossier_detail(request: AuthedRequest, code: str):
             "next_step": _next_step(d),
             "actions": actions,
             "more_actions": more_actions,
+            "accept_checklist": checklist.rows_for_acceptance(d)
+            if any(a.slug == "tiep-nhan" for a, _ in actions)
+            else [],
             "documents": _forms_available(d),
             "fee_label": money(d.fee_amount) if d.fee_amount else "không",
             "receipt": receipt_panel(d),
@@ -316,7 +327,9 @@ def _run(action: Action, request: AuthedRequest, d, form) -> str:
     """Call the service for the action; returns the success message."""
     user, data = request.user, form.cleaned_data
     calls: dict[str, Callable[[], Any]] = {
-        "tiep-nhan": lambda: services.dossier_accept(actor=user, dossier=d),
+        "tiep-nhan": lambda: services.dossier_accept(
+            actor=user, dossier=d, components=checklist.received(d.procedure, request.POST)
+        ),
         "ban-giao": lambda: services.dossier_handover(
             actor=user,
             dossier=d,
