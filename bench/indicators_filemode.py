@@ -67,6 +67,51 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "rows": len(rows)}))
 """
 
 
+# The fair baseline: the same figures (every measure of `definitions.MEASURES` per unit × period)
+# from one plain query over the same CSV with DuckDB's typed reader — every column an indicator
+# uses is parsed, nothing is checked, nothing is rolled up.
+FAIR_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+import duckdb
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+periods = ", ".join(
+    f"({i}, TIMESTAMP '{a}', TIMESTAMP '{b}')" for i, (a, b) in enumerate(json.loads(sys.argv[2]))
+)
+rows = con.execute(f'''
+WITH p(pid, a, b) AS (VALUES {periods})
+SELECT ma_don_vi, pid,
+  count_if(in_r) AS r, count_if(in_f) AS f, count(*) AS s,
+  count_if(on_time) AS s_dung_han, count_if(NOT on_time) AS s_tre_han,
+  count_if(NOT on_time AND xin_loi = 1) AS s_tre_han_xin_loi,
+  count_if(in_r AND kenh = 'truc_tuyen') AS r_truc_tuyen,
+  count_if(in_r AND kenh = 'buu_chinh') AS r_buu_chinh,
+  count_if(in_r AND co_nghia_vu_tai_chinh = 1) AS r_co_phi,
+  count_if(in_r AND co_nghia_vu_tai_chinh = 1 AND thanh_toan_truc_tuyen = 1) AS r_co_phi_tt,
+  count_if(in_f AND ket_qua = 'chap_thuan') AS f_chap_thuan,
+  count_if(in_f AND ket_qua = 'chap_thuan' AND ket_qua_dien_tu = 1) AS f_chap_thuan_dien_tu,
+  count_if(in_r AND so_hoa = 1) AS r_so_hoa,
+  count_if(in_r AND tai_su_dung = 1) AS r_tai_su_dung,
+  count_if(in_f AND danh_gia IS NOT NULL) AS f_danh_gia,
+  count_if(in_f AND danh_gia IN ('rat_hai_long', 'hai_long')) AS f_hai_long,
+  sum(CASE WHEN in_f THEN epoch_us(ket_thuc_luc) - epoch_us(tiep_nhan_luc)
+      - CAST(tam_dung_gio * 3600000000 AS BIGINT) END) AS f_thoi_gian
+FROM (
+  SELECT d.*, p.pid,
+    d.tiep_nhan_luc >= p.a AND d.tiep_nhan_luc < p.b AS in_r,
+    coalesce(d.ket_thuc_luc >= p.a AND d.ket_thuc_luc < p.b, FALSE) AS in_f,
+    d.so_lan_bo_sung <= 1 AND (CASE WHEN d.ket_thuc_luc < p.b THEN d.ket_thuc_luc ELSE p.b END)
+        - to_microseconds(CAST(d.tam_dung_gio * 3600000000 AS BIGINT)) <= d.han_tra AS on_time
+  FROM read_csv('{sys.argv[1]}', header = true) d
+  JOIN p ON (d.tiep_nhan_luc >= p.a AND d.tiep_nhan_luc < p.b)
+    OR (d.ket_thuc_luc >= p.a AND d.ket_thuc_luc < p.b)
+)
+GROUP BY ALL''').fetchall()
+print(json.dumps({"seconds": time.perf_counter() - t0, "rows": len(rows)}))
+"""
+
+
 def child(code: str, *args: str) -> tuple[float, float, dict]:
     """Run ``python -c code args`` and return (wall seconds, peak RSS in MiB, its JSON output)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
