@@ -21,7 +21,7 @@ from .test_indicators_filemode import BAD_VALUES, ORGS, random_rows, write
 UNITS = ["P75", "P75.STP", "W1", "W2", "XÃ1"]
 ORGS_X = ORGS + "XÃ1,Xã có dấu,P75.STP\n"
 PERIODS = ["2026", "2026-Q1", "2026-Q2", "2026-H2", "2026-9M", "2026-01", "2025-12", "2027"]
-TYPED = ("code", "uid", "recv", "due", "fin", "pause", "so_lan", "kenh", "kq", "rating", *f.FLAG_COLUMNS)
+TYPED = ("uid", "recv", "due", "fin", "pause", "so_lan", "kenh", "kq", "rating", *f.FLAG_COLUMNS)
 
 
 def clean_rows(seed: int, count: int) -> list[dict]:
