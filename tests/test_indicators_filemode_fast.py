@@ -146,7 +146,7 @@ def test_every_row_the_fast_pass_accepts_is_valid_with_the_same_values(tmp_path,
     ).fetchall()
     accepted = 0
     for a, b in zip(fast, full, strict=True):
-        if a[1]:
+        if a[1] is True:
             accepted += 1
             assert b[1] is None, (a, b)
             assert a[2:] == b[2:], (a, b)

@@ -232,17 +232,16 @@ def _fast_pass(con, source: str, columns: dict[str, str], progress: Progress) ->
     row's position, and DuckDB's threads then write without waiting for each other."""
     import duckdb
 
-    con.execute("SET preserve_insertion_order = false")
     try:
         _run_with_progress(
             con, f"CREATE TEMP TABLE cchc_f AS {fast_sql(source, columns)}", progress, "đọc và kiểm tra"
         )
     except duckdb.Error:  # a row the reader refuses (fields, quotes, encoding): the full pass words it
         return None
-    finally:
-        con.execute("SET preserve_insertion_order = true")
     # distinct hashes prove distinct codes (equal codes hash alike); equal hashes prove nothing
-    rows, not_ok, codes = con.execute("SELECT count(*), count_if(NOT ok), count(DISTINCT h) FROM cchc_f").fetchone()
+    rows, not_ok, codes = con.execute(
+        "SELECT count(*), count_if(ok IS NOT TRUE), count(DISTINCT h) FROM cchc_f"
+    ).fetchone()
     if not_ok or codes != rows:
         con.execute("DROP TABLE cchc_f")
         return None
@@ -256,12 +255,15 @@ def _full_pass(
     by the reader, valid rows, the reader's rejects, the bad lines sorted by line)."""
     import duckdb
 
+    con.execute("SET preserve_insertion_order = true")  # rowid = record number
     try:
         _run_with_progress(
             con, f"CREATE TEMP TABLE cchc_d AS {check_sql(source, columns)}", progress, "kiểm tra từng dòng"
         )
     except duckdb.Error as exc:
         raise ExchangeError(0, f"không đọc được tệp CSV: {str(exc).splitlines()[0]}", path=path) from None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
     kept, valid = con.execute("SELECT count(*), count(*) FILTER (WHERE err IS NULL) FROM cchc_d").fetchone()
     bad_kept = con.execute("SELECT rowid, err FROM cchc_d WHERE err IS NOT NULL ORDER BY rowid").fetchall()
     rejects = con.execute(
@@ -312,7 +314,8 @@ def compute_file(
     stages: dict[str, float] = {}
     t0 = time.perf_counter()
 
-    con = duckdb.connect(config={"preserve_insertion_order": True})
+    # insertion order only matters where rowid is the record number (`_full_pass` turns it on)
+    con = duckdb.connect(config={"preserve_insertion_order": False})
     try:
         con.execute(f"SET temp_directory = {sql_str(tempfile.gettempdir())}")
         if threads:
@@ -355,7 +358,8 @@ def compute_file(
             table, valid_only = "cchc_d", True
             t1 = time.perf_counter()
             source = (
-                reader + ", store_rejects = true, rejects_table = 'cchc_rejects', rejects_scan = 'cchc_reject_scans')"
+                reader
+                + ", store_rejects = true, rejects_table = 'cchc_rejects', rejects_scan = 'cchc_reject_scans')"
             )
             kept, valid, rejects, bad = _full_pass(con, path, source, columns, progress)
             stages["look_closer"] = time.perf_counter() - t1

@@ -349,18 +349,18 @@ def fast_sql(source: str, columns: dict[str, str]) -> str:
         f"{due} IS NOT NULL",
         *(f"(raw_{c} IS NULL OR dt_{c} IS NOT NULL)" for c in f.DATETIME_COLUMNS),
         *(f"fl_{c} >= 0" for c in f.FLAG_COLUMNS),
-        # the cross-column rules (`check_sql`), negated; NULL datetimes compare as unknown there
-        f"coalesce({end} >= {recv}, TRUE)",
+        # the cross-column rules (`check_sql`), negated (a rule on an empty datetime does not apply)
+        f"({end} IS NULL OR {end} >= {recv})",
         f"{due} >= {recv}",
-        f"coalesce({new_due} > {due}, TRUE)",
+        f"({new_due} IS NULL OR {new_due} > {due})",
         f"({returned} IS NULL OR {end} IS NOT NULL)",
-        f"coalesce({returned} >= {end}, TRUE)",
+        f"({returned} IS NULL OR {returned} >= {end})",
         f"(kq = 0) = ({end} IS NULL)",
     ]
     l1 = ",\n    ".join(f"{expr} AS {_ident(name)}" for name, expr in level1.items())
     l2 = ",\n    ".join(f"{expr} AS {_ident(name)}" for name, expr in typed.items())
     flags = ", ".join(f"fl_{c} = 1 AS {c}" for c in f.FLAG_COLUMNS)
-    ok = " AND ".join(f"coalesce({c}, FALSE)" for c in conds)
+    ok = " AND ".join(conds)  # NULL (an unknown part) counts as not ok: the caller tests IS NOT TRUE
     return f"""
 SELECT xor(hash(code), hash(right(code, 8), 0)) AS h, uid, {recv} AS recv, {due} AS due, {end} AS fin, pause,
   CAST(so_lan AS INTEGER) AS so_lan, CAST(kenh AS TINYINT) AS kenh, CAST(kq AS TINYINT) AS kq,
