@@ -40,7 +40,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from cchc.core.commands import fail
 from cchc.core.localtime import datetime_to_local_us
 from cchc.core.periods import CalendarPeriod, PeriodError, parse_calendar_periods
 from cchc.exchange import formats as f
@@ -536,6 +535,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from cchc.core.commands import fail  # imports Django: only for the command line, not the engine
+
     parser = _Parser(
         prog="cchc indicators compute",
         description=__doc__.splitlines()[0],
