@@ -66,7 +66,10 @@ def apology_deadline(policy: DuePolicy, due: dt.datetime) -> dt.datetime:
 
 
 def dossier_policy(dossier) -> DuePolicy:
-    return policy_for_unit(dossier.handling_unit)
+    from .batch import current
+
+    running = current()  # a batch asks once per unit
+    return running.policy(dossier.handling_unit) if running is not None else policy_for_unit(dossier.handling_unit)
 
 
 def dossier_due_explained(dossier, events=None) -> DueDate | None:
