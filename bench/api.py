@@ -118,6 +118,13 @@ def lives(count: int) -> list[dict]:
                 "step": 2,
             },
             {
+                "event_id": f"{code}-s3",
+                "kind": "step",
+                "dossier_code": code,
+                "at": (at + dt.timedelta(days=2)).isoformat(),
+                "step": 3,
+            },
+            {
                 "event_id": f"{code}-k",
                 "kind": "result",
                 "dossier_code": code,

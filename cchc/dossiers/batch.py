@@ -55,11 +55,23 @@ def current() -> Batch | None:
 
 @contextlib.contextmanager
 def running(batch: Batch) -> Iterator[Batch]:
+    """Run services in ``batch`` (inside the caller's transaction). Their own `atomic` blocks
+    make no savepoints meanwhile: nothing is written before `Batch.write`, so a savepoint would
+    guard nothing and only cost two round trips per operation; a refused one is undone in
+    memory (`Batch.undo`), which also clears the rollback mark its `atomic` left."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("a batch runs inside the caller's transaction")
     token = _current.set(batch)
+    connection._savepoint_allowed = _no_savepoint  # this connection only, until the batch ends
     try:
         yield batch
     finally:
+        del connection._savepoint_allowed  # the backend's own method again
         _current.reset(token)
+
+
+def _no_savepoint() -> bool:
+    return False
 
 
 def _handover_list(d: Dossier) -> list[Handover]:
@@ -94,6 +106,7 @@ class Batch:
         self._high: dict[type[Model], int] = {}
         self._policies: dict[int, DuePolicy] = {}
         self._carries: dict[tuple[int, int], bool] = {}
+        self._steps: dict[int, list[dict]] = {}
         self._sequences: dict[tuple[str, dt.date], list[Any]] = {}  # key → [last, stored?, taken codes]
         self._mark: tuple | None = None
         self._saved: dict[int, tuple[dict[str, Any], list[Handover], tuple | None, bool]] = {}
@@ -203,6 +216,15 @@ class Batch:
             found = self._carries[key] = procedures_for_unit(unit).filter(pk=procedure.pk).exists()
         return found
 
+    def steps(self, procedure: Procedure) -> list[dict]:
+        """`receipt.process_of`, once per procedure (each dossier gets its own copy)."""
+        from .services.receipt import process_of
+
+        found = self._steps.get(procedure.pk)
+        if found is None:
+            found = self._steps[procedure.pk] = process_of(procedure)
+        return [dict(s) for s in found]
+
     def issue_code(self, unit: Unit, at: dt.datetime) -> str:
         """`codes.dossier_code`: the next number of the unit and day, skipping numbers taken."""
         day = to_local(at).date()
@@ -297,6 +319,9 @@ class Batch:
                 self.dirty.pop(pk, None)
         self._saved = {}
         self._mark = None
+        # The service's `atomic` found no savepoint to roll back to and marked the transaction;
+        # nothing was written (see `running`), so there is nothing to roll back.
+        connection.needs_rollback = False
 
     def commit(self) -> None:
         """The operation begun last is kept."""

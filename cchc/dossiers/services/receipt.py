@@ -137,15 +137,8 @@ def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict
         )
     policy = dossier_policy(dossier)
     due = policy.due_date(at, procedure.processing_time, procedure.time_unit)
-    steps = [
-        {
-            "position": s.position,
-            "name": s.name,
-            "actor_role": s.actor_role,
-            "time_allowed": str(s.time_allowed),
-        }
-        for s in procedure.steps.order_by("position", "id")
-    ]
+    running = batch.current()
+    steps = running.steps(procedure) if running is not None else process_of(procedure)
     record(
         dossier,
         actor=actor,
@@ -173,6 +166,19 @@ def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict
                 "due_at": step_due(policy, due.effective_start, first["time_allowed"], procedure.time_unit),
             },
         )
+
+
+def process_of(procedure: Procedure) -> list[dict]:
+    """The procedure's internal process (B1…Bn) as a dossier copies it at receipt."""
+    return [
+        {
+            "position": s.position,
+            "name": s.name,
+            "actor_role": s.actor_role,
+            "time_allowed": str(s.time_allowed),
+        }
+        for s in procedure.steps.order_by("position", "id")
+    ]
 
 
 def _carries(unit: Unit, procedure: Procedure) -> bool:
