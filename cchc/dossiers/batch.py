@@ -27,10 +27,11 @@ import datetime as dt
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Prefetch, Q
+from django.db.models import DateTimeField, DecimalField, Model, Prefetch, Q
 
 from cchc.core.models import AuditEntry
 from cchc.core.working_calendar import policy_for_unit
@@ -46,6 +47,12 @@ from .observers import Change, publish_changes
 
 _current: ContextVar[Batch | None] = ContextVar("cchc_dossier_batch", default=None)
 STORED = [f.attname for f in Dossier._meta.concrete_fields]
+DECIMALS = [
+    (f.attname, Decimal(1).scaleb(-f.decimal_places))
+    for f in Dossier._meta.concrete_fields
+    if isinstance(f, DecimalField)
+]
+DATETIMES = [f.attname for f in Dossier._meta.concrete_fields if isinstance(f, DateTimeField)]
 
 
 def current() -> Batch | None:
@@ -201,6 +208,17 @@ class Batch:
             self.load([dossier.pk])
             d = self.by_id[dossier.pk]
         self._touch(d)
+        # As the one-by-one path reads it back from the database: datetimes in UTC, decimals
+        # with the column's places (the same values; the audit row's "before" shows them as read).
+        values = d.__dict__
+        for name in DATETIMES:
+            value = values[name]
+            if value is not None and value.utcoffset():
+                values[name] = value.astimezone(dt.UTC)
+        for name, places in DECIMALS:
+            value = values[name]
+            if value is not None:
+                values[name] = value.quantize(places)
         return d
 
     def policy(self, unit: Unit) -> DuePolicy:
