@@ -24,7 +24,7 @@ from cchc.core.actors import ApiClientActor
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.workingtime import to_local
 from cchc.dossiers import batch as dossier_batch
-from cchc.dossiers.batch import Batch
+from cchc.dossiers.batch import Batch, insert
 from cchc.dossiers.models import Dossier, Handover
 from cchc.orgs.models import Unit
 from cchc.procedures.models import Procedure
@@ -148,6 +148,6 @@ def _apply_all(actor: ApiClientActor, client: ApiClient, events: list[DossierEve
             seen[e.event_id] = result
             out.append(result)
     b.write()
-    ExternalDossier.objects.bulk_create(b.rows["external"])
-    ReceivedEvent.objects.bulk_create(b.rows["received"], batch_size=1000)
+    insert(ExternalDossier, b.rows["external"])
+    insert(ReceivedEvent, b.rows["received"])
     return out
