@@ -64,7 +64,9 @@ def test_register_a_client_see_the_token_once_and_revoke_it(page, live_server, t
     page.wait_for_url("**/ung-dung-ket-noi/")
     assert "Đã thu hồi quyền truy cập của “Một cửa điện tử tỉnh”" in page.content()
     assert "Đã thu hồi" in page.locator("tr", has_text="Một cửa điện tử tỉnh").inner_text()
-    assert page.locator("tr", has_text="Một cửa điện tử tỉnh").get_by_role("button", name="Thu hồi").count() == 0
+    assert (
+        page.locator("tr", has_text="Một cửa điện tử tỉnh").get_by_role("button", name="Thu hồi").count() == 0
+    )
     client.refresh_from_db()
     assert client.revoked_at is not None
     assert _api(page, live_server, token).status == 401

@@ -198,7 +198,9 @@ def snapshot(audit_from: int) -> dict[str, Any]:
         "handovers": rows,
         "audit": audit,
         "received": list(
-            ReceivedEvent.objects.order_by("pk").values_list("client_id", "event_id", "kind", "dossier_code", "result")
+            ReceivedEvent.objects.order_by("pk").values_list(
+                "client_id", "event_id", "kind", "dossier_code", "result"
+            )
         ),
         "external": {e.code: code_of[e.dossier_id] for e in ExternalDossier.objects.all()},
         "sequences": set(DossierSequence.objects.values_list("scope", "day", "last")),
@@ -234,7 +236,9 @@ def assert_same(w, raw: list[dict[str, Any]]) -> list[dict]:
         if isinstance(expected, list) and got != expected:
             diff = next((i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b), None)
             if diff is not None:
-                raise AssertionError(f"{key} #{diff}:\nbatch       {got[diff]}\none by one  {expected[diff]}\n{raw}")
+                raise AssertionError(
+                    f"{key} #{diff}:\nbatch       {got[diff]}\none by one  {expected[diff]}\n{raw}"
+                )
         assert got == expected, key
     assert batch[2] == one_by_one[2], "notifications"
     return batch[0]
@@ -243,13 +247,23 @@ def assert_same(w, raw: list[dict[str, Any]]) -> list[dict]:
 # --- the properties -----------------------------------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None, phases=NO_SHRINK, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=NO_SHRINK,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(raw=sequences())
 def test_a_batch_leaves_what_the_events_one_by_one_leave(w, raw):
     assert_same(w, raw)
 
 
-@settings(max_examples=10, deadline=None, phases=NO_SHRINK, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10,
+    deadline=None,
+    phases=NO_SHRINK,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(first=sequences(4, 12), then=sequences(1, 16))
 def test_the_same_on_dossiers_already_stored(w, first, then):
     """Dossiers received by an earlier request (either path: they agree) are loaded, locked
@@ -265,7 +279,9 @@ def test_the_same_on_dossiers_already_stored(w, first, then):
 def test_whole_lives_and_a_refusal_midway(w):
     raw = lives(CODES)
     # an event refused in the middle of a dossier's life leaves nothing: the next ones go on
-    raw.insert(5, {"event_id": "bad", "kind": "return", "dossier_code": "MC-1", "at": raw[4]["at"], "method": "desk"})
+    raw.insert(
+        5, {"event_id": "bad", "kind": "return", "dossier_code": "MC-1", "at": raw[4]["at"], "method": "desk"}
+    )
     answers = assert_same(w, raw)
     assert [a["status"] for a in answers].count("applied") == 7 * len(CODES)
     assert next(a for a in answers if a["event_id"] == "bad")["status"] == "rejected"

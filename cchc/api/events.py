@@ -97,7 +97,9 @@ class Finder:
 
     def known(self, code: str) -> bool:
         """Whether a dossier is already called ``code`` (by a sender or by CCHC)."""
-        return ExternalDossier.objects.filter(code=code).exists() or Dossier.objects.filter(code=code).exists()
+        return (
+            ExternalDossier.objects.filter(code=code).exists() or Dossier.objects.filter(code=code).exists()
+        )
 
     def procedure(self, code: str) -> Procedure | None:
         return Procedure.objects.filter(code=code.strip(), valid_to__isnull=True).order_by("pk").first()

@@ -32,8 +32,8 @@ from cchc.procedures.models import Procedure
 from .events import (
     DUPLICATE,
     Finder,
-    apply_event,
     applied,
+    apply_event,
     dossier_unknown,
     events_apply,
     in_scope,
@@ -113,7 +113,9 @@ def events_apply_batch(
         return events_apply(actor=actor, client=client, events=events)
 
 
-def _apply_all(actor: ApiClientActor, client: ApiClient, events: list[DossierEventIn]) -> list[dict[str, Any]]:
+def _apply_all(
+    actor: ApiClientActor, client: ApiClient, events: list[DossierEventIn]
+) -> list[dict[str, Any]]:
     ids = [e.event_id for e in events]
     seen: dict[str, dict[str, Any]] = dict(
         ReceivedEvent.objects.filter(client=client, event_id__in=ids).values_list("event_id", "result")
@@ -141,7 +143,11 @@ def _apply_all(actor: ApiClientActor, client: ApiClient, events: list[DossierEve
             b.keep(
                 "received",
                 ReceivedEvent(
-                    client=client, event_id=e.event_id, kind=e.kind, dossier_code=e.dossier_code, result=result
+                    client=client,
+                    event_id=e.event_id,
+                    kind=e.kind,
+                    dossier_code=e.dossier_code,
+                    result=result,
                 ),
             )
             b.commit()

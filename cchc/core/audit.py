@@ -12,7 +12,6 @@ from django.db import models
 from .actors import Actor, ApiClientActor, actor_kind
 from .models import AuditEntry
 
-
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 

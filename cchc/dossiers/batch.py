@@ -69,11 +69,11 @@ def running(batch: Batch) -> Iterator[Batch]:
     if not connection.in_atomic_block:
         raise RuntimeError("a batch runs inside the caller's transaction")
     token = _current.set(batch)
-    connection._savepoint_allowed = _no_savepoint  # this connection only, until the batch ends
+    connection._savepoint_allowed = _no_savepoint  # type: ignore[attr-defined]  # this connection only
     try:
         yield batch
     finally:
-        del connection._savepoint_allowed  # the backend's own method again
+        del connection._savepoint_allowed  # type: ignore[attr-defined]  # the backend's own method again
         _current.reset(token)
 
 
@@ -91,7 +91,7 @@ def _handover_list(d: Dossier) -> list[Handover]:
     if qs is None:
         qs = Handover.objects.none()
         qs._result_cache = []
-        qs._prefetch_done = True
+        qs._prefetch_done = True  # type: ignore[attr-defined]
         cache["handovers"] = qs
     return qs._result_cache  # type: ignore[return-value]
 
@@ -417,10 +417,13 @@ def update(model: type[Model], objs: list, names: list[str]) -> None:
     """Store the fields ``names`` of saved ``objs``."""
     if not objs:
         return
-    fields = [model._meta.get_field(name) for name in names]
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
-    rows = [[*(f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields), obj.pk] for obj in objs]
+    rows = [
+        [*(f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields), obj.pk] for obj in objs
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -69,7 +69,11 @@ def dossier_policy(dossier) -> DuePolicy:
     from .batch import current
 
     running = current()  # a batch asks once per unit
-    return running.policy(dossier.handling_unit) if running is not None else policy_for_unit(dossier.handling_unit)
+    return (
+        running.policy(dossier.handling_unit)
+        if running is not None
+        else policy_for_unit(dossier.handling_unit)
+    )
 
 
 def dossier_due_explained(dossier, events=None) -> DueDate | None:
