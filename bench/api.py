@@ -1,6 +1,6 @@
 """Benchmark of the REST API v1 (prints figures; asserts nothing). Run with `make bench`.
 
-    .venv/bin/python bench/api.py [--dossiers 2000] [--baseline 100] [--batch 1000] [--reads 200] [--postgres]
+    .venv/bin/python bench/api.py [--dossiers 2000] [--baseline 50] [--batch 1000] [--reads 200] [--postgres]
 
 A province (its agencies and communes, a procedure with three steps) and a write client; then,
 through the full Django stack (test Client: middleware, token, validation, the dossier services,
@@ -243,7 +243,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=2000, help="dossiers ingested (5 events each)")
     parser.add_argument(
-        "--baseline", type=int, default=100, help="dossiers ingested one event at a time first (0: none)"
+        "--baseline", type=int, default=50, help="dossiers ingested one event at a time first (0: none)"
     )
     parser.add_argument("--batch", type=int, default=1000, help="events per request (≤ 1.000)")
     parser.add_argument("--reads", type=int, default=200, help="requests per read measured")
