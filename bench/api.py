@@ -1,14 +1,16 @@
 """Benchmark of the REST API v1 (prints figures; asserts nothing). Run with `make bench`.
 
-    .venv/bin/python bench/api.py [--dossiers 2000] [--batch 1000] [--reads 200] [--postgres]
+    .venv/bin/python bench/api.py [--dossiers 2000] [--baseline 50] [--batch 1000] [--reads 200] [--postgres]
 
 A province (its agencies and communes, a procedure with three steps) and a write client; then,
 through the full Django stack (test Client: middleware, token, validation, the dossier services,
 the live indicators, the audit log, the JSON answer):
 
-1. ingesting ``--dossiers`` dossiers' lives — receipt, hand-over to B2, the result, the return:
-   4 events each — as ``POST /api/v1/dossier-events`` batches of ``--batch`` events: events/s,
-   and the time per batch (aim: ≥ 2,000 events/s in batches);
+1. ingesting ``--dossiers`` dossiers' lives — receipt, hand-overs to B2 and B3, the result, the
+   return: 5 events each — as ``POST /api/v1/dossier-events`` batches of ``--batch`` events:
+   events/s, and the time per batch (aim: ≥ 2,000 events/s in batches); before that, in the same
+   run, ``--baseline`` dossiers through the one-by-one path (each event through the services
+   with its own savepoint, as before the batch path) for the ratio;
 2. indicator reads over what was ingested — ``GET /api/v1/indicators/values`` (the dossier
    on-time rate of the province for the year, its quarters and months) and ``GET /api/v1/units``
    — ``--reads`` times each: median and p95 (aim: p95 under 50 ms), and queries per request.
@@ -91,13 +93,13 @@ def build():
     return registered.token
 
 
-def lives(count: int) -> list[dict]:
-    """4 events per dossier, in time order per dossier; receipts spread over the last 60 days."""
+def lives(count: int, prefix: str = "MC") -> list[dict]:
+    """5 events per dossier, in time order per dossier; receipts spread over the last 60 days."""
     start = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=60)
     events = []
     for n in range(count):
         at = start + dt.timedelta(minutes=30 * n % (50 * 24 * 60))
-        code = f"MC-{n:07d}"
+        code = f"{prefix}-{n:07d}"
         events += [
             {
                 "event_id": f"{code}-r",
@@ -118,6 +120,13 @@ def lives(count: int) -> list[dict]:
                 "step": 2,
             },
             {
+                "event_id": f"{code}-s3",
+                "kind": "step",
+                "dossier_code": code,
+                "at": (at + dt.timedelta(days=2)).isoformat(),
+                "step": 3,
+            },
+            {
                 "event_id": f"{code}-k",
                 "kind": "result",
                 "dossier_code": code,
@@ -136,7 +145,7 @@ def lives(count: int) -> list[dict]:
     return events
 
 
-def bench_ingest(client, headers: dict, events: list[dict], batch: int) -> None:
+def bench_ingest(client, headers: dict, events: list[dict], batch: int, *, repeat: bool = True) -> float:
     # whole lives go together in one batch (events of a dossier in order); batches in order
     times, applied, rejected = [], 0, 0
     started = time.perf_counter()
@@ -161,6 +170,8 @@ def bench_ingest(client, headers: dict, events: list[dict], batch: int) -> None:
         f"{vn(len(events) / seconds)} events/s (aim ≥ 2.000); per batch median {vn(statistics.median(times) * 1000)} ms; "
         f"applied {vn(applied)}, rejected {vn(rejected)}"
     )
+    if not repeat:
+        return len(events) / seconds
     again = time.perf_counter()
     client.post(
         "/api/v1/dossier-events",
@@ -172,6 +183,26 @@ def bench_ingest(client, headers: dict, events: list[dict], batch: int) -> None:
     print(
         f"  the first batch sent again (all duplicates): {vn(repeat * 1000)} ms, {vn(min(batch, len(events)) / repeat)} events/s"
     )
+    return len(events) / seconds
+
+
+def bench_ingest_both(client, headers: dict, args) -> None:
+    """Before (each event through the services with its savepoint, `events.events_apply`, as
+    before the batch path) and after (`events_batch.events_apply_batch`), in the same run."""
+    from cchc.api import endpoints_write
+    from cchc.api.events import events_apply
+
+    batch_path = endpoint_write_path = endpoints_write.events_apply_batch
+    print(f"  before — one event at a time ({vn(args.baseline)} dossiers):")
+    endpoints_write.events_apply_batch = events_apply
+    try:
+        before = bench_ingest(client, headers, lives(args.baseline, "OLD"), args.batch, repeat=False)
+    finally:
+        endpoints_write.events_apply_batch = endpoint_write_path
+    assert endpoints_write.events_apply_batch is batch_path
+    print(f"  after — in batches ({vn(args.dossiers)} dossiers):")
+    after = bench_ingest(client, headers, lives(args.dossiers), args.batch)
+    print(f"  batch path / one by one: × {vn(after / before, 1)}")
 
 
 def bench_reads(client, headers: dict, runs: int) -> None:
@@ -210,7 +241,10 @@ def bench_reads(client, headers: dict, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=2000, help="dossiers ingested (4 events each)")
+    parser.add_argument("--dossiers", type=int, default=2000, help="dossiers ingested (5 events each)")
+    parser.add_argument(
+        "--baseline", type=int, default=50, help="dossiers ingested one event at a time first (0: none)"
+    )
     parser.add_argument("--batch", type=int, default=1000, help="events per request (≤ 1.000)")
     parser.add_argument("--reads", type=int, default=200, help="requests per read measured")
     parser.add_argument("--postgres", action="store_true", help="on a fresh database of BENCH_DATABASE_URL")
@@ -225,8 +259,11 @@ def main() -> None:
     client = Client()
     headers = {"Authorization": f"Bearer {token}"}
     engine = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"REST API v1 on {engine}: {vn(args.dossiers)} dossiers × 4 events")
-    bench_ingest(client, headers, lives(args.dossiers), args.batch)
+    print(f"REST API v1 on {engine}: dossiers × 5 events (receipt, B2, B3, result, return)")
+    if args.baseline:
+        bench_ingest_both(client, headers, args)
+    else:
+        bench_ingest(client, headers, lives(args.dossiers), args.batch)
     bench_reads(client, headers, args.reads)
 
 

@@ -14,7 +14,8 @@ from cchc.tracking.models import Assignment
 from cchc.tracking.services import progress_post
 
 from .auth import client_of, require_write
-from .events import APPLIED, DUPLICATE, REJECTED, error_body, events_apply
+from .events import APPLIED, DUPLICATE, REJECTED, error_body
+from .events_batch import events_apply_batch
 from .schemas import ErrorOut
 from .schemas_write import DossierEventsIn, DossierEventsOut, ProgressBatchIn, ProgressBatchOut
 
@@ -25,9 +26,10 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 @router.post("/dossier-events", response={200: DossierEventsOut, **ERRORS}, summary="Gửi sự kiện hồ sơ")
 def dossier_events(request: HttpRequest, payload: DossierEventsIn) -> dict[str, Any]:
     """Up to 1,000 events of dossiers, applied in order, each on its own: idempotent by
-    ``event_id`` (a second delivery answers ``duplicate`` and changes nothing)."""
+    ``event_id`` (a second delivery answers ``duplicate`` and changes nothing). Written in bulk
+    (`events_batch`), with the answers of one event at a time."""
     actor = require_write(request)
-    results = events_apply(actor=actor, client=client_of(request), events=payload.events)
+    results = events_apply_batch(actor=actor, client=client_of(request), events=payload.events)
     return {
         "applied": sum(r["status"] == APPLIED for r in results),
         "duplicates": sum(r["status"] == DUPLICATE for r in results),

@@ -47,55 +47,82 @@ def _need(event: DossierEventIn, *names: str) -> None:
         )
 
 
-def _unit(actor: ApiClientActor, code: str, field: str) -> Unit:
-    unit = Unit.objects.filter(code=code.strip(), path__startswith=actor.unit_path).first()
-    if unit is None:
-        raise ServiceError(
-            {field: f"Không có đơn vị mã “{code}” trong phạm vi của ứng dụng."}, code="api_unit_unknown"
-        )
-    return unit
+def unit_unknown(code: str, field: str) -> ServiceError:
+    return ServiceError(
+        {field: f"Không có đơn vị mã “{code}” trong phạm vi của ứng dụng."}, code="api_unit_unknown"
+    )
 
 
-def _dossier(actor: ApiClientActor, code: str) -> Dossier:
-    """The dossier the sender calls ``code`` (its own code given at receipt, or CCHC's — e.g. a
-    dossier imported from dossiers.csv keeps the sender's code), if the client's subtree holds
-    its handling or receiving unit."""
-    code = code.strip()
-    # Found by its code (an index lookup), then checked against the scope here: `.first()` on
-    # the scope's OR across two joins made the database walk every dossier in id order.
-    link = list(ExternalDossier.objects.filter(code=code).values_list("dossier_id", flat=True)[:1])
-    where = Q(pk=link[0]) if link else Q(code=code)
-    found = list(Dossier.objects.filter(where).select_related("handling_unit", "receiving_unit")[:1])
-    dossier = found[0] if found else None
-    if dossier is not None and not (
+def dossier_unknown(code: str) -> ServiceError:
+    return ServiceError(
+        {"dossier_code": f"Không có hồ sơ mã “{code}” trong phạm vi của ứng dụng."},
+        code="api_dossier_unknown",
+    )
+
+
+def in_scope(actor: ApiClientActor, dossier: Dossier | None) -> Dossier | None:
+    """The dossier if the client's subtree holds its handling or receiving unit; another
+    province's dossier gets the same answer as an unknown code."""
+    if dossier is not None and (
         dossier.handling_unit.path.startswith(actor.unit_path)
         or dossier.receiving_unit.path.startswith(actor.unit_path)
     ):
-        dossier = None  # another province's dossier: the same answer as an unknown code
-    if dossier is None:
-        raise ServiceError(
-            {"dossier_code": f"Không có hồ sơ mã “{code}” trong phạm vi của ứng dụng."},
-            code="api_dossier_unknown",
+        return dossier
+    return None
+
+
+class Finder:
+    """What an event names, looked up in the database one event at a time. A batch looks the
+    same things up at once (`events_batch.Preloaded`), with the same answers."""
+
+    def unit(self, actor: ApiClientActor, code: str, field: str) -> Unit:
+        unit = Unit.objects.filter(code=code.strip(), path__startswith=actor.unit_path).first()
+        if unit is None:
+            raise unit_unknown(code, field)
+        return unit
+
+    def dossier(self, actor: ApiClientActor, code: str) -> Dossier:
+        """The dossier the sender calls ``code`` (its own code given at receipt, or CCHC's —
+        e.g. a dossier imported from dossiers.csv keeps the sender's code), if in scope."""
+        code = code.strip()
+        # Found by its code (an index lookup), then checked against the scope here: `.first()` on
+        # the scope's OR across two joins made the database walk every dossier in id order.
+        link = list(ExternalDossier.objects.filter(code=code).values_list("dossier_id", flat=True)[:1])
+        where = Q(pk=link[0]) if link else Q(code=code)
+        found = list(Dossier.objects.filter(where).select_related("handling_unit", "receiving_unit")[:1])
+        dossier = in_scope(actor, found[0] if found else None)
+        if dossier is None:
+            raise dossier_unknown(code)
+        return dossier
+
+    def known(self, code: str) -> bool:
+        """Whether a dossier is already called ``code`` (by a sender or by CCHC)."""
+        return (
+            ExternalDossier.objects.filter(code=code).exists() or Dossier.objects.filter(code=code).exists()
         )
-    return dossier
+
+    def procedure(self, code: str) -> Procedure | None:
+        return Procedure.objects.filter(code=code.strip(), valid_to__isnull=True).order_by("pk").first()
+
+    def link(self, code: str, dossier: Dossier, client: ApiClient) -> None:
+        ExternalDossier.objects.create(code=code, dossier=dossier, client=client)
 
 
-def _receipt(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dossier:
+ONE_BY_ONE = Finder()
+
+
+def _receipt(actor: ApiClientActor, client: ApiClient, e: DossierEventIn, find: Finder) -> Dossier:
     _need(e, "procedure_code", "handling_unit_code", "channel", "applicant")
     code = e.dossier_code.strip()
-    if ExternalDossier.objects.filter(code=code).exists() or Dossier.objects.filter(code=code).exists():
+    if find.known(code):
         raise ServiceError(
             {"dossier_code": f"Hồ sơ mã “{code}” đã được tiếp nhận."}, code="api_dossier_exists"
         )
-    handling = _unit(actor, e.handling_unit_code or "", "handling_unit_code")
+    handling = find.unit(actor, e.handling_unit_code or "", "handling_unit_code")
     receiving = (
-        _unit(actor, e.receiving_unit_code, "receiving_unit_code") if e.receiving_unit_code else handling
+        find.unit(actor, e.receiving_unit_code, "receiving_unit_code") if e.receiving_unit_code else handling
     )
-    procedure = (
-        Procedure.objects.filter(code=(e.procedure_code or "").strip(), valid_to__isnull=True)
-        .order_by("pk")
-        .first()
-    )
+    procedure = find.procedure(e.procedure_code or "")
     if procedure is None:
         raise ServiceError(
             {"procedure_code": f"Không có thủ tục mã “{e.procedure_code}” trong danh mục."},
@@ -120,21 +147,24 @@ def _receipt(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dos
         data_reused=e.data_reused,
         digitised=e.digitised,
     )
-    ExternalDossier.objects.create(code=code, dossier=dossier, client=client)
+    find.link(code, dossier, client)
     return dossier
 
 
-def _apply(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dossier:
+def apply_event(
+    actor: ApiClientActor, client: ApiClient, e: DossierEventIn, find: Finder = ONE_BY_ONE
+) -> Dossier:
+    """Apply one event through the dossier service its kind names; the dossier it moved."""
     if e.kind == "receipt":
-        return _receipt(actor, client, e)
-    d = _dossier(actor, e.dossier_code)
+        return _receipt(actor, client, e, find)
+    d = find.dossier(actor, e.dossier_code)
     at = e.at
     actions: dict[str, Callable[[], Any]] = {
         "step": lambda: dossier_handover(
             actor=actor,
             dossier=d,
             to_step=e.step,
-            to_unit=_unit(actor, e.to_unit_code, "to_unit_code") if e.to_unit_code else None,
+            to_unit=find.unit(actor, e.to_unit_code, "to_unit_code") if e.to_unit_code else None,
             note=e.note,
             at=at,
         ),
@@ -161,6 +191,28 @@ def _apply(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> Dossi
     _need(e, *required.get(e.kind, ()))
     actions[e.kind]()  # every dossier service copies what it stored back onto ``d``
     return d
+
+
+def applied(e: DossierEventIn, d: Dossier) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "status": APPLIED,
+        "dossier_code": e.dossier_code,
+        "cchc_code": d.code,
+        "state": d.state,
+        "error": None,
+    }
+
+
+def rejected(e: DossierEventIn, exc: Exception) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "status": REJECTED,
+        "dossier_code": e.dossier_code,
+        "cchc_code": None,
+        "state": None,
+        "error": error_body(exc),
+    }
 
 
 def error_body(exc: Exception) -> dict[str, Any]:
@@ -200,27 +252,13 @@ def _one(actor: ApiClientActor, client: ApiClient, e: DossierEventIn) -> dict[st
     result: dict[str, Any]
     try:
         with transaction.atomic():
-            d = _apply(actor, client, e)
-            result = {
-                "event_id": e.event_id,
-                "status": APPLIED,
-                "dossier_code": e.dossier_code,
-                "cchc_code": d.code,
-                "state": d.state,
-                "error": None,
-            }
+            d = apply_event(actor, client, e)
+            result = applied(e, d)
             ReceivedEvent.objects.create(
                 client=client, event_id=e.event_id, kind=e.kind, dossier_code=e.dossier_code, result=result
             )
     except (ServiceError, PermissionDenied) as exc:
-        result = {
-            "event_id": e.event_id,
-            "status": REJECTED,
-            "dossier_code": e.dossier_code,
-            "cchc_code": None,
-            "state": None,
-            "error": error_body(exc),
-        }
+        result = rejected(e, exc)
     except IntegrityError:  # the same id sent at the same moment by another request: it won
         found = ReceivedEvent.objects.filter(client=client, event_id=e.event_id).first()
         result = (found.result if found else {"event_id": e.event_id, "dossier_code": e.dossier_code}) | {

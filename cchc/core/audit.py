@@ -12,8 +12,12 @@ from django.db import models
 from .actors import Actor, ApiClientActor, actor_kind
 from .models import AuditEntry
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
 
 def _json_value(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: no question to ask (a batch writes thousands)
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -46,8 +50,24 @@ def audit_record(
 ) -> AuditEntry:
     """One audit row, in the caller's transaction; records who acted (a user, the system, or a
     citizen on the public pages) and refuses a call that does not say (``TypeError``)."""
+    entry = audit_entry(actor=actor, action=action, obj=obj, unit=unit, before=before, after=after)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    unit: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The row `audit_record` writes, not saved yet: for a caller that writes many at once
+    (`bulk_create`, e.g. a batch of API dossier events) in the same transaction as its change."""
     client = actor if isinstance(actor, ApiClientActor) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor_kind=actor_kind(actor),  # refuses what is not an actor
         actor_id=actor.pk,  # None for SYSTEM, CITIZEN and an API client
         client_id=client.client_id if client else None,

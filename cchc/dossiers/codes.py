@@ -55,7 +55,10 @@ def _issue(model, prefix: str, unit, at: dt.datetime) -> str:
 
 
 def dossier_code(unit, at: dt.datetime) -> str:
-    return _issue(Dossier, "", unit, at)
+    from .batch import current
+
+    running = current()  # a batch takes its numbers from the rows it locked (same rule)
+    return running.issue_code(unit, at) if running is not None else _issue(Dossier, "", unit, at)
 
 
 def feedback_code(unit, at: dt.datetime) -> str:

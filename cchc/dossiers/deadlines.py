@@ -67,10 +67,19 @@ def apology_deadline(policy: DuePolicy, due: dt.datetime) -> dt.datetime:
 
 def dossier_policy(dossier) -> DuePolicy:
     """The handling unit's policy, read once per dossier object (a page asks for it from the
-    due-date explanation, the apology rule and the steps; the handling unit never changes)."""
+    due-date explanation, the apology rule and the steps; the handling unit never changes), and
+    once per unit in a batch of API events (`batch.current`)."""
     policy = getattr(dossier, "_due_policy", None)
     if policy is None:
-        policy = dossier._due_policy = policy_for_unit(dossier.handling_unit)
+        from .batch import current
+
+        running = current()
+        policy = (
+            running.policy(dossier.handling_unit)
+            if running is not None
+            else policy_for_unit(dossier.handling_unit)
+        )
+        dossier._due_policy = policy
     return policy
 
 

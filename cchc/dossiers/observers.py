@@ -8,13 +8,23 @@ the event's transaction, so a figure never disagrees with the dossiers it counts
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cchc.core.observers import Registry
 
 if TYPE_CHECKING:
     from .lifecycle import DossierState
     from .models import Dossier
+
+
+class Change(NamedTuple):
+    """One dossier's move in a batch: its state before the batch's first event on it and after
+    the last (``before`` None for a dossier the batch created)."""
+
+    before: DossierState | None
+    after: DossierState | None
+    unit_id: int
+    channel: str
 
 
 class DossierObserver(Protocol):
@@ -25,6 +35,11 @@ class DossierObserver(Protocol):
 
     def dossiers_added(self, dossiers: Sequence[Dossier]) -> None:
         """A batch of new dossiers (an import), with all their events applied."""
+
+    def dossiers_changed(self, changes: Sequence[Change]) -> None:
+        """A batch of dossiers each moved by one or more events (a batch of API events): the
+        sum of the `dossier_changed` calls of those events, told once — a dossier's state
+        before its first event and after its last."""
 
 
 observers: Registry[DossierObserver] = Registry("dossiers")
@@ -57,3 +72,9 @@ def publish_stored(ids: Sequence[int]) -> None:
 
             loaded = list(Dossier.objects.filter(pk__in=ids).order_by("pk"))
         observer.dossiers_added(loaded)
+
+
+def publish_changes(changes: Sequence[Change]) -> None:
+    if changes:
+        for observer in observers:
+            observer.dossiers_changed(changes)

@@ -151,6 +151,19 @@ def dossier_changed(before, after, *, unit_id: int, channel: str) -> int:
     return apply_deltas(deltas)
 
 
+def dossiers_changed(changes: Iterable) -> int:
+    """`dossier_changed` of many dossiers (``(before, after, unit_id, channel)`` each), the
+    deltas summed and written in one upsert: a batch of API events moves the totals once."""
+    deltas: dict = {}
+    for before, after, unit_id, channel in changes:
+        old = facts_of(before, unit_id=unit_id, channel=channel)
+        new = facts_of(after, unit_id=unit_id, channel=channel)
+        if old != new:
+            _merge(deltas, contributions(old, -1))
+            _merge(deltas, contributions(new, 1))
+    return apply_deltas(deltas)
+
+
 BATCH_IN_SQL = 200  # from this many dossiers on, the batch is counted in DuckDB (rebuild.compute_batch)
 
 
@@ -184,6 +197,9 @@ class LiveTotals:
 
     def dossiers_stored(self, ids) -> None:
         dossiers_stored(ids)
+
+    def dossiers_changed(self, changes) -> None:
+        dossiers_changed(changes)
 
 
 LIVE_TOTALS = LiveTotals()

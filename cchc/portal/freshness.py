@@ -73,6 +73,9 @@ class DossierFiguresChanged:
     def dossiers_added(self, dossiers: Sequence[Any]) -> None:
         bump_after_commit()
 
+    def dossiers_changed(self, changes: Sequence[Any]) -> None:
+        bump_after_commit()
+
 
 class PlanFiguresChanged(PlanObserver):
     """Plans published or their targets replaced change the reform progress page."""

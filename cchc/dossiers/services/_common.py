@@ -10,12 +10,13 @@ from typing import Any
 from django.utils import timezone
 
 from cchc.core.actors import Actor
-from cchc.core.audit import audit_record
+from cchc.core.audit import audit_entry
 from cchc.core.errors import ServiceError
 from cchc.core.text import nfc
 from cchc.core.workingtime import to_local
 from cchc.orgs.models import user_of
 
+from .. import batch
 from ..lifecycle import STATE_FIELDS, DossierState, Event, ReplayError, allowed, apply, refusal
 from ..messages import dossier_message
 from ..messages import moment as show
@@ -51,7 +52,11 @@ def jsonable(value: Any) -> Any:
 
 
 def lock(dossier: Dossier) -> Dossier:
-    """The dossier re-read under a row lock: two officers never move it at once."""
+    """The dossier re-read under a row lock: two officers never move it at once. In a batch
+    (`cchc.dossiers.batch`), the batch's copy, locked when the batch loaded it."""
+    running = batch.current()
+    if running is not None:
+        return running.lock(dossier)
     return (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure", "handling_unit", "receiving_unit")
@@ -109,18 +114,22 @@ def record(
         raise ServiceError(str(exc), code="dossier_event_refused") from exc
     for name in STATE_FIELDS:
         setattr(dossier, name, getattr(after, name))
-    if dossier.pk is None:
-        dossier.save()
+    running = batch.current()
+    if running is not None:  # kept by the batch, written with the others (`batch.Batch.write`)
+        running.stored(dossier, before, after)
     else:
-        dossier.save(update_fields=[n.removesuffix("_id") for n in STATE_FIELDS])
-    # whoever counts dossiers (the live indicators) moves with it, in this transaction
-    publish_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
-    event = DossierEvent.objects.create(
+        if dossier.pk is None:
+            dossier.save()
+        else:
+            dossier.save(update_fields=[n.removesuffix("_id") for n in STATE_FIELDS])
+        # whoever counts dossiers (the live indicators) moves with it, in this transaction
+        publish_changed(before, after, unit_id=dossier.handling_unit_id, channel=dossier.channel)
+    event = DossierEvent(
         dossier=dossier, sequence=after.event_count, kind=kind, at=at, actor=user_of(actor), data=data
     )
     changed = [n for n in STATE_FIELDS if before is None or getattr(before, n) != getattr(after, n)]
     changed = [n for n in changed if n not in ("event_count", "last_event_at", "steps")]
-    audit_record(
+    entry = audit_entry(
         actor=actor,
         action=f"dossier.{kind}",
         obj=dossier,
@@ -128,7 +137,16 @@ def record(
         before={n: getattr(before, n) for n in changed} if before else None,
         after={n: getattr(after, n) for n in changed} | {"event": event.sequence, "data": data},
     )
-    notify_on_commit(dossier_message(dossier, kind, data))
+    message = dossier_message(dossier, kind, data)
+    if running is not None:
+        running.events.append(event)
+        running.audits.append(entry)
+        if message is not None:
+            running.messages.append(message)
+    else:
+        event.save(force_insert=True)
+        entry.save(force_insert=True)
+        notify_on_commit(message)
     return event
 
 

@@ -13,16 +13,16 @@ from django.db import transaction
 from cchc.core.actors import Actor
 from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
-from cchc.core.working_calendar import policy_for_unit
 from cchc.orgs.access import Access
 from cchc.orgs.models import Unit, user_of
 from cchc.procedures.models import Component, OnlineMode, Procedure
 from cchc.procedures.selectors import procedures_for_unit
 
+from .. import batch
 from ..choices import Channel
 from ..choices import EventKind as E
 from ..codes import dossier_code
-from ..deadlines import step_due
+from ..deadlines import dossier_policy, step_due
 from ..models import ComponentForm, Dossier, ReceivedComponent
 from ..permissions import require
 from ..search import search_key
@@ -135,17 +135,10 @@ def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict
             },
             code="procedure_without_time_limit",
         )
-    policy = policy_for_unit(dossier.handling_unit)
+    policy = dossier_policy(dossier)
     due = policy.due_date(at, procedure.processing_time, procedure.time_unit)
-    steps = [
-        {
-            "position": s.position,
-            "name": s.name,
-            "actor_role": s.actor_role,
-            "time_allowed": str(s.time_allowed),
-        }
-        for s in procedure.steps.order_by("position", "id")
-    ]
+    running = batch.current()
+    steps = running.steps(procedure) if running is not None else process_of(procedure)
     record(
         dossier,
         actor=actor,
@@ -175,6 +168,26 @@ def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict
         )
 
 
+def process_of(procedure: Procedure) -> list[dict]:
+    """The procedure's internal process (B1…Bn) as a dossier copies it at receipt."""
+    return [
+        {
+            "position": s.position,
+            "name": s.name,
+            "actor_role": s.actor_role,
+            "time_allowed": str(s.time_allowed),
+        }
+        for s in procedure.steps.order_by("position", "id")
+    ]
+
+
+def _carries(unit: Unit, procedure: Procedure) -> bool:
+    running = batch.current()  # a batch asks once per unit and procedure
+    if running is not None:
+        return running.carries(unit, procedure)
+    return procedures_for_unit(unit).filter(pk=procedure.pk).exists()
+
+
 def _check_receipt(
     *, procedure: Procedure, handling_unit: Unit, receiving_unit: Unit, channel: str
 ) -> dict[str, str]:
@@ -188,7 +201,7 @@ def _check_receipt(
             errors[field] = f"{unit.name} đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}."
     if procedure.valid_to is not None:
         errors["procedure"] = f"Thủ tục {procedure.code} đã hết hiệu lực."
-    elif not procedures_for_unit(handling_unit).filter(pk=procedure.pk).exists():
+    elif not _carries(handling_unit, procedure):
         errors["handling_unit"] = f"{handling_unit.body_name} không thực hiện thủ tục {procedure.code}."
     return errors
 

@@ -13,6 +13,7 @@ from cchc.core.errors import PermissionDenied, ServiceError
 from cchc.core.text import nfc
 from cchc.orgs.models import Membership, Unit, User, user_of
 
+from .. import batch
 from ..choices import EventKind as E
 from ..deadlines import dossier_policy, step_due
 from ..models import Dossier, Handover
@@ -138,7 +139,7 @@ def _move(
 ) -> Handover:
     """The hand-over row and its two events (`handed_over`, `step_started`)."""
     current = d.step
-    handover = Handover.objects.create(
+    handover = Handover(
         dossier=d,
         from_step=current["position"],
         from_step_name=current["name"],
@@ -154,6 +155,11 @@ def _move(
         to_step_due_at=step_due(dossier_policy(d), at, step["time_allowed"], d.duration_unit),
         note=(f"Trả lại: {back}" if back else nfc(note))[:1000],
     )
+    running = batch.current()
+    if running is not None:  # written with the batch; its id is taken now for the event's data
+        running.handover(d, handover)
+    else:
+        handover.save(force_insert=True)
     extra = {"back": True, "reason": back} if back else {}
     record(
         d,
