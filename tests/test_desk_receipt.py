@@ -110,7 +110,7 @@ def test_an_incomplete_dossier_asks_for_the_mandatory_components_not_ticked(w):
 
 
 def test_the_acceptance_page_takes_the_new_checklist(client, w):
-    """"Tiếp nhận (đã bổ sung đủ)" on the dossier page shows the checklist, the first receipt's
+    """ "Tiếp nhận (đã bổ sung đủ)" on the dossier page shows the checklist, the first receipt's
     components ticked; a missing mandatory one is refused, the whole list replaces the receipt's."""
     form, birth = parts(w)
     d = w.receive(complete=False, components=[ReceivedItem(form, ComponentForm.COPY, 3)])
