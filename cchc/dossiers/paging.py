@@ -117,6 +117,8 @@ def _part(qs: QuerySet, empty: bool, key: Key | None, forward: bool, n: int) -> 
 def _walk(qs: QuerySet, key: Key | None, forward: bool, n: int) -> list:
     """Up to `n` rows beyond `key` (from the start when None), walking the parts in the list's
     order (forward) or against it."""
+    if key is None and forward:  # the first page: the engine's own order, NULLs where it puts them
+        return list(qs.order_by(*ORDER)[:n])
     nulls_first = connections[qs.db].features.nulls_order_largest  # in a descending order
     parts = [True, False] if nulls_first else [False, True]  # is the part without submitted_at
     if not forward:
