@@ -289,7 +289,8 @@ def test_the_queue_reads_the_fee_state_without_a_query_per_row(client, w, django
         services.payment_record_at_desk(actor=w.desk_officer, dossier=w.receive(at=local(2026, 3, 2, hour)))
     client.login(username=w.desk_officer.username, password=PASSWORD)
     client.get(reverse("dossiers:list"))
-    with django_assert_max_num_queries(12) as few:
+    # 14: on PostgreSQL the bounded count runs in a savepoint with its planner setting (+3)
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("dossiers:list"))
     for hour in (11, 12, 13, 14):
         w.receive(at=local(2026, 3, 2, hour))
