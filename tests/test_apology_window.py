@@ -60,7 +60,9 @@ def test_the_window_holds_exactly_the_due_times_the_rule_warns_about(name, now, 
 
 def test_no_window_when_the_horizon_is_too_near():
     now = local(2026, 3, 5, 10)
-    assert warning_window(POLICIES["default"], now, dt.timedelta(hours=8), now + dt.timedelta(hours=2)) is None
+    assert (
+        warning_window(POLICIES["default"], now, dt.timedelta(hours=8), now + dt.timedelta(hours=2)) is None
+    )
 
 
 def test_the_database_warns_about_the_dossiers_the_rule_names_under_each_schedule(tree, users):

@@ -110,7 +110,7 @@ def test_an_incomplete_dossier_asks_for_the_mandatory_components_not_ticked(w):
 
 
 def test_the_acceptance_page_takes_the_new_checklist(client, w):
-    """"Tiếp nhận (đã bổ sung đủ)" on the dossier page shows the checklist, the first receipt's
+    """ "Tiếp nhận (đã bổ sung đủ)" on the dossier page shows the checklist, the first receipt's
     components ticked; a missing mandatory one is refused, the whole list replaces the receipt's."""
     form, birth = parts(w)
     d = w.receive(complete=False, components=[ReceivedItem(form, ComponentForm.COPY, 3)])
@@ -289,7 +289,8 @@ def test_the_queue_reads_the_fee_state_without_a_query_per_row(client, w, django
         services.payment_record_at_desk(actor=w.desk_officer, dossier=w.receive(at=local(2026, 3, 2, hour)))
     client.login(username=w.desk_officer.username, password=PASSWORD)
     client.get(reverse("dossiers:list"))
-    with django_assert_max_num_queries(12) as few:
+    # 14: on PostgreSQL the bounded count runs in a savepoint with its planner setting (+3)
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("dossiers:list"))
     for hour in (11, 12, 13, 14):
         w.receive(at=local(2026, 3, 2, hour))

@@ -70,7 +70,9 @@ def test_back_to_the_start_shows_the_whole_first_page(eight):
     assert first.rows == expected[:3] and first.previous is None and first.next
 
 
-@pytest.mark.parametrize("token", ["", "abc", "1_", "_1", "9" * 18 + "_1", "-" + "9" * 18 + "_1", "n_x", "1_2_3"])
+@pytest.mark.parametrize(
+    "token", ["", "abc", "1_", "_1", "9" * 18 + "_1", "-" + "9" * 18 + "_1", "n_x", "1_2_3"]
+)
 def test_a_token_that_does_not_parse_shows_the_first_page(eight, token):
     qs = Dossier.objects.all()
     first = keyset_page(qs, size=3)

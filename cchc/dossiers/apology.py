@@ -22,8 +22,8 @@ apology is not offered then.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 

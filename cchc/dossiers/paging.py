@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 
 from cchc.core.numbers import format_count
@@ -29,6 +29,7 @@ from cchc.core.numbers import format_count
 CAP = 1_000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICRO = dt.timedelta(microseconds=1)
+ORDER = ("-submitted_at", "-id")  # the queue's order, the `dossier_queue_order` index
 TOKEN = re.compile(r"^(n|-?\d{1,18})_(\d{1,18})$")
 
 
@@ -79,7 +80,18 @@ class KeysetPage:
 def bounded_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     """(count, more than `cap`, by default `CAP`), reading at most `cap` + 1 rows."""
     cap = CAP if cap is None else cap
-    n = qs.order_by().values("pk")[: cap + 1].count()
+    bounded = qs.order_by().values("pk")[: cap + 1]
+    if connections[qs.db].vendor != "postgresql":
+        return min(n := bounded.count(), cap), n > cap
+    # PostgreSQL, given a LIMIT, counts a commune's dossiers by a sequential scan that should stop
+    # after cap + 1 matches, and reads the whole table when the commune has fewer (the load test's
+    # 5.3 s at 4.6 million); in the list's order it visits a table row per index entry. Without
+    # sequential scans it takes the units' indexes (a bitmap of the commune's rows) or, for a
+    # province, the queue's index, whose first rows match. For this one query only.
+    with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        n = bounded.count()
+    return min(n, cap), n > cap
     return min(n, cap), n > cap
 
 
@@ -105,6 +117,8 @@ def _part(qs: QuerySet, empty: bool, key: Key | None, forward: bool, n: int) -> 
 def _walk(qs: QuerySet, key: Key | None, forward: bool, n: int) -> list:
     """Up to `n` rows beyond `key` (from the start when None), walking the parts in the list's
     order (forward) or against it."""
+    if key is None and forward:  # the first page: the engine's own order, NULLs where it puts them
+        return list(qs.order_by(*ORDER)[:n])
     nulls_first = connections[qs.db].features.nulls_order_largest  # in a descending order
     parts = [True, False] if nulls_first else [False, True]  # is the part without submitted_at
     if not forward:

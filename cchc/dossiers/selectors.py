@@ -18,10 +18,10 @@ from cchc.core.errors import PermissionDenied
 from cchc.core.working_calendar import policies_by_subtree, policies_for_units
 from cchc.core.workingtime import to_local
 from cchc.orgs.access import SUBTREE_ROLES, Access
-from cchc.orgs.models import Role, Unit
+from cchc.orgs.models import Role
 
-from .choices import Channel, EventKind, Result, State
 from .apology import warning_window
+from .choices import Channel, EventKind, Result, State
 from .codes import is_standard
 from .deadlines import apology_deadline
 from .lifecycle import OPEN

@@ -226,9 +226,7 @@ def _form_for(action: Action, d, data=None, files=None):
     return action.form(data, files, auto_id=auto_id)
 
 
-def available_actions(
-    d, user=None, view=None
-) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
+def available_actions(d, user=None, view=None) -> tuple[list[tuple[Action, Any]], list[tuple[Action, Any]]]:
     """The next actions for this user, in order, each with its form (`desk.desk_view`, or `view`
     when the page has it already), and the others that apply (the applicant's requests, the 766
     facts)."""
