@@ -142,6 +142,7 @@ def _start_clock(dossier: Dossier, *, actor: Actor, at: dt.datetime, facts: dict
             "position": s.position,
             "name": s.name,
             "actor_role": s.actor_role,
+            "performer": s.performer,
             "time_allowed": str(s.time_allowed),
         }
         for s in procedure.steps.order_by("position", "id")
