@@ -62,7 +62,11 @@ def test_the_migration_fills_existing_steps_by_the_words(w):
 
     migration.fill(apps, None)
     assert [s.performer for s in w.procedure.steps.order_by("position")] == [DESK, SPECIALIST, LEADER]
-    for words in ("Bộ phận Tiếp nhận và Trả kết quả", "Chủ tịch hoặc Phó Chủ tịch UBND cấp xã", "Chuyên viên"):
+    for words in (
+        "Bộ phận Tiếp nhận và Trả kết quả",
+        "Chủ tịch hoặc Phó Chủ tịch UBND cấp xã",
+        "Chuyên viên",
+    ):
         assert migration.performer_from_words(words) == performer_of(words)
 
 
@@ -92,7 +96,9 @@ def test_a_dossier_received_before_the_field_routes_by_the_words(w, users):
     d = Dossier.objects.get(pk=d.pk)
     assert [step_performer(s) for s in d.steps] == [DESK, SPECIALIST, LEADER]
     refused(
-        lambda: services.dossier_handover(actor=users.officer, dossier=d, to_step=2), d, error=PermissionDenied
+        lambda: services.dossier_handover(actor=users.officer, dossier=d, to_step=2),
+        d,
+        error=PermissionDenied,
     )
     services.dossier_handover(actor=w.desk_officer, dossier=d, to_step=2, at=local(2026, 3, 2, 10))
     assert holder(d).performer == SPECIALIST
