@@ -17,7 +17,7 @@ register = template.Library()
 
 
 @register.filter(name="so")
-def so(value, places=None):
+def so(value: object, places: int | str | None = None) -> object:
     """An int → 1.993; a decimal figure → 2 places (or `places`: `{{ x|so:1 }}` → 96,5); None →
     "—"; text (a figure already written out, "—") is shown as it is."""
     if value is None or value == "":
