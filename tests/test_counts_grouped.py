@@ -11,7 +11,7 @@ from cchc.core.text import fold
 from cchc.procedures.models import Procedure
 
 from .conftest import PASSWORD
-from .tour_checks import problems, ungrouped_counts
+from .tour_checks import loose_dates, problems, ungrouped_counts
 
 
 def render(source: str, **context) -> str:
@@ -41,8 +41,9 @@ def test_the_checks_know_a_count_from_a_year_a_code_or_a_phone():
     assert problems("Ngày 5/3/2026, 2026-03-05, status: pending, truc_tiep") == {
         "English": {"status", "pending"},
         "mã chưa dịch": {"truc_tiep"},
-        "ngày không theo dd/mm/yyyy": {"5/3/2026", "2026-03-05"},
+        "ngày không theo dd/mm/yyyy": {"2026-03-05"},
     }
+    assert loose_dates("ngày 5/3/2026, ngày 05/03/2026, số 118/2025/NĐ-CP") == {"5/3/2026"}
 
 
 def test_a_catalogue_of_more_than_a_thousand_procedures_reads_grouped(client, tree, users):

@@ -51,12 +51,15 @@ def codes(text: str) -> set[str]:
 
 
 def bad_dates(text: str) -> set[str]:
-    found = set(ISO_DATE.findall(text))
-    for m in LOOSE_DATE.finditer(text):
-        day, month = m.group(1), m.group(2)
-        if len(day) == 1 or len(month) == 1:
-            found.add(m.group(0))
-    return found
+    """Dates the site wrote otherwise than dd/mm/yyyy (English month names are English words).
+    A loose "15/7/2021" is not counted: it comes from the documents' own words ("Nghị quyết số
+    76/NQ-CP ngày 15/7/2021"), quoted as written, while the site's own dates are zero-padded."""
+    return set(ISO_DATE.findall(text))
+
+
+def loose_dates(text: str) -> set[str]:
+    """Dates without zero padding (5/3/2026): wrong where the site writes a date itself."""
+    return {m.group(0) for m in LOOSE_DATE.finditer(text) if len(m.group(1)) == 1 or len(m.group(2)) == 1}
 
 
 def ungrouped_counts(text: str) -> set[str]:
