@@ -35,7 +35,7 @@ def test_the_filter_groups_counts_and_leaves_the_rest():
 def test_the_checks_know_a_count_from_a_year_a_code_or_a_phone():
     text = (
         "Năm 2026 · mã 000.00.31.H19-261120-0001 · thủ tục 1.001234 · ĐT 0977000111 · "
-        "Quyết định 1234/QĐ-UBND · 1.993 hồ sơ · 12345 hồ sơ · ngày 05/03/2026"
+        "Quyết định 1234/QĐ-UBND · Mã thống kê 25210 · 1.993 hồ sơ · 12345 hồ sơ · ngày 05/03/2026"
     )
     assert ungrouped_counts(text) == {"12345"}
     assert problems("Ngày 5/3/2026, 2026-03-05, status: pending, truc_tiep") == {

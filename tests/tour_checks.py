@@ -62,8 +62,17 @@ def loose_dates(text: str) -> set[str]:
     return {m.group(0) for m in LOOSE_DATE.finditer(text) if len(m.group(1)) == 1 or len(m.group(2)) == 1}
 
 
+# a number a code label introduces ("Mã thống kê 25210", "mã số 10234") is a code, not a count
+CODE_LABEL = re.compile(r"\bmã\b[^\d\n]{0,15}$", re.IGNORECASE)
+
+
 def ungrouped_counts(text: str) -> set[str]:
-    return {n for n in BARE.findall(text) if not (len(n) == 4 and 1900 <= int(n) <= 2100)}
+    return {
+        m.group(1)
+        for m in BARE.finditer(text)
+        if not (len(m.group(1)) == 4 and 1900 <= int(m.group(1)) <= 2100)
+        and not CODE_LABEL.search(text[max(0, m.start() - 20) : m.start()])
+    }
 
 
 def problems(text: str) -> dict[str, set[str]]:
