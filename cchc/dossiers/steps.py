@@ -3,8 +3,9 @@ rules the routing and closing services enforce and the dossier page reads (docs/
 "Steps and roles").
 
 A step names who acts in words ("Bộ phận một cửa", "Chuyên viên phòng chuyên môn", "Lãnh đạo cơ
-quan", "Chủ tịch hoặc Phó Chủ tịch UBND cấp xã"), copied with the process at receipt. The words
-say one of three performers:
+quan", "Chủ tịch hoặc Phó Chủ tịch UBND cấp xã") and in its `performer` field (filled from the
+words unless the catalogue chose it: procedures.performers), both copied with the process at
+receipt. The performer is one of three:
 
 - ``desk`` — the one-stop desk: an officer of the receiving unit (or a coordinator or
   administrator over it);
@@ -27,41 +28,31 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cchc.core.actors import Actor, ApiClientActor
-from cchc.core.text import nfc
 from cchc.orgs.access import Access
 from cchc.orgs.models import Role, Unit, User
+from cchc.procedures.performers import Performer, performer_from_words, performer_or_words
 
 if TYPE_CHECKING:
     from .models import Dossier, Handover
 
-DESK, SPECIALIST, LEADER = "desk", "specialist", "leader"
+DESK, SPECIALIST, LEADER = Performer.DESK.value, Performer.SPECIALIST.value, Performer.LEADER.value
 PERFORMER_LABELS = {
     DESK: "cán bộ bộ phận một cửa",
     SPECIALIST: "chuyên viên xử lý",
     LEADER: "lãnh đạo (phân công, xem xét, ký duyệt)",
 }
-_DESK_WORDS = ("một cửa", "tiếp nhận và trả kết quả", "phục vụ hành chính công")
-_LEADER_WORDS = (
-    "lãnh đạo",
-    "chủ tịch",
-    "giám đốc",
-    "trưởng phòng",
-    "thủ trưởng",
-    "người đứng đầu",
-    "cục trưởng",
-    "trưởng ban",
-)
 
 
 def performer_of(actor_role: str) -> str:
-    """The performer the step's words name: "Bộ phận một cửa" → desk; "Lãnh đạo phòng",
-    "Chủ tịch hoặc Phó Chủ tịch UBND xã", "Giám đốc Sở" → leader; anything else → specialist."""
-    text = nfc(actor_role or "").casefold()
-    if any(w in text for w in _DESK_WORDS):
-        return DESK
-    if any(w in text for w in _LEADER_WORDS):
-        return LEADER
-    return SPECIALIST
+    """The performer a step's words name (the rule that fills `Step.performer`)."""
+    return performer_from_words(actor_role)
+
+
+def step_performer(step: dict[str, Any]) -> str:
+    """Who performs a dossier's step: the field copied from the procedure at receipt, or — for a
+    dossier received before the field existed, whose copy has only the words — the words' rule,
+    which filled the field, so both give the same answer."""
+    return performer_or_words(step.get("performer"), step.get("actor_role", ""))
 
 
 def step_at(dossier: Dossier, position: int | None) -> dict[str, Any] | None:
@@ -105,7 +96,7 @@ def holder(dossier: Dossier) -> Holder | None:
         unit, user = last.to_unit, last.to_user
     else:  # B1 since receipt: the desk that received it
         unit, user = dossier.current_unit or dossier.receiving_unit, None
-    return Holder(step, unit, user, performer_of(step.get("actor_role", "")), dossier.step_due_at)
+    return Holder(step, unit, user, step_performer(step), dossier.step_due_at)
 
 
 def may_perform(actor: Actor, dossier: Dossier, performer: str, unit: Unit, assignee: User | None) -> bool:

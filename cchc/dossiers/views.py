@@ -37,7 +37,7 @@ from .fees import receipt_panel
 from .messages import moment
 from .paging import keyset_page
 from .search import may_search_personal
-from .steps import DESK, performer_of
+from .steps import DESK, step_performer
 from .steps import progress as step_progress
 
 E = EventKind
@@ -213,7 +213,7 @@ def _form_for(action: Action, d, data=None, files=None):
     if action.form is fd.AssignHandoverForm:
         units = _handover_units(d)
         step = _next_step(d)
-        desk = step is not None and performer_of(step.get("actor_role", "")) == DESK
+        desk = step is not None and step_performer(step) == DESK
         return fd.AssignHandoverForm(
             data,
             units=units,

@@ -318,7 +318,7 @@ INDICATORS: tuple[Indicator, ...] = (
        "Hồ sơ: thời điểm tiếp nhận, thời điểm đồng bộ",
        "hồ sơ tiếp nhận trong kỳ đồng bộ kịp thời / hồ sơ tiếp nhận trong kỳ", synced_dossiers),
     _i("on_time", "progress", "Hồ sơ giải quyết trước hạn, đúng hạn", 20,
-       "Hồ sơ: quy tắc dung_han của docs/specs/dossier-exchange.md",
+       "Hồ sơ: thời điểm kết thúc (hoặc thời điểm tính số liệu với hồ sơ đang giải quyết) so với hạn giải quyết",
        "hồ sơ đúng hạn / hồ sơ giải quyết trong kỳ (tiếp nhận hoặc kết thúc trong kỳ)", on_time),
     _i("online_procedures", "online", "Thủ tục cung cấp dịch vụ công trực tuyến", 6,
        "Thủ tục: mức độ dịch vụ công trực tuyến (toàn trình, một phần)",

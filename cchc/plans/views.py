@@ -12,7 +12,7 @@ from cchc.core.collation import vi
 from cchc.core.errors import ServiceError
 from cchc.core.forms import apply_service_error
 from cchc.core.versioning import EditedMeanwhile
-from cchc.orgs.access import Access
+from cchc.orgs.access import SUBTREE_ROLES, Access
 from cchc.orgs.http import AuthedRequest
 
 from . import cascade, selectors, services
@@ -27,6 +27,9 @@ def _plan_context(request: AuthedRequest, plan: Plan) -> dict:
         "plan": plan,
         "can_manage": access.can_manage_unit(plan.issuer),
         "can_oversee": access.can_oversee_unit(plan.issuer),
+        # the progress dashboard opens for coordinators, leaders, administrators (of any unit the
+        # plan reaches: tracking.selectors.dashboard_scope); an officer is not offered the link
+        "can_follow": access.has_role(*SUBTREE_ROLES),
     }
 
 
@@ -34,11 +37,18 @@ def _plan_context(request: AuthedRequest, plan: Plan) -> dict:
 def plan_list(request: AuthedRequest):
     status = request.GET.get("trang_thai") or None
     plans = selectors.plan_list(user=request.user, status=status)
-    can_create = Access.for_user(request.user).managed_units().exists()
+    access = Access.for_user(request.user)
+    can_create = access.managed_units().exists()
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": plans, "status": status, "statuses": PlanStatus.choices, "can_create": can_create},
+        {
+            "plans": plans,
+            "status": status,
+            "statuses": PlanStatus.choices,
+            "can_create": can_create,
+            "can_follow": access.has_role(*SUBTREE_ROLES),
+        },
     )
 
 

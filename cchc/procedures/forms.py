@@ -6,6 +6,7 @@ from django import forms
 from cchc.orgs.models import Unit
 
 from .models import ApplicantType, Level, OnlineMode, TimeUnit
+from .performers import Performer
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -90,6 +91,12 @@ class StepForm(forms.Form):
     )
     actor_role = forms.CharField(
         label="Người, bộ phận thực hiện", max_length=255, widget=forms.TextInput(attrs={"list": "vai-tro"})
+    )
+    performer = forms.ChoiceField(
+        label="Vai trò khi xử lý hồ sơ",
+        choices=[("", "Theo tên người, bộ phận thực hiện"), *Performer.choices],
+        required=False,
+        help_text="Ai được làm bước này trên hồ sơ: cán bộ một cửa, chuyên viên, hoặc lãnh đạo ký duyệt.",
     )
     time_allowed = forms.DecimalField(
         label="Thời gian", min_value=0, max_digits=7, decimal_places=2, localize=True

@@ -12,6 +12,8 @@ from django.db import models
 
 from cchc.orgs.models import UnitKind
 
+from .performers import Performer
+
 # National code "1.001234"; a local variant adds the province suffix: "1.012753.H19".
 CODE_RE = re.compile(r"^[1-9]\.\d{6}(?:\.H\d{2})?$")
 
@@ -186,6 +188,11 @@ class Step(models.Model):
     position = models.PositiveIntegerField("thứ tự", default=1)
     name = models.CharField("nội dung công việc", max_length=500)
     actor_role = models.CharField("người thực hiện", max_length=255)
+    # Who acts, as the dossier engine enforces it (desk, specialist, leader); filled from
+    # `actor_role`'s words unless chosen (procedures.performers), copied to a dossier at receipt.
+    performer = models.CharField(
+        "vai trò thực hiện", max_length=16, choices=Performer.choices, default=Performer.SPECIALIST
+    )
     time_allowed = models.DecimalField("thời gian", max_digits=7, decimal_places=2)
 
     class Meta:

@@ -32,6 +32,7 @@ from .models import (
     TimeUnit,
     format_duration,
 )
+from .performers import performer_or_words
 
 PROCEDURE_FIELDS = [
     "code",
@@ -58,7 +59,7 @@ PROCEDURE_FIELDS = [
 # What `procedure_save` accepts (the agency as a Unit).
 EDITABLE_FIELDS = [f for f in PROCEDURE_FIELDS if f != "agency_id"] + ["agency"]
 TEXT_FIELDS = {"name", "field", "fee_note", "result_type", "announcement_decision", "legal_basis"}
-STEP_FIELDS = ["position", "name", "actor_role", "time_allowed"]
+STEP_FIELDS = ["position", "name", "actor_role", "performer", "time_allowed"]
 COMPONENT_FIELDS = ["position", "name", "form_template", "copies", "mandatory"]
 MAX_TIME = Decimal("9999")
 
@@ -338,9 +339,11 @@ def step_save(
     name: str,
     actor_role: str,
     time_allowed: Decimal | int | str,
+    performer: str = "",
 ) -> Step:
     """Add a step at the end of the process, or change one; the steps together may not take
-    longer than the procedure's processing time."""
+    longer than the procedure's processing time. `performer` (desk, specialist, leader) is
+    read from `actor_role`'s words when not given."""
     _require_manager(actor, procedure.agency)
     if step is not None and step.procedure_id != procedure.pk:
         raise ServiceError("Bước xử lý không thuộc thủ tục này.", code="not_in_procedure")
@@ -354,6 +357,7 @@ def step_save(
         last = procedure.steps.aggregate(m=Max("position"))["m"] or 0
         step = Step(procedure=procedure, position=last + 1)
     step.name, step.actor_role, step.time_allowed = name, actor_role, _decimal(time_allowed)
+    step.performer = performer_or_words(performer, actor_role)
     step.save()
     audit_record(
         actor=actor,
@@ -485,7 +489,8 @@ def procedure_set_parts(
     components: Iterable[Mapping[str, Any]],
 ) -> Procedure:
     """Replace the whole internal process and the list of components at once (catalogue loads,
-    the demo). Steps: {name, actor_role, time_allowed}; components: {name, form_template,
+    the demo). Steps: {name, actor_role, time_allowed, performer (optional: read from the
+    words)}; components: {name, form_template,
     copies, mandatory}. One audit row."""
     _require_manager(actor, procedure.agency)
     steps, components = list(steps), list(components)
@@ -514,6 +519,7 @@ def procedure_set_parts(
             position=i,
             name=nfc(s["name"]),
             actor_role=nfc(s["actor_role"]),
+            performer=performer_or_words(s.get("performer"), nfc(s["actor_role"])),
             time_allowed=_decimal(s["time_allowed"]),
         )
         for i, s in enumerate(steps, start=1)

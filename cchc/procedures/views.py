@@ -173,7 +173,12 @@ def step_edit(request: AuthedRequest, pk: int, step_id: int | None = None):
     procedure = selectors.procedure_get(user=request.user, pk=pk, manage=True)
     step = get_object_or_404(Step, pk=step_id, procedure=procedure) if step_id else None
     initial = (
-        {"name": step.name, "actor_role": step.actor_role, "time_allowed": _plain(step.time_allowed)}
+        {
+            "name": step.name,
+            "actor_role": step.actor_role,
+            "performer": step.performer,
+            "time_allowed": _plain(step.time_allowed),
+        }
         if step
         else {}
     )

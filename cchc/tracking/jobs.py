@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from cchc.core.numbers import format_count
 from cchc.jobs.registry import JobFailed, register
 from cchc.jobs.runner import JobContext
 from cchc.plans.selectors import plan_get
@@ -30,7 +31,7 @@ def run_dashboard_xlsx(ctx: JobContext) -> None:
     ctx.save_file(
         f"tien-do-ke-hoach-{plan.pk}-{dashboard.today:%Y%m%d}.xlsx", XLSX, exports.dashboard_xlsx(dashboard)
     )
-    ctx.finish(message=f"Đã xuất {dashboard.total} nhiệm vụ được giao; bấm để tải về.")
+    ctx.finish(message=f"Đã xuất {format_count(dashboard.total)} nhiệm vụ được giao; bấm để tải về.")
 
 
 def register_jobs() -> None:

@@ -120,6 +120,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cchc.orgs.context_processors.navigation",
             ],
+            # `{{ n|so }}` (1.993) in every template without a {% load %}: cchc.core.templatetags.vi_numbers
+            "builtins": ["cchc.core.templatetags.vi_numbers"],
         },
     }
 ]

@@ -175,6 +175,7 @@ def process_of(procedure: Procedure) -> list[dict]:
             "position": s.position,
             "name": s.name,
             "actor_role": s.actor_role,
+            "performer": s.performer,
             "time_allowed": str(s.time_allowed),
         }
         for s in procedure.steps.order_by("position", "id")

@@ -18,7 +18,7 @@ from ..choices import EventKind as E
 from ..deadlines import dossier_policy, step_due
 from ..models import Dossier, Handover
 from ..permissions import can_read, require
-from ..steps import DESK, LEADER, holder, may_perform, performer_of, step_at, user_fits
+from ..steps import DESK, LEADER, holder, may_perform, step_at, step_performer, user_fits
 from ._common import check, copy_back, lock, record, required_text, when
 
 
@@ -51,7 +51,7 @@ def _check_receiver(dossier: Dossier, unit: Unit, user: User | None, step: dict)
         )
     if user is None:
         return
-    performer = performer_of(step.get("actor_role", ""))
+    performer = step_performer(step)
     if performer == LEADER:
         if not user_fits(user, LEADER, unit, dossier.handling_unit):
             raise ServiceError(
@@ -87,7 +87,7 @@ def require_step_performer(actor: Actor, d: Dossier, what: str) -> None:
 
 
 def _default_unit(d: Dossier, step: dict) -> Unit:
-    return d.receiving_unit if performer_of(step.get("actor_role", "")) == DESK else d.handling_unit
+    return d.receiving_unit if step_performer(step) == DESK else d.handling_unit
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 
 from cchc.core.backup import BackupError, backup_create
 from cchc.core.commands import ToolCommand
+from cchc.core.numbers import format_count
 
 
 class Command(ToolCommand):
@@ -24,5 +25,5 @@ class Command(ToolCommand):
         except BackupError as exc:
             self.fail(exc)
         self.stdout.write(
-            f"Đã sao lưu {options['out']}: {s.tables} bảng, {s.rows} dòng, {s.files} tệp đính kèm ({s.vendor})."
+            f"Đã sao lưu {options['out']}: {s.tables} bảng, {format_count(s.rows)} dòng, {format_count(s.files)} tệp đính kèm ({s.vendor})."
         )

@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 
 from cchc.core.backup import BackupError, backup_restore
 from cchc.core.commands import ToolCommand
+from cchc.core.numbers import format_count
 
 
 class Command(ToolCommand):
@@ -21,4 +22,6 @@ class Command(ToolCommand):
             s = backup_restore(Path(options["archive"]), progress=lambda m: self.stderr.write(f"==> {m}"))
         except BackupError as exc:
             self.fail(exc)
-        self.stdout.write(f"Đã khôi phục: {s.tables} bảng, {s.rows} dòng, {s.files} tệp đính kèm.")
+        self.stdout.write(
+            f"Đã khôi phục: {s.tables} bảng, {format_count(s.rows)} dòng, {format_count(s.files)} tệp đính kèm."
+        )

@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 
 from cchc.core.backup import BackupError, backup_verify
 from cchc.core.commands import ToolCommand
+from cchc.core.numbers import format_count
 
 
 class Command(ToolCommand):
@@ -22,5 +23,5 @@ class Command(ToolCommand):
         except BackupError as exc:
             self.fail(exc)
         self.stdout.write(
-            f"Bản sao lưu tốt (lập {s.created_at}): {s.tables} bảng, {s.rows} dòng, {s.files} tệp đính kèm."
+            f"Bản sao lưu tốt (lập {s.created_at}): {s.tables} bảng, {format_count(s.rows)} dòng, {format_count(s.files)} tệp đính kèm."
         )

@@ -8,6 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.core.numbers import format_count
 from cchc.indicators.rebuild import rebuild
 
 
@@ -31,15 +32,17 @@ class Command(BaseCommand):
         if check:
             for line in report.differences[:50]:
                 self.stdout.write(line)
-            verdict = "khớp" if not report.differences else f"LỆCH ở {len(report.differences)} ô"
+            verdict = (
+                "khớp" if not report.differences else f"LỆCH ở {format_count(len(report.differences))} ô"
+            )
             self.stdout.write(
-                f"Kiểm tra {len(report.periods)} kỳ, {report.dossiers:,} hồ sơ: {verdict} ({stages})."
+                f"Kiểm tra {len(report.periods)} kỳ, {format_count(report.dossiers)} hồ sơ: {verdict} ({stages})."
             )
             if report.differences:
                 sys.exit(1)
             return
         if verbosity:
             self.stdout.write(
-                f"Đã tính lại {len(report.periods)} kỳ từ {report.dossiers:,} hồ sơ: {report.rows:,} dòng tổng hợp "
+                f"Đã tính lại {len(report.periods)} kỳ từ {format_count(report.dossiers)} hồ sơ: {format_count(report.rows)} dòng tổng hợp "
                 f"trong {report.seconds:.2f} s ({stages})."
             )

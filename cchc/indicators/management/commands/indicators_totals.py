@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc.core.commands import ToolCommand
+from cchc.core.numbers import format_count
 from cchc.core.periods import PeriodError
 from cchc.exchange.errors import ExchangeError
 from cchc.indicators import national
@@ -47,6 +48,6 @@ class Command(ToolCommand):
                         national.write_totals([fake], simulate_34 / f"{fake.province}-{fake.period}.csv")
         except (OSError, ExchangeError) as exc:
             self.fail(exc)
-        self.stdout.write(f"Đã ghi {len(rows)} dòng tổng hợp của {unit.name} vào {out}.")
+        self.stdout.write(f"Đã ghi {format_count(len(rows))} dòng tổng hợp của {unit.name} vào {out}.")
         if simulate_34 is not None:
             self.stdout.write(f"Đã ghi nguồn mô phỏng 34 tỉnh vào {simulate_34}.")
