@@ -76,6 +76,11 @@ class DossierFiguresChanged:
     def dossiers_changed(self, changes: Sequence[Any]) -> None:
         bump_after_commit()
 
+    def dossiers_stored(self, ids: Sequence[int]) -> None:
+        # by id (an import made by the server): without this method the import would load every
+        # new dossier as an object only to say that figures moved
+        bump_after_commit()
+
 
 class PlanFiguresChanged(PlanObserver):
     """Plans published or their targets replaced change the reform progress page."""

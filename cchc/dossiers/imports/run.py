@@ -149,13 +149,17 @@ def dossiers_import_lines(
         # a bulk load is one transaction: DDL is transactional, a failure leaves the tables as they were
         with transaction.atomic() if bulk else nullcontext():
             loading = BulkLoad(connection) if bulk else None
+            added: list[int] | None = None  # bulk: the live totals count the new dossiers once, at the end
             if loading:
                 loading.drop()
+                added = []
             for batch in reader:
                 if not batch.rows:
                     conflicts = []
                 elif isinstance(store, StagedStore):
-                    conflicts = _write_staged(actor, source, store, batch, procs, report, strict=strict)
+                    conflicts = _write_staged(
+                        actor, source, store, batch, procs, report, strict=strict, added=added
+                    )
                 else:
                     conflicts = _write(actor, source, store, batch.rows, report, strict=strict)
                 report.bad += (
@@ -169,6 +173,8 @@ def dossiers_import_lines(
                     progress(report.lines)
             if loading:
                 loading.restore()
+                if added:
+                    publish_stored(added)
     finally:
         reader.close()
         if collecting:
@@ -276,9 +282,12 @@ def _write_staged(
     report: ImportReport,
     *,
     strict: bool,
+    added: list[int] | None = None,
 ) -> list[BadRow]:
     """`_write` through the stage (`staged.py`): the server skips the codes already stored and
-    makes the events; the sample is compared with the reference before the batch commits."""
+    makes the events; the sample is compared with the reference before the batch commits.
+    With ``added`` (a bulk load) the new ids are appended to it instead of published: the live
+    totals count the whole load once, in its transaction."""
     rows = batch.rows
     with transaction.atomic():
         now = timezone.now()
@@ -300,7 +309,10 @@ def _write_staged(
         report.verified += verify_stored(batch.sample, procs, set(stored.codes))
         if stored.ids:
             # whoever counts dossiers (the live indicators) adds them, in this transaction
-            publish_stored(stored.ids)
+            if added is None:
+                publish_stored(stored.ids)
+            else:
+                added += stored.ids
             audit_record(
                 actor=actor,
                 action="dossiers.import",
