@@ -19,6 +19,7 @@ from django.db import transaction
 from cchc.core.actors import SYSTEM
 from cchc.core.audit import audit_record
 from cchc.core.models import AuditEntry
+from cchc.core.numbers import format_count
 from cchc.orgs.models import Membership, Role
 
 from .messages import moment as show
@@ -40,7 +41,7 @@ def _message(unit_name: str, items: list[ApologyWarning]) -> str:
     lines = [
         f"Kính gửi {unit_name},",
         "",
-        f"{len(items)} hồ sơ dưới đây có nguy cơ trễ hạn và sắp hết thời hạn gửi thư xin lỗi, hẹn lại ngày trả "
+        f"{format_count(len(items))} hồ sơ dưới đây có nguy cơ trễ hạn và sắp hết thời hạn gửi thư xin lỗi, hẹn lại ngày trả "
         "kết quả (chậm nhất 01 ngày làm việc trước hạn giải quyết):",
         "",
     ]
@@ -81,7 +82,7 @@ def apology_reminders_send(*, now: dt.datetime | None = None, within_hours: int 
                 after={"deadline": w.deadline.isoformat(), "recipients": sorted(emails.get(unit_id, []))},
             )
         if emails.get(unit_id):
-            subject = f"[CCHC] {len(items)} hồ sơ sắp hết hạn gửi thư xin lỗi"
+            subject = f"[CCHC] {format_count(len(items))} hồ sơ sắp hết hạn gửi thư xin lỗi"
             messages.append(
                 (subject, _message(unit.body_name, items), settings.DEFAULT_FROM_EMAIL, emails[unit_id])
             )

@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from cchc.core.numbers import format_count
 from cchc.dossiers.exchange import exchange_record
 from cchc.dossiers.models import Dossier
 from cchc.exchange.formats import DOSSIER_COLUMNS
@@ -41,4 +42,4 @@ class Command(BaseCommand):
             if out:
                 stream.close()
         if out:
-            self.stdout.write(f"Đã xuất {count} hồ sơ ra {out}.")
+            self.stdout.write(f"Đã xuất {format_count(count)} hồ sơ ra {out}.")
