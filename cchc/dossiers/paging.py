@@ -88,10 +88,12 @@ def bounded_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     # 5.3 s at 4.6 million); in the list's order it visits a table row per index entry. Without
     # sequential scans it takes the units' indexes (a bitmap of the commune's rows) or, for a
     # province, the queue's index, whose first rows match. For this one query only.
+    # Put back at once: a savepoint's RELEASE keeps a SET LOCAL until the outer transaction ends
+    # (an error rolls the savepoint back, and the setting with it).
     with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         n = bounded.count()
-    return min(n, cap), n > cap
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
     return min(n, cap), n > cap
 
 
