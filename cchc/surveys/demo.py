@@ -48,6 +48,12 @@ def _answers(rng: random.Random, questions, bias: float) -> dict[str, str]:
 
 def load_demo(province: Unit, coordinator, *, today: dt.date) -> dict:
     year = today.year
+    if not Questionnaire.objects.filter(code="SIPAS-HCC").exists():
+        # A database emptied after its migrations (a flush, a test run without its per-test
+        # transaction) lost the questionnaires their migration seeded: seed them again.
+        from .services.questionnaires import load_seeded
+
+        load_seeded()
     sipas = Questionnaire.objects.get(code="SIPAS-HCC")
     questions = list(sipas.questions.order_by("order"))
     start, end = dt.date(year, 1, 1), min(dt.date(year, 6, 30), today - dt.timedelta(days=1))
