@@ -261,6 +261,8 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/15"),
+        # production refuses to start without its job queue (docs/operations.md)
+        "JOBS_URL": os.environ.get("JOBS_URL", "redis://127.0.0.1:6379/14"),
         "CCHC_DATA_DIR": str(workdir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
@@ -287,6 +289,11 @@ def main() -> None:
                 urllib.request.urlopen(f"http://127.0.0.1:{PORT}/cong-khai/", timeout=5)
                 break
             except OSError:
+                if server_proc.poll() is not None:  # the server stopped: say why, measure nothing
+                    err = (workdir / "gunicorn.err").read_text(errors="replace").strip().splitlines()
+                    raise SystemExit(
+                        f"the server did not start: {err[-1] if err else server_proc.returncode}"
+                    ) from None
                 time.sleep(0.5)
         gunicorn_pid = server_proc.pid  # `cchc serve` is the gunicorn master; workers are its children
         steps = []
